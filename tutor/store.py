@@ -1,0 +1,345 @@
+"""The learner's progress store: attempts, hints, revealed solutions and drafts, in SQLite.
+
+One file, ``progress.sqlite3``, in :func:`tutor.paths.data_dir` (``NNTUTOR_HOME`` overrides it).
+The store never raises at the learner for a bad file or folder:
+
+- a corrupt or unreadable store is moved aside (``progress.sqlite3.corrupt-<time>``) and a fresh one
+  started; ``store.notice`` names where the old file went;
+- a read-only folder or file: the saved progress is still shown, nothing new is saved,
+  ``store.saving`` is False and ``store.notice`` says so;
+- a write that fails later (disk full, folder removed) turns saving off the same way.
+
+Write-ahead logging with ``synchronous=NORMAL``: every call commits its own transaction, so a
+``kill -9`` loses nothing already passed to the store, and a draft save costs well under a millisecond.
+The app calls the store from its UI thread; a lock makes it safe to share with one other thread too.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+STORE_FILENAME = "progress.sqlite3"
+
+
+class Status(enum.Enum):
+    """Where the learner stands on one exercise."""
+
+    NOT_STARTED = "not started"
+    ATTEMPTED = "attempted"
+    PASSED = "passed"
+    REVEALED = "solution revealed"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One check of an exercise: when (Unix time), whether it passed, how long grading took."""
+
+    time: float
+    passed: bool
+    duration_ms: float
+
+
+def _migrate_to_1(db: sqlite3.Connection) -> None:
+    db.execute(
+        "CREATE TABLE attempts ("
+        " id INTEGER PRIMARY KEY,"
+        " exercise TEXT NOT NULL,"
+        " time REAL NOT NULL,"
+        " passed INTEGER NOT NULL,"
+        " duration_ms REAL NOT NULL)"
+    )
+    db.execute("CREATE INDEX attempts_by_exercise ON attempts (exercise)")
+    db.execute(
+        "CREATE TABLE hints (exercise TEXT PRIMARY KEY, shown INTEGER NOT NULL, time REAL NOT NULL)"
+    )
+    db.execute("CREATE TABLE reveals (exercise TEXT PRIMARY KEY, time REAL NOT NULL)")
+    db.execute(
+        "CREATE TABLE drafts (exercise TEXT PRIMARY KEY, text TEXT NOT NULL, time REAL NOT NULL)"
+    )
+
+
+# MIGRATIONS[n] brings a store from schema version n to n + 1. Append new steps; never edit old ones.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class _NewerSchema(Exception):
+    """The file was written by a newer nntutor: keep it untouched."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(version)
+        self.version = version
+
+
+class Store:
+    """Progress for every exercise. Create it with :meth:`Store.open`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None, *, saving: bool,
+                 notice: str | None = None) -> None:
+        self._db = connection
+        self._lock = threading.RLock()
+        self._drafts: dict[str, str] = {}  # last text saved per exercise: unchanged saves cost nothing
+        self.path = path
+        self.saving = saving
+        self.notice = notice
+
+    # ----------------------------------------------------------------- opening
+
+    @classmethod
+    def open(cls, directory: str | os.PathLike[str] | None = None) -> "Store":
+        """Open (or create) the store in ``directory`` (default: ``paths.data_dir()``). Never raises."""
+        if directory is None:
+            from tutor.paths import data_dir
+
+            directory = data_dir()
+        folder = Path(directory)
+        path = folder / STORE_FILENAME
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return cls._in_memory(f"Cannot create the progress folder {folder} ({_reason(error)}): "
+                                  "your progress will not be saved.")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return cls._read_only_copy(path, f"The progress folder {folder} is read-only: "
+                                             "your progress is shown but not saved.")
+        if path.is_file() and os.access(path, os.R_OK) and not os.access(path, os.W_OK):
+            return cls._read_only_copy(path, f"The progress store {path} is read-only: "
+                                             "your progress is shown but not saved.")
+        try:
+            return cls(_connect(path), path, saving=True)
+        except _NewerSchema as newer:
+            return cls._read_only_copy(
+                path, f"The progress store {path} was written by a newer nntutor (schema "
+                      f"{newer.version}, this version knows {SCHEMA_VERSION}): it is left untouched "
+                      "and your progress is not saved.", migrate=False)
+        except (sqlite3.DatabaseError, OSError) as error:
+            reason = _reason(error)
+        try:
+            moved_to = _move_aside(path)
+        except OSError as error:
+            return cls._in_memory(f"The progress store {path} is unreadable ({reason}) and could not be "
+                                  f"moved aside ({_reason(error)}): your progress will not be saved.")
+        try:
+            store = cls(_connect(path), path, saving=True)
+        except (sqlite3.DatabaseError, OSError, _NewerSchema) as error:
+            return cls._in_memory(f"Cannot start a fresh progress store at {path} ({_reason(error)}): "
+                                  "your progress will not be saved.")
+        store.notice = (f"The progress store was unreadable ({reason}); it was moved to {moved_to} "
+                        "and a fresh one was started.")
+        return store
+
+    @classmethod
+    def in_memory(cls) -> "Store":
+        """A store that keeps progress for this session only (tests, demos)."""
+        return cls._in_memory(None)
+
+    @classmethod
+    def _in_memory(cls, notice: str | None) -> "Store":
+        db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        _migrate(db)
+        return cls(db, None, saving=notice is None, notice=notice)
+
+    @classmethod
+    def _read_only_copy(cls, path: Path, notice: str, *, migrate: bool = True) -> "Store":
+        """Show what a store we may not write holds, from an in-memory copy."""
+        db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        if path.exists():
+            try:
+                source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+                try:
+                    source.backup(db)
+                finally:
+                    source.close()
+                if migrate:
+                    _migrate(db)
+            except (sqlite3.DatabaseError, _NewerSchema):
+                db.close()
+                db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+                _migrate(db)
+        else:
+            _migrate(db)
+        return cls(db, path, saving=False, notice=notice)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- writing
+
+    def record_attempt(self, exercise_id: str, passed: bool, duration_ms: float) -> None:
+        """One check of an exercise: passed or not, and how long it took."""
+        self._write("INSERT INTO attempts (exercise, time, passed, duration_ms) VALUES (?, ?, ?, ?)",
+                    (exercise_id, time.time(), int(bool(passed)), float(duration_ms)))
+
+    def record_hint(self, exercise_id: str, hints_shown: int) -> None:
+        """The learner has now seen ``hints_shown`` hints of this exercise (the count never goes down)."""
+        self._write(
+            "INSERT INTO hints (exercise, shown, time) VALUES (?, ?, ?) ON CONFLICT (exercise) "
+            "DO UPDATE SET shown = max(shown, excluded.shown), time = excluded.time",
+            (exercise_id, int(hints_shown), time.time()))
+
+    def record_reveal(self, exercise_id: str) -> None:
+        """The learner revealed the solution (the first time is kept)."""
+        self._write("INSERT OR IGNORE INTO reveals (exercise, time) VALUES (?, ?)",
+                    (exercise_id, time.time()))
+
+    def save_draft(self, exercise_id: str, text: str) -> None:
+        """Keep what is in the editor. Cheap: an unchanged text is not written again."""
+        with self._lock:
+            if self._drafts.get(exercise_id) == text:
+                return
+            self._drafts[exercise_id] = text
+            self._write(
+                "INSERT INTO drafts (exercise, text, time) VALUES (?, ?, ?) ON CONFLICT (exercise) "
+                "DO UPDATE SET text = excluded.text, time = excluded.time",
+                (exercise_id, text, time.time()))
+
+    def clear_draft(self, exercise_id: str) -> None:
+        """Forget the draft (the exercise opens with its starter again)."""
+        with self._lock:
+            self._drafts.pop(exercise_id, None)
+            self._write("DELETE FROM drafts WHERE exercise = ?", (exercise_id,))
+
+    def _write(self, sql: str, parameters: tuple) -> None:
+        with self._lock:
+            try:
+                self._db.execute(sql, parameters)
+            except sqlite3.Error as error:
+                if not self.saving:
+                    raise  # already in memory: a real bug, not a disk problem
+                self._fall_back_to_memory(error)
+                self._db.execute(sql, parameters)
+
+    def _fall_back_to_memory(self, error: sqlite3.Error) -> None:
+        """A write failed (disk full, folder gone): keep the session going in memory, say so."""
+        memory = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        try:
+            self._db.backup(memory)
+            _migrate(memory)
+        except (sqlite3.Error, _NewerSchema):
+            memory.close()
+            memory = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            _migrate(memory)
+        try:
+            self._db.close()
+        except sqlite3.Error:
+            pass
+        self._db = memory
+        self.saving = False
+        self.notice = f"Saving progress failed ({_reason(error)}): nothing more will be saved this session."
+
+    # ----------------------------------------------------------------- reading
+
+    def draft(self, exercise_id: str) -> str | None:
+        """The saved editor text, or None when the learner has not typed anything yet."""
+        row = self._read_one("SELECT text FROM drafts WHERE exercise = ?", (exercise_id,))
+        return None if row is None else row[0]
+
+    def hints_shown(self, exercise_id: str) -> int:
+        row = self._read_one("SELECT shown FROM hints WHERE exercise = ?", (exercise_id,))
+        return 0 if row is None else int(row[0])
+
+    def revealed(self, exercise_id: str) -> bool:
+        return self._read_one("SELECT 1 FROM reveals WHERE exercise = ?", (exercise_id,)) is not None
+
+    def attempts(self, exercise_id: str) -> list[Attempt]:
+        """Every check of this exercise, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT time, passed, duration_ms FROM attempts WHERE exercise = ? ORDER BY id",
+                (exercise_id,)).fetchall()
+        return [Attempt(time=t, passed=bool(p), duration_ms=d) for t, p, d in rows]
+
+    def status(self, exercise_id: str) -> Status:
+        return self.statuses().get(exercise_id, Status.NOT_STARTED)
+
+    def statuses(self) -> dict[str, Status]:
+        """The status of every exercise the learner has touched (others are NOT_STARTED)."""
+        with self._lock:
+            attempts = self._db.execute(
+                "SELECT exercise, max(passed) FROM attempts GROUP BY exercise").fetchall()
+            revealed = {row[0] for row in self._db.execute("SELECT exercise FROM reveals")}
+        result = {exercise: Status.REVEALED for exercise in revealed}
+        for exercise, passed in attempts:
+            if passed:
+                result[exercise] = Status.PASSED  # passing wins over having revealed the solution
+            elif exercise not in result:
+                result[exercise] = Status.ATTEMPTED
+        return result
+
+    def _read_one(self, sql: str, parameters: tuple) -> tuple | None:
+        with self._lock:
+            return self._db.execute(sql, parameters).fetchone()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open the file, check it is a sound store, bring its schema up to date."""
+    # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE in _migrate);
+    # single statements commit on their own.
+    db = sqlite3.connect(path, timeout=5.0, check_same_thread=False, isolation_level=None)
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if version > SCHEMA_VERSION:
+            raise _NewerSchema(version)  # before switching to WAL, which rewrites the header
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        (verdict,) = db.execute("PRAGMA quick_check").fetchone()
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(f"integrity check: {verdict}")
+        _migrate(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Apply the missing migrations in one transaction; refuse a schema newer than ours."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise _NewerSchema(version)
+    if version == SCHEMA_VERSION:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for step in MIGRATIONS[version:]:
+            step(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename a bad store (and its WAL files) to a name that says what happened; return it."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    if path.exists():
+        path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            companion.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def _reason(error: BaseException) -> str:
+    return str(error) or type(error).__name__
