@@ -83,9 +83,9 @@ class ReLU:
         self.output = relu(inputs)
 
     def backward(self, dvalues):
-        # Pass the gradient through where the input was positive, block it elsewhere.
-        # np.where builds the result in one step, leaving dvalues untouched.
-        self.dinputs = np.where(self.inputs > 0, dvalues, 0)
+        # Pass the gradient through where the input was positive, block it elsewhere: multiplying by
+        # the 0/1 mask is several times faster than np.where or a copy plus boolean assignment.
+        self.dinputs = dvalues * (self.inputs > 0)
 
     def apply(self, inputs):
         return relu(inputs)

@@ -26,8 +26,7 @@ class TrainingDiverged(RuntimeError):
     """The loss became nan or inf: the steps were too big and the parameters blew up."""
 
     def __init__(self, epoch):
-        super().__init__(f"training diverged at epoch {epoch}: the loss became nan or inf "
-                         "(try a smaller learning rate)")
+        super().__init__(f"training diverged at epoch {epoch}: the loss became nan or inf")
         self.epoch = epoch
 
 
@@ -83,6 +82,11 @@ class Trainer:
         (counting from 0) and on the last. Returns the report of the last epoch run (None if stopped
         before any). Raises ``TrainingDiverged`` when the loss becomes nan or inf."""
         self._stop.clear()
+        # Overflow on the way to divergence is reported once, as TrainingDiverged, not as warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._run(epochs, on_epoch, every)
+
+    def _run(self, epochs, on_epoch, every):
         network, optimizer = self.network, self.optimizer
         first, last = self.epoch, self.epoch + epochs - 1
         report = None

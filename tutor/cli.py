@@ -33,7 +33,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the ``selected`` subcommand's module is imported (the others need only
+    their name and help line), which keeps every command quick to start."""
     parser = _Parser(prog="nntutor", description="Learn neural networks from scratch with NumPy.")
     from tutor import __version__
 
@@ -41,9 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
-        module = importlib.import_module(f"tutor.commands.{module_name}")
-        module.add_arguments(sub)
-        sub.set_defaults(_module=module)
+        if name == selected:
+            module = importlib.import_module(f"tutor.commands.{module_name}")
+            module.add_arguments(sub)
+            sub.set_defaults(_module=module)
     return parser
 
 
@@ -54,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         from tutor.app import run_app
 
         return run_app()
-    parser = build_parser()
+    parser = build_parser(selected=argv[0] if argv[0] in SUBCOMMANDS else None)
     args = parser.parse_args(argv)
     if args.command is None:
         from tutor.app import run_app

@@ -1,0 +1,134 @@
+"""``nntutor train``: the notebook's capstone log digit for digit, output modes, and bad input."""
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CAPSTONE_LOG = Path(__file__).parent / "data" / "capstone_log.txt"
+CAPSTONE = ["--nnfs-init", "--dataset", "spiral", "--samples", "100", "--classes", "3", "--hidden", "64",
+            "--optimizer", "adam", "--lr", "0.05", "--decay", "5e-7", "--epochs", "10001", "--every", "100"]
+
+
+def nntutor(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def test_capstone_prints_the_notebooks_101_lines_exactly():
+    result = nntutor("train", *CAPSTONE)
+    assert result.returncode == 0, result.stderr
+    expected = CAPSTONE_LOG.read_text().splitlines()
+    assert len(expected) == 101
+    assert result.stdout.splitlines() == expected
+    assert expected[-1] == "epoch: 10000, acc: 0.967, loss: 0.074, lr: 0.04975126853296942"
+
+
+def test_json_output_is_one_object_with_the_final_numbers():
+    result = nntutor("train", "--epochs", "201", "--optimizer", "adam", "--lr", "0.05", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["epoch"] == 200
+    assert 0 <= report["accuracy"] <= 1 and report["loss"] > 0
+    assert report["learning_rate"] == 0.05 and report["wall_seconds"] >= 0
+    assert report["history"][0]["epoch"] == 0 and report["history"][-1]["epoch"] == 200
+    assert report["history"][-1]["loss"] == report["loss"]
+    assert report["history"][-1]["loss"] < report["history"][0]["loss"]
+
+
+def test_every_zero_prints_only_the_final_line():
+    result = nntutor("train", "--epochs", "50", "--every", "0")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("epoch: 49, acc: ")
+
+
+def test_plot_draws_curves_and_regions():
+    result = nntutor("train", "--epochs", "101", "--lr", "0.05", "--every", "0", "--plot")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "epoch: 100" in text
+    assert len(text.splitlines()) > 20
+    lowered = text.lower()
+    assert "loss" in lowered and "accuracy" in lowered
+
+
+@pytest.mark.parametrize("settings", [
+    ["--hidden", "16,16", "--optimizer", "adam", "--lr", "0.02"],
+    ["--hidden", "16", "--optimizer", "sgd", "--lr", "1", "--momentum", "0.9"],
+    ["--hidden", "16", "--optimizer", "rmsprop", "--lr", "0.01", "--decay", "1e-4"],
+    ["--hidden", "16", "--optimizer", "adagrad", "--lr", "0.5", "--activation", "sigmoid"],
+])
+def test_vertical_data_learns_with_every_optimizer(settings):
+    result = nntutor("train", "--dataset", "vertical", *settings, "--epochs", "301", "--every", "300")
+    assert result.returncode == 0, result.stderr
+    first, last = result.stdout.splitlines()
+    assert first.startswith("epoch: 0, acc: ") and last.startswith("epoch: 300, acc: ")
+    assert float(last.split("acc: ")[1].split(",")[0]) > 0.8
+
+
+@pytest.mark.parametrize("args, flag", [
+    (["--lr", "-0.1"], "--lr"),
+    (["--lr", "0"], "--lr"),
+    (["--samples", "0"], "--samples"),
+    (["--classes", "1"], "--classes"),
+    (["--optimizer", "adamw"], "--optimizer"),
+    (["--hidden", "0"], "--hidden"),
+    (["--hidden", "64,x"], "--hidden"),
+    (["--epochs", "0"], "--epochs"),
+    (["--epochs", "ten"], "--epochs"),
+    (["--momentum", "1.5"], "--momentum"),
+    (["--decay", "-1"], "--decay"),
+    (["--dataset", "moons"], "--dataset"),
+    (["--every", "-5"], "--every"),
+    (["--plot", "--json"], "--json"),
+    (["--no-such-flag"], "--no-such-flag"),
+])
+def test_bad_values_get_one_line_naming_the_flag_and_exit_2(args, flag):
+    result = nntutor("train", *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert flag in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_diverging_run_stops_with_a_clear_message_and_exit_1():
+    result = nntutor("train", "--optimizer", "sgd", "--lr", "1e300", "--epochs", "100", "--every", "0")
+    assert result.returncode == 1
+    assert "diverged" in result.stderr and "--lr" in result.stderr
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+
+
+def test_progress_bar_on_a_terminal_only():
+    plain = nntutor("train", "--epochs", "30", "--every", "0")
+    assert "#" not in plain.stderr and plain.stderr == ""
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.run([sys.executable, "-m", "tutor", "train", "--epochs", "3000", "--every", "0"],
+                                 stdout=subprocess.PIPE, stderr=follower, stdin=subprocess.DEVNULL,
+                                 timeout=120)
+        os.close(follower)
+        follower = None
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        if follower is not None:
+            os.close(follower)
+        os.close(leader)
+    assert process.returncode == 0
+    terminal = b"".join(chunks).decode()
+    assert "epochs" in terminal and "[#" in terminal

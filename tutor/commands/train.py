@@ -1,0 +1,166 @@
+"""``nntutor train``: train a classifier in the terminal, headless.
+
+    nntutor train --nnfs-init --optimizer adam --lr 0.05 --decay 5e-7 --epochs 10001 --every 100
+
+prints the notebook's log lines (``epoch: N, acc: X, loss: Y, lr: Z``); ``--plot`` draws the curves and
+the decision regions afterwards; ``--json`` prints one JSON object instead. Exit 0 when training
+finishes, 1 when it diverges, 2 for a bad flag.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+# TrainConfig field -> the flag that sets it, so errors name what the learner typed.
+FLAGS = {
+    "dataset": "--dataset", "samples": "--samples", "classes": "--classes", "hidden": "--hidden",
+    "activation": "--activation", "optimizer": "--optimizer", "learning_rate": "--lr", "decay": "--decay",
+    "momentum": "--momentum", "beta_1": "--beta1", "beta_2": "--beta2", "epochs": "--epochs",
+    "seed": "--seed",
+}
+
+
+def _hidden_sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes like 64 or 64,64, got {text!r}") from None
+    return sizes
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from tutor.training_config import ACTIVATIONS, DATASETS, OPTIMIZERS
+
+    data = parser.add_argument_group("data")
+    data.add_argument("--dataset", choices=DATASETS, default="spiral")
+    data.add_argument("--samples", type=int, default=100, help="points per class (default 100)")
+    data.add_argument("--classes", type=int, default=3, help="number of classes (default 3)")
+    model = parser.add_argument_group("network")
+    model.add_argument("--hidden", type=_hidden_sizes, default=(64,),
+                       help="hidden layer sizes: 64, or 64,64 for two layers (default 64)")
+    model.add_argument("--activation", choices=ACTIVATIONS, default="relu")
+    training = parser.add_argument_group("training")
+    training.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
+    training.add_argument("--lr", type=float, default=None,
+                          help="learning rate (default: sgd 1.0, adagrad 1.0, rmsprop 0.001, adam 0.001)")
+    training.add_argument("--decay", type=float, default=0.0, help="learning-rate decay (default 0)")
+    training.add_argument("--momentum", type=float, default=0.0, help="SGD momentum (default 0)")
+    training.add_argument("--beta1", type=float, default=0.9, help="Adam beta_1 (default 0.9)")
+    training.add_argument("--beta2", type=float, default=0.999, help="Adam beta_2 (default 0.999)")
+    training.add_argument("--epochs", type=int, default=10001, help="default 10001, like the notebook")
+    training.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    training.add_argument("--nnfs-init", action="store_true",
+                          help="run under nnfs.init() to reproduce the notebook's numbers exactly")
+    output = parser.add_argument_group("output")
+    output.add_argument("--every", type=int, default=100, metavar="N",
+                        help="log every N epochs in the notebook's format (0: final line only; default 100)")
+    shown = output.add_mutually_exclusive_group()
+    shown.add_argument("--plot", action="store_true",
+                       help="after training, draw loss and accuracy curves and the decision regions")
+    shown.add_argument("--json", action="store_true", help="print one JSON object at the end instead")
+
+
+def _config_from(args):
+    from tutor.cli import UsageError
+    from tutor.training_config import ConfigError, TrainConfig
+
+    config = TrainConfig(dataset=args.dataset, samples=args.samples, classes=args.classes,
+                         hidden=args.hidden, activation=args.activation, optimizer=args.optimizer,
+                         learning_rate=args.lr, decay=args.decay, momentum=args.momentum,
+                         beta_1=args.beta1, beta_2=args.beta2, epochs=args.epochs, seed=args.seed,
+                         nnfs_init=args.nnfs_init)
+    try:
+        config.validate()
+    except ConfigError as error:
+        raise UsageError(f"{FLAGS.get(error.setting, error.setting)} {error.problem}") from None
+    if args.every < 0:
+        raise UsageError("--every must be 0 or more")
+    return config
+
+
+class ProgressBar:
+    """A one-line bar on stderr, redrawn at most ten times a second."""
+
+    def __init__(self, total: int, stream):
+        self.total = total
+        self.stream = stream
+        self.last_draw = 0.0
+
+    def update(self, report, force=False):
+        now = time.monotonic()
+        if not force and now - self.last_draw < 0.1:
+            return
+        self.last_draw = now
+        done = report.epoch + 1
+        width = 30
+        filled = int(width * done / self.total)
+        bar = "#" * filled + "." * (width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{self.total} epochs  acc {report.accuracy:.3f}  "
+                          f"loss {report.loss:.3f} ")
+        self.stream.flush()
+
+    def close(self):
+        self.stream.write("\r" + " " * 79 + "\r")
+        self.stream.flush()
+
+
+def run(args) -> int:
+    config = _config_from(args)
+
+    from engine.training import Trainer, TrainingDiverged
+    from tutor.training_config import build_run, numpy_setup
+
+    every = args.every
+    quiet = args.json
+    progress = ProgressBar(config.epochs, sys.stderr) if sys.stderr.isatty() and not quiet else None
+    # Keep about 500 points of history for the curves, whatever the run length.
+    history_step = max(1, config.epochs // 500)
+    history = []
+
+    def on_epoch(report):
+        if every and report.epoch % every == 0 and not quiet:
+            if progress:
+                progress.close()
+            print(report.log_line(), flush=progress is not None)
+        if report.epoch % history_step == 0 or report.epoch == config.epochs - 1:
+            history.append((report.epoch, report.loss, report.accuracy, report.learning_rate))
+        if progress:
+            progress.update(report)
+
+    start = time.perf_counter()
+    with numpy_setup(config):
+        network, optimizer, X, y = build_run(config)
+        trainer = Trainer(network, optimizer, X, y)
+        try:
+            final = trainer.run(config.epochs, on_epoch=on_epoch)
+        except TrainingDiverged as error:
+            if progress:
+                progress.close()
+            print(f"nntutor train: {error}; try a smaller --lr", file=sys.stderr)
+            return 1
+        seconds = time.perf_counter() - start
+        if progress:
+            progress.close()
+        if not every and not quiet:
+            print(final.log_line())
+
+        if args.json:
+            print(json.dumps({
+                "epoch": final.epoch, "accuracy": final.accuracy, "loss": final.loss,
+                "learning_rate": final.learning_rate, "wall_seconds": round(seconds, 3),
+                "config": config.to_dict(),
+                "history": [{"epoch": e, "loss": l, "accuracy": a, "learning_rate": r}
+                            for e, l, a, r in history],
+            }))
+        if args.plot:
+            import shutil
+
+            from tutor.plotting import render_training_report
+
+            size = shutil.get_terminal_size((100, 40))
+            print(render_training_report(history, network, X, y, width=size.columns,
+                                         height=max(20, size.lines - 2)))
+    return 0
