@@ -38,42 +38,9 @@ KIND_KEYS = {
     "match": ("items", "options", "answer", "feedback"),
     "numeric": ("answer", "tolerance", "feedback"),
 }
-REQUIRED_KIND_KEYS = {
-    "code": ("starter", "check"),
-    "choice": ("options", "answer", "feedback"),
-    "match": ("items", "options", "answer"),
-    "numeric": ("answer",),
-}
 PLOT_DATASETS = ("spiral", "vertical")
 PLOT_FUNCTIONS = ("step", "sigmoid", "relu", "linear")
 PLOT_KEYS = ("data", "samples", "classes", "function", "range", "title")
-TRAIN_CHOICES = {
-    "dataset": ("spiral", "vertical"),
-    "activation": ("relu", "sigmoid"),
-    "optimizer": ("sgd", "adagrad", "rmsprop", "adam"),
-}
-# key -> (type name shown to teachers, test); booleans are never numbers here.
-_POSITIVE_INT = ("a whole number above 0", lambda v: _is_int(v) and v > 0)
-_NUMBER = ("a number", lambda v: _is_number(v))
-TRAIN_KEYS: dict[str, tuple[str, Any]] = {
-    "dataset": ("one of spiral, vertical", lambda v: v in TRAIN_CHOICES["dataset"]),
-    "samples": _POSITIVE_INT,
-    "classes": ("a whole number of at least 2", lambda v: _is_int(v) and v >= 2),
-    "hidden": ("a list of layer sizes such as [64]",
-               lambda v: isinstance(v, list) and len(v) > 0 and all(_is_int(n) and n > 0 for n in v)),
-    "activation": ("one of relu, sigmoid", lambda v: v in TRAIN_CHOICES["activation"]),
-    "optimizer": ("one of sgd, adagrad, rmsprop, adam", lambda v: v in TRAIN_CHOICES["optimizer"]),
-    "learning_rate": ("a number above 0", lambda v: _is_number(v) and v > 0),
-    "decay": ("a number of at least 0", lambda v: _is_number(v) and v >= 0),
-    "momentum": ("a number from 0 up to (not including) 1", lambda v: _is_number(v) and 0 <= v < 1),
-    "beta_1": ("a number from 0 up to (not including) 1", lambda v: _is_number(v) and 0 <= v < 1),
-    "beta_2": ("a number from 0 up to (not including) 1", lambda v: _is_number(v) and 0 <= v < 1),
-    "epochs": _POSITIVE_INT,
-    "seed": ("a whole number", lambda v: _is_int(v)),
-    "nnfs_init": ("true or false", lambda v: isinstance(v, bool)),
-    "title": ("text", lambda v: isinstance(v, str) and v.strip() != ""),
-}
-
 _TRAIN_FLOATS = ("learning_rate", "decay", "momentum", "beta_1", "beta_2")
 
 Numeric = Union[float, tuple[int, ...]]
@@ -90,9 +57,10 @@ class Problem:
     line: int
     message: str
 
-    def format(self, display_path: str | None = None) -> str:
-        """``FILE:LINE: message``, the form editors and terminals turn into links."""
-        return f"{display_path if display_path is not None else self.path}:{self.line}: {self.message}"
+    def format(self) -> str:
+        """``FILE:LINE: message`` (FILE relative to the current folder when inside it), the form
+        editors and terminals turn into links."""
+        return f"{display_path(self.path)}:{self.line}: {self.message}"
 
     def __str__(self) -> str:
         return self.format()
@@ -117,26 +85,10 @@ class PlotBlock:
 
 @dataclass(frozen=True)
 class TrainBlock:
-    """A training run the learner can start from the lesson.
+    """A training run the learner can start from the lesson (``config.title`` is its caption)."""
 
-    ``settings`` holds the block's keys (validated, without ``title``); :attr:`config` turns them into
-    a :class:`tutor.training_config.TrainConfig`, imported only when asked for.
-    """
-
-    settings: dict
+    config: Any  # tutor.training_config.TrainConfig, validated
     line: int
-    title: str | None = None
-
-    @property
-    def config(self):
-        from tutor.training_config import TrainConfig
-
-        settings = dict(self.settings)
-        if "hidden" in settings:
-            settings["hidden"] = tuple(settings["hidden"])
-        if "learning_rate" in settings:
-            settings["learning_rate"] = float(settings["learning_rate"])
-        return TrainConfig(**settings)
 
 
 @dataclass(frozen=True)
@@ -247,6 +199,17 @@ class Curriculum:
         return [problem for broken in self.broken for problem in broken.problems]
 
 
+def display_path(path: Path) -> str:
+    """A path as a teacher would type it: relative to the current folder when inside it."""
+    import os
+
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
 # --------------------------------------------------------------------------- loading
 
 
@@ -266,12 +229,8 @@ def load_curriculum(path: str | Path | None = None) -> Curriculum:
 
         path = LESSONS_DIR
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no such lessons folder: {path}")
-    parsed = [_parse_file(file) for file in lesson_files(path)]
-    _check_across_lessons(parsed)
     lessons, broken = [], []
-    for result in parsed:
+    for result in parse_lesson_files(path):
         if result.problems:
             first = min(result.problems, key=lambda p: p.line)
             broken.append(BrokenLesson(result.path, first.line, first.message,
@@ -280,6 +239,17 @@ def load_curriculum(path: str | Path | None = None) -> Curriculum:
             lessons.append(result.lesson())
     lessons.sort(key=lambda lesson: (lesson.order, lesson.path.name))
     return Curriculum(path, lessons, broken)
+
+
+def parse_lesson_files(path: str | Path) -> list[ParsedFile]:
+    """What every lesson file under ``path`` yielded, broken or not, with the checks across lessons
+    done (the validator wants the good exercises of a broken file too)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such lessons folder: {path}")
+    parsed = [_parse_file(file) for file in lesson_files(path)]
+    _check_across_lessons(parsed)
+    return parsed
 
 
 def parse_lesson(path: str | Path) -> Lesson | BrokenLesson:
@@ -291,8 +261,9 @@ def parse_lesson(path: str | Path) -> Lesson | BrokenLesson:
     return result.lesson()
 
 
-class _Parsed:
-    """What one file yielded, even when broken (ids and lines feed the checks across lessons)."""
+class ParsedFile:
+    """What one file yielded, even when broken: its problems, the front matter values that could be
+    read, and the blocks that parsed (ids and lines feed the checks across lessons)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -313,11 +284,11 @@ class _Parsed:
                       blocks=self.blocks)
 
 
-def _check_across_lessons(parsed: list[_Parsed]) -> None:
+def _check_across_lessons(parsed: list[ParsedFile]) -> None:
     """Lesson ids, orders and exercise ids must be unique; the first file by name keeps its own."""
-    lesson_ids: dict[str, _Parsed] = {}
-    orders: dict[int, _Parsed] = {}
-    exercise_ids: dict[str, tuple[_Parsed, int]] = {}
+    lesson_ids: dict[str, ParsedFile] = {}
+    orders: dict[int, ParsedFile] = {}
+    exercise_ids: dict[str, tuple[ParsedFile, int]] = {}
     for result in parsed:
         lesson_id, order = result.front.get("id"), result.front.get("order")
         if isinstance(lesson_id, str):
@@ -348,8 +319,8 @@ _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)\Z")
 _SPECIAL_BLOCKS = ("exercise", "plot", "train")
 
 
-def _parse_file(path: Path) -> _Parsed:
-    result = _Parsed(path)
+def _parse_file(path: Path) -> ParsedFile:
+    result = ParsedFile(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -365,7 +336,7 @@ def _parse_file(path: Path) -> _Parsed:
     return result
 
 
-def _parse_front_matter(result: _Parsed, lines: list[str]) -> int:
+def _parse_front_matter(result: ParsedFile, lines: list[str]) -> int:
     """Read the front matter into ``result.front``; return the index of the first body line."""
     if not lines or lines[0].strip() != "---":
         result.problem(1, "no front matter: the file must start with a '---' line, then id, title, "
@@ -397,7 +368,7 @@ def _parse_front_matter(result: _Parsed, lines: list[str]) -> int:
     return end + 1
 
 
-def _parse_body(result: _Parsed, lines: list[str], start: int) -> None:
+def _parse_body(result: ParsedFile, lines: list[str], start: int) -> None:
     markdown: list[str] = []
     markdown_start = start
     seen_exercises: dict[str, int] = {}
@@ -473,7 +444,7 @@ def _parse_body(result: _Parsed, lines: list[str], start: int) -> None:
     flush(len(lines))
 
 
-def _parse_exercise(result: _Parsed, body: str, block_line: int,
+def _parse_exercise(result: ParsedFile, body: str, block_line: int,
                     seen: dict[str, int]) -> Exercise | None:
     loaded = _load_yaml(result, body, first_line=block_line + 1, what="exercise block")
     if loaded is None:
@@ -638,7 +609,7 @@ def _numeric_fields(values: "_Mapping") -> dict[str, Any]:
     return fields
 
 
-def _parse_plot(result: _Parsed, body: str, block_line: int) -> PlotBlock | None:
+def _parse_plot(result: ParsedFile, body: str, block_line: int) -> PlotBlock | None:
     loaded = _load_yaml(result, body, first_line=block_line + 1, what="plot block")
     if loaded is None:
         return None
@@ -685,7 +656,9 @@ def _parse_plot(result: _Parsed, body: str, block_line: int) -> PlotBlock | None
     return PlotBlock(spec, block_line)
 
 
-def _parse_train(result: _Parsed, body: str, block_line: int) -> TrainBlock | None:
+def _parse_train(result: ParsedFile, body: str, block_line: int) -> TrainBlock | None:
+    from tutor.training_config import ConfigError, TrainConfig
+
     loaded = _load_yaml(result, body, first_line=block_line + 1, what="train block")
     if loaded is None:
         return None
@@ -696,27 +669,30 @@ def _parse_train(result: _Parsed, body: str, block_line: int) -> TrainBlock | No
         result.problem(block_line, "a train block must hold 'key: value' lines (optimizer: adam, ...)")
         return None
     values = _Mapping(result, data, node, first_line=block_line + 1, missing_line=block_line, what="train")
-    before = len(result.problems)
-    values.reject_unknown(tuple(TRAIN_KEYS), "train block")
     settings = {}
     for key, value in data.items():
-        if key in TRAIN_KEYS:
-            if key in _TRAIN_FLOATS and isinstance(value, str):
-                value = _number(value) if _number(value) is not None else value
-            description, test = TRAIN_KEYS[key]
-            if not test(value):
-                values.bad(key, f"must be {description}")
-            elif key != "title":
-                settings[key] = value
-    if len(result.problems) > before:
+        if key in _TRAIN_FLOATS and isinstance(value, str) and _number(value) is not None:
+            value = _number(value)
+        settings[str(key)] = value
+    # TrainConfig owns the rules for training settings; we only point at the line.
+    try:
+        config = TrainConfig.from_mapping(settings)
+    except ConfigError as error:
+        if error.setting in settings:
+            values.bad(error.setting, error.problem)
+        else:
+            result.problem(block_line, str(error))
         return None
-    return TrainBlock(settings, block_line, data.get("title"))
+    except (TypeError, ValueError) as error:
+        result.problem(block_line, f"bad training settings: {error}")
+        return None
+    return TrainBlock(config, block_line)
 
 
 # --------------------------------------------------------------------------- YAML with lines
 
 
-def _load_yaml(result: _Parsed, text: str, *, first_line: int, what: str):
+def _load_yaml(result: ParsedFile, text: str, *, first_line: int, what: str):
     """Parse ``text`` (whose first line is file line ``first_line``): (data, root node) or None
     after recording the problem at the file line where YAML found it."""
     loader = _YamlLoader(text)
@@ -750,7 +726,7 @@ def _yaml_advice(detail: str) -> str:
     return ""
 
 
-def _check_duplicate_keys(result: _Parsed, node, first_line: int, what: str) -> None:
+def _check_duplicate_keys(result: ParsedFile, node, first_line: int, what: str) -> None:
     """YAML quietly keeps the last of two equal keys; a teacher would rather hear about it."""
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
@@ -771,7 +747,7 @@ class _Mapping:
     """A parsed YAML mapping with the file line of every key, and typed accessors that record
     a problem (at the right line) and return None when a value is wrong."""
 
-    def __init__(self, result: _Parsed, data: dict, node, *, first_line: int, missing_line: int,
+    def __init__(self, result: ParsedFile, data: dict, node, *, first_line: int, missing_line: int,
                  what: str) -> None:
         self.result = result
         self.data = data

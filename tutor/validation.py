@@ -1,0 +1,158 @@
+"""The checks behind ``nntutor validate``: everything the loader checks, plus what needs the grader.
+
+On top of the loader's checks (front matter, ids, kinds, keys, answers naming options that exist, numeric
+answers that parse, train settings), for every code exercise:
+
+- its ``check`` names a grader check that exists;
+- its solution and its starter are valid Python (a syntax error is reported at its line in the file);
+- with grading on: the solution passes its check and the starter fails it, run through the real grader.
+
+Every problem is a :class:`tutor.curriculum.Problem` (file, line, message).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from tutor.curriculum import Exercise, Problem, parse_lesson_files
+
+
+@dataclass
+class ValidationReport:
+    """What ``validate`` found: ``problems`` sorted by file and line, and what was looked at."""
+
+    path: Path
+    problems: list[Problem]
+    lessons: int
+    exercises: int
+    checks_run: int = 0
+    seconds: float = 0.0
+    graded: bool = True
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line, e.g. ``9 lessons, 31 exercises: all valid (38 checks run in 1.4 s)``."""
+        counts = f"{_plural(self.lessons, 'lesson')}, {_plural(self.exercises, 'exercise')}"
+        if self.graded:
+            work = f"{_plural(self.checks_run, 'check')} run in {self.seconds:.1f} s"
+        else:
+            work = f"grading skipped, {self.seconds:.2f} s"
+        if self.ok:
+            return f"{counts}: all valid ({work})"
+        return f"{counts}: {_plural(len(self.problems), 'problem')} ({work})"
+
+
+def validate(path: str | Path, *, grade: bool = True, grader=None,
+             progress: Callable[[int, int, str], None] | None = None) -> ValidationReport:
+    """Check the lessons under ``path`` (a folder, or one lesson file).
+
+    ``grade``: run every code solution and starter through the grader (``grader``: a
+    ``tutor.grader.Grader``; default: the shared one). ``progress(done, total, exercise_id)`` is
+    called before each grading run. FileNotFoundError when ``path`` does not exist.
+    """
+    started = time.perf_counter()
+    parsed = parse_lesson_files(path)
+    problems: list[Problem] = [problem for result in parsed for problem in result.problems]
+    code = [(result.path, block) for result in parsed for block in result.blocks
+            if isinstance(block, Exercise) and block.kind == "code"]
+    exercises = sum(1 for result in parsed for block in result.blocks if isinstance(block, Exercise))
+
+    gradable: list[tuple[Path, Exercise]] = []
+    if code:
+        from tutor.grader import check_ids, has_check
+
+        for file, exercise in code:
+            before = len(problems)
+            if not has_check(exercise.check):
+                problems.append(Problem(file, exercise.lines.get("check", exercise.line),
+                                        _unknown_check(exercise.check, check_ids())))
+            for key in ("solution", "starter"):
+                problem = _syntax_problem(file, exercise, key)
+                if problem is not None:
+                    problems.append(problem)
+            if len(problems) == before:
+                gradable.append((file, exercise))
+
+    checks_run = 0
+    if grade and gradable:
+        if grader is None:
+            from tutor.grader import default_grader
+
+            grader = default_grader()
+        total = 2 * len(gradable)
+        for file, exercise in gradable:
+            for key, must_pass in (("solution", True), ("starter", False)):
+                if progress is not None:
+                    progress(checks_run, total, exercise.id)
+                problem = _grade_one(grader, file, exercise, key, must_pass)
+                checks_run += 1
+                if problem is not None:
+                    problems.append(problem)
+
+    problems.sort(key=lambda problem: (str(problem.path), problem.line))
+    return ValidationReport(path=Path(path), problems=problems, lessons=len(parsed), exercises=exercises,
+                            checks_run=checks_run, seconds=time.perf_counter() - started,
+                            graded=grade, files=[result.path for result in parsed])
+
+
+def _grade_one(grader, file: Path, exercise: Exercise, key: str, must_pass: bool) -> Problem | None:
+    source = getattr(exercise, key)
+    line = exercise.lines.get(key, exercise.line)
+    try:
+        result = grader.grade(exercise.check, source, filename=f"{exercise.id}-{key}.py",
+                              timeout=exercise.timeout)
+    except Exception as error:  # the grader itself failed: say so at the exercise, keep going
+        return Problem(file, line, f"could not grade the {key} of {exercise.id!r}: "
+                                   f"{type(error).__name__}: {error}")
+    if must_pass and not result.passed:
+        return Problem(file, line, f"the solution of {exercise.id!r} fails its check {exercise.check!r}: "
+                                   f"{_first_line(result.summary)}{_failing_case(result)}")
+    if not must_pass and result.passed:
+        return Problem(file, line, f"the starter of {exercise.id!r} passes its check {exercise.check!r}: "
+                                   "a starter must leave the work to the learner")
+    return None
+
+
+def _failing_case(result) -> str:
+    for case in result.cases:
+        if not case.passed and case.message:
+            return f" [{case.name}: {_first_line(case.message)}]"
+    return ""
+
+
+def _syntax_problem(file: Path, exercise: Exercise, key: str) -> Problem | None:
+    source = getattr(exercise, key) or ""
+    try:
+        compile(source, f"{exercise.id}-{key}.py", "exec", dont_inherit=True)
+    except SyntaxError as error:
+        first = exercise.lines.get(key, exercise.line)
+        line = first + (error.lineno or 1) - 1
+        return Problem(file, line, f"the {key} of {exercise.id!r} is not valid Python: {error.msg}")
+    except ValueError as error:  # e.g. a NUL byte
+        return Problem(file, exercise.lines.get(key, exercise.line),
+                       f"the {key} of {exercise.id!r} is not valid Python: {error}")
+    return None
+
+
+def _unknown_check(check_id: str, known: list[str]) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(check_id, known, n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    return (f"check {check_id!r} does not exist{hint}; "
+            "`nntutor validate --checks` lists the checks there are")
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text and text.strip() else ""
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
