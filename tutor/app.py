@@ -1,0 +1,180 @@
+"""The nntutor Textual app: loads the lessons, opens the progress store, shows the lesson list.
+
+Start-up imports only what the lesson list needs; the lesson screen, the grader, NumPy and the
+plotting code are imported when first used.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from textual.app import App
+from textual.binding import Binding
+
+from tutor.palette import CurriculumCommands
+
+# Set to 1 to quit as soon as the lesson list has been drawn (benchmarks/bench_startup.py).
+EXIT_AFTER_START_ENV = "NNTUTOR_EXIT_AFTER_START"
+
+
+class NNTutorApp(App[None]):
+    """The tutor. Arguments exist for tests; the defaults are what a learner gets.
+
+    lessons_dir: folder of lesson files (default: the bundled lessons).
+    store: an open ``tutor.store.Store``; else ``Store.open(store_dir)`` (None: the user data dir).
+    grader: anything with ``grade(check_id, source, timeout=...)``; else ``default_grader()``.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "nntutor"
+    COMMANDS = App.COMMANDS | {CurriculumCommands}
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        lessons_dir: Path | str | None = None,
+        store: Any = None,
+        store_dir: Path | str | None = None,
+        grader: Any = None,
+        exit_after_start: bool = False,
+    ) -> None:
+        super().__init__()
+        self.lessons_dir = Path(lessons_dir) if lessons_dir is not None else None
+        self.store = store
+        self.store_dir = Path(store_dir) if store_dir is not None else None
+        self._grader = grader
+        self.exit_after_start = exit_after_start
+        self.curriculum: Any = None
+
+    # --- start-up -------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.curriculum = self._load_curriculum()
+        if self.store is None:
+            from tutor.store import Store
+
+            self.store = Store.open(self.store_dir)
+        from tutor.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        notice = getattr(self.store, "notice", None)
+        if notice:
+            self.notify(notice, title="Progress store", severity="warning", timeout=20)
+        if self.exit_after_start:
+            self.call_after_refresh(self.exit)
+
+    def _load_curriculum(self) -> Any:
+        from tutor.curriculum import load_curriculum
+
+        try:
+            if self.lessons_dir is None:
+                return load_curriculum()
+            return load_curriculum(self.lessons_dir)
+        except Exception as error:  # a missing or unreadable folder: say so on the lesson list
+            path = self.lessons_dir or "lessons"
+            broken = SimpleNamespace(path=Path(path), line=None, error=f"{error.__class__.__name__}: {error}")
+            return SimpleNamespace(lessons=[], broken=[broken])
+
+    def get_grader(self) -> Any:
+        """The grader, created on first use (it starts a worker process)."""
+        if self._grader is None:
+            from tutor.grader import default_grader
+
+            self._grader = default_grader()
+        return self._grader
+
+    # --- navigation (also used by the command palette) ----------------------------------------
+
+    def open_lesson(self, lesson_id: str, exercise_id: str | None = None) -> None:
+        from tutor.screens.lesson import LessonScreen
+
+        lesson = next((lesson for lesson in self.curriculum.lessons if lesson.id == lesson_id), None)
+        if lesson is None:
+            self.notify(f"No lesson {lesson_id!r}.", severity="error")
+            return
+        top = self.screen
+        if isinstance(top, LessonScreen) and top.lesson.id == lesson_id:
+            panel = top._panel(exercise_id) if exercise_id else None
+            if panel is not None:
+                top.go_to_exercise(panel)
+            return
+        screen = LessonScreen(lesson, focus_exercise=exercise_id)
+        if isinstance(top, LessonScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def reset_exercise(self, exercise_id: str) -> None:
+        """Replace the learner's draft with the starting state, after asking."""
+        from tutor.screens.confirm import ConfirmScreen
+        from tutor.widgets.exercise import ExercisePanel
+
+        try:
+            self.curriculum.exercise(exercise_id)
+        except KeyError:
+            self.notify(f"No exercise {exercise_id!r}.", severity="error")
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            panels = [panel for panel in self.screen.query(ExercisePanel) if panel.exercise.id == exercise_id]
+            if panels:
+                self.run_worker(panels[0].reset(), group="reset")
+            else:
+                self.store.clear_draft(exercise_id)
+            self.notify(f"{exercise_id}: reset to the start.")
+
+        self.push_screen(
+            ConfirmScreen(f"Reset exercise {exercise_id!r}?\n\nYour draft will be replaced.", confirm_label="Reset"),
+            answered,
+        )
+
+    def open_playground(self) -> None:
+        try:
+            from tutor.screens.playground import PlaygroundScreen
+        except ImportError:
+            self.notify("The training playground is not available in this version.", severity="warning")
+            return
+        self.push_screen(PlaygroundScreen())
+
+    def action_help(self) -> None:
+        from tutor.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # --- shutdown -------------------------------------------------------------------------------
+
+    def flush_drafts(self) -> None:
+        """Save every pending draft now (quitting must not wait for the one-second timer)."""
+        if "tutor.widgets.exercise" not in sys.modules:
+            return  # no lesson was opened, so there is nothing to save
+        from tutor.widgets.exercise import ExercisePanel
+
+        for screen in self.screen_stack:
+            for panel in screen.query(ExercisePanel):
+                panel.flush_draft()
+
+    async def action_quit(self) -> None:
+        self.flush_drafts()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()
+
+
+def run_app() -> int:
+    """``nntutor`` with no arguments."""
+    app = NNTutorApp(exit_after_start=os.environ.get(EXIT_AFTER_START_ENV) == "1")
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,51 @@
+"""Command palette entries (ctrl+p): open any lesson, go to any exercise, reset an exercise."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Iterator
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class CurriculumCommands(Provider):
+    """Lessons and exercises from the loaded curriculum, fuzzy-matched."""
+
+    def _commands(self) -> Iterator[tuple[str, Any, str]]:
+        app: Any = self.app
+        curriculum = getattr(app, "curriculum", None)
+        if curriculum is None:
+            return
+        for lesson in curriculum.lessons:
+            yield (
+                f"Lesson {lesson.order}: {lesson.title}",
+                partial(app.open_lesson, lesson.id),
+                f"open lesson {lesson.order} ({lesson.minutes} min)",
+            )
+        for lesson in curriculum.lessons:
+            for exercise in lesson.exercises:
+                yield (
+                    f"Exercise: {exercise.id}",
+                    partial(app.open_lesson, lesson.id, exercise.id),
+                    f"{exercise.kind} exercise in lesson {lesson.order}, {lesson.title}",
+                )
+        for lesson in curriculum.lessons:
+            for exercise in lesson.exercises:
+                what = "its starter code" if exercise.kind == "code" else "an empty answer"
+                yield (
+                    f"Reset exercise: {exercise.id}",
+                    partial(app.reset_exercise, exercise.id),
+                    f"replace your draft with {what} (asks first)",
+                )
+
+    async def discover(self) -> Hits:
+        for name, command, help_text in self._commands():
+            if not name.startswith("Reset"):
+                yield DiscoveryHit(name, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, command, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, text=name, help=help_text)

@@ -1,0 +1,202 @@
+"""The lesson list: progress per lesson and overall, the next step, lessons that failed to load."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Static
+
+from tutor.progress import lesson_progress, next_step, status_of
+
+BAR_WIDTH = 10
+
+
+def playground_available() -> bool:
+    return importlib.util.find_spec("tutor.screens.playground") is not None
+
+
+def progress_bar_text(passed: int, total: int) -> Text:
+    filled = round(BAR_WIDTH * passed / total) if total else 0
+    text = Text(f"{passed}/{total} ".rjust(7))
+    text.append("█" * filled, style="green")
+    text.append("░" * (BAR_WIDTH - filled), style="dim")
+    return text
+
+
+class HomeScreen(Screen[None]):
+    """Lessons in order; Enter opens one, ``c`` goes straight to the next unfinished exercise."""
+
+    DEFAULT_CSS = """
+    HomeScreen #home { padding: 0 1; }
+    HomeScreen #overall { height: auto; margin-top: 1; }
+    HomeScreen #overall-text { width: 1fr; }
+    HomeScreen #overall ProgressBar { width: auto; }
+    HomeScreen #next-step { margin: 1 0; color: $text-accent; }
+    HomeScreen #lessons { height: auto; max-height: 100%; }
+    HomeScreen #broken { height: auto; margin-top: 1; color: $text-error; }
+    HomeScreen #actions { height: auto; margin-top: 1; }
+    HomeScreen #actions Button { margin-right: 2; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "open_lesson", "Open", show=True),
+        Binding("c", "continue", "Continue"),
+        Binding("p", "playground", "Playground"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = "nntutor"
+        self.sub_title = "neural networks from scratch"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="home"):
+            with Horizontal(id="overall"):
+                yield Static(id="overall-text")
+                yield ProgressBar(show_eta=False, id="overall-bar")
+            yield Static(id="next-step")
+            table: DataTable[Any] = DataTable(id="lessons", cursor_type="row", zebra_stripes=True)
+            yield table
+            yield Static(id="broken")
+            with Horizontal(id="actions"):
+                yield Button("Continue (c)", id="continue", variant="primary", compact=True)
+                if playground_available():
+                    yield Button("Playground (p)", id="playground", compact=True)
+                yield Button("Help (?)", id="help", compact=True)
+        yield Footer(compact=True)
+
+    @property
+    def curriculum(self) -> Any:
+        return self.app.curriculum
+
+    def on_mount(self) -> None:
+        table = self.query_one("#lessons", DataTable)
+        table.add_column(" ", key="mark")
+        table.add_column("Lesson", key="lesson")
+        table.add_column("Time", key="time")
+        table.add_column("Passed", key="passed")
+        self.refresh_progress()
+        table.focus()
+        self._show_broken()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_progress()
+
+    def refresh_progress(self) -> None:
+        """Re-read the store and redraw every row, the totals and the next step."""
+        table = self.query_one("#lessons", DataTable)
+        statuses = self.app.store.statuses()
+        step = next_step(self.curriculum, statuses)
+        next_lesson = step[0] if step else None
+        cursor = table.cursor_row
+        table.clear()
+        passed_total = exercise_total = 0
+        for lesson in self.curriculum.lessons:
+            passed, total = lesson_progress(lesson, statuses)
+            passed_total += passed
+            exercise_total += total
+            if lesson is next_lesson:
+                mark = Text("▶", style="bold")
+            elif total and passed == total:
+                mark = Text("✓", style="green")
+            else:
+                mark = Text(" ")
+            title = Text(f"{lesson.order}. {lesson.title}", style="bold" if lesson is next_lesson else "")
+            table.add_row(
+                mark,
+                title,
+                Text(f"{lesson.minutes} min", style="dim"),
+                progress_bar_text(passed, total) if total else Text("reading", style="dim"),
+                key=lesson.id,
+            )
+        self._show_overall(passed_total, exercise_total, step, statuses)
+        if not self.curriculum.lessons:
+            return
+        if next_lesson is not None and not getattr(self, "_placed_cursor", False):
+            cursor = self.curriculum.lessons.index(next_lesson)
+        self._placed_cursor = True
+        table.move_cursor(row=min(max(cursor, 0), len(self.curriculum.lessons) - 1), animate=False)
+
+    def _show_overall(
+        self, passed: int, total: int, step: tuple[Any, Any] | None, statuses: dict[str, Any]
+    ) -> None:
+        lessons_done = sum(
+            1
+            for lesson in self.curriculum.lessons
+            if lesson.exercises and lesson_progress(lesson, statuses)[0] == len(lesson.exercises)
+        )
+        text = Text()
+        text.append("Your progress: ", style="bold")
+        text.append(f"{passed} of {total} exercises passed, {lessons_done} of {len(self.curriculum.lessons)} lessons complete")
+        self.query_one("#overall-text", Static).update(text)
+        self.query_one("#overall-bar", ProgressBar).update(total=max(total, 1), progress=passed)
+        next_text = self.query_one("#next-step", Static)
+        if not self.curriculum.lessons:
+            next_text.update("No lessons found.")
+        elif step is None:
+            next_text.update("Every exercise is done. Revisit any lesson, or try the playground.")
+        else:
+            lesson, exercise = step
+            started = any(status_of(statuses, e.id) != "NOT_STARTED" for other in self.curriculum.lessons for e in other.exercises)
+            verb = "Continue with" if started else "Start with"
+            next_text.update(
+                f"▶ {verb} lesson {lesson.order}, {lesson.title}: exercise {exercise.id!r}. "
+                "Press c to go straight there, Enter to open the highlighted lesson."
+            )
+
+    def _show_broken(self) -> None:
+        broken = self.query_one("#broken", Static)
+        if not self.curriculum.broken:
+            broken.display = False
+            return
+        count = len(self.curriculum.broken)
+        text = Text(f"⚠ {count} lesson file{'s' if count > 1 else ''} could not be loaded:\n", style="bold")
+        for item in self.curriculum.broken:
+            name = getattr(item.path, "name", item.path)
+            where = f"{name}, line {item.line}" if item.line else f"{name}"
+            text.append(f"  {where}: {item.error}\n", style="")
+        text.rstrip()
+        broken.update(text)
+
+    # --- actions --------------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.open_lesson(event.row_key.value)
+
+    def action_open_lesson(self) -> None:
+        table = self.query_one("#lessons", DataTable)
+        if table.row_count:
+            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            self.open_lesson(row_key.value)
+
+    def open_lesson(self, lesson_id: str | None, exercise_id: str | None = None) -> None:
+        self.app.open_lesson(lesson_id, exercise_id)
+
+    def action_continue(self) -> None:
+        step = next_step(self.curriculum, self.app.store.statuses())
+        if step is None:
+            self.notify("Every exercise is done. Well done!")
+            return
+        lesson, exercise = step
+        self.open_lesson(lesson.id, exercise.id)
+
+    def action_playground(self) -> None:
+        self.app.open_playground()
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"continue": self.action_continue, "playground": self.action_playground, "help": self.app.action_help}[
+            event.button.id
+        ]()

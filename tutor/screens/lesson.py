@@ -1,0 +1,285 @@
+"""A lesson: its text, plots and training runs in one scroll, with the exercises in place.
+
+The keys act on the *current* exercise: the one that holds the keyboard, or the last one that did.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, Markdown, Static
+
+from tutor.progress import lesson_progress
+from tutor.widgets.exercise import ExercisePanel
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def split_sections(text: str) -> list[tuple[str | None, str]]:
+    """Cut markdown at its ``##`` headings (outside code fences).
+
+    Returns ``(heading, chunk)`` pairs in order; the chunk includes its heading line. Text before the
+    first ``##`` heading comes with heading None.
+    """
+    sections: list[tuple[str | None, list[str]]] = [(None, [])]
+    in_fence = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("## "):
+            sections.append((line[3:].strip().strip("#").strip(), []))
+        sections[-1][1].append(line)
+    return [(heading, "\n".join(lines).strip("\n")) for heading, lines in sections if "\n".join(lines).strip()]
+
+
+def plot_placeholder_text(spec: dict[str, Any]) -> str:
+    """One line saying what a plot block would draw, for when drawing is not available."""
+    if "data" in spec:
+        detail = f"{spec.get('samples', 100)} samples, {spec.get('classes', 3)} classes"
+        return f"plot: {spec['data']} data ({detail})"
+    if "function" in spec:
+        low, high = spec.get("range", (-5, 5))
+        return f"plot: the {spec['function']} function from {low} to {high}"
+    return "plot: " + (spec.get("title") or "(no data given)")
+
+
+class LessonScreen(Screen[None]):
+    """One lesson. Escape goes back to the lesson list."""
+
+    DEFAULT_CSS = """
+    LessonScreen #lesson-body { padding: 0 1; scrollbar-gutter: stable; }
+    LessonScreen #lesson-body > Markdown { margin: 0; }
+    LessonScreen .plot-placeholder {
+        border: round $panel-lighten-2;
+        color: $text-muted;
+        padding: 0 1;
+        margin: 1 0;
+    }
+    LessonScreen .train-button { margin: 1 0; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+r,f5", "check", "Check"),
+        Binding("ctrl+t", "hint", "Hint"),
+        Binding("ctrl+o", "reveal", "Solution"),
+        Binding("ctrl+l", "reset", "Reset", show=False),
+        Binding("ctrl+n,ctrl+down", "next_exercise", "Next"),
+        Binding("ctrl+up", "previous_exercise", "Previous", show=False),
+        Binding("ctrl+g", "jump", "Go to"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, lesson: Any, *, focus_exercise: str | None = None) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.focus_exercise = focus_exercise
+        self.current: ExercisePanel | None = None
+        self.title = f"Lesson {lesson.order}: {lesson.title}"
+
+    # --- building -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="lesson-body"):
+            yield from self._blocks()
+        yield Footer(compact=True)
+
+    def _blocks(self) -> ComposeResult:
+        exercises = list(self.lesson.exercises)
+        section_number = 0
+        for block in self.lesson.blocks:
+            kind = type(block).__name__
+            if kind == "MarkdownBlock":
+                for heading, chunk in split_sections(block.text):
+                    widget = Markdown(chunk)
+                    if heading is not None:
+                        section_number += 1
+                        widget.id = f"section-{section_number}"
+                        widget.section_title = heading  # type: ignore[attr-defined]
+                    yield widget
+            elif kind == "PlotBlock":
+                yield self._plot(block.spec)
+            elif kind == "TrainBlock":
+                yield self._train_button(block)
+            else:  # an Exercise
+                yield ExercisePanel.create(
+                    block,
+                    number=exercises.index(block) + 1,
+                    total=len(exercises),
+                    store=self.app.store,
+                    get_grader=self.app.get_grader,
+                )
+
+    @staticmethod
+    def _plot(spec: dict[str, Any]) -> Widget:
+        try:
+            from tutor.widgets.plots import LessonPlot
+        except ImportError:
+            return Static(plot_placeholder_text(spec), classes="plot-placeholder")
+        try:
+            return LessonPlot(spec)
+        except Exception as error:  # a plot that cannot be drawn must not take the lesson down
+            return Static(f"{plot_placeholder_text(spec)}: cannot be drawn ({error})", classes="plot-placeholder")
+
+    @staticmethod
+    def _train_button(block: Any) -> Widget:
+        settings = block.settings
+        title = block.title or f"{settings.get('optimizer', 'adam')} on the {settings.get('dataset', 'spiral')} data"
+        button = Button(f"▶ Train: {title}", classes="train-button", variant="success")
+        button.train_block = block  # type: ignore[attr-defined]
+        return button
+
+    def on_mount(self) -> None:
+        self._update_subtitle()
+        target = self._panel(self.focus_exercise) if self.focus_exercise else None
+        if target is not None:
+            self.call_after_refresh(self.go_to_exercise, target)
+        else:
+            self.query_one("#lesson-body").focus()
+
+    # --- exercises ------------------------------------------------------------------------------
+
+    @property
+    def panels(self) -> list[ExercisePanel]:
+        return list(self.query(ExercisePanel))
+
+    def _panel(self, exercise_id: str | None) -> ExercisePanel | None:
+        for panel in self.panels:
+            if panel.exercise.id == exercise_id:
+                return panel
+        return None
+
+    def set_current(self, panel: ExercisePanel | None) -> None:
+        if panel is self.current:
+            return
+        if self.current is not None:
+            self.current.remove_class("-current")
+        self.current = panel
+        if panel is not None:
+            panel.add_class("-current")
+
+    def on_descendant_focus(self, event: Any) -> None:
+        for ancestor in event.widget.ancestors_with_self:
+            if isinstance(ancestor, ExercisePanel):
+                self.set_current(ancestor)
+                return
+
+    def go_to_exercise(self, panel: ExercisePanel) -> None:
+        self.set_current(panel)
+        panel.focus_answer()
+        self.query_one("#lesson-body", VerticalScroll).scroll_to_widget(panel, top=True, animate=False)
+
+    def _target(self) -> ExercisePanel | None:
+        """The current exercise, else the first one in view."""
+        if self.current is not None:
+            return self.current
+        body = self.query_one("#lesson-body", VerticalScroll)
+        for panel in self.panels:
+            if panel.region.y < body.region.bottom and panel.region.bottom > body.region.y:
+                return panel
+        return None
+
+    def _with_target(self, action: str) -> None:
+        panel = self._target()
+        if panel is None:
+            message = "This lesson has no exercises." if not self.panels else "Go to an exercise first (ctrl+n)."
+            self.notify(message)
+            return
+        self.set_current(panel)
+        getattr(panel, action)()
+
+    def action_check(self) -> None:
+        self._with_target("check")
+
+    def action_hint(self) -> None:
+        self._with_target("next_hint")
+
+    def action_reveal(self) -> None:
+        self._with_target("ask_reveal")
+
+    def action_reset(self) -> None:
+        self._with_target("ask_reset")
+
+    def _step(self, offset: int) -> None:
+        panels = self.panels
+        if not panels:
+            self.notify("This lesson has no exercises.")
+            return
+        if self.current in panels:
+            index = panels.index(self.current) + offset
+        else:
+            index = 0 if offset > 0 else len(panels) - 1
+        if not 0 <= index < len(panels):
+            self.notify("That was the last exercise." if offset > 0 else "This is the first exercise.")
+            return
+        self.go_to_exercise(panels[index])
+
+    def action_next_exercise(self) -> None:
+        self._step(1)
+
+    def action_previous_exercise(self) -> None:
+        self._step(-1)
+
+    def on_exercise_panel_status_changed(self, event: ExercisePanel.StatusChanged) -> None:
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        exercises = self.lesson.exercises
+        if not exercises:
+            self.sub_title = f"about {self.lesson.minutes} min"
+            return
+        passed, _ = lesson_progress(self.lesson, self.app.store.statuses())
+        self.sub_title = f"{passed}/{len(exercises)} exercises passed"
+
+    # --- navigation -----------------------------------------------------------------------------
+
+    def jump_targets(self) -> list[tuple[str, str, bool]]:
+        targets = []
+        for widget in self.query_one("#lesson-body").children:
+            if isinstance(widget, ExercisePanel):
+                label = f"Exercise {widget.number}: {widget.exercise.id} ({widget.border_subtitle})"
+                targets.append((widget.id, label, True))
+            elif getattr(widget, "section_title", None):
+                targets.append((widget.id, widget.section_title, False))
+        return targets
+
+    def action_jump(self) -> None:
+        from tutor.screens.jump import JumpScreen
+
+        def chosen(widget_id: str | None) -> None:
+            if not widget_id:
+                return
+            target = self.query_one(f"#{widget_id}")
+            if isinstance(target, ExercisePanel):
+                self.go_to_exercise(target)
+            else:
+                self.query_one("#lesson-body", VerticalScroll).scroll_to_widget(target, top=True, animate=False)
+
+        current = self.current.id if self.current is not None else None
+        self.app.push_screen(JumpScreen(self.jump_targets(), current), chosen)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        block = getattr(event.button, "train_block", None)
+        if block is None:
+            return
+        event.stop()
+        try:
+            from tutor.screens.playground import PlaygroundScreen
+        except ImportError:
+            self.notify("The training playground is not available in this version.", severity="warning")
+            return
+        try:
+            config = block.config
+        except (TypeError, ValueError) as error:
+            self.notify(f"This training run's settings are not valid: {error}", severity="error")
+            return
+        self.app.push_screen(PlaygroundScreen(config=config))

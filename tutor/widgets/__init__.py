@@ -1,0 +1,1 @@
+"""Reusable Textual widgets; each keeps its styles in DEFAULT_CSS."""

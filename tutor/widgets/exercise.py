@@ -1,0 +1,538 @@
+"""One exercise in a lesson: prompt, answer widgets, hints, solution and the check's feedback.
+
+``ExercisePanel.create(exercise, ...)`` returns the panel for the exercise's kind: a Python editor for
+``code``, radio buttons or a checklist for ``choice``, one dropdown per item for ``match`` and an input
+for ``numeric``. Every panel offers the same actions (check, next hint, reveal, reset) so the lesson
+screen can bind keys to whichever exercise is current.
+
+Drafts: whatever the learner enters is saved to the store at most a second after they change it
+(a throttle, not a debounce, so steady typing is still saved every second) and again when the panel
+goes away, so a killed process loses at most the last second.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Callable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    Markdown,
+    RadioButton,
+    RadioSet,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
+from textual.widgets.selection_list import Selection
+
+from tutor.progress import STATUS_LABELS, status_name
+from tutor.widgets.feedback import FeedbackPanel
+
+DRAFT_SAVE_DELAY = 1.0  # seconds; the most typing a crash can lose
+
+class ExercisePanel(Vertical):
+    """Base class: everything but the answer widgets, which each kind builds in ``build_answer``."""
+
+    DEFAULT_CSS = """
+    ExercisePanel {
+        height: auto;
+        border: round $primary 60%;
+        border-title-color: $text-primary;
+        border-subtitle-color: $text-muted;
+        padding: 0 1;
+        margin: 1 0;
+    }
+    ExercisePanel.-current { border: round $accent; border-title-style: bold; }
+    ExercisePanel.-passed { border-subtitle-color: $text-success; }
+    ExercisePanel > .prompt { margin: 0; padding: 0; }
+    ExercisePanel > .prompt MarkdownBlock:last-child { margin-bottom: 0; }
+    ExercisePanel > .answer { height: auto; margin-top: 1; }
+    ExercisePanel > .buttons { height: auto; margin-top: 1; }
+    ExercisePanel > .buttons Button { margin-right: 2; }
+    ExercisePanel > .hints { height: auto; }
+    ExercisePanel > .hints .hint {
+        margin-top: 1;
+        padding: 0 1;
+        border-left: thick $warning;
+    }
+    ExercisePanel > .solution {
+        display: none;
+        height: auto;
+        margin-top: 1;
+        padding: 0 1;
+        border-left: thick $accent;
+    }
+    ExercisePanel > .solution.-shown { display: block; }
+    ExercisePanel .match-item { height: auto; }
+    ExercisePanel .match-item Label { margin-top: 1; }
+    ExercisePanel TextArea { height: auto; min-height: 5; max-height: 30; }
+    ExercisePanel RadioSet, ExercisePanel SelectionList { width: 100%; }
+    """
+
+    class StatusChanged(Message):
+        """The exercise's status changed (a check was recorded, or the solution revealed)."""
+
+        def __init__(self, exercise_id: str) -> None:
+            super().__init__()
+            self.exercise_id = exercise_id
+
+    def __init__(
+        self,
+        exercise: Any,
+        *,
+        number: int,
+        total: int,
+        store: Any,
+        get_grader: Callable[[], Any] | None = None,
+    ) -> None:
+        super().__init__(id=f"exercise-{exercise.id}", classes="exercise")
+        self.exercise = exercise
+        self.number = number
+        self.total = total
+        self.store = store
+        self.get_grader = get_grader
+        self.grading = False
+        self._draft_timer: Timer | None = None
+        self._draft_dirty = False
+        self.border_title = f"Exercise {number} of {total}"
+
+    @staticmethod
+    def create(exercise: Any, **kwargs: Any) -> ExercisePanel:
+        panel_class = {
+            "code": CodeExercise,
+            "choice": ChoiceExercise,
+            "match": MatchExercise,
+            "numeric": NumericExercise,
+        }[exercise.kind]
+        return panel_class(exercise, **kwargs)
+
+    # --- building -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Markdown(self.exercise.prompt or "", classes="prompt")
+        with Vertical(classes="answer"):
+            yield from self.build_answer(self.load_response())
+        with Horizontal(classes="buttons"):
+            yield Button("Check ^r", id="check", variant="primary", compact=True, tooltip="Check your answer")
+            yield Button("Hint ^t", id="hint", compact=True, tooltip="Show the next hint")
+            yield Button("Solution ^o", id="reveal", compact=True, tooltip="Reveal the solution")
+            yield Button("Reset ^l", id="reset", compact=True, tooltip="Start this exercise again")
+        with Vertical(classes="hints"):
+            for index in range(self.hints_shown):
+                yield self._hint_widget(index)
+        yield Vertical(classes="solution")
+        yield FeedbackPanel()
+
+    def on_mount(self) -> None:
+        self.refresh_status()
+        if self.store.revealed(self.exercise.id):
+            self.show_solution()
+
+    def build_answer(self, response: Any) -> ComposeResult:
+        raise NotImplementedError
+
+    def focus_answer(self) -> None:
+        """Put the keyboard in the answer widget."""
+        answer = self.query_one(".answer")
+        for widget in answer.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    async def rebuild_answer(self, response: Any) -> None:
+        answer = self.query_one(".answer", Vertical)
+        await answer.remove_children()
+        await answer.mount_all(list(self.build_answer(response)))
+
+    # --- status -------------------------------------------------------------------------------
+
+    @property
+    def hints_shown(self) -> int:
+        return min(self.store.hints_shown(self.exercise.id), len(self.exercise.hints))
+
+    def refresh_status(self) -> None:
+        name = status_name(self.store.status(self.exercise.id))
+        self.border_subtitle = STATUS_LABELS.get(name, name.lower())
+        self.set_class(name == "PASSED", "-passed")
+
+    # --- actions (the lesson screen binds keys to these) -----------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"check": self.check, "hint": self.next_hint, "reveal": self.ask_reveal, "reset": self.ask_reset}
+        if event.button.id in actions:
+            event.stop()
+            actions[event.button.id]()
+
+    def check(self) -> None:
+        """Grade the current answer and show the result."""
+        raise NotImplementedError
+
+    def next_hint(self) -> None:
+        shown = self.hints_shown
+        hints = self.exercise.hints
+        if shown >= len(hints):
+            self.notify("No more hints. The solution is one key away (ctrl+o).", title="Hints")
+            return
+        shown += 1
+        self.store.record_hint(self.exercise.id, shown)
+        hint = self._hint_widget(shown - 1)
+        self.query_one(".hints", Vertical).mount(hint)
+        self.call_after_refresh(hint.scroll_visible)
+
+    def _hint_widget(self, index: int) -> Widget:
+        total = len(self.exercise.hints)
+        return Markdown(f"**Hint {index + 1} of {total}:** {self.exercise.hints[index]}", classes="hint")
+
+    def ask_reveal(self) -> None:
+        from tutor.screens.confirm import ConfirmScreen
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.store.record_reveal(self.exercise.id)
+                self.show_solution()
+                self.refresh_status()
+                self.post_message(self.StatusChanged(self.exercise.id))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Reveal the solution?\n\nTry a hint first if you have not. "
+                "Your progress will note that you looked.",
+                confirm_label="Reveal",
+            ),
+            answered,
+        )
+
+    def show_solution(self) -> None:
+        solution = self.query_one(".solution", Vertical)
+        if not solution.has_class("-shown"):
+            solution.mount(Markdown(self.solution_markdown()))
+            solution.add_class("-shown")
+        self.call_after_refresh(solution.scroll_visible)
+
+    def solution_markdown(self) -> str:
+        return f"**Solution:** {self.exercise.solution}"
+
+    def ask_reset(self) -> None:
+        if self.response_is_initial():
+            self.notify("Nothing to reset: this is how the exercise starts.")
+            return
+        from tutor.screens.confirm import ConfirmScreen
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.run_worker(self.reset(), exclusive=True, group="reset")
+
+        self.app.push_screen(
+            ConfirmScreen("Start this exercise again?\n\nWhat you entered will be replaced.", confirm_label="Reset"),
+            answered,
+        )
+
+    async def reset(self) -> None:
+        """Back to the starter (code) or an empty answer; the saved draft is forgotten."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        self._draft_dirty = False
+        self.store.clear_draft(self.exercise.id)
+        await self.rebuild_answer(None)
+        self._draft_dirty = False  # rebuilding fires change events; nothing new to save
+        self.query_one(FeedbackPanel).clear()
+        self.focus_answer()
+
+    def show_feedback(self, show: Callable[[FeedbackPanel], None]) -> None:
+        feedback = self.query_one(FeedbackPanel)
+        show(feedback)
+        self.call_after_refresh(feedback.scroll_visible, animate=False)
+
+    # --- drafts ---------------------------------------------------------------------------------
+
+    def load_response(self) -> Any:
+        """The saved draft decoded for ``build_answer``, or None for a fresh start."""
+        text = self.store.draft(self.exercise.id)
+        if text is None:
+            return None
+        return self.decode_draft(text)
+
+    def decode_draft(self, text: str) -> Any:
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+
+    def encode_draft(self) -> str:
+        return json.dumps(self.response())
+
+    def response(self) -> Any:
+        raise NotImplementedError
+
+    def response_is_initial(self) -> bool:
+        return self.response() in (None, "", [], {})
+
+    def draft_changed(self) -> None:
+        """Called by each kind when the learner changes the answer: saved within a second."""
+        self._draft_dirty = True
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self.flush_draft, name="draft-save")
+
+    def flush_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if not self._draft_dirty:
+            return
+        self._draft_dirty = False
+        self.store.save_draft(self.exercise.id, self.encode_draft())
+
+    def on_unmount(self) -> None:
+        self.flush_draft()
+
+    # --- recording ------------------------------------------------------------------------------
+
+    def record(self, passed: bool, duration_ms: float) -> None:
+        self.store.record_attempt(self.exercise.id, passed, duration_ms)
+        self.refresh_status()
+        self.post_message(self.StatusChanged(self.exercise.id))
+
+
+class CodeExercise(ExercisePanel):
+    """A Python editor with the starter code (or the learner's draft), graded by the grader."""
+
+    def __init__(self, exercise: Any, **kwargs: Any) -> None:
+        super().__init__(exercise, **kwargs)
+        self._source: str | None = None  # cached so the draft can be saved after the editor is gone
+
+    def decode_draft(self, text: str) -> Any:
+        return text
+
+    def build_answer(self, response: Any) -> ComposeResult:
+        text = response if isinstance(response, str) else (self.exercise.starter or "")
+        self._source = text
+        editor = TextArea.code_editor(
+            text,
+            language="python",
+            theme="css" if self.app.current_theme.dark else "github_light",
+            id=f"editor-{self.exercise.id}",
+        )
+        editor.border_title = "your code"
+        yield editor
+
+    @property
+    def editor(self) -> TextArea:
+        return self.query_one(TextArea)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.app.theme_changed_signal.subscribe(self, self._follow_theme)
+
+    def _follow_theme(self, theme: Any) -> None:
+        for editor in self.query(TextArea):
+            editor.theme = "css" if theme.dark else "github_light"
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        source = event.text_area.text
+        if source != self._source:
+            self._source = source
+            self.draft_changed()
+
+    def response(self) -> str:
+        return self._source if self._source is not None else (self.exercise.starter or "")
+
+    def encode_draft(self) -> str:
+        return self.response()
+
+    def response_is_initial(self) -> bool:
+        return self.response() == (self.exercise.starter or "")
+
+    def solution_markdown(self) -> str:
+        return f"**Solution:**\n\n```python\n{self.exercise.solution.rstrip()}\n```"
+
+    def check(self) -> None:
+        if self.grading:
+            self.notify("Already checking, one moment.")
+            return
+        if self.get_grader is None:
+            self.query_one(FeedbackPanel).show_error("No grader is available.")
+            return
+        self.flush_draft()
+        self.grading = True
+        self.query_one("#check", Button).disabled = True
+        self.query_one(FeedbackPanel).show_running()
+        self._grade(self.response())
+
+    @work(thread=True, exclusive=True, group="grade", exit_on_error=False)
+    def _grade(self, source: str) -> None:
+        # Runs in a thread: only call_from_thread may reach the UI from here.
+        started = time.perf_counter()
+        try:
+            grader = self.get_grader()
+            timeout = getattr(self.exercise, "timeout", None)
+            result = grader.grade(self.exercise.check, source, timeout=timeout)
+        except Exception as error:  # the grader's own failure, not the learner's code
+            message = f"The grader failed: {error.__class__.__name__}: {error}"
+            self.app.call_from_thread(self._grading_failed, message)
+            return
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        self.app.call_from_thread(self._graded, result, elapsed_ms)
+
+    def _graded(self, result: Any, elapsed_ms: float) -> None:
+        duration = getattr(result, "duration_ms", None)
+        self.store.record_attempt(self.exercise.id, bool(result.passed), duration if duration is not None else elapsed_ms)
+        self.grading = False
+        if not self.is_attached:
+            return  # the learner left the lesson while it ran; the attempt is recorded all the same
+        self.query_one("#check", Button).disabled = False
+        self.show_feedback(lambda panel: panel.show_check(result))
+        self.refresh_status()
+        self.post_message(self.StatusChanged(self.exercise.id))
+        if result.passed:
+            self.notify(f"{self.exercise.id}: passed", title="Well done", timeout=3)
+
+    def _grading_failed(self, message: str) -> None:
+        self.grading = False
+        if not self.is_attached:
+            return
+        self.query_one("#check", Button).disabled = False
+        self.show_feedback(lambda panel: panel.show_error(message))
+
+
+class _QuizExercise(ExercisePanel):
+    """Kinds graded in-process by ``tutor.curriculum.grade_answer``."""
+
+    def check(self) -> None:
+        from tutor.curriculum import grade_answer
+
+        self.flush_draft()
+        started = time.perf_counter()
+        result = grade_answer(self.exercise, self.response())
+        if result.valid:  # "pick an option first" is advice, not an attempt
+            self.record(bool(result.passed), (time.perf_counter() - started) * 1000)
+        self.show_feedback(lambda panel: panel.show_answer(result))
+
+
+class ChoiceExercise(_QuizExercise):
+    """One answer: radio buttons. Several answers: a checklist where the learner ticks exactly those."""
+
+    @property
+    def multiple(self) -> bool:
+        return bool(self.exercise.multiple)
+
+    @property
+    def option_keys(self) -> list[str]:
+        return [str(key) for key in self.exercise.options]
+
+    def build_answer(self, response: Any) -> ComposeResult:
+        options = self.exercise.options
+        if self.multiple:
+            chosen = set(response) if isinstance(response, list) else set()
+            yield Label("Tick every correct option (space toggles):", classes="instructions")
+            yield SelectionList[str](
+                *(Selection(f"{key}) {text}", str(key), str(key) in chosen) for key, text in options.items())
+            )
+        else:
+            yield RadioSet(
+                *(RadioButton(f"{key}) {text}", value=str(key) == response) for key, text in options.items())
+            )
+
+    def response(self) -> Any:
+        if self.multiple:
+            lists = self.query(SelectionList)
+            return sorted(lists.first().selected) if lists else []
+        radio_sets = self.query(RadioSet)
+        if not radio_sets or radio_sets.first().pressed_index < 0:
+            return None
+        return self.option_keys[radio_sets.first().pressed_index]
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        self.draft_changed()
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        self.draft_changed()
+
+    def solution_markdown(self) -> str:
+        answer = self.exercise.answer
+        keys = answer if isinstance(answer, (list, tuple)) else [answer]
+        lines = [f"- {key}) {self.exercise.options.get(key, key)}" for key in keys]
+        return "**Answer:**\n\n" + "\n".join(lines) + f"\n\n{self.exercise.solution}"
+
+
+class MatchExercise(_QuizExercise):
+    """A dropdown of the right-hand options for each left-hand item."""
+
+    def build_answer(self, response: Any) -> ComposeResult:
+        chosen = response if isinstance(response, dict) else {}
+        choices = [(text, str(key)) for key, text in self.exercise.options.items()]
+        self._selects: list[tuple[str, Select[str]]] = []
+        for key, text in self.exercise.items.items():
+            initial = chosen.get(str(key))
+            select: Select[str] = Select(
+                choices,
+                prompt="choose...",
+                value=initial if initial in dict((v, t) for t, v in choices) else Select.NULL,
+            )
+            self._selects.append((str(key), select))
+            with Vertical(classes="match-item"):
+                yield Label(Text(str(text)))
+                yield select
+
+    def response(self) -> dict[str, str]:
+        return {
+            key: select.value for key, select in getattr(self, "_selects", []) if select.is_attached and not select.is_blank()
+        }
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.draft_changed()
+
+    def solution_markdown(self) -> str:
+        lines = [
+            f"- {self.exercise.items[item]} → {self.exercise.options.get(option, option)}"
+            for item, option in self.exercise.answer.items()
+        ]
+        return "**Answer:**\n\n" + "\n".join(lines) + f"\n\n{self.exercise.solution}"
+
+
+class NumericExercise(_QuizExercise):
+    """A number like 4.8, or a shape like (3, 2, 4)."""
+
+    def decode_draft(self, text: str) -> Any:
+        return text
+
+    def build_answer(self, response: Any) -> ComposeResult:
+        shape = isinstance(self.exercise.answer, (tuple, list))
+        placeholder = "a shape, like (3, 2)" if shape else "a number, like 4.8"
+        yield Input(value=response if isinstance(response, str) else "", placeholder=placeholder)
+
+    def response(self) -> str:
+        inputs = self.query(Input)
+        return inputs.first().value.strip() if inputs else ""
+
+    def encode_draft(self) -> str:
+        return self.response()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.draft_changed()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.check()
+
+    def solution_markdown(self) -> str:
+        answer = self.exercise.answer
+        shown = f"({', '.join(str(n) for n in answer)})" if isinstance(answer, (tuple, list)) else str(answer)
+        return f"**Answer:** `{shown}`\n\n{self.exercise.solution}"
