@@ -360,7 +360,7 @@ def _parse_front_matter(result: ParsedFile, lines: list[str]) -> int:
     title = values.text("title")
     order = values.positive_int("order")
     minutes = values.positive_int("minutes")
-    objectives = values.text_list("objectives")
+    objectives = values.text_list("objectives", what="objective")
     result.front_lines = {key: values.line(key) for key in data if isinstance(key, str)}
     result.title = title
     result.front = {"id": lesson_id, "title": title, "order": order, "minutes": minutes,
@@ -671,8 +671,8 @@ def _parse_train(result: ParsedFile, body: str, block_line: int) -> TrainBlock |
     values = _Mapping(result, data, node, first_line=block_line + 1, missing_line=block_line, what="train")
     settings = {}
     for key, value in data.items():
-        if key in _TRAIN_FLOATS and isinstance(value, str) and _number(value) is not None:
-            value = _number(value)
+        if key in _TRAIN_FLOATS and _number(value) is not None:
+            value = float(_number(value))  # YAML reads 5e-7 as text and 1 as an int
         settings[str(key)] = value
     # TrainConfig owns the rules for training settings; we only point at the line.
     try:
