@@ -1,0 +1,549 @@
+"""The lesson loader: parsing, line numbers, broken lessons, and grading of non-code answers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tutor.curriculum import (
+    AnswerResult,
+    BrokenLesson,
+    Exercise,
+    Lesson,
+    MarkdownBlock,
+    PlotBlock,
+    TrainBlock,
+    grade_answer,
+    load_curriculum,
+    parse_lesson,
+    parse_numeric,
+)
+from tutor.paths import LESSONS_DIR
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VALID = FIXTURES / "valid_lessons"
+BROKEN = FIXTURES / "broken_lessons"
+
+FRONT = textwrap.dedent("""\
+    ---
+    id: sample
+    title: Sample
+    order: 1
+    minutes: 5
+    objectives:
+      - Learn
+    ---
+    """)
+
+
+def write_lesson(folder: Path, body: str, name: str = "01-sample.md", front: str = FRONT) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(front + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def only_problems(path: Path) -> list[str]:
+    result = parse_lesson(path)
+    assert isinstance(result, BrokenLesson), "expected the lesson to be broken"
+    return [f"{p.line}: {p.message}" for p in result.problems]
+
+
+# ---------------------------------------------------------------------------- the valid fixture set
+
+
+@pytest.fixture(scope="module")
+def curriculum():
+    return load_curriculum(VALID)
+
+
+def test_valid_fixture_set_loads_in_order(curriculum):
+    assert curriculum.broken == []
+    assert [lesson.id for lesson in curriculum.lessons] == ["first-steps", "shapes"]
+    first = curriculum.lessons[0]
+    assert isinstance(first, Lesson)
+    assert (first.title, first.order, first.minutes) == ("First steps", 1, 10)
+    assert first.objectives == ["Compute a neuron's output", "Tell a weight from a bias"]
+    assert first.path == VALID / "01-first-steps.md"
+
+
+def test_blocks_come_in_document_order_with_their_lines(curriculum):
+    first = curriculum.lessons[0]
+    assert [(type(block).__name__, block.line) for block in first.blocks] == [
+        ("MarkdownBlock", 11), ("Exercise", 21), ("MarkdownBlock", 43), ("Exercise", 45),
+        ("Exercise", 61), ("PlotBlock", 77)]
+    text = first.blocks[0].text
+    assert text.startswith("# First steps\n") and "```python\noutput = 1.0" in text
+    assert "---" not in text and "```exercise" not in text
+
+
+def test_code_exercise_fields(curriculum):
+    lesson, exercise = curriculum.exercise("fixture-neuron")
+    assert lesson.id == "first-steps"
+    assert exercise.kind == "code" and exercise.check == "neuron-output"
+    assert exercise.timeout == 10.0
+    assert exercise.starter == "output = None\n"
+    assert exercise.solution.startswith("inputs = [1.0, 2.0, 3.0, 2.5]\n")
+    assert exercise.hints == ["Multiply each input by its weight.", "Add the bias once, at the end."]
+    # The prompt's own (indented) code fence does not end the exercise block.
+    assert "```python\noutput = ...\n```" in exercise.prompt
+    assert exercise.lines["solution"] == 36 and exercise.lines["starter"] == 31
+    assert exercise.lines["check"] == 39
+
+
+def test_default_timeout_and_tolerance(curriculum):
+    assert curriculum.exercise("fixture-relu")[1].timeout == 5.0
+    assert curriculum.exercise("fixture-shape")[1].tolerance == 1e-6
+    assert curriculum.exercise("fixture-number")[1].tolerance == 1e-3  # "1e-3" is text to YAML
+
+
+def test_choice_match_numeric_fields(curriculum):
+    choice = curriculum.exercise("fixture-choice")[1]
+    assert choice.options == {"a": "The weight", "b": "The bias"} and choice.answer == "b"
+    assert not choice.multiple
+    several = curriculum.exercise("fixture-several")[1]
+    assert several.answer == ["a", "c"] and several.multiple
+    match = curriculum.exercise("fixture-match")[1]
+    assert match.items == {"1": "ReLU", "2": "step", "3": "sigmoid"}  # YAML's int keys become text
+    assert match.answer == {"1": "A", "2": "A", "3": "B"}
+    shape = curriculum.exercise("fixture-shape")[1]
+    assert shape.answer == (2, 3) and shape.feedback == [((3, 2), "Rows first, then columns.")]
+    assert curriculum.exercise("fixture-number")[1].answer == 1.0
+
+
+def test_fence_inside_a_longer_fence_is_text(curriculum):
+    shapes = curriculum.lessons[1]
+    assert "not-an-exercise" in shapes.blocks[0].text
+    with pytest.raises(KeyError, match="not-an-exercise"):
+        curriculum.exercise("not-an-exercise")
+
+
+def test_plot_and_train_blocks(curriculum):
+    first, shapes = curriculum.lessons
+    plot = first.blocks[-1]
+    assert isinstance(plot, PlotBlock)
+    assert plot.spec == {"data": "spiral", "samples": 50, "classes": 3, "title": "Spiral data"}
+    function_plot, train = shapes.blocks[-2:]
+    assert function_plot.spec == {"function": "relu", "range": [-3, 3], "title": None}
+    assert isinstance(train, TrainBlock) and train.line == 89
+    config = train.config
+    assert (config.optimizer, config.hidden, config.learning_rate, config.decay, config.epochs) == (
+        "sgd", (16,), 1.0, 0.001, 101)
+    assert config.title == "A quick run" and config.samples == 100
+
+
+def test_exercises_in_course_order(curriculum):
+    assert [e.id for e in curriculum.exercises] == [
+        "fixture-neuron", "fixture-choice", "fixture-several", "fixture-shape", "fixture-number",
+        "fixture-match", "fixture-relu"]
+    assert curriculum.lesson("shapes").order == 2
+    with pytest.raises(KeyError):
+        curriculum.lesson("nope")
+
+
+def test_loading_imports_neither_numpy_nor_the_grader():
+    script = ("import sys; from tutor.curriculum import load_curriculum; "
+              f"load_curriculum({str(VALID)!r}); "
+              "print(sorted(m for m in ('numpy', 'tutor.grader', 'engine') if m in sys.modules))")
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert output.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------------- broken lessons
+
+
+def test_broken_lessons_do_not_stop_the_others():
+    curriculum = load_curriculum(BROKEN)
+    loaded = {lesson.path.name for lesson in curriculum.lessons}
+    # Problems only the validator sees (checks, grading, syntax) leave a lesson loadable.
+    assert loaded == {"00-good.md", "missing-check.md", "failing-solution.md", "passing-starter.md",
+                      "syntax-error.md"}
+    broken = {item.path.name: item for item in curriculum.broken}
+    assert len(broken) == 16
+    assert broken["bad-yaml.md"].line == 17 and "bad YAML" in broken["bad-yaml.md"].error
+    assert broken["duplicate-order.md"].title == "Duplicate order"
+    assert str(broken["missing-hints.md"]).endswith("missing-hints.md:14: the exercise has no 'hints'")
+    assert curriculum.exercise("good-choice")[0].path.name == "00-good.md"
+
+
+def test_missing_folder_raises(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load_curriculum(tmp_path / "nowhere")
+
+
+def test_readme_is_not_a_lesson(tmp_path):
+    write_lesson(tmp_path, "Text.\n")
+    (tmp_path / "README.md").write_text("# How to write lessons\n")
+    assert [lesson.id for lesson in load_curriculum(tmp_path).lessons] == ["sample"]
+
+
+def test_one_file_can_be_loaded_on_its_own():
+    lesson = parse_lesson(VALID / "02-shapes.md")
+    assert isinstance(lesson, Lesson) and lesson.id == "shapes"
+    assert load_curriculum(VALID / "02-shapes.md").lessons[0].id == "shapes"
+
+
+def test_crlf_and_bom_are_fine(tmp_path):
+    body = "# Title\n\n```exercise\nid: crlf\nkind: numeric\nprompt: 2 + 2?\nanswer: 4\nhints:\n  - Add.\nsolution: Four.\n```\n"
+    path = tmp_path / "01-crlf.md"
+    path.write_bytes(b"\xef\xbb\xbf" + (FRONT + body).replace("\n", "\r\n").encode())
+    lesson = parse_lesson(path)
+    assert isinstance(lesson, Lesson)
+    assert lesson.exercises[0].answer == 4.0 and lesson.exercises[0].line == 11
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "01-latin1.md"
+    path.write_bytes(FRONT.encode() + "caf\xe9\n".encode("latin-1"))
+    assert only_problems(path)[0].startswith("1: the file is not UTF-8 text")
+
+
+def test_yaml_error_line_is_translated_to_the_file(tmp_path):
+    path = write_lesson(tmp_path, """
+        Text.
+
+        ```exercise
+        id: broken-yaml
+        kind: numeric
+        prompt: fine
+        answer: 4
+        hints:
+          - one
+         - badly indented
+        solution: x
+        ```
+        """)
+    problems = only_problems(path)
+    assert len(problems) == 1 and problems[0].startswith("19: bad YAML in the exercise block")
+
+
+def test_duplicate_keys_are_reported(tmp_path):
+    path = write_lesson(tmp_path, """
+        ```exercise
+        id: twice
+        kind: numeric
+        prompt: fine
+        answer: 4
+        answer: 5
+        hints: [one]
+        solution: x
+        ```
+        """)
+    assert only_problems(path) == ["15: key 'answer' appears twice in the exercise block (first at line 14)"]
+
+
+def test_duplicate_exercise_id_within_a_lesson(tmp_path):
+    block = """
+        ```exercise
+        id: same
+        kind: numeric
+        prompt: fine
+        answer: 4
+        hints: [one]
+        solution: x
+        ```
+        """
+    path = write_lesson(tmp_path, block + block)
+    assert only_problems(path) == ["20: exercise id 'same' is already used at line 11"]
+
+
+def test_yaml_booleans_as_option_keys_are_refused(tmp_path):
+    path = write_lesson(tmp_path, """
+        ```exercise
+        id: yes-no
+        kind: choice
+        prompt: Is it?
+        options:
+          yes: It is
+          no: It is not
+        answer: yes
+        feedback:
+          no: It is.
+        hints: [Think.]
+        solution: It is.
+        ```
+        """)
+    problems = only_problems(path)
+    assert problems[0] == ("14: option key True is read by YAML as true/false (True): "
+                           "put it in quotes or use a letter")
+
+
+def test_multiple_answer_naming_a_missing_option(tmp_path):
+    path = write_lesson(tmp_path, """
+        ```exercise
+        id: several
+        kind: choice
+        prompt: Which?
+        options:
+          a: one
+          b: two
+        answer: [a, z]
+        feedback:
+          a: fine
+        hints: [Think.]
+        solution: a.
+        ```
+        """)
+    assert only_problems(path) == ["17: answer names option 'z', which does not exist (options: a, b)"]
+
+
+def test_match_must_answer_every_item(tmp_path):
+    path = write_lesson(tmp_path, """
+        ```exercise
+        id: half-matched
+        kind: match
+        prompt: Match.
+        items:
+          x: one
+          y: two
+        options:
+          A: uno
+          B: dos
+        answer:
+          x: A
+        hints: [Think.]
+        solution: x-A, y-B.
+        ```
+        """)
+    assert only_problems(path) == ["20: answer gives no option for item 'y'"]
+
+
+def test_numeric_feedback_problems(tmp_path):
+    path = write_lesson(tmp_path, """
+        ```exercise
+        id: feedback-trouble
+        kind: numeric
+        prompt: Shape?
+        answer: (2, 3)
+        feedback:
+          - answer: 6
+            message: That is the size.
+          - answer: (2, 3)
+            message: Right?
+          - answer: (3, 2)
+        hints: [Think.]
+        solution: Two by three.
+        ```
+        """)
+    assert only_problems(path) == [
+        "16: feedback answer must be a shape like the answer",
+        "18: feedback answer is the correct answer: feedback is for wrong answers",
+        "20: each feedback entry needs exactly two keys: answer and message",
+    ]
+
+
+def test_code_exercise_needs_starter_and_check(tmp_path):
+    path = write_lesson(tmp_path, """
+        ```exercise
+        id: no-check
+        kind: code
+        prompt: Define it.
+        hints: [Think.]
+        solution: x = 1
+        timeout: 0
+        ```
+        """)
+    assert only_problems(path) == [
+        "10: the exercise has no 'starter'",
+        "10: the exercise has no 'check'",
+        "16: timeout must be a number of seconds above 0 and at most 120",
+    ]
+
+
+def test_plot_needs_data_or_function(tmp_path):
+    path = write_lesson(tmp_path, """
+        ```plot
+        title: Nothing to draw
+        ```
+
+        ```plot
+        function: relu
+        range: [5, -5]
+        ```
+        """)
+    assert only_problems(path) == [
+        "10: a plot block needs exactly one of 'data' (spiral or vertical) or 'function' "
+        "(step, sigmoid, relu or linear)",
+        "16: range must be two numbers, smallest first, like [-5, 5]",
+    ]
+
+
+def test_train_setting_errors_point_at_the_setting(tmp_path):
+    path = write_lesson(tmp_path, """
+        ```train
+        optimizer: adam
+        learning_rate: -1
+        ```
+
+        ```train
+        epochs: 10
+        batch_size: 32
+        ```
+        """)
+    problems = only_problems(path)
+    assert problems[0] == "12: learning_rate must be a number above 0"
+    assert problems[1].startswith("17: batch_size is not a training setting")
+
+
+def test_an_empty_train_block_means_the_defaults(tmp_path):
+    path = write_lesson(tmp_path, "```train\n```\n")
+    lesson = parse_lesson(path)
+    assert isinstance(lesson, Lesson)
+    assert lesson.blocks[0].config.optimizer == "adam"
+
+
+def test_unclosed_code_block_is_reported(tmp_path):
+    path = write_lesson(tmp_path, "Text\n\n```python\nx = 1\n")
+    assert only_problems(path) == ["11: this code block is never closed: add a ``` line after it"]
+
+
+def test_markdown_block_lines_skip_blank_lines(tmp_path):
+    path = write_lesson(tmp_path, "\n\n# Title\n\nText.\n\n")
+    lesson = parse_lesson(path)
+    assert lesson.blocks == [MarkdownBlock("# Title\n\nText.\n", 11)]
+
+
+# ---------------------------------------------------------------------------- the real lessons
+
+
+def test_every_real_lesson_loads():
+    curriculum = load_curriculum(LESSONS_DIR)
+    assert [str(item) for item in curriculum.broken] == []
+    assert len(curriculum.lessons) == 9
+    assert [lesson.order for lesson in curriculum.lessons] == list(range(1, 10))
+    for lesson in curriculum.lessons:
+        assert len(lesson.exercises) >= 3, lesson.id
+    ids = {exercise.id for exercise in curriculum.exercises}
+    core = {"neuron-output", "layer-output", "dot-product", "batch-output", "relu", "step", "sigmoid",
+            "softmax", "batch-softmax", "cce-loss", "accuracy", "neuron-gradients", "dense-backward",
+            "relu-backward", "softmax-cce-backward", "sgd-update", "lr-decay", "momentum-update",
+            "adam-update"}
+    assert core <= ids
+    for exercise_id in core:
+        assert curriculum.exercise(exercise_id)[1].check == exercise_id
+
+
+# ---------------------------------------------------------------------------- numeric parsing
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("4.8", 4.8), ("4.80", 4.8), (" 4.8 ", 4.8), ("-0.5", -0.5), ("1e-7", 1e-7), ("3", 3.0),
+    ("(3, 2, 4)", (3, 2, 4)), ("3,2,4", (3, 2, 4)), ("[3, 2, 4]", (3, 2, 4)), ("(3,)", (3,)),
+    ("3x2x4", (3, 2, 4)), ("3 × 2", (3, 2)), ("(5)", (5,)), ("−2", -2.0),
+])
+def test_parse_numeric(text, expected):
+    assert parse_numeric(text) == expected
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty"), ("four", "not a number"), ("(3, two)", "not a shape"), ("nan", "not a finite"),
+    ("inf", "not a finite"), ("(3.5, 2)", "not a shape"), ("(-3, 2)", "not a shape"),
+])
+def test_parse_numeric_rejects(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_numeric(text)
+
+
+# ---------------------------------------------------------------------------- grading answers
+
+
+def numeric(answer, tolerance=1e-6, feedback=()):
+    return Exercise(id="n", kind="numeric", prompt="?", hints=["h"], solution="s", line=1,
+                    answer=answer, tolerance=tolerance, feedback=list(feedback))
+
+
+@pytest.mark.parametrize("response", ["4.8", "4.80", " 4.8 ", "4.8000001", 4.8])
+def test_numeric_accepts_equivalent_forms(response):
+    assert grade_answer(numeric(4.8), response).passed
+
+
+def test_numeric_tolerance_edge_is_inclusive():
+    exercise = numeric(4.8, tolerance=0.01)
+    assert grade_answer(exercise, "4.79").passed and grade_answer(exercise, "4.81").passed
+    assert not grade_answer(exercise, "4.7899").passed
+
+
+def test_numeric_wrong_answers_get_their_feedback():
+    exercise = numeric(4.8, feedback=[(2.8, "You forgot the bias.")])
+    assert grade_answer(exercise, "2.8") == AnswerResult(False, "You forgot the bias.")
+    assert grade_answer(exercise, "2.80") == AnswerResult(False, "You forgot the bias.")
+    assert grade_answer(exercise, "3") == AnswerResult(False, "Not quite: 3 is not the answer.")
+
+
+def test_numeric_rejects_non_answers_without_counting_them():
+    exercise = numeric(4.8)
+    result = grade_answer(exercise, "four")
+    assert not result.passed and not result.valid and "not a number" in result.message
+    assert not grade_answer(exercise, "(2, 3)").valid
+
+
+@pytest.mark.parametrize("response", ["(3, 2, 4)", "3,2,4", "[3, 2, 4]", " ( 3 , 2 , 4 ) ", "3x2x4"])
+def test_shape_answers(response):
+    assert grade_answer(numeric((3, 2, 4)), response).passed
+
+
+def test_shape_mistakes_are_explained():
+    exercise = numeric((3, 2, 4))
+    assert "wrong order" in grade_answer(exercise, "(4, 2, 3)").message
+    assert "3 dimensions; yours has 2" in grade_answer(exercise, "(3, 2)").message
+    assert grade_answer(numeric((3,)), "3").passed  # one number is a 1-D shape
+    assert not grade_answer(exercise, "4.5").valid
+
+
+def choice(answer, feedback=None):
+    return Exercise(id="c", kind="choice", prompt="?", hints=["h"], solution="s", line=1,
+                    options={"a": "A", "b": "B", "c": "C"}, answer=answer, feedback=feedback or {})
+
+
+def test_single_choice():
+    exercise = choice("b", {"a": "A scales; what shifts?", "b": "Right: the bias."})
+    assert grade_answer(exercise, "b") == AnswerResult(True, "Right: the bias.")
+    assert grade_answer(exercise, "a") == AnswerResult(False, "A scales; what shifts?")
+    assert grade_answer(exercise, "c") == AnswerResult(False, "Not quite. Have another look at the options.")
+    assert not grade_answer(exercise, None).valid
+    assert not grade_answer(exercise, "z").valid
+    assert not grade_answer(exercise, ["a", "b"]).valid
+
+
+def test_multiple_choice_needs_exactly_the_right_set():
+    exercise = choice(["a", "c"], {"b": "B is data."})
+    assert grade_answer(exercise, ["c", "a"]).passed
+    assert grade_answer(exercise, {"a", "c"}).passed
+    assert grade_answer(exercise, ["a", "b", "c"]) == AnswerResult(False, "B is data.")
+    partial = grade_answer(exercise, ["a"])
+    assert not partial.passed and "1 more option is right too" in partial.message
+    assert not grade_answer(exercise, []).valid
+
+
+def test_match():
+    exercise = Exercise(id="m", kind="match", prompt="?", hints=["h"], solution="s", line=1,
+                        items={"1": "ReLU", "2": "sigmoid"}, options={"A": "zero", "B": "small"},
+                        answer={"1": "A", "2": "B"}, feedback={"2": "Sigmoid never reaches 0."})
+    assert grade_answer(exercise, {"1": "A", "2": "B"}).passed
+    wrong = grade_answer(exercise, {"1": "A", "2": "A"})
+    assert wrong == AnswerResult(False, "1 of 2 pairs are right. Sigmoid never reaches 0.")
+    unfinished = grade_answer(exercise, {"1": "A", "2": None})
+    assert not unfinished.valid and "1 of 2 matched" in unfinished.message
+    assert not grade_answer(exercise, {"1": "Z", "2": "A"}).valid
+
+
+def test_code_exercises_are_not_graded_here(curriculum):
+    with pytest.raises(ValueError, match="grader"):
+        grade_answer(curriculum.exercise("fixture-relu")[1], "def relu(x): return x")
+
+
+def test_real_lessons_answers_pass_their_own_exercises():
+    """Every non-code exercise in the shipped lessons accepts its own answer."""
+    for exercise in load_curriculum(LESSONS_DIR).exercises:
+        if exercise.kind == "numeric":
+            response = (", ".join(map(str, exercise.answer)) if isinstance(exercise.answer, tuple)
+                        else repr(exercise.answer))
+        elif exercise.kind in ("choice", "match"):
+            response = exercise.answer
+        else:
+            continue
+        assert grade_answer(exercise, response).passed, exercise.id
