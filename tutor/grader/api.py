@@ -1,0 +1,465 @@
+"""The check API: how the check for one exercise is written.
+
+A check is a function decorated with ``@check("exercise-id")`` in a module under ``tutor/grader/checks/``.
+It receives an :class:`Answer` (the learner's code, already run) and runs cases against it::
+
+    @check("relu")
+    def relu_check(answer):
+        relu = answer.function("relu", "inputs")
+        for case in sequence_cases(answer.rng):
+            with answer.case(case.name, note=case.note):
+                received = relu(case.values)
+                answer.expect(received, engine.relu(case.array), mistakes=[
+                    Mistake("... used min instead of max ...", lambda: np.minimum(0, case.array)),
+                ])
+
+Everything here runs in the grading worker's child process, after the learner's code. See
+docs/checks.md for the full guide (tolerances, case helpers, naming mistakes).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import types
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from tutor.grader import feedback
+from tutor.grader.results import CaseResult
+
+# exercise id -> check function; filled by the @check decorator when the worker imports the checks.
+CHECKS: dict[str, Callable[[Answer], None]] = {}
+
+# Loose enough for float32 arithmetic, tight enough that a real mistake is far outside.
+RTOL = 1e-4
+ATOL = 1e-7
+
+
+def check(exercise_id: str):
+    """Register the decorated function as the check for ``exercise_id`` (a string literal: the app
+    reads the ids from the source without importing the checks)."""
+
+    def register(function: Callable[[Answer], None]) -> Callable[[Answer], None]:
+        if exercise_id in CHECKS:
+            raise ValueError(f"two checks for {exercise_id!r}")
+        CHECKS[exercise_id] = function
+        return function
+
+    return register
+
+
+class CaseFailure(Exception):
+    """A case failed. ``sentence`` names the mistake in plain words; ``detail`` shows the values."""
+
+    def __init__(self, sentence: str, detail: str = "", traceback: str | None = None):
+        super().__init__(sentence)
+        self.sentence = sentence
+        self.detail = detail
+        self.traceback = traceback
+
+
+class StopCheck(CaseFailure):
+    """A failure that makes the remaining cases pointless (a missing name, say)."""
+
+
+@dataclass
+class Mistake:
+    """A known wrong answer: if the learner's value matches ``wrong_answer()``, say ``message``.
+
+    ``wrong_answer`` computes what that mistake would return for the current case (it may raise, in
+    which case the mistake is simply not considered).
+    """
+
+    message: str
+    wrong_answer: Callable[[], Any]
+
+
+class LearnerFunction:
+    """A function from the learner's code, called the way a check needs it.
+
+    Arguments are deep-copied before the call, so a learner's function that modifies its inputs cannot
+    disturb the expected values; ``unchanged`` names the parameters the contract says must not change.
+    Exceptions become case failures with the learner's traceback; returning None is a failure too.
+    """
+
+    def __init__(self, answer: Answer, name: str, parameters: tuple[str, ...], function: Callable):
+        self.answer = answer
+        self.name = name
+        self.parameters = parameters
+        self.function = function
+
+    def __call__(self, *args, unchanged: tuple[str, ...] = ()):
+        names = self.parameters[: len(args)]
+        self.answer._call_text = self._call_text(args, names)
+        given = copy.deepcopy(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                with np.errstate(all="warn"):
+                    result = self.function(*given)
+            except SystemExit as error:
+                raise StopCheck(
+                    f"`{self.name}` called sys.exit({_exit_code(error)}). Remove that call: the checker "
+                    "needs your function to return its result."
+                ) from None
+            except BaseException as error:  # noqa: BLE001 - every learner error becomes feedback
+                self.answer.warnings = [str(w.message) for w in caught]
+                failure = self.answer.exception_failure(error, while_doing=f"calling {self.name}", args=args)
+                if isinstance(error, (RecursionError, MemoryError, KeyboardInterrupt)):
+                    # Each further case would only repeat a slow failure.
+                    failure = StopCheck(failure.sentence, failure.detail, failure.traceback)
+                raise failure from None
+        self.answer.warnings = [str(w.message) for w in caught]
+        if result is None:
+            raise CaseFailure(
+                f"`{self.name}` returned None. Did you forget the `return` statement? A function that "
+                "ends without `return` gives back None."
+            )
+        if isinstance(result, (types.GeneratorType, map, filter, zip, range)):
+            raise CaseFailure(
+                f"`{self.name}` returned a {type(result).__name__} object, not the values themselves. "
+                "Wrap it in list(...) or build a list or array."
+            )
+        for name in unchanged:
+            index = self.parameters.index(name)
+            if index < len(args) and not _same(args[index], given[index]):
+                raise CaseFailure(
+                    f"`{self.name}` changed its argument `{name}` in place. The caller still needs the "
+                    f"original values: work on a copy ({name}.copy()) or build a new array instead.",
+                    detail=feedback.side_by_side(np.asarray(args[index], dtype=float),
+                                                 np.asarray(given[index], dtype=float)).replace(
+                        "  expected:", f"  {name} before:").replace("  received:", f"  {name} after: "),
+                )
+        return result
+
+    def _call_text(self, args, names) -> str:
+        lines = [f"Called {self.name}({', '.join(names)}) with"]
+        lines.extend(feedback.show_argument(name, value) for name, value in zip(names, args))
+        return "\n".join(lines)
+
+
+class Answer:
+    """The learner's code after it ran: look up names, run cases, compare values.
+
+    ``rng`` is a NumPy Generator seeded per exercise, so a learner sees the same cases each time.
+    """
+
+    def __init__(self, exercise_id: str, namespace: dict, filename: str, rng: np.random.Generator):
+        self.exercise_id = exercise_id
+        self.namespace = namespace
+        self.filename = filename
+        self.rng = rng
+        self.cases: list[CaseResult] = []
+        self.first_failure: CaseFailure | None = None
+        self.first_failure_case: str | None = None
+        self.warnings: list[str] = []
+        self._call_text = ""
+        self.progress: Callable[[str], None] = lambda name: None
+
+    # -- names --------------------------------------------------------------------------------------
+
+    def _missing(self, name: str, what: str) -> StopCheck:
+        defined = [key for key in self.namespace if not key.startswith("__")]
+        close = difflib.get_close_matches(name, defined, n=1, cutoff=0.6)
+        close += [key for key in defined if key.lower() == name.lower() and key not in close]
+        hint = f" You defined `{close[0]}`: is that it, spelled differently?" if close else ""
+        return StopCheck(f"Your code doesn't define `{name}`. The exercise asks for {what}.{hint}")
+
+    def value(self, name: str, what: str) -> Any:
+        """The value the learner's code gave ``name``; a missing name or None stops the check."""
+        if name not in self.namespace:
+            raise self._record_stop(self._missing(name, what))
+        value = self.namespace[name]
+        if value is None:
+            raise self._record_stop(StopCheck(
+                f"`{name}` is None. Replace None with your calculation of {what}."))
+        if callable(value) and not isinstance(value, np.ndarray):
+            raise self._record_stop(StopCheck(
+                f"`{name}` is a function; the exercise asks for {what} as a value. Call your function "
+                f"and store its result: {name} = ..."))
+        return value
+
+    def function(self, name: str, parameters: str) -> LearnerFunction:
+        """The learner's function ``name``, to be called with ``parameters`` (e.g. "inputs, weights")."""
+        parameter_names = tuple(p.strip() for p in parameters.split(",") if p.strip())
+        signature = f"{name}({', '.join(parameter_names)})"
+        if name not in self.namespace:
+            raise self._record_stop(self._missing(name, f"a function `{signature}`"))
+        function = self.namespace[name]
+        if not callable(function):
+            raise self._record_stop(StopCheck(
+                f"`{name}` is {feedback.describe_value(function)}, not a function. Define it with "
+                f"`def {signature}:`."))
+        return LearnerFunction(self, name, parameter_names, function)
+
+    def _record_stop(self, failure: StopCheck) -> StopCheck:
+        self._record(CaseResult("defines the names the exercise asks for", False, failure.sentence), failure)
+        return failure
+
+    # -- cases --------------------------------------------------------------------------------------
+
+    @contextmanager
+    def case(self, name: str, note: str | None = None):
+        """Run one case: a failure inside is recorded (with ``note``, which says what is special about
+        this case, shown only when it fails) and the check goes on to the next case."""
+        self._call_text = ""
+        self.warnings = []
+        self.progress(name)
+        try:
+            yield
+        except CaseFailure as failure:
+            parts = [self._call_text] if self._call_text else []
+            if failure.detail:
+                parts.append(failure.detail)
+            parts.append(failure.sentence)
+            if note:
+                parts.append(f"Note: {note}")
+            self._record(CaseResult(name, False, "\n".join(parts)), failure)
+            if isinstance(failure, StopCheck):
+                raise
+        else:
+            self.cases.append(CaseResult(name, True, ""))
+
+    def _record(self, result: CaseResult, failure: CaseFailure) -> None:
+        self.cases.append(result)
+        if self.first_failure is None:
+            self.first_failure = failure
+            self.first_failure_case = result.name
+
+    # -- comparing ----------------------------------------------------------------------------------
+
+    def expect(self, received, expected, *, what: str = "the result", mistakes: list[Mistake] = (),
+               one_element_ok: bool = False, rtol: float = RTOL, atol: float = ATOL,
+               meaning: str | None = None, nonfinite: str | None = None) -> None:
+        """Fail the current case unless ``received`` equals ``expected`` within tolerance.
+
+        Accepted as equal: list or array, any float or int dtype, Python or NumPy scalars; with
+        ``one_element_ok`` a one-element sequence where a number is expected. ``mistakes`` are tried in
+        order when the value is wrong; ``meaning`` describes the expected shape in words ("one row per
+        sample"); ``nonfinite`` is the sentence for nan/inf where the answer is finite.
+        """
+        expected = np.asarray(expected, dtype=float)
+        if received is None:
+            raise CaseFailure(f"{_capital(what)} is None.")
+        received_array = _as_numbers(received, what)
+        if expected.ndim == 0 and received_array.size == 1 and (one_element_ok or received_array.ndim == 0):
+            received_array = received_array.reshape(())
+        if _close(received_array, expected, rtol, atol):
+            return
+        for mistake in mistakes:
+            try:
+                wrong = mistake.wrong_answer()
+                if wrong is None:
+                    continue
+                with np.errstate(all="ignore"):
+                    wrong = np.asarray(wrong, dtype=float)
+            except Exception:  # noqa: BLE001 - a mistake that cannot happen here is not this one
+                continue
+            if expected.ndim == 0 and wrong.size == 1:
+                wrong = wrong.reshape(())
+            if _close(received_array, wrong, rtol, atol) and not _close(wrong, expected, rtol, atol):
+                raise CaseFailure(mistake.message, detail=self._values_block(what, expected, received_array))
+        detail = self._values_block(what, expected, received_array)
+        if received_array.shape != expected.shape:
+            raise CaseFailure(_shape_sentence(what, expected, received_array, meaning, rtol, atol), detail)
+        bad = ~np.isfinite(received_array) & np.isfinite(expected)
+        if bad.any():
+            sentence = nonfinite or (
+                f"{_capital(what)} contains {_nonfinite_words(received_array[bad])} where the answer is "
+                "a finite number.")
+            if self.warnings and not nonfinite:
+                sentence += f" NumPy warned: {self.warnings[0]}."
+            raise CaseFailure(sentence, detail)
+        differs = ~np.isclose(received_array, expected, rtol=rtol, atol=atol)
+        if expected.ndim == 0:
+            sentence = f"{_capital(what)} is {feedback.number_text(received_array)}, not " \
+                       f"{feedback.number_text(expected)}."
+        else:
+            sentence = f"{int(differs.sum())} of {expected.size} values of {what} differ from the expected ones."
+        raise CaseFailure(sentence, detail)
+
+    def expect_tuple(self, received, expected: tuple, names: tuple[str, ...], *,
+                     mistakes: dict[str, list[Mistake]] | None = None, **options) -> None:
+        """``received`` must be a tuple (or list) of ``len(names)`` values equal to ``expected``.
+
+        A result returned in the wrong order is recognised and named.
+        """
+        shown = "(" + ", ".join(names) + ")"
+        if not isinstance(received, (tuple, list)) or (
+                isinstance(received, list) and len(received) != len(names)):
+            raise CaseFailure(
+                f"Expected a tuple of {len(names)} values, {shown}, but got "
+                f"{feedback.describe_value(received)}. End with `return {', '.join(names)}`.")
+        if len(received) != len(names):
+            raise CaseFailure(
+                f"Expected {len(names)} values, {shown}, but got a tuple of {len(received)}. "
+                f"End with `return {', '.join(names)}`.")
+        arrays = []
+        for value in received:
+            try:
+                arrays.append(np.asarray(value, dtype=float))
+            except (TypeError, ValueError):
+                arrays.append(None)
+        wanted = [np.asarray(e, dtype=float) for e in expected]
+        matches = [all(a is not None and _close(a, w, options.get("rtol", RTOL), options.get("atol", ATOL))
+                       for a, w in zip(arrays, wanted))]
+        if not matches[0]:
+            for position, value in enumerate(arrays):
+                for index, want in enumerate(wanted):
+                    if (index != position and value is not None
+                            and _close(value, want, options.get("rtol", RTOL), options.get("atol", ATOL))
+                            and not _close(wanted[position], want, options.get("rtol", RTOL),
+                                           options.get("atol", ATOL))):
+                        raise CaseFailure(
+                            f"Value number {position + 1} of your tuple is {names[index]}, but that place "
+                            f"is for {names[position]}. Return them in the order {shown}.")
+        for name, value, want in zip(names, received, expected):
+            self.expect(value, want, what=f"`{name}`", mistakes=(mistakes or {}).get(name, ()), **options)
+
+    def _values_block(self, what: str, expected: np.ndarray, received: np.ndarray) -> str:
+        block = feedback.side_by_side(expected, received)
+        if what != "the result":
+            return f"For {what}:\n{block}"
+        return block
+
+    # -- exceptions ---------------------------------------------------------------------------------
+
+    def exception_failure(self, error: BaseException, *, while_doing: str, args=()) -> CaseFailure:
+        """A learner's exception as a failure: trimmed traceback plus a sentence that explains it."""
+        trace = feedback.learner_traceback(error, self.filename)
+        sentence = explain_exception(error, self.namespace, args)
+        headline = f"Your code raised {type(error).__name__} while {while_doing}"
+        line = feedback.last_learner_line(error, self.filename)
+        headline += f" (line {line})." if line else "."
+        detail = trace or "".join(f"{type(error).__name__}: {error}")
+        return CaseFailure(f"{headline} {sentence}".strip(), detail=detail, traceback=trace)
+
+
+def explain_exception(error: BaseException, namespace: dict, args=()) -> str:
+    """One or two sentences on what usually causes ``error`` in an exercise like these."""
+    message = str(error)
+    has_list_argument = any(isinstance(a, (list, tuple)) for a in args)
+    if isinstance(error, RecursionError):
+        return ("A function kept calling itself without end (infinite recursion). Make sure each call "
+                "gets closer to a case that returns without calling again, or use a loop.")
+    if isinstance(error, MemoryError):
+        return ("It tried to use more memory than the grader allows (1 GiB). Look for an array or list "
+                "that grows without end, or a shape far bigger than the inputs.")
+    if isinstance(error, EOFError) and "reading a line" in message:
+        return ("It called input(), but graded code cannot read from the keyboard. Put the values in "
+                "the code instead.")
+    if isinstance(error, NameError):
+        name = getattr(error, "name", None) or message.split("'")[1] if "'" in message else None
+        if name == "np":
+            return "Add `import numpy as np` at the top of your code."
+        if name == "math":
+            return "Add `import math` at the top of your code."
+        defined = [key for key in namespace if not key.startswith("__")]
+        close = difflib.get_close_matches(name or "", defined, n=1)
+        if close:
+            return f"`{name}` is not defined; did you mean `{close[0]}`?"
+        return f"`{name}` is used before anything gave it a value. Check its spelling."
+    if isinstance(error, ImportError) and getattr(error, "refused_by_grader", False):
+        return ""
+    if isinstance(error, ZeroDivisionError):
+        return "Something was divided by zero. Check what the divisor is for these inputs."
+    if "only length-1 arrays" in message or "only 0-dimensional arrays" in message or (
+            "must be real number, not" in message):
+        return ("A `math` function (math.exp, math.log...) got a whole array; it works on one number at "
+                "a time. Use the NumPy version (np.exp, np.log) or loop over the values.")
+    if "not aligned" in message or "matmul: Input operand" in message or "mismatch in its core dimension" in message:
+        return ("The shapes don't fit a dot product: in (a, b) · (c, d) the inner sizes b and c must be "
+                "equal. Check which array needs transposing (.T).")
+    if "could not be broadcast" in message:
+        return ("Two arrays of incompatible shapes met in an element-wise operation. If you summed or "
+                "took a maximum along an axis, keep that axis with keepdims=True so the result lines up "
+                "with the rows.")
+    if has_list_argument and isinstance(error, (TypeError, AttributeError)) and (
+            "list" in message or "tuple" in message):
+        return ("This case passes a plain Python list, and lists don't do element-wise arithmetic. "
+                "Convert it first with np.array(...) or loop over the values.")
+    if isinstance(error, IndexError) and "too many indices" in message:
+        return "An array was indexed with more indices than it has dimensions. Check its shape first."
+    if isinstance(error, (ModuleNotFoundError,)):
+        return "Graded code can use NumPy and Python's standard library (math, for example)."
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------------
+# helpers
+
+
+def _exit_code(error: SystemExit) -> str:
+    return "" if error.code is None else repr(error.code)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _same(before, after) -> bool:
+    try:
+        return np.array_equal(np.asarray(before, dtype=float), np.asarray(after, dtype=float), equal_nan=True)
+    except (TypeError, ValueError):
+        return before == after
+
+
+def _close(received: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> bool:
+    if received.shape != expected.shape:
+        return False
+    return bool(np.all(np.isclose(received, expected, rtol=rtol, atol=atol, equal_nan=True)))
+
+
+def _as_numbers(value, what: str) -> np.ndarray:
+    if isinstance(value, str):
+        raise CaseFailure(f"{_capital(what)} is a string ({value[:40]!r}); it should be numbers.")
+    if isinstance(value, dict):
+        raise CaseFailure(f"{_capital(what)} is a dict; it should be a number, a list or an array.")
+    if isinstance(value, (types.GeneratorType, map, filter, zip)):
+        raise CaseFailure(f"{_capital(what)} is a {type(value).__name__} object; wrap it in list(...).")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            array = np.asarray(value)
+            if array.dtype.kind == "c":
+                raise TypeError("complex")
+            return array.astype(float)
+    except (TypeError, ValueError, np.exceptions.ComplexWarning):
+        raise CaseFailure(
+            f"{_capital(what)} should be numbers (a number, a list or an array), but it is "
+            f"{feedback.describe_value(value)} that NumPy cannot read as a regular array of numbers.") from None
+
+
+def _nonfinite_words(values: np.ndarray) -> str:
+    kinds = []
+    if np.isnan(values).any():
+        kinds.append("nan (not a number)")
+    if np.isinf(values).any():
+        kinds.append("inf")
+    return " and ".join(kinds)
+
+
+def _shape_sentence(what, expected, received, meaning, rtol, atol) -> str:
+    wanted = f"{meaning}, shape {expected.shape}" if meaning else f"shape {expected.shape}"
+    if expected.ndim == 0:
+        return (f"Expected a single number for {what}, but got {received.size} values "
+                f"(shape {received.shape}).")
+    if received.ndim == 0:
+        return f"Expected {wanted} for {what}, but got a single number."
+    if received.ndim == 2 and received.shape == expected.shape[::-1]:
+        if _close(received.T, expected, rtol, atol):
+            return (f"{_capital(what)} is transposed: the right numbers, but rows and columns swapped. "
+                    f"Expected {wanted}; got {received.shape}.")
+        return f"Expected {wanted}; got {received.shape}, rows and columns swapped."
+    squeezed = tuple(size for size in expected.shape if size != 1)
+    if received.shape == squeezed and _close(received.reshape(expected.shape), expected, rtol, atol):
+        return (f"The right numbers, but shape {received.shape} instead of {expected.shape}: the length-1 "
+                "axis is missing. Keep it when you sum (keepdims=True).")
+    if tuple(size for size in received.shape if size != 1) == expected.shape:
+        return (f"Expected {wanted} for {what}; got {received.shape}, which has an extra length-1 axis.")
+    return f"Expected {wanted} for {what}; got {received.shape}."

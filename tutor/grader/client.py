@@ -1,0 +1,217 @@
+"""The app's side of grading: :class:`Grader` talks to the warm worker process.
+
+This module imports no NumPy: the app starts fast, and the learner's code never runs in the app's process.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import select
+import sys
+import threading
+import time
+import weakref
+from pathlib import Path
+
+from tutor.grader.registry import check_ids, has_check
+from tutor.grader.results import CheckResult
+
+DEFAULT_TIMEOUT = 5.0
+MAX_TIMEOUT = 120.0
+# How long the worker may take to import NumPy, the engine and the checks on a cold start.
+STARTUP_TIMEOUT = 60.0
+# On top of the check's own time limit: forking, reaping, and the reply.
+REPLY_MARGIN = 10.0
+
+# Limit BLAS and friends to one thread: a forked child must not inherit half-started thread pools,
+# and two cores are shared by the app, the worker and the learner's code.
+_SINGLE_THREAD_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+}
+
+
+class GraderUnavailable(RuntimeError):
+    """The worker process could not be started."""
+
+
+def _worker_environment() -> dict:
+    env = dict(os.environ)
+    env.update(_SINGLE_THREAD_ENV)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.pop("PYTHONSTARTUP", None)
+    project_root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (project_root, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _stop_process(process) -> None:
+    """Close the worker's stdin (it exits on EOF), then make sure it is gone and reaped."""
+    if process is None:
+        return
+    try:
+        process.stdin.close()
+    except OSError:
+        pass
+    try:
+        process.wait(timeout=2)
+    except Exception:  # noqa: BLE001 - subprocess.TimeoutExpired, without importing subprocess here
+        process.kill()
+        process.wait()
+    for stream in (process.stdout,):
+        try:
+            stream.close()
+        except OSError:
+            pass
+
+
+class Grader:
+    """Grades learner code in a sandboxed, warm worker process.
+
+    The worker starts on first use (or on :meth:`start`) and is restarted if it dies. ``grade`` blocks
+    and is safe to call from several threads (requests are served one at a time); in the app, call it
+    from a worker thread. :meth:`close` stops the worker; it also runs at interpreter exit.
+    """
+
+    def __init__(self) -> None:
+        self._process = None
+        self._lock = threading.RLock()
+        self._finalizer = None
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the worker now (it otherwise starts on the first ``grade``)."""
+        with self._lock:
+            if self._process is not None and self._process.poll() is None:
+                return
+            self._stop()
+            import subprocess
+
+            process = subprocess.Popen(
+                [sys.executable, "-m", "tutor.grader.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=None if os.environ.get("NNTUTOR_GRADER_DEBUG") else subprocess.DEVNULL,
+                env=_worker_environment(),
+                close_fds=True,
+            )
+            self._process = process
+            self._finalizer = weakref.finalize(self, _stop_process, process)
+            reply = self._read_reply(time.monotonic() + STARTUP_TIMEOUT)
+            if not reply or not reply.get("ready"):
+                self._stop()
+                raise GraderUnavailable("the grading worker did not start")
+
+    @property
+    def worker_pid(self) -> int | None:
+        """The worker's process id while it runs (for tests and diagnostics)."""
+        process = self._process
+        return process.pid if process is not None and process.poll() is None else None
+
+    def close(self) -> None:
+        """Stop the worker process. The Grader can still be used: it starts a new worker when needed."""
+        with self._lock:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()  # runs _stop_process once
+            self._finalizer = None
+        self._process = None
+
+    def __enter__(self) -> Grader:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # -- grading ------------------------------------------------------------------------------------
+
+    def grade(self, check_id: str, source: str, *, filename: str = "answer.py",
+              timeout: float | None = None) -> CheckResult:
+        """Run ``source`` (the learner's whole file) in a fresh sandboxed process and check it.
+
+        ``timeout`` is the wall-clock limit in seconds (default 5). Raises ``ValueError`` for an unknown
+        check id; every problem with the learner's code is a failed :class:`CheckResult` instead.
+        """
+        if not has_check(check_id):
+            close = difflib.get_close_matches(check_id, check_ids(), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            raise ValueError(f"no check named {check_id!r}{hint}")
+        timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+        if not 0 < timeout <= MAX_TIMEOUT:
+            raise ValueError(f"timeout must be between 0 and {MAX_TIMEOUT:g} seconds, not {timeout:g}")
+        request = {"check": check_id, "source": source, "filename": filename, "timeout": timeout}
+        started = time.perf_counter()
+        with self._lock:
+            self.start()
+            reply = self._exchange(request, time.monotonic() + timeout + REPLY_MARGIN)
+        duration_ms = (time.perf_counter() - started) * 1000
+        if reply is None:
+            result = CheckResult(
+                exercise=check_id, passed=False,
+                summary="The grader stopped while checking your code.",
+                feedback=("The grader stopped while checking your code (its process ended or stopped "
+                          "answering). It will restart for the next check. If this keeps happening with "
+                          "this answer, look for code that signals or kills other processes."),
+            )
+        elif "error" in reply:
+            raise RuntimeError(f"grading worker error: {reply['error']}")
+        else:
+            result = CheckResult.from_json(reply["result"])
+        result.duration_ms = duration_ms
+        return result
+
+    def _exchange(self, request: dict, deadline: float) -> dict | None:
+        try:
+            self._process.stdin.write(json.dumps(request).encode() + b"\n")
+            self._process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._stop()
+            return None
+        reply = self._read_reply(deadline)
+        if reply is None:
+            self._stop()
+        return reply
+
+    def _read_reply(self, deadline: float) -> dict | None:
+        """One JSON line from the worker, or None if it died or missed the deadline."""
+        stream = self._process.stdout
+        buffer = b""
+        fd = stream.fileno()
+        while not buffer.endswith(b"\n"):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                return None
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return None
+            buffer += chunk
+        return json.loads(buffer)
+
+
+_default_grader: Grader | None = None
+_default_lock = threading.Lock()
+
+
+def default_grader() -> Grader:
+    """The shared Grader of this process (its worker stops when the process exits)."""
+    global _default_grader
+    with _default_lock:
+        if _default_grader is None:
+            _default_grader = Grader()
+        return _default_grader
+
+
+def grade(check_id: str, source: str, **options) -> CheckResult:
+    """``default_grader().grade(...)``."""
+    return default_grader().grade(check_id, source, **options)

@@ -1,0 +1,180 @@
+"""Turning values, shapes and exceptions into text a learner can read.
+
+Used inside the grading worker (it imports NumPy). Arrays are printed compactly; when an expected and a
+received array have the same shape, the entries that differ are marked with ``^`` underneath.
+"""
+
+from __future__ import annotations
+
+import linecache
+import traceback as tb_module
+
+import numpy as np
+
+# Arrays up to this many entries (and columns) are drawn in full with the differences marked.
+GRID_MAX_ENTRIES = 48
+GRID_MAX_COLUMNS = 10
+
+
+def number_text(value) -> str:
+    """A number in at most 6 significant digits: 4.8, 0.0900306, -1e+04, nan."""
+    value = float(value)
+    if np.isfinite(value) and value == int(value) and abs(value) < 1e15:
+        return f"{value:.1f}"
+    return f"{value:.6g}"
+
+
+def compact(array) -> str:
+    """An array in a short form: ``[1.0, -2.5, 3.0]``, rows on their own lines, long runs elided."""
+    array = np.asarray(array)
+    if array.dtype.kind not in "biuf":
+        return repr(array.tolist())
+    if array.ndim == 0:
+        return number_text(array)
+    if array.ndim == 1:
+        return _compact_row(array)
+    if array.ndim == 2:
+        rows = [row if isinstance(row, str) else _compact_row(row) for row in _elide(list(array), 6)]
+        return "[" + ",\n ".join(rows) + "]"
+    with np.printoptions(precision=6, threshold=30, edgeitems=2, linewidth=96):
+        return np.array2string(array, separator=", ")
+
+
+def _compact_row(row) -> str:
+    return "[" + ", ".join(number_text(x) if not isinstance(x, str) else x for x in _elide(list(row), 12)) + "]"
+
+
+def _elide(items: list, limit: int) -> list:
+    if len(items) <= limit:
+        return items
+    keep = limit // 2
+    return items[:keep] + ["..."] + items[-keep:]
+
+
+def describe_value(value) -> str:
+    """What a learner's value is, in words: 'a list of 3 numbers', 'a NumPy array of shape (2, 3)'..."""
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return f"the boolean {value}"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return f"the number {number_text(value)}"
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return f"a 0-d NumPy array holding {compact(value)}"
+        return f"a NumPy array of shape {value.shape}"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        kind = "list" if isinstance(value, list) else "tuple"
+        return f"a {kind} of {len(value)} item{'s' if len(value) != 1 else ''}"
+    return f"a {type(value).__name__} object"
+
+
+def show_argument(name: str, value) -> str:
+    """``name = value`` for the 'called with' part of a case, arrays indented under their name."""
+    prefix = f"  {name} = "
+    if isinstance(value, (list, tuple)):
+        array = np.asarray(value, dtype=float)
+        text = compact(array)
+        note = f"  (a Python {'list' if isinstance(value, list) else 'tuple'})"
+    elif isinstance(value, np.ndarray):
+        text = compact(value)
+        note = f"  (a NumPy array, shape {value.shape})" if value.ndim else ""
+    else:
+        text = number_text(value) if isinstance(value, (int, float, np.number)) else repr(value)
+        note = ""
+    text = text.replace("\n", "\n" + " " * len(prefix))
+    return prefix + text + note
+
+
+def _grid_rows(array: np.ndarray) -> list[list[str]]:
+    matrix = array.reshape(1, -1) if array.ndim == 1 else array
+    return [[number_text(x) for x in row] for row in matrix]
+
+
+def side_by_side(expected, received, differs=None) -> str:
+    """``expected:`` and ``received:`` lines; differing entries of equal-shaped arrays marked with ^."""
+    expected = np.asarray(expected)
+    received = np.asarray(received)
+    if expected.shape != received.shape or expected.ndim > 2:
+        return f"  expected: {_indent(compact(expected), 12)}\n  received: {_indent(compact(received), 12)}"
+    if expected.ndim == 0:
+        return f"  expected: {number_text(expected)}\n  received: {number_text(received)}"
+    if differs is None:
+        differs = ~np.isclose(received, expected, rtol=1e-4, atol=1e-7, equal_nan=True)
+    differs = np.asarray(differs).reshape(-1 if expected.ndim == 1 else expected.shape[0], *(
+        () if expected.ndim == 1 else (expected.shape[1],)))
+    columns = expected.shape[-1]
+    if expected.size <= GRID_MAX_ENTRIES and columns <= GRID_MAX_COLUMNS:
+        return _grid(expected, received, differs.reshape(-1, columns))
+    flat = np.argwhere(differs.reshape(expected.shape))
+    lines = [f"  expected: {_indent(compact(expected), 12)}", f"  received: {_indent(compact(received), 12)}"]
+    if len(flat):
+        shown = []
+        for index in flat[:3]:
+            position = tuple(int(i) for i in index)
+            where = position[0] if len(position) == 1 else list(position)
+            shown.append(f"at {where}: expected {number_text(expected[position])}, "
+                         f"received {number_text(received[position])}")
+        more = f" (and {len(flat) - 3} more)" if len(flat) > 3 else ""
+        lines.append(f"  {len(flat)} of {expected.size} entries differ; " + "; ".join(shown) + more)
+    return "\n".join(lines)
+
+
+def _grid(expected: np.ndarray, received: np.ndarray, differs: np.ndarray) -> str:
+    expected_rows, received_rows = _grid_rows(expected), _grid_rows(received)
+    width = max(len(cell) for row in expected_rows + received_rows for cell in row)
+    two_d = expected.ndim == 2
+    lines = []
+    for label, rows in (("expected", expected_rows), ("received", received_rows)):
+        for row_index, row in enumerate(rows):
+            head = f"  {label}: " if row_index == 0 else " " * 12
+            open_ = ("[[" if row_index == 0 else " [") if two_d else "["
+            close = ("]]" if row_index == len(rows) - 1 else "],") if two_d else "]"
+            cells = [cell.rjust(width) for cell in row]
+            lines.append(head + open_ + ", ".join(cells) + close)
+            if label == "received" and differs[row_index].any():
+                marks = ["^" * width if differs[row_index][i] else " " * width for i in range(len(cells))]
+                lines.append((" " * (len(head) + len(open_)) + "  ".join(marks)).rstrip())
+    return "\n".join(lines)
+
+
+def _indent(text: str, width: int) -> str:
+    return text.replace("\n", "\n" + " " * width)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tracebacks
+
+
+def remember_source(filename: str, source: str) -> None:
+    """Let tracebacks quote the learner's lines: the code was compiled from a string, not a file."""
+    lines = source.splitlines(keepends=True)
+    linecache.cache[filename] = (len(source), None, lines, filename)
+
+
+def learner_traceback(error: BaseException, filename: str) -> str | None:
+    """The traceback of ``error`` cut down to the frames in the learner's file.
+
+    Frames inside the grader and inside NumPy are left out; the exception line is kept. Long runs of
+    the same frame (infinite recursion) are collapsed. Returns None when no frame is the learner's.
+    """
+    frames = [frame for frame in tb_module.extract_tb(error.__traceback__) if frame.filename == filename]
+    if not frames:
+        return None
+    summary = tb_module.StackSummary.from_list(frames)
+    lines = ["Traceback (most recent call last):\n"]
+    lines.extend(summary.format())
+    lines.extend(tb_module.format_exception_only(type(error), error))
+    return "".join(lines).rstrip("\n")
+
+
+def syntax_error_text(error: SyntaxError) -> str:
+    """Python's own rendering of a syntax error: file, line number, the line and a caret."""
+    return "".join(tb_module.format_exception_only(type(error), error)).rstrip("\n")
+
+
+def last_learner_line(error: BaseException, filename: str) -> int | None:
+    frames = [frame for frame in tb_module.extract_tb(error.__traceback__) if frame.filename == filename]
+    return frames[-1].lineno if frames else None
