@@ -113,18 +113,11 @@ def _grade_one(grader, file: Path, exercise: Exercise, key: str, must_pass: bool
                                    f"{type(error).__name__}: {error}")
     if must_pass and not result.passed:
         return Problem(file, line, f"the solution of {exercise.id!r} fails its check {exercise.check!r}: "
-                                   f"{_first_line(result.summary)}{_failing_case(result)}")
+                                   f"{_first_line(result.summary)}")
     if not must_pass and result.passed:
         return Problem(file, line, f"the starter of {exercise.id!r} passes its check {exercise.check!r}: "
                                    "a starter must leave the work to the learner")
     return None
-
-
-def _failing_case(result) -> str:
-    for case in result.cases:
-        if not case.passed and case.message:
-            return f" [{case.name}: {_first_line(case.message)}]"
-    return ""
 
 
 def _syntax_problem(file: Path, exercise: Exercise, key: str) -> Problem | None:
@@ -144,7 +137,8 @@ def _syntax_problem(file: Path, exercise: Exercise, key: str) -> Problem | None:
 def _unknown_check(check_id: str, known: list[str]) -> str:
     import difflib
 
-    near = difflib.get_close_matches(check_id, known, n=1, cutoff=0.6)
+    near = difflib.get_close_matches(check_id, known, n=1, cutoff=0.6) or sorted(
+        (k for k in known if k in check_id or check_id in k), key=len, reverse=True)[:1]
     hint = f" (did you mean {near[0]!r}?)" if near else ""
     return (f"check {check_id!r} does not exist{hint}; "
             "`nntutor validate --checks` lists the checks there are")

@@ -1,0 +1,140 @@
+"""``nntutor validate``: every broken fixture caught with FILE:LINE, the real lessons clean."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tutor.cli import main
+from tutor.validation import validate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BROKEN = FIXTURES / "broken_lessons"
+VALID = FIXTURES / "valid_lessons"
+REPO = Path(__file__).resolve().parent.parent
+
+# Exactly what validate must print for the broken fixtures, run from inside the folder.
+EXPECTED_BROKEN = [
+    "bad-front-matter.md:2: id 'Bad Front Matter' is not a valid lesson id: use lowercase words "
+    "joined by '-', like 'batch-softmax'",
+    "bad-front-matter.md:4: order must be a whole number above 0, not 'first'",
+    "bad-front-matter.md:6: objectives must be a list, one '- ' line per objective, not a single piece of text",
+    "bad-front-matter.md:7: unknown key 'author' in the front matter",
+    "bad-numeric.md:18: answer 'four point eight' is not a number: write it like 4.8, -0.5 or 1e-7",
+    "bad-plot-and-train.md:30: function must be one of step, sigmoid, relu, linear",
+    "bad-plot-and-train.md:34: optimizer must be one of sgd, adagrad, rmsprop, adam",
+    "bad-plot-and-train.md:38: unknown block type 'exercize' (did you mean 'exercise'?)",
+    "bad-yaml.md:17: bad YAML in the exercise block: mapping values are not allowed in this context "
+    "(text with ': ' in it must be quoted, or written as a '|' block)",
+    "duplicate-exercise-id.md:15: exercise id 'good-choice' is already used in 00-good.md:15",
+    "duplicate-lesson-id.md:2: lesson id 'good-lesson' is already used by 00-good.md",
+    "duplicate-order.md:4: order 1 is already used by 00-good.md",
+    "empty-prompt.md:17: prompt is empty",
+    "empty-prompt.md:19: hints must be a list with at least one hint",
+    "failing-solution.md:24: the solution of 'failing-relu' fails its check 'relu': ",  # + the grader's summary
+    "match-missing-option.md:26: answer for item '2' names option 'C', which does not exist (options: A, B)",
+    "missing-check.md:26: check 'relu-forward' does not exist (did you mean 'relu'?); "
+    "`nntutor validate --checks` lists the checks there are",
+    "missing-front-matter.md:1: no front matter: the file must start with a '---' line, then id, title, "
+    "order, minutes and objectives, then another '---' line",
+    "missing-hints.md:14: the exercise has no 'hints'",
+    "missing-option.md:22: answer names option 'e', which does not exist (options: a, b, c)",
+    "passing-starter.md:19: the starter of 'generous-relu' passes its check 'relu': "
+    "a starter must leave the work to the learner",
+    "syntax-error.md:25: the solution of 'syntax-relu' is not valid Python: '[' was never closed",
+    "unclosed-block.md:14: this exercise block is never closed: add a ``` line after it",
+    "unclosed-front-matter.md:1: the front matter is never closed: add a '---' line after it",
+    "unknown-key.md:14: the exercise has no 'hints'",
+    "unknown-key.md:19: unknown key 'hint' in the numeric exercise (did you mean 'hints'?)",
+    "unknown-key.md:21: key 'options' does not belong in a numeric exercise",
+    "unknown-kind.md:16: unknown exercise kind 'essay': use one of code, choice, match, numeric",
+]
+GRADED_ONLY = ("failing-solution.md", "passing-starter.md")
+
+
+def run_validate(capsys, *args):
+    code = main(["validate", *args])
+    captured = capsys.readouterr()
+    return code, captured.out.splitlines(), captured.err
+
+
+def test_every_broken_fixture_is_caught_with_file_and_line(capsys, monkeypatch):
+    monkeypatch.chdir(BROKEN)
+    code, lines, _ = run_validate(capsys, ".")
+    assert code == 1
+    *problems, summary = lines
+    assert len(problems) == len(EXPECTED_BROKEN)
+    for line, expected in zip(problems, EXPECTED_BROKEN):
+        if expected.endswith(": "):
+            assert line.startswith(expected) and len(line) > len(expected), line
+        else:
+            assert line == expected
+    assert re.fullmatch(r"21 lessons, 12 exercises: 28 problems \(6 checks run in \d+\.\d s\)", summary)
+
+
+def test_paths_are_shown_as_typed(capsys, monkeypatch):
+    monkeypatch.chdir(FIXTURES)
+    code, lines, _ = run_validate(capsys, "broken_lessons/missing-hints.md")
+    assert code == 1
+    assert lines[0] == "broken_lessons/missing-hints.md:14: the exercise has no 'hints'"
+
+
+def test_no_grade_skips_only_the_grading(capsys, monkeypatch):
+    monkeypatch.chdir(BROKEN)
+    code, lines, _ = run_validate(capsys, ".", "--no-grade")
+    assert code == 1
+    problems, summary = lines[:-1], lines[-1]
+    expected = [line for line in EXPECTED_BROKEN if not line.startswith(GRADED_ONLY)]
+    assert problems == expected
+    assert re.fullmatch(r"21 lessons, 12 exercises: 26 problems \(grading skipped, \d+\.\d\d s\)", summary)
+
+
+def test_valid_fixture_set_is_clean(capsys):
+    code, lines, _ = run_validate(capsys, str(VALID))
+    assert code == 0
+    assert len(lines) == 1
+    assert re.fullmatch(r"2 lessons, 7 exercises: all valid \(4 checks run in \d+\.\d s\)", lines[0])
+
+
+def test_a_solution_that_stops_passing_is_caught(tmp_path):
+    folder = tmp_path / "lessons"
+    shutil.copytree(VALID, folder)
+    lesson = folder / "02-shapes.md"
+    lesson.write_text(lesson.read_text().replace("return [max(0.0, x) for x in inputs]",
+                                                 "return [min(0.0, x) for x in inputs]"))
+    report = validate(folder)
+    assert not report.ok
+    assert [(p.path.name, p.line) for p in report.problems] == [("02-shapes.md", 79)]
+    assert report.problems[0].message.startswith("the solution of 'fixture-relu' fails its check 'relu'")
+
+
+def test_missing_path_is_a_usage_error(capsys, tmp_path):
+    code = main(["validate", str(tmp_path / "nowhere")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip().count("\n") == 0 and "no such file or folder" in err
+
+
+def test_non_markdown_file_is_a_usage_error(capsys, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello")
+    assert main(["validate", str(path)]) == 2
+    assert "not a lesson file" in capsys.readouterr().err
+
+
+def test_checks_lists_the_grader_checks(capsys):
+    code, lines, _ = run_validate(capsys, "--checks")
+    assert code == 0
+    assert "relu" in lines and "batch-softmax" in lines
+    assert lines == sorted(lines)
+
+
+def test_real_lessons_are_clean(capsys):
+    """`nntutor validate lessons/`: every solution passes and every starter fails, through the grader."""
+    code, lines, _ = run_validate(capsys, str(REPO / "lessons"))
+    assert lines[:-1] == []
+    assert code == 0
+    assert re.fullmatch(r"9 lessons, \d+ exercises: all valid \(\d+ checks run in \d+\.\d s\)", lines[-1])
