@@ -55,7 +55,7 @@ class Dense:
         # neuron j's gradient over the batch: inputs.T @ dvalues, shape (n_inputs, n_neurons).
         self.dweights[...] = np.dot(self.inputs.T, dvalues)
         # A bias is added once per sample, so its gradient is the sum over samples.
-        self.dbiases[...] = np.sum(dvalues, axis=0, keepdims=True)
+        self.dbiases[...] = dvalues.sum(axis=0, keepdims=True)
         self._add_regularization_gradients()
         if self.needs_dinputs:
             # Each input fed every neuron through its weight: dvalues @ weights.T, (n_samples, n_inputs).
