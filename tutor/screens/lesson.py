@@ -282,4 +282,4 @@ class LessonScreen(Screen[None]):
         except (TypeError, ValueError) as error:
             self.notify(f"This training run's settings are not valid: {error}", severity="error")
             return
-        self.app.push_screen(PlaygroundScreen(config=config))
+        self.app.push_screen(PlaygroundScreen(config=config, autostart=True))
