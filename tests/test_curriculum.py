@@ -547,3 +547,22 @@ def test_real_lessons_answers_pass_their_own_exercises():
         else:
             continue
         assert grade_answer(exercise, response).passed, exercise.id
+
+
+# ---------------------------------------------------------------------------- the teacher's guide
+
+
+def test_the_guides_examples_are_valid(tmp_path):
+    """lessons/README.md's complete example and its per-kind examples parse without a problem."""
+    guide = (LESSONS_DIR / "README.md").read_text(encoding="utf-8")
+    example = guide.split("````markdown\n", 1)[1].split("\n````", 1)[0]
+    path = tmp_path / "01-example.md"
+    path.write_text(example + "\n", encoding="utf-8")
+    lesson = parse_lesson(path)
+    assert isinstance(lesson, Lesson), getattr(lesson, "problems", None)
+    assert [e.id for e in lesson.exercises] == ["neuron-output", "what-bias-does"]
+    kinds_section = guide.split("## Exercise kinds in detail", 1)[1].split("## YAML in five rules", 1)[0]
+    path.write_text(FRONT + kinds_section, encoding="utf-8")
+    lesson = parse_lesson(path)
+    assert isinstance(lesson, Lesson), getattr(lesson, "problems", None)
+    assert [e.kind for e in lesson.exercises] == ["code", "choice", "match", "numeric"]

@@ -317,6 +317,9 @@ def _check_across_lessons(parsed: list[ParsedFile]) -> None:
 
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)\Z")
 _SPECIAL_BLOCKS = ("exercise", "plot", "train")
+# Code block languages that are surely not a misspelt special block (skips the fuzzy match).
+_COMMON_LANGUAGES = frozenset({"python", "py", "pycon", "text", "txt", "console", "bash", "sh", "shell",
+                               "markdown", "md", "yaml", "json", "toml", "diff", "output"})
 
 
 def _parse_file(path: Path) -> ParsedFile:
@@ -410,7 +413,7 @@ def _parse_body(result: ParsedFile, lines: list[str], start: int) -> None:
                 close = j
                 break
         if not special:
-            if kind and kind not in _SPECIAL_BLOCKS:
+            if kind and kind not in _COMMON_LANGUAGES:
                 near = _close_match(kind, _SPECIAL_BLOCKS)
                 if near and kind != near:
                     result.problem(index + 1, f"unknown block type {kind!r} (did you mean {near!r}?)")
