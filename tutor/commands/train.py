@@ -161,6 +161,7 @@ def run(args) -> int:
             from tutor.plotting import render_training_report
 
             size = shutil.get_terminal_size((100, 40))
+            # Colours for a terminal; plain text for a file or a pipe.
             print(render_training_report(history, network, X, y, width=size.columns,
-                                         height=max(20, size.lines - 2)))
+                                         height=max(20, size.lines - 2), color=sys.stdout.isatty()))
     return 0
