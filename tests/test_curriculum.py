@@ -8,6 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tutor.curriculum import (
     AnswerResult,
@@ -446,6 +448,22 @@ def test_parse_numeric(text, expected):
 def test_parse_numeric_rejects(text, message):
     with pytest.raises(ValueError, match=message):
         parse_numeric(text)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_any_number_written_by_python_parses_back(number):
+    assert parse_numeric(repr(number)) == number
+    assert parse_numeric(f"  {number}  ") == number
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=5))
+def test_any_shape_parses_back_in_every_notation(sizes):
+    shape = tuple(sizes)
+    assert parse_numeric(str(shape)) == shape
+    assert parse_numeric(str(list(shape))) == shape
+    if len(shape) > 1:
+        assert parse_numeric(",".join(map(str, shape))) == shape
+        assert parse_numeric("x".join(map(str, shape))) == shape
 
 
 # ---------------------------------------------------------------------------- grading answers

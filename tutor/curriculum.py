@@ -74,7 +74,7 @@ class MarkdownBlock:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: fields hold lists
 class PlotBlock:
     """A picture in the text: ``spec`` has ``data`` (with ``samples``, ``classes``) or ``function``
     (with ``range``), and ``title`` (None when not given). Defaults are filled in."""
@@ -83,7 +83,7 @@ class PlotBlock:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: fields hold lists
 class TrainBlock:
     """A training run the learner can start from the lesson (``config.title`` is its caption)."""
 
@@ -91,7 +91,7 @@ class TrainBlock:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: fields hold lists
 class Exercise:
     """One exercise. ``kind`` is code, choice, match or numeric; keys that do not apply are None.
 
@@ -132,7 +132,7 @@ class Exercise:
 Block = Union[MarkdownBlock, PlotBlock, TrainBlock, Exercise]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: fields hold lists
 class Lesson:
     id: str
     title: str
