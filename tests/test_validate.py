@@ -36,7 +36,7 @@ EXPECTED_BROKEN = [
     "empty-prompt.md:19: hints must be a list with at least one hint",
     "failing-solution.md:24: the solution of 'failing-relu' fails its check 'relu': ",  # + the grader's summary
     "match-missing-option.md:26: answer for item '2' names option 'C', which does not exist (options: A, B)",
-    "missing-check.md:26: check 'relu-forward' does not exist (did you mean 'relu'?); "
+    "missing-check.md:26: check 'relus' does not exist (did you mean 'relu'?); "
     "`nntutor validate --checks` lists the checks there are",
     "missing-front-matter.md:1: no front matter: the file must start with a '---' line, then id, title, "
     "order, minutes and objectives, then another '---' line",

@@ -704,11 +704,14 @@ def _load_yaml(result: ParsedFile, text: str, *, first_line: int, what: str):
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark is not None and "end of stream" in (error.problem or ""):
+            mark = error.context_mark  # an unclosed quote: point at where it opened, not at the end
         line = first_line + (mark.line if mark is not None else 0)
         detail = error.problem or "cannot be read"
         if error.context:
             detail = f"{detail} {error.context}"
-        result.problem(line, f"bad YAML in the {what}: {detail}" + _yaml_advice(detail))
+        culprit = _character_at(text, error.problem_mark)
+        result.problem(line, f"bad YAML in the {what}: {detail}" + _yaml_advice(detail, culprit))
         return None
     except yaml.YAMLError as error:
         result.problem(first_line, f"bad YAML in the {what}: {error}")
@@ -719,13 +722,24 @@ def _load_yaml(result: ParsedFile, text: str, *, first_line: int, what: str):
     return data, node
 
 
-def _yaml_advice(detail: str) -> str:
+def _character_at(text: str, mark) -> str:
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
+def _yaml_advice(detail: str, culprit: str) -> str:
+    if culprit == "\t":
+        return " (a tab: indent with spaces only)"
+    if culprit in ("`", "@"):
+        return f" (text starting with {culprit} must be quoted)"
     if "mapping values are not allowed" in detail:
         return " (text with ': ' in it must be quoted, or written as a '|' block)"
-    if "'\\t'" in detail or "tab" in detail:
-        return " (indent with spaces, not tabs)"
-    if "found character '`'" in detail:
-        return " (text starting with a backtick must be quoted)"
+    if "end of stream" in detail and "quoted" in detail:
+        return " (a quote is opened here and never closed)"
     return ""
 
 
