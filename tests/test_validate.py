@@ -138,3 +138,36 @@ def test_real_lessons_are_clean(capsys):
     assert lines[:-1] == []
     assert code == 0
     assert re.fullmatch(r"9 lessons, \d+ exercises: all valid \(\d+ checks run in \d+\.\d s\)", lines[-1])
+
+
+class FakeGrader:
+    """Stands in for the grader: each method shows one way grading can go wrong."""
+
+    def __init__(self, failure):
+        self.failure = failure
+        self.calls = 0
+
+    def grade(self, check_id, source, *, filename="answer.py", timeout=None):
+        self.calls += 1
+        raise self.failure
+
+
+def test_a_grader_that_cannot_start_is_reported_once():
+    from tutor.grader import GraderUnavailable
+
+    grader = FakeGrader(GraderUnavailable("worker died at start-up"))
+    report = validate(VALID, grader=grader)
+    assert grader.calls == 1
+    assert [(p.path.name, p.line, p.message) for p in report.problems] == [
+        ("01-first-steps.md", 36, "the grader could not run (worker died at start-up): "
+                                  "grading stopped; --no-grade checks the rest")]
+
+
+def test_a_grader_error_on_one_exercise_is_reported_there_and_grading_goes_on():
+    grader = FakeGrader(RuntimeError("protocol error"))
+    report = validate(VALID, grader=grader)
+    assert grader.calls == 4
+    assert [(p.path.name, p.line) for p in report.problems] == [
+        ("01-first-steps.md", 31), ("01-first-steps.md", 36), ("02-shapes.md", 74), ("02-shapes.md", 79)]
+    assert report.problems[1].message == ("could not grade the solution of 'fixture-neuron': "
+                                          "RuntimeError: protocol error")

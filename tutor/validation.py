@@ -87,14 +87,19 @@ def validate(path: str | Path, *, grade: bool = True, grader=None,
 
             grader = default_grader()
         total = 2 * len(gradable)
-        for file, exercise in gradable:
-            for key, must_pass in (("solution", True), ("starter", False)):
-                if progress is not None:
-                    progress(checks_run, total, exercise.id)
-                problem = _grade_one(grader, file, exercise, key, must_pass)
-                checks_run += 1
-                if problem is not None:
-                    problems.append(problem)
+        try:
+            for file, exercise in gradable:
+                for key, must_pass in (("solution", True), ("starter", False)):
+                    if progress is not None:
+                        progress(checks_run, total, exercise.id)
+                    problem = _grade_one(grader, file, exercise, key, must_pass)
+                    checks_run += 1
+                    if problem is not None:
+                        problems.append(problem)
+        except _GraderDown as down:
+            # One line, not one per exercise: nothing else can be graded either.
+            problems.append(Problem(down.file, down.line, f"the grader could not run ({down.reason}): "
+                                                          "grading stopped; --no-grade checks the rest"))
 
     problems.sort(key=lambda problem: (str(problem.path), problem.line))
     return ValidationReport(path=Path(path), problems=problems, lessons=len(parsed), exercises=exercises,
@@ -102,13 +107,23 @@ def validate(path: str | Path, *, grade: bool = True, grader=None,
                             graded=grade, files=[result.path for result in parsed])
 
 
+class _GraderDown(Exception):
+    def __init__(self, file: Path, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.file, self.line, self.reason = file, line, reason
+
+
 def _grade_one(grader, file: Path, exercise: Exercise, key: str, must_pass: bool) -> Problem | None:
+    from tutor.grader import GraderUnavailable
+
     source = getattr(exercise, key)
     line = exercise.lines.get(key, exercise.line)
     try:
         result = grader.grade(exercise.check, source, filename=f"{exercise.id}-{key}.py",
                               timeout=exercise.timeout)
-    except Exception as error:  # the grader itself failed: say so at the exercise, keep going
+    except GraderUnavailable as error:
+        raise _GraderDown(file, line, str(error) or type(error).__name__) from error
+    except Exception as error:  # the grader failed on this one: say so at the exercise, keep going
         return Problem(file, line, f"could not grade the {key} of {exercise.id!r}: "
                                    f"{type(error).__name__}: {error}")
     if must_pass and not result.passed:
