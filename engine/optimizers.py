@@ -84,12 +84,15 @@ class SGD(Optimizer):
         if self.momentum:
             if "momentums" not in state:
                 state["momentums"] = np.zeros_like(param)
-            velocity = state["momentums"]
-            velocity *= self.momentum
-            velocity -= self.current_learning_rate * grad
-            param += velocity
+            self.momentum_update(param, grad, state["momentums"])
         else:
             param += -self.current_learning_rate * grad
+
+    def momentum_update(self, param, grad, velocity):
+        """``velocity = momentum * velocity - lr * grad; param += velocity``, in place."""
+        velocity *= self.momentum
+        velocity -= self.current_learning_rate * grad
+        param += velocity
 
 
 class Adagrad(Optimizer):
@@ -179,7 +182,7 @@ def sgd_step(weights, dweights, learning_rate):
 def momentum_step(weights, dweights, momentums, learning_rate, momentum):
     """Return ``(new_weights, new_momentums)`` with ``m' = momentum * m - lr * dw`` and ``w' = w + m'``."""
     weights, dweights, momentums = _copies(weights, dweights, momentums)
-    SGD(learning_rate, momentum=momentum).update(weights, dweights, {"momentums": momentums})
+    SGD(learning_rate, momentum=momentum).momentum_update(weights, dweights, momentums)
     return weights, momentums
 
 

@@ -123,6 +123,10 @@ def test_sgd_with_decay_and_momentum_by_hand():
     new_w, new_m = momentum_step([2.0], [0.5], [-0.5], 0.1, 0.9)
     np.testing.assert_allclose(new_m, [0.9 * -0.5 - 0.1 * 0.5])
     np.testing.assert_allclose(new_w, [2.0 + 0.9 * -0.5 - 0.1 * 0.5])
+    # With momentum 0 the rule still holds: the new momentums are the plain step, -lr * dw.
+    new_w, new_m = momentum_step([2.0], [0.5], [-0.5], 0.1, 0.0)
+    np.testing.assert_allclose(new_m, [-0.05])
+    np.testing.assert_allclose(new_w, [1.95])
 
 
 def test_adagrad_and_rmsprop_by_hand():
