@@ -159,6 +159,7 @@ class Answer:
         self.first_failure_case: str | None = None
         self.warnings: list[str] = []
         self._call_text = ""
+        self._in_case = False
         self.progress: Callable[[str], None] = lambda name: None
 
     # -- names --------------------------------------------------------------------------------------
@@ -198,7 +199,9 @@ class Answer:
         return LearnerFunction(self, name, parameter_names, function)
 
     def _record_stop(self, failure: StopCheck) -> StopCheck:
-        self._record(CaseResult("defines the names the exercise asks for", False, failure.sentence), failure)
+        if not self._in_case:  # inside a case, case() records it
+            self._record(CaseResult("defines the names the exercise asks for", False, failure.sentence),
+                         failure)
         return failure
 
     # -- cases --------------------------------------------------------------------------------------
@@ -210,8 +213,13 @@ class Answer:
         self._call_text = ""
         self.warnings = []
         self.progress(name)
+        self._in_case = True
         try:
-            yield
+            # The check's own arithmetic (wrong answers it imagines, say) may overflow: that is not the
+            # learner's output. Learner calls record their own warnings (LearnerFunction).
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                yield
         except CaseFailure as failure:
             parts = [self._call_text] if self._call_text else []
             if failure.detail:
@@ -224,6 +232,8 @@ class Answer:
                 raise
         else:
             self.cases.append(CaseResult(name, True, ""))
+        finally:
+            self._in_case = False
 
     def _record(self, result: CaseResult, failure: CaseFailure) -> None:
         self.cases.append(result)
@@ -284,10 +294,12 @@ class Answer:
         raise CaseFailure(sentence, detail)
 
     def expect_tuple(self, received, expected: tuple, names: tuple[str, ...], *,
-                     mistakes: dict[str, list[Mistake]] | None = None, **options) -> None:
+                     mistakes: dict[str, list[Mistake]] | None = None, order: tuple[str, ...] | None = None,
+                     **options) -> None:
         """``received`` must be a tuple (or list) of ``len(names)`` values equal to ``expected``.
 
-        A result returned in the wrong order is recognised and named.
+        A result returned in the wrong order is recognised and named. ``order`` is the order in which the
+        values are compared (compare what others are computed from first, so the message names the cause).
         """
         shown = "(" + ", ".join(names) + ")"
         if not isinstance(received, (tuple, list)) or (
@@ -318,8 +330,10 @@ class Answer:
                         raise CaseFailure(
                             f"Value number {position + 1} of your tuple is {names[index]}, but that place "
                             f"is for {names[position]}. Return them in the order {shown}.")
-        for name, value, want in zip(names, received, expected):
-            self.expect(value, want, what=f"`{name}`", mistakes=(mistakes or {}).get(name, ()), **options)
+        for name in order or names:
+            index = names.index(name)
+            self.expect(received[index], expected[index], what=f"`{name}`",
+                        mistakes=(mistakes or {}).get(name, ()), **options)
 
     def _values_block(self, what: str, expected: np.ndarray, received: np.ndarray) -> str:
         block = feedback.side_by_side(expected, received)
@@ -366,6 +380,10 @@ def explain_exception(error: BaseException, namespace: dict, args=()) -> str:
         return f"`{name}` is used before anything gave it a value. Check its spelling."
     if isinstance(error, ImportError) and getattr(error, "refused_by_grader", False):
         return ""
+    if isinstance(error, OverflowError):
+        return ("A number grew too big for a float: math.exp overflows above about 709. np.exp gives inf "
+                "instead of failing (and 1 / (1 + inf) is 0), or rearrange the formula so the exponent "
+                "is never large and positive.")
     if isinstance(error, ZeroDivisionError):
         return "Something was divided by zero. Check what the divisor is for these inputs."
     if "only length-1 arrays" in message or "only 0-dimensional arrays" in message or (
@@ -375,6 +393,9 @@ def explain_exception(error: BaseException, namespace: dict, args=()) -> str:
     if "not aligned" in message or "matmul: Input operand" in message or "mismatch in its core dimension" in message:
         return ("The shapes don't fit a dot product: in (a, b) · (c, d) the inner sizes b and c must be "
                 "equal. Check which array needs transposing (.T).")
+    if "indexing arrays could not be broadcast" in message or "index arrays" in message:
+        return ("Arrays used as indices did not fit together. Check the shape of what you index with: "
+                "one-hot labels are 2-D, class indices 1-D.")
     if "could not be broadcast" in message:
         return ("Two arrays of incompatible shapes met in an element-wise operation. If you summed or "
                 "took a maximum along an axis, keep that axis with keepdims=True so the result lines up "
@@ -451,6 +472,9 @@ def _shape_sentence(what, expected, received, meaning, rtol, atol) -> str:
                 f"(shape {received.shape}).")
     if received.ndim == 0:
         return f"Expected {wanted} for {what}, but got a single number."
+    if received.size == 0:
+        return (f"{_capital(what)} is empty, but {wanted} was expected. Did the loop that should fill it "
+                "add nothing?")
     if received.ndim == 2 and received.shape == expected.shape[::-1]:
         if _close(received.T, expected, rtol, atol):
             return (f"{_capital(what)} is transposed: the right numbers, but rows and columns swapped. "
@@ -461,5 +485,5 @@ def _shape_sentence(what, expected, received, meaning, rtol, atol) -> str:
         return (f"The right numbers, but shape {received.shape} instead of {expected.shape}: the length-1 "
                 "axis is missing. Keep it when you sum (keepdims=True).")
     if tuple(size for size in received.shape if size != 1) == expected.shape:
-        return (f"Expected {wanted} for {what}; got {received.shape}, which has an extra length-1 axis.")
-    return f"Expected {wanted} for {what}; got {received.shape}."
+        return f"{_capital(what)}: expected {wanted}; got {received.shape}, which has an extra length-1 axis."
+    return f"{_capital(what)}: expected {wanted}; got {received.shape}."

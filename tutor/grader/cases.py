@@ -54,7 +54,8 @@ def sequence_cases(rng: np.random.Generator, examples: list[list[float]], *, sca
         cases.append(SequenceCase(f"{size} random values (a {kind})", values.tolist() if as_list else values,
                                   values))
     if large is not None:
-        values = float32_exact(rng.uniform(-large, large, 8))
+        values = float32_exact(np.concatenate([[-large, large, -0.75 * large, 0.75 * large],
+                                               rng.uniform(-large, large, 4)]))
         cases.append(SequenceCase("large magnitudes", values, values,
                                   note=f"the inputs here are as large as {large:g} in size."))
     return cases

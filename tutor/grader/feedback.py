@@ -18,6 +18,10 @@ GRID_MAX_COLUMNS = 10
 
 def number_text(value) -> str:
     """A number in at most 6 significant digits: 4.8, 0.0900306, -1e+04, nan."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
     value = float(value)
     if np.isfinite(value) and value == int(value) and abs(value) < 1e15:
         return f"{value:.1f}"
@@ -75,8 +79,10 @@ def show_argument(name: str, value) -> str:
     """``name = value`` for the 'called with' part of a case, arrays indented under their name."""
     prefix = f"  {name} = "
     if isinstance(value, (list, tuple)):
-        array = np.asarray(value, dtype=float)
-        text = compact(array)
+        try:
+            text = compact(np.asarray(value))
+        except ValueError:  # ragged
+            text = repr(value)
         note = f"  (a Python {'list' if isinstance(value, list) else 'tuple'})"
     elif isinstance(value, np.ndarray):
         text = compact(value)

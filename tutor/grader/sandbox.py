@@ -183,7 +183,7 @@ def _answer_result(exercise: str, answer: Answer) -> dict:
     passed_count = sum(case.passed for case in answer.cases)
     cases = [case.to_json() for case in answer.cases]
     if answer.first_failure is None and total:
-        summary = f"Passed: all {total} cases are right."
+        summary = f"Passed: all {total} cases are right." if total > 1 else "Passed: the answer is right."
         return {"exercise": exercise, "passed": True, "summary": summary, "cases": cases,
                 "traceback": None, "feedback": summary}
     failing = next(case for case in answer.cases if not case.passed)

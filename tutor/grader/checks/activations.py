@@ -17,7 +17,7 @@ def relu_check(answer):
     for case in sequence_cases(answer.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -100.0]]):
         with answer.case(case.name, note=case.note):
             x = case.array
-            answer.expect(relu(case.values), activations.relu(x), meaning=ONE_PER_INPUT, mistakes=[
+            answer.expect(relu(case.values, unchanged=("inputs",)), activations.relu(x), meaning=ONE_PER_INPUT, mistakes=[
                 Mistake("Negative inputs should become 0 but yours came through unchanged, and positive "
                         "ones became 0: that is min(0, x). ReLU is max(0, x).", lambda: np.minimum(0, x)),
                 Mistake("Your function returned 1 for positive inputs: that is the step function. ReLU "
@@ -54,12 +54,12 @@ def step_check(answer):
 @check("sigmoid")
 def sigmoid_check(answer):
     sigmoid = answer.function("sigmoid", "inputs")
-    # Large magnitudes stop at 30: a loop with math.exp is a correct answer and overflows past ~709.
+    # The lesson promises inputs of hundreds or more: e^-x overflows below x = -709.
     for case in sequence_cases(answer.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -10.0]], scale=8.0,
-                               large=30.0):
+                               large=1000.0):
         with answer.case(case.name, note=case.note):
             x = case.array
-            answer.expect(sigmoid(case.values), activations.sigmoid(x), meaning=ONE_PER_INPUT, mistakes=[
+            answer.expect(sigmoid(case.values, unchanged=("inputs",)), activations.sigmoid(x), meaning=ONE_PER_INPUT, mistakes=[
                 Mistake("Your sigmoid is mirrored: big inputs give values near 0. The sign of the exponent "
                         "is wrong; it is 1 / (1 + e^(-x)).", lambda: 1 / (1 + np.exp(x))),
                 Mistake("Check the brackets: you computed 1 / 1 + e^(-x). Division comes before addition, "
@@ -92,7 +92,7 @@ def softmax_check(answer):
     for case in sequence_cases(answer.rng, examples, scale=5.0, large=40.0):
         with answer.case(case.name, note=case.note):
             x = case.array
-            answer.expect(softmax(case.values), activations.softmax(x), meaning=ONE_PER_INPUT,
+            answer.expect(softmax(case.values, unchanged=("values",)), activations.softmax(x), meaning=ONE_PER_INPUT,
                           mistakes=_softmax_mistakes(x, axis=0))
 
 
@@ -120,6 +120,9 @@ def batch_softmax_check(answer):
         ("large scores (about 1e4)", big_rows,
          "these scores are about 10000: e^10000 overflows to inf unless each row's maximum is subtracted "
          "first."),
+        ("rows of different sizes", float32_exact([[1, 2, 3], [1000, 1001, 1002]]),
+         "the second row's scores are about 1000: e^1000 overflows unless each row's maximum is "
+         "subtracted first."),
         ("rows of very different sizes", mixed_scales,
          "one row's scores are about 10000, another's about -10000: subtracting one maximum for the whole "
          "batch makes the low rows underflow to 0 / 0."),
@@ -140,14 +143,14 @@ def batch_softmax_check(answer):
                         lambda: exp / exp.sum(axis=1)),
                 Mistake("You normalised over the whole batch, so all the probabilities together add up to "
                         "1. Each row (sample) should add up to 1: sum over axis=1.",
-                        lambda: exp / exp.sum() if x.shape[0] > 1 else None),
+                        lambda: global_max_exp / global_max_exp.sum() if x.shape[0] > 1 else None),
                 Mistake("You subtracted one maximum for the whole batch. A row far below that maximum "
                         "becomes e^(very negative) = 0 everywhere, and 0 / 0 is nan. Subtract each row's own "
                         "maximum: np.max(x, axis=1, keepdims=True).",
                         lambda: global_max_exp / global_max_exp.sum(axis=1, keepdims=True)),
                 *_softmax_mistakes(x, axis=1),
             ]
-            answer.expect(batch_softmax(x), expected, mistakes=mistakes,
+            answer.expect(batch_softmax(x, unchanged=("layer_outputs",)), expected, mistakes=mistakes,
                           meaning="one row per sample, one column per class",
                           nonfinite=("Your result has nan or inf: e^x overflowed. e^x is too big for a float "
                                      "above x = 709, and inf / inf is nan. Subtract each row's maximum "

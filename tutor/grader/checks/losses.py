@@ -1,0 +1,90 @@
+"""Checks for lesson 5: categorical cross-entropy and accuracy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine import losses
+from tutor.grader.api import Mistake, check
+from tutor.grader.cases import LabelCase, float32_exact, label_cases
+
+LESSON_PREDICTIONS = [[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]
+ZERO_FOR_TRUE_CLASS = [[0.0, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]
+LESSON_TARGETS = [0, 1, 1]
+ONE_HOT_NOTE = ("y_true here holds one-hot rows, shape (n_samples, n_classes), not class indices: handle "
+                "both forms (check y_true.ndim or len(y_true.shape)).")
+INDEX_NOTE = "y_true here holds class indices, shape (n_samples,)."
+
+
+def _both_label_forms(cases: list[LabelCase]):
+    """Each case once with class indices and once with one-hot rows."""
+    for case in cases:
+        yield f"{case.name}, labels as indices", case.y_pred, case.indices, INDEX_NOTE
+        yield f"{case.name}, labels one-hot", case.y_pred, case.one_hot.astype(int), ONE_HOT_NOTE
+
+
+@check("cce-loss")
+def cce_loss_check(answer):
+    cce = answer.function("categorical_cross_entropy", "y_pred, y_true")
+    cases = label_cases(answer.rng, LESSON_PREDICTIONS, LESSON_TARGETS)
+    cases.insert(1, LabelCase("a prediction of 0 for the true class", float32_exact(ZERO_FOR_TRUE_CLASS),
+                              np.asarray(LESSON_TARGETS)))
+    for name, y_pred, y_true, note in _both_label_forms(cases):
+        if "prediction of 0" in name:
+            note = f"{note} One prediction for a true class is exactly 0, and log(0) is -inf."
+        with answer.case(name, note=note):
+            indices = y_true if y_true.ndim == 1 else np.argmax(y_true, axis=1)
+            unclipped = y_pred[np.arange(len(y_pred)), indices]
+            clipped = np.clip(unclipped, 1e-7, 1 - 1e-7)
+            expected = losses.categorical_cross_entropy(y_pred, y_true)
+            with np.errstate(all="ignore"):
+                mistakes = [
+                    Mistake("Your loss is infinite because a prediction of 0 went into the log: clip the "
+                            "predictions to [1e-7, 1 - 1e-7] first (np.clip).",
+                            lambda: np.mean(-np.log(unclipped))),
+                    Mistake("You used log base 10 (np.log10). Cross-entropy uses the natural log: np.log.",
+                            lambda: np.mean(-np.log10(clipped))),
+                    Mistake("Your loss is the sum over the batch. Divide by the number of samples: the mean "
+                            "loss (np.mean).", lambda: np.sum(-np.log(clipped)) if len(clipped) > 1 else None),
+                    Mistake("Your loss has the wrong sign: the log of a probability is negative, so the "
+                            "loss is -log(p).", lambda: np.mean(np.log(clipped))),
+                    Mistake("You returned one loss per sample. The function returns their mean, a single "
+                            "number.", lambda: -np.log(clipped) if len(clipped) > 1 else None),
+                    Mistake("You averaged over every entry of the one-hot array (n_samples * n_classes of "
+                            "them). Sum each row first, then take the mean over the samples.",
+                            lambda: np.mean(-np.log(np.clip(y_pred, 1e-7, 1 - 1e-7)) * y_true)),
+                ]
+            received = cce(y_pred, y_true, unchanged=("y_pred", "y_true"))
+            answer.expect(received, expected, mistakes=mistakes, meaning="the mean loss, a single number",
+                          nonfinite=("Your loss is inf or nan: log(0) is -inf. Clip the predictions to "
+                                     "[1e-7, 1 - 1e-7] before taking the log."))
+
+
+@check("accuracy")
+def accuracy_check(answer):
+    accuracy = answer.function("accuracy", "y_pred, y_true")
+    cases = label_cases(answer.rng, ZERO_FOR_TRUE_CLASS, LESSON_TARGETS)
+    for name, y_pred, y_true, note in _both_label_forms(cases):
+        with answer.case(name, note=note):
+            indices = y_true if y_true.ndim == 1 else np.argmax(y_true, axis=1)
+            predictions = np.argmax(y_pred, axis=1)
+            expected = losses.accuracy(y_pred, y_true)
+            mistakes = [
+                Mistake("np.argmax without axis=1 gives one index into the whole flattened array. Take the "
+                        "argmax of each row: np.argmax(y_pred, axis=1).",
+                        lambda: np.mean(np.argmax(y_pred) == indices)),
+                Mistake("You took the argmax down the columns (axis=0). Each row is one sample: use axis=1.",
+                        lambda: np.mean(np.argmax(y_pred, axis=0) == indices)),
+                Mistake("You returned the number of correct predictions. Divide by the number of samples "
+                        "to get a fraction between 0 and 1.",
+                        lambda: np.sum(predictions == indices) if len(indices) > 1 else None),
+                Mistake("You returned a percentage. Return the fraction, between 0 and 1.",
+                        lambda: 100 * expected),
+                Mistake("You returned the fraction of wrong predictions. Accuracy counts the right ones.",
+                        lambda: 1 - expected),
+                Mistake("The one-hot targets were compared as they are. Turn one-hot rows into class "
+                        "indices first: np.argmax(y_true, axis=1).",
+                        lambda: np.mean(predictions == y_true) if y_true.ndim == 2 else None),
+            ]
+            received = accuracy(y_pred, y_true, unchanged=("y_pred", "y_true"))
+            answer.expect(received, expected, mistakes=mistakes, meaning="a single number between 0 and 1")
