@@ -133,6 +133,24 @@ def decimate(x: np.ndarray, y: np.ndarray, max_points: int = DEFAULT_MAX_POINTS)
     return x[keep], y[keep]
 
 
+def epoch_ticks(last_epoch: float, intervals: int = 3) -> list[int]:
+    """Whole, round epoch numbers for the x axis: 0, then steps of 1, 2 or 5 times a power of ten,
+    at most ``intervals`` steps up to ``last_epoch`` (plotext's own ticks can be like 74.8)."""
+    if last_epoch <= 0:
+        return [0]
+    raw = last_epoch / intervals
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    step = max(1, int(step))
+    return list(range(0, int(last_epoch) + 1, step))
+
+
+def _epoch_axis(plt, last_epoch: float) -> None:
+    ticks = epoch_ticks(last_epoch)
+    plt.xticks(ticks, [str(tick) for tick in ticks])
+    plt.xlim(0, max(1.0, last_epoch))
+
+
 def history_arrays(history: Sequence[HistoryRow]) -> np.ndarray:
     """``history`` as a float array ``(n_rows, 4)``: epoch, loss, accuracy, learning rate."""
     if len(history) == 0:
@@ -160,8 +178,7 @@ def draw_curves(plt, history: Sequence[HistoryRow], metric: str, *, palette: Pal
     if len(epochs):
         plt.plot(epochs.tolist(), values.tolist(), color=_color(palette, palette.metric_color(metric)),
                  marker="braille" if palette.color else "•")
-    last_epoch = float(epochs[-1]) if len(epochs) else 0.0
-    plt.xlim(0, max(1.0, last_epoch))
+    _epoch_axis(plt, float(epochs[-1]) if len(epochs) else 0.0)
     if metric == "accuracy":
         plt.ylim(0, 1)
     elif len(values) and values.min() == values.max():
@@ -183,22 +200,20 @@ def draw_race(plt, curves: Mapping[str, Sequence[tuple[int, float]]], *, palette
     plt.title(title)
     plt.xlabel("epoch")
     plt.ylabel("")
-    last_epoch = 1.0
+    last_epoch = 0.0
     for index, (label, points) in enumerate(curves.items()):
         rows = np.asarray(points, dtype=float).reshape(-1, 2)
         epochs, losses = decimate(rows[:, 0], rows[:, 1], max_points)
         finite = np.isfinite(losses)
         epochs, losses = epochs[finite], losses[finite]
         if len(epochs) == 0:
-            # Keep the legend entry even before the first epoch arrives.
-            epochs, losses = np.zeros(1), np.full(1, np.nan)
-        else:
-            last_epoch = max(last_epoch, float(epochs[-1]))
+            continue  # nothing to draw yet (plotext cannot give a legend entry to an empty series)
+        last_epoch = max(last_epoch, float(epochs[-1]))
         xs, ys = _legend_safe(epochs.tolist(), losses.tolist())
         plt.plot(xs, ys, label=label,
                  color=_color(palette, palette.class_color(index)),
                  marker="braille" if palette.color else _REGION_MARKERS[index % len(_REGION_MARKERS)])
-    plt.xlim(0, last_epoch)
+    _epoch_axis(plt, last_epoch)
     plt.ylim(0, None)
 
 
@@ -475,11 +490,10 @@ def render_training_report(history: Sequence[HistoryRow], network, X: np.ndarray
                            palette: Palette | None = None) -> str:
     """The charts printed by ``nntutor train --plot``: loss and accuracy curves side by side, and
     below them the decision regions with the data on top. Exactly ``height`` lines, none wider than
-    ``width`` characters (not counting colour codes). ``color=False`` gives plain text."""
-    min_width, min_height = MIN_REPORT_SIZE
-    if width < min_width or height < min_height:
-        raise ValueError(f"the training report needs at least {min_width} by {min_height} characters, "
-                         f"got {width} by {height}")
+    ``width`` characters (not counting colour codes); a size below ``MIN_REPORT_SIZE`` is raised to
+    it, since smaller charts cannot be read. ``color=False`` gives plain text (for a file or a pipe).
+    """
+    width, height = max(width, MIN_REPORT_SIZE[0]), max(height, MIN_REPORT_SIZE[1])
     palette = palette or Palette(dark=True, color=color)
     if not color and palette.color:
         palette = Palette(dark=palette.dark, background=palette.background, color=False)
@@ -492,7 +506,7 @@ def render_training_report(history: Sequence[HistoryRow], network, X: np.ndarray
     accuracy = _build(lambda plt: draw_curves(plt, history, "accuracy", palette=palette), right_width,
                       curves_height, color)
     last_epoch = int(history[-1][0]) if len(history) else None
-    title = "predicted class regions" + (f" after epoch {last_epoch}" if last_epoch is not None else "")
+    title = "class regions" + (f", epoch {last_epoch}" if last_epoch is not None else "")
     # Resolution: one grid point per character cell is enough for the canvas inside the axes.
     regions = _build(lambda plt: draw_regions(plt, network, X, y, (width, regions_height), palette=palette,
                                               title=title), width, regions_height, color)

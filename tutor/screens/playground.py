@@ -105,11 +105,12 @@ class TrainingEnded(Message):
     """The worker of run ``run_id`` returned: ``outcome`` is finished, paused, stopped, diverged or
     failed; ``detail`` explains the last two."""
 
-    def __init__(self, run_id: int, outcome: str, detail: str = "") -> None:
+    def __init__(self, run_id: int, outcome: str, detail: str = "", epoch: int | None = None) -> None:
         super().__init__()
         self.run_id = run_id
         self.outcome = outcome
         self.detail = detail
+        self.epoch = epoch
 
 
 @dataclass
@@ -187,7 +188,7 @@ def train_in_thread(run: Run, post, redraw_interval, grid_resolution) -> None:
     except TrainingDiverged as error:
         if rows:
             post(TrainingProgress(run.run_id, rows, rows[-1][0], "", None))
-        post(TrainingEnded(run.run_id, "diverged", str(error)))
+        post(TrainingEnded(run.run_id, "diverged", str(error), epoch=error.epoch))
         return
     except Exception as error:  # shown on screen: a crash in the worker must not end the app
         post(TrainingEnded(run.run_id, "failed", f"{type(error).__name__}: {error}"))
@@ -589,12 +590,17 @@ class PlaygroundScreen(Screen):
             self._message(f"Stopped at epoch {run.epoch}. s starts a new run.")
         elif message.outcome == "diverged":
             rate = run.config.effective_learning_rate
-            self._message(f"Training diverged: {message.detail}. The learning rate was "
-                          f"{format_number(rate)}; make it smaller and press s.", error=True)
+            self._message(f"Training diverged at epoch {message.epoch}: the loss became nan or inf, the "
+                          f"steps were too big. The learning rate was {format_number(rate)}; make it "
+                          "smaller and press s.", error=True)
         else:
             self._message(f"Training failed: {message.detail}", error=True)
         self._update_controls()
         self._update_status()
+        focused = self.focused
+        if focused is None or focused.disabled or focused.id in ("pause", "stop"):
+            # Pause and Stop are disabled now: keep the keys working from the Start button.
+            self.query_one("#start", Button).focus()
 
     # -- status ----------------------------------------------------------------------------------
 

@@ -135,9 +135,9 @@ def race_in_thread(race: Race, post, post_interval) -> None:
                     if race.stop.is_set():
                         break
                 if time.perf_counter() >= next_post or not running:
+                    # The message takes the lists; new ones collect the next points.
                     post(RaceProgress(race.race_id, {k: v for k, v in pending.items() if v}, dict(latest)))
-                    for points in pending.values():
-                        points.clear()
+                    pending = {label: [] for label in pending}
                     next_post = time.perf_counter() + post_interval()
     except Exception as error:  # shown on screen rather than ending the app
         post(RaceEnded(race.race_id, "failed", dict(race.diverged), f"{type(error).__name__}: {error}"))

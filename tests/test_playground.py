@@ -1,0 +1,245 @@
+"""The training playground and the optimizer race, driven with Textual's Pilot."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import plotext
+from textual.app import App
+from textual.widgets import Input, Static
+
+from tutor.screens.playground import PlaygroundScreen
+from tutor.screens.race import RaceEntry, RaceScreen
+from tutor.training_config import TrainConfig
+from tutor.widgets.plots import CurvePlot, RacePlot, RegionPlot
+
+QUICK = TrainConfig(optimizer="adam", learning_rate=0.05, decay=5e-7, epochs=400, samples=40)
+# Long enough that a test can pause and stop it in the middle.
+LONG = replace(QUICK, epochs=200_000)
+CAPSTONE = TrainConfig(dataset="spiral", samples=100, classes=3, hidden=(64,), optimizer="adam",
+                       learning_rate=0.05, decay=5e-7, epochs=10001, nnfs_init=True)
+
+
+class ScreenApp(App):
+    """A bare app showing one screen, as the home and lesson screens would push it."""
+
+    def __init__(self, screen_factory):
+        super().__init__()
+        self.screen_factory = screen_factory
+
+    def on_mount(self) -> None:
+        self.push_screen(self.screen_factory())
+
+
+async def wait_for(pilot, condition, timeout=30.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_training_advances_the_epoch_counter_and_the_curves():
+    app = ScreenApp(lambda: PlaygroundScreen(LONG))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert text_of(screen, "#epoch") == "epoch -"
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen.run.epoch is not None and screen.run.epoch > 50, what="epochs")
+        first_epoch, first_rows = screen.run.epoch, len(screen.run.history)
+        await wait_for(pilot, lambda: screen.run.epoch > first_epoch + 200, what="more epochs")
+        assert len(screen.run.history) > first_rows
+        assert f"epoch {screen.run.epoch} of 199999" in text_of(screen, "#epoch")
+        assert text_of(screen, "#log").startswith(f"epoch: {screen.run.epoch}, acc: ")
+        loss_chart = screen.query_one("#loss", CurvePlot)
+        assert loss_chart.history is screen.run.history and loss_chart.renders > 1
+        assert screen.query_one(RegionPlot).grid is not None
+        await pilot.press("x")
+        await wait_for(pilot, lambda: screen.run.state == "stopped", what="stop")
+
+
+async def test_pause_resume_stop_and_reset():
+    app = ScreenApp(lambda: PlaygroundScreen(LONG))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await pilot.press("s")
+        await wait_for(pilot, lambda: (screen.run.epoch or 0) > 20, what="training")
+
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen.run.state == "paused", timeout=5, what="pause")
+        paused_at = screen.run.trainer.epoch
+        await pilot.pause(0.3)
+        assert screen.run.trainer.epoch == paused_at  # nothing runs while paused
+        assert "(paused)" in text_of(screen, "#epoch")
+
+        await pilot.press("p")  # resume continues the same run
+        await wait_for(pilot, lambda: screen.run.trainer.epoch > paused_at + 50, what="resume")
+        assert screen.run.history[0][0] == 0  # same history, not a new run
+
+        await pilot.press("x")
+        await wait_for(pilot, lambda: screen.run.state == "stopped", timeout=5, what="stop")
+        stopped_at = screen.run.trainer.epoch
+        await pilot.pause(0.2)
+        assert screen.run.trainer.epoch == stopped_at
+
+        await pilot.press("r")
+        await pilot.pause()
+        assert screen.run is None
+        assert text_of(screen, "#epoch") == "epoch -"
+        assert screen.query_one("#loss", CurvePlot).history == []
+        assert screen.query_one(RegionPlot).grid is None
+
+
+async def test_stop_takes_effect_within_one_epoch():
+    app = ScreenApp(lambda: PlaygroundScreen(LONG))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await pilot.press("s")
+        await wait_for(pilot, lambda: (screen.run.epoch or 0) > 20, what="training")
+        run = screen.run
+        run.request_stop()
+        epoch_when_asked = run.trainer.epoch
+        await wait_for(pilot, lambda: run.state == "stopped", timeout=5, what="stop")
+        assert run.trainer.epoch <= epoch_when_asked + 1
+
+
+async def test_a_finished_run_shows_the_notebook_log_line_and_final_regions():
+    app = ScreenApp(lambda: PlaygroundScreen(QUICK, autostart=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.run is not None and screen.run.state == "finished", what="finish")
+        assert screen.run.epoch == 399
+        assert text_of(screen, "#log").startswith("epoch: 399, acc: ")
+        assert screen.run.history[-1][0] == 399
+        grid = screen.query_one(RegionPlot).grid
+        assert grid is not None and grid.classes.shape == (screen.grid_resolution[1], screen.grid_resolution[0])
+
+
+async def test_diverging_run_stops_with_a_clear_message():
+    config = TrainConfig(optimizer="sgd", learning_rate=1e100, epochs=1000, samples=40)
+    app = ScreenApp(lambda: PlaygroundScreen(config, autostart=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.run is not None and screen.run.state == "diverged", what="divergence")
+        message = text_of(screen, "#message")
+        assert "diverged at epoch" in message and "make it smaller" in message
+        assert screen.query_one("#message").has_class("-error")
+        # The screen still works: a sensible rate trains.
+        screen.query_one("#learning_rate", Input).value = "0.05"
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen.run.state == "finished", what="a new run")
+        assert not screen.query_one("#message").has_class("-error")
+
+
+async def test_bad_setting_is_named_and_nothing_starts():
+    app = ScreenApp(lambda: PlaygroundScreen(QUICK))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        screen.query_one("#hidden", Input).value = "64,,0"
+        screen.query_one("#epochs", Input).value = "50"
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.run is None
+        assert "hidden" in text_of(screen, "#message")
+        assert screen.query_one("#hidden", Input).has_class("-invalid")
+        assert screen.query_one("#epochs", Input).value == "50"  # nothing typed is lost
+
+        screen.query_one("#hidden", Input).value = "16"
+        screen.query_one("#learning_rate", Input).value = "-1"
+        screen.set_focus(None)
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.run is None
+        assert "learning rate" in text_of(screen, "#message")
+
+
+async def test_sgd_with_momentum_fills_in_a_momentum_and_enables_it():
+    app = ScreenApp(lambda: PlaygroundScreen(QUICK))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        momentum = screen.query_one("#momentum", Input)
+        assert momentum.disabled
+        screen.query_one("#optimizer").value = "momentum"
+        await pilot.pause()
+        assert not momentum.disabled and momentum.value == "0.9"
+        assert screen.query_one("#beta_1", Input).disabled
+        screen.query_one("#learning_rate", Input).value = ""
+        config = screen.read_config()
+        assert (config.optimizer, config.momentum, config.learning_rate) == ("sgd", 0.9, None)
+
+
+async def test_keys_are_answered_while_training():
+    app = ScreenApp(lambda: PlaygroundScreen(LONG))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await pilot.press("s")
+        await wait_for(pilot, lambda: (screen.run.epoch or 0) > 20, what="training")
+        started = time.monotonic()
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen.run.state == "paused", timeout=5, what="pause")
+        assert time.monotonic() - started < 1.0
+
+
+async def test_capstone_reaches_the_notebooks_numbers():
+    app = ScreenApp(lambda: PlaygroundScreen(CAPSTONE, autostart=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.run is not None and screen.run.state == "finished", timeout=120,
+                       what="the capstone run")
+        assert text_of(screen, "#log") == "epoch: 10000, acc: 0.967, loss: 0.074, lr: 0.04975126853296942"
+
+
+async def test_race_draws_one_curve_per_optimizer_from_the_same_start():
+    config = replace(QUICK, epochs=150)
+    app = ScreenApp(lambda: RaceScreen(config, autostart=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.race is not None and screen.race.state == "finished", what="race")
+        race = screen.race
+        labels = ["SGD lr=1", "SGD+momentum lr=1", "Adagrad lr=1", "RMSprop lr=0.02", "Adam lr=0.05"]
+        assert list(race.curves) == labels
+        for label in labels:
+            assert race.curves[label][0][0] == 0 and race.curves[label][-1][0] == 149
+        # Same data and initial weights: every optimizer starts from the same loss.
+        first_losses = {round(points[0][1], 12) for points in race.curves.values()}
+        assert len(first_losses) == 1
+        trainers = race.trainers
+        assert all((t.X == trainers[0].X).all() for t in trainers)
+        plot = screen.query_one(RacePlot)
+        assert plot.curves is race.curves
+        await pilot.pause(0.2)
+        text = plotext.uncolorize(plot.plt.build())
+        for label in labels:
+            assert label in text
+        standings = text_of(screen, "#race-table")
+        assert standings.count("epoch    149") == 5
+
+
+async def test_race_reports_a_diverging_entry_and_finishes_the_others():
+    entries = [RaceEntry("SGD", "sgd", 1e100), RaceEntry("Adam", "adam", 0.05)]
+    app = ScreenApp(lambda: RaceScreen(replace(QUICK, epochs=100), entries, autostart=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.race is not None and screen.race.state == "finished", what="race")
+        assert "SGD lr=1e+100" in screen.race.diverged
+        standings = text_of(screen, "#race-table")
+        assert "diverged at epoch" in standings and "Adam lr=0.05" in standings
+
+
+async def test_playground_opens_the_race_with_its_settings_and_pauses_training():
+    app = ScreenApp(lambda: PlaygroundScreen(LONG))
+    async with app.run_test(size=(120, 40)) as pilot:
+        playground = app.screen
+        await pilot.press("s")
+        await wait_for(pilot, lambda: (playground.run.epoch or 0) > 10, what="training")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, RaceScreen), what="race screen")
+        assert app.screen.base.samples == LONG.samples
+        await wait_for(pilot, lambda: playground.run.state == "paused", timeout=5, what="pause")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is playground, what="back")
