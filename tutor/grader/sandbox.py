@@ -191,6 +191,9 @@ def _answer_result(exercise: str, answer: Answer) -> dict:
         summary = answer.first_failure.sentence.split(". ")[0].rstrip(".") + "."
     else:
         summary = f"Not yet: {passed_count} of {total} cases passed; first failure: {failing.name}."
-    text = f"{summary}\n\nCase \"{failing.name}\":\n{failing.message}"
+    if total == 1 and failing.message.startswith(summary.rstrip(".")):
+        text = failing.message
+    else:
+        text = f"{summary}\n\nCase \"{failing.name}\":\n{failing.message}"
     return {"exercise": exercise, "passed": False, "summary": summary, "cases": cases,
             "traceback": answer.first_failure.traceback, "feedback": text}

@@ -109,12 +109,24 @@ def run_check(request: dict, protocol_fds: list[int]) -> dict:
     frames = bytearray()
     open_fds = {output_read, channel_read}
     timed_out = False
+    status = None
     while open_fds:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             timed_out = True
             break
+        if status is None and b"\x1eresult " in frames:
+            # The child has reported; once it has exited, stop waiting for EOF, which a process it
+            # forked (and that still holds the pipes) could delay until the deadline.
+            reaped, wait_status = os.waitpid(pid, os.WNOHANG)
+            if reaped:
+                status = wait_status
+                remaining = 0
+            else:
+                remaining = min(remaining, 0.01)
         ready, _, _ = select.select(list(open_fds), [], [], remaining)
+        if not ready and status is not None:
+            break
         for fd in ready:
             chunk = os.read(fd, 65536)
             if not chunk:
@@ -127,12 +139,17 @@ def run_check(request: dict, protocol_fds: list[int]) -> dict:
                     output += chunk[:room]
             elif len(frames) < FRAMES_CAP_BYTES:
                 frames += chunk
-    for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+    # Kill the whole process group: the child if it is still running, and anything it started.
+    kills = [lambda: os.killpg(pid, signal.SIGKILL)]
+    if status is None:  # not reaped yet, so the pid is still ours
+        kills.append(lambda: os.kill(pid, signal.SIGKILL))
+    for kill in kills:
         try:
             kill()
         except (ProcessLookupError, PermissionError):
             pass
-    _, status = os.waitpid(pid, 0)
+    if status is None:
+        _, status = os.waitpid(pid, 0)
     for fd in (output_read, channel_read):
         os.close(fd)
     return _response(request, bytes(output), output_total, bytes(frames), status, timed_out)
