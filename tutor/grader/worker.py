@@ -40,11 +40,16 @@ _SIGNAL_WORDS = {
 
 
 def _load_checks() -> list[str]:
+    """Import everything a child needs now, once, so no child pays for an import."""
+    import ctypes  # noqa: F401 - used by _set_parent_death_signal in every child
+
+    import tutor.grader.sandbox  # noqa: F401
     from tutor.grader.api import CHECKS
     from tutor.grader.registry import check_modules
 
     for module in check_modules():
         importlib.import_module(module)
+    tutor.grader.sandbox.warm_up()
     return sorted(CHECKS)
 
 
