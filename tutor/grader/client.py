@@ -5,7 +5,6 @@ This module imports no NumPy: the app starts fast, and the learner's code never 
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import select
@@ -141,6 +140,8 @@ class Grader:
         check id; every problem with the learner's code is a failed :class:`CheckResult` instead.
         """
         if not has_check(check_id):
+            import difflib
+
             close = difflib.get_close_matches(check_id, check_ids(), n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise ValueError(f"no check named {check_id!r}{hint}")

@@ -7,30 +7,19 @@ worker process does; the app learns the ids by reading the decorators from the s
 
 from __future__ import annotations
 
-import ast
+import re
 from functools import lru_cache
 from pathlib import Path
 
 CHECKS_DIR = Path(__file__).resolve().parent / "checks"
 
 
+# A decorator line such as @check("relu") or @check('relu'): the id is a string literal by rule.
+_DECORATOR = re.compile(r"""^@check\(\s*(["'])([^"'\\]+)\1\s*\)""", re.MULTILINE)
+
+
 def _decorated_ids(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    ids = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.FunctionDef):
-            continue
-        for decorator in node.decorator_list:
-            if (
-                isinstance(decorator, ast.Call)
-                and isinstance(decorator.func, ast.Name)
-                and decorator.func.id == "check"
-                and decorator.args
-                and isinstance(decorator.args[0], ast.Constant)
-                and isinstance(decorator.args[0].value, str)
-            ):
-                ids.append(decorator.args[0].value)
-    return ids
+    return [match.group(2) for match in _DECORATOR.finditer(path.read_text(encoding="utf-8"))]
 
 
 def check_modules() -> list[str]:
