@@ -103,3 +103,12 @@ def test_the_installed_command_runs_end_to_end(answer):
                                capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["passed"] is True
+
+
+def test_a_learners_own_numpy_py_does_not_shadow_numpy(tmp_path, monkeypatch):
+    (tmp_path / "numpy.py").write_text("raise SystemExit('shadowed')\n")
+    (tmp_path / "answer.py").write_text(GOOD_RELU)
+    monkeypatch.chdir(tmp_path)
+    completed = subprocess.run([sys.executable, "-m", "tutor", "check", "relu", "answer.py"],
+                               capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -124,7 +124,8 @@ EXERCISES = {
         styles=["def relu(inputs):\n    return [max(0, x) for x in inputs]\n",
                 "def relu(inputs):\n    out = []\n    for x in inputs:\n        if x > 0:\n            out.append(x)\n"
                 "        else:\n            out.append(0)\n    return out\n",
-                NP + "def relu(inputs):\n    x = np.array(inputs, dtype=np.float32)\n    x[x < 0] = 0\n    return x\n"],
+                NP + "def relu(inputs):\n    x = np.array(inputs, dtype=np.float32)\n    x[x < 0] = 0\n"
+                     "    return x\n"],
         wrong=[(NP + "def relu(inputs):\n    return np.minimum(0, inputs)\n", "min(0, x)"),
                ("def relu(inputs):\n    return [1 if x > 0 else 0 for x in inputs]\n", "step function"),
                ("def relu(inputs):\n    return [x for x in inputs if x > 0]\n", "left the negative inputs out"),
@@ -556,7 +557,8 @@ EXERCISES = {
                 """),
                 src("""
                     def momentum_update(weights, dweights, momentums, learning_rate, momentum):
-                        flat_w, flat_d, flat_m = weights.ravel().tolist(), dweights.ravel().tolist(), momentums.ravel().tolist()
+                        flat_w, flat_d = weights.ravel().tolist(), dweights.ravel().tolist()
+                        flat_m = momentums.ravel().tolist()
                         new_m = [momentum * m - learning_rate * d for m, d in zip(flat_m, flat_d)]
                         new_w = [w + m for w, m in zip(flat_w, new_m)]
                         import numpy

@@ -35,6 +35,10 @@ _SINGLE_THREAD_ENV = {
 }
 
 
+# The folder holding the tutor and engine packages (a source checkout, or site-packages).
+_PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
+
+
 class GraderUnavailable(RuntimeError):
     """The worker process could not be started."""
 
@@ -44,8 +48,7 @@ def _worker_environment() -> dict:
     env.update(_SINGLE_THREAD_ENV)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.pop("PYTHONSTARTUP", None)
-    project_root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (project_root, env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PROJECT_ROOT, env.get("PYTHONPATH", "")) if p)
     return env
 
 
@@ -98,6 +101,9 @@ class Grader:
                 stdout=subprocess.PIPE,
                 stderr=None if os.environ.get("NNTUTOR_GRADER_DEBUG") else subprocess.DEVNULL,
                 env=_worker_environment(),
+                # `python -m` puts the working directory first on sys.path: never the learner's folder,
+                # where a file named numpy.py or engine.py would shadow the real one.
+                cwd=_PROJECT_ROOT,
                 close_fds=True,
             )
             self._process = process

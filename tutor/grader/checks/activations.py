@@ -17,7 +17,8 @@ def relu_check(answer):
     for case in sequence_cases(answer.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -100.0]]):
         with answer.case(case.name, note=case.note):
             x = case.array
-            answer.expect(relu(case.values, unchanged=("inputs",)), activations.relu(x), meaning=ONE_PER_INPUT, mistakes=[
+            received = relu(case.values, unchanged=("inputs",))
+            answer.expect(received, activations.relu(x), meaning=ONE_PER_INPUT, mistakes=[
                 Mistake("Negative inputs should become 0 but yours came through unchanged, and positive "
                         "ones became 0: that is min(0, x). ReLU is max(0, x).", lambda: np.minimum(0, x)),
                 Mistake("Your function returned 1 for positive inputs: that is the step function. ReLU "
@@ -59,7 +60,8 @@ def sigmoid_check(answer):
                                large=1000.0):
         with answer.case(case.name, note=case.note):
             x = case.array
-            answer.expect(sigmoid(case.values, unchanged=("inputs",)), activations.sigmoid(x), meaning=ONE_PER_INPUT, mistakes=[
+            received = sigmoid(case.values, unchanged=("inputs",))
+            answer.expect(received, activations.sigmoid(x), meaning=ONE_PER_INPUT, mistakes=[
                 Mistake("Your sigmoid is mirrored: big inputs give values near 0. The sign of the exponent "
                         "is wrong; it is 1 / (1 + e^(-x)).", lambda: 1 / (1 + np.exp(x))),
                 Mistake("Check the brackets: you computed 1 / 1 + e^(-x). Division comes before addition, "

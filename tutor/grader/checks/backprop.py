@@ -146,6 +146,12 @@ def relu_backward_check(answer):
             answer.expect(received, relu.dinputs, mistakes=mistakes, meaning="shaped like dvalues")
 
 
+def _one_hot_used_as_indices(p, one_hot):
+    gradient = p.copy()
+    gradient[range(len(p)), one_hot] -= 1
+    return gradient / len(p)
+
+
 @check("softmax-cce-backward")
 def softmax_cce_backward_check(answer):
     backward = answer.function("softmax_cce_backward", "softmax_outputs, y_true")
@@ -169,6 +175,9 @@ def softmax_cce_backward_check(answer):
                             lambda: (p - one_hot) / classes if classes != samples else None),
                     Mistake("You forgot to subtract 1 at each sample's true class: the gradient is "
                             "(p - one_hot) / n_samples.", lambda: p / samples),
+                    Mistake("y_true here holds one-hot rows, but your code used them as class indices. Turn "
+                            "them into indices first: np.argmax(y_true, axis=1).",
+                            lambda: _one_hot_used_as_indices(p, y_true) if y_true.ndim == 2 else None),
                     Mistake("You subtracted 1 at the wrong places: the first index must be the sample "
                             "(0, 1, 2, ...) and the second its true class.",
                             lambda: (p - one_hot.T) / samples if samples == classes else None),

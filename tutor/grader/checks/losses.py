@@ -50,6 +50,11 @@ def cce_loss_check(answer):
                             "loss is -log(p).", lambda: np.mean(np.log(clipped))),
                     Mistake("You returned one loss per sample. The function returns their mean, a single "
                             "number.", lambda: -np.log(clipped) if len(clipped) > 1 else None),
+                    Mistake("y_true here holds one-hot rows, but your code used them as class indices. "
+                            "Handle both forms: for one-hot rows, np.sum(y_pred_clipped * y_true, axis=1) "
+                            "picks each sample's confidence.",
+                            lambda: np.mean(-np.log(np.clip(y_pred, 1e-7, 1 - 1e-7)[range(len(y_pred)), y_true]))
+                            if y_true.ndim == 2 else None),
                     Mistake("You averaged over every entry of the one-hot array (n_samples * n_classes of "
                             "them). Sum each row first, then take the mean over the samples.",
                             lambda: np.mean(-np.log(np.clip(y_pred, 1e-7, 1 - 1e-7)) * y_true)),
