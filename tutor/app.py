@@ -29,11 +29,11 @@ class NNTutorApp(App[None]):
     grader: anything with ``grade(check_id, source, timeout=...)``; else ``default_grader()``.
     """
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
     TITLE = "nntutor"
     COMMANDS = App.COMMANDS | {CurriculumCommands}
     BINDINGS = [
-        Binding("f1,question_mark", "help", "Help", key_display="?"),
+        Binding("f1,question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
     ]
 
     def __init__(
@@ -55,7 +55,7 @@ class NNTutorApp(App[None]):
 
     # --- start-up -------------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.curriculum = self._load_curriculum()
         if self.store is None:
             from tutor.store import Store
@@ -63,7 +63,7 @@ class NNTutorApp(App[None]):
             self.store = Store.open(self.store_dir)
         from tutor.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        await self.push_screen(HomeScreen())
         notice = getattr(self.store, "notice", None)
         if notice:
             self.notify(notice, title="Progress store", severity="warning", timeout=20)

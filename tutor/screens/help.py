@@ -82,7 +82,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Lesson list", home_rows),
         ("In a lesson", lesson_rows + [("enter", "check a numeric answer")]),
         ("Code editor", EDITOR_KEYS),
-        ("Everywhere", binding_rows(NNTutorApp.BINDINGS) + GENERAL_KEYS),
+        ("Everywhere", [(key, "this list of keys") for key, _ in binding_rows(NNTutorApp.BINDINGS)] + GENERAL_KEYS),
     ]
 
 

@@ -35,8 +35,8 @@ class HomeScreen(Screen[None]):
     DEFAULT_CSS = """
     HomeScreen #home { padding: 0 1; }
     HomeScreen #overall { height: auto; margin-top: 1; }
-    HomeScreen #overall-text { width: 1fr; }
-    HomeScreen #overall ProgressBar { width: auto; }
+    HomeScreen #overall ProgressBar { width: 100%; }
+    HomeScreen #overall Bar { width: 1fr; }
     HomeScreen #next-step { margin: 1 0; color: $text-accent; }
     HomeScreen #lessons { height: auto; max-height: 100%; }
     HomeScreen #broken { height: auto; margin-top: 1; color: $text-error; }
@@ -59,7 +59,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="home"):
-            with Horizontal(id="overall"):
+            with Vertical(id="overall"):
                 yield Static(id="overall-text")
                 yield ProgressBar(show_eta=False, id="overall-bar")
             yield Static(id="next-step")
