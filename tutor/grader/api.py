@@ -131,9 +131,8 @@ class LearnerFunction:
                 raise CaseFailure(
                     f"`{self.name}` changed its argument `{name}` in place. The caller still needs the "
                     f"original values: work on a copy ({name}.copy()) or build a new array instead.",
-                    detail=feedback.side_by_side(np.asarray(args[index], dtype=float),
-                                                 np.asarray(given[index], dtype=float)).replace(
-                        "  expected:", f"  {name} before:").replace("  received:", f"  {name} after: "),
+                    detail=feedback.side_by_side(_try_numbers(args[index]), _try_numbers(given[index]),
+                                                 labels=(f"{name} before", f"{name} after")),
                 )
         return result
 
@@ -311,22 +310,15 @@ class Answer:
             raise CaseFailure(
                 f"Expected {len(names)} values, {shown}, but got a tuple of {len(received)}. "
                 f"End with `return {', '.join(names)}`.")
-        arrays = []
-        for value in received:
-            try:
-                arrays.append(np.asarray(value, dtype=float))
-            except (TypeError, ValueError):
-                arrays.append(None)
-        wanted = [np.asarray(e, dtype=float) for e in expected]
-        matches = [all(a is not None and _close(a, w, options.get("rtol", RTOL), options.get("atol", ATOL))
-                       for a, w in zip(arrays, wanted))]
-        if not matches[0]:
+        rtol, atol = options.get("rtol", RTOL), options.get("atol", ATOL)
+        arrays = [_try_numbers(value) for value in received]
+        wanted = [np.asarray(value, dtype=float) for value in expected]
+        all_right = all(a is not None and _close(a, w, rtol, atol) for a, w in zip(arrays, wanted))
+        if not all_right:
             for position, value in enumerate(arrays):
                 for index, want in enumerate(wanted):
-                    if (index != position and value is not None
-                            and _close(value, want, options.get("rtol", RTOL), options.get("atol", ATOL))
-                            and not _close(wanted[position], want, options.get("rtol", RTOL),
-                                           options.get("atol", ATOL))):
+                    if (index != position and value is not None and _close(value, want, rtol, atol)
+                            and not _close(wanted[position], want, rtol, atol)):
                         raise CaseFailure(
                             f"Value number {position + 1} of your tuple is {names[index]}, but that place "
                             f"is for {names[position]}. Return them in the order {shown}.")
@@ -350,7 +342,7 @@ class Answer:
         headline = f"Your code raised {type(error).__name__} while {while_doing}"
         line = feedback.last_learner_line(error, self.filename)
         headline += f" (line {line})." if line else "."
-        detail = trace or "".join(f"{type(error).__name__}: {error}")
+        detail = trace or f"{type(error).__name__}: {error}"
         return CaseFailure(f"{headline} {sentence}".strip(), detail=detail, traceback=trace)
 
 
@@ -368,7 +360,9 @@ def explain_exception(error: BaseException, namespace: dict, args=()) -> str:
         return ("It called input(), but graded code cannot read from the keyboard. Put the values in "
                 "the code instead.")
     if isinstance(error, NameError):
-        name = getattr(error, "name", None) or message.split("'")[1] if "'" in message else None
+        name = getattr(error, "name", None)
+        if not name and "'" in message:
+            name = message.split("'")[1]
         if name == "np":
             return "Add `import numpy as np` at the top of your code."
         if name == "math":
@@ -434,6 +428,13 @@ def _close(received: np.ndarray, expected: np.ndarray, rtol: float, atol: float)
     if received.shape != expected.shape:
         return False
     return bool(np.all(np.isclose(received, expected, rtol=rtol, atol=atol, equal_nan=True)))
+
+
+def _try_numbers(value) -> np.ndarray | None:
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return None
 
 
 def _as_numbers(value, what: str) -> np.ndarray:

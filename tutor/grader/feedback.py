@@ -99,23 +99,26 @@ def _grid_rows(array: np.ndarray) -> list[list[str]]:
     return [[number_text(x) for x in row] for row in matrix]
 
 
-def side_by_side(expected, received, differs=None) -> str:
+def side_by_side(expected, received, differs=None, labels=("expected", "received")) -> str:
     """``expected:`` and ``received:`` lines; differing entries of equal-shaped arrays marked with ^."""
     expected = np.asarray(expected)
     received = np.asarray(received)
+    label_width = max(len(label) for label in labels)
+    heads = [f"  {label}:".ljust(label_width + 4) for label in labels]
+    indent = label_width + 4
     if expected.shape != received.shape or expected.ndim > 2:
-        return f"  expected: {_indent(compact(expected), 12)}\n  received: {_indent(compact(received), 12)}"
+        return (f"{heads[0]}{_indent(compact(expected), indent)}\n"
+                f"{heads[1]}{_indent(compact(received), indent)}")
     if expected.ndim == 0:
-        return f"  expected: {number_text(expected)}\n  received: {number_text(received)}"
+        return f"{heads[0]}{number_text(expected)}\n{heads[1]}{number_text(received)}"
     if differs is None:
         differs = ~np.isclose(received, expected, rtol=1e-4, atol=1e-7, equal_nan=True)
-    differs = np.asarray(differs).reshape(-1 if expected.ndim == 1 else expected.shape[0], *(
-        () if expected.ndim == 1 else (expected.shape[1],)))
     columns = expected.shape[-1]
+    differs = np.asarray(differs).reshape(-1, columns)
     if expected.size <= GRID_MAX_ENTRIES and columns <= GRID_MAX_COLUMNS:
-        return _grid(expected, received, differs.reshape(-1, columns))
+        return _grid(expected, received, differs, heads)
     flat = np.argwhere(differs.reshape(expected.shape))
-    lines = [f"  expected: {_indent(compact(expected), 12)}", f"  received: {_indent(compact(received), 12)}"]
+    lines = [f"{heads[0]}{_indent(compact(expected), indent)}", f"{heads[1]}{_indent(compact(received), indent)}"]
     if len(flat):
         shown = []
         for index in flat[:3]:
@@ -128,19 +131,19 @@ def side_by_side(expected, received, differs=None) -> str:
     return "\n".join(lines)
 
 
-def _grid(expected: np.ndarray, received: np.ndarray, differs: np.ndarray) -> str:
+def _grid(expected: np.ndarray, received: np.ndarray, differs: np.ndarray, heads: list[str]) -> str:
     expected_rows, received_rows = _grid_rows(expected), _grid_rows(received)
     width = max(len(cell) for row in expected_rows + received_rows for cell in row)
     two_d = expected.ndim == 2
     lines = []
-    for label, rows in (("expected", expected_rows), ("received", received_rows)):
+    for which, rows in enumerate((expected_rows, received_rows)):
         for row_index, row in enumerate(rows):
-            head = f"  {label}: " if row_index == 0 else " " * 12
+            head = heads[which] if row_index == 0 else " " * len(heads[which])
             open_ = ("[[" if row_index == 0 else " [") if two_d else "["
             close = ("]]" if row_index == len(rows) - 1 else "],") if two_d else "]"
             cells = [cell.rjust(width) for cell in row]
             lines.append(head + open_ + ", ".join(cells) + close)
-            if label == "received" and differs[row_index].any():
+            if which == 1 and differs[row_index].any():
                 marks = ["^" * width if differs[row_index][i] else " " * width for i in range(len(cells))]
                 lines.append((" " * (len(head) + len(open_)) + "  ".join(marks)).rstrip())
     return "\n".join(lines)
