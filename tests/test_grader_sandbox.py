@@ -315,3 +315,23 @@ def test_result_json_has_the_documented_fields(grader):
     assert {"exercise", "passed", "summary", "cases", "stdout", "duration_ms"} <= set(data)
     assert data["exercise"] == "relu" and data["passed"] is True
     assert all(set(case) == {"name", "passed", "message"} for case in data["cases"])
+
+
+def test_one_dimensional_exercises_are_called_with_lists_and_with_arrays(grader):
+    source = code("""
+        def relu(inputs):
+            print(type(inputs).__name__)
+            return [max(0, x) for x in inputs]
+    """)
+    result = grader.grade("relu", source)
+    assert result.passed
+    assert {"list", "ndarray"} <= set(result.stdout.split())
+
+
+def test_concurrent_grades_from_threads_each_get_their_own_result(grader):
+    from concurrent.futures import ThreadPoolExecutor
+
+    sources = [GOOD_RELU, "def relu(inputs):\n    return inputs\n"] * 3
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda text: grader.grade("relu", text), sources))
+    assert [result.passed for result in results] == [True, False] * 3
