@@ -109,7 +109,12 @@ def run_in_child(request: dict, channel_fd: int) -> None:
     redirect_standard_streams()
     hide_project_modules()
     channel.send("stage", {"stage": "compile"})
-    result = grade_source(exercise, source, filename, channel, seed=request.get("seed"))
+    try:
+        result = grade_source(exercise, source, filename, channel, seed=request.get("seed"))
+    except Exception as error:  # noqa: BLE001 - a grader bug must still produce a readable result
+        sentence = (f"The grader itself failed while checking your code ({type(error).__name__}: {error}). "
+                    "This is a bug in nntutor, not in your answer.")
+        result = _failure(exercise, sentence, sentence)
     faulthandler.cancel_dump_traceback_later()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -127,6 +132,9 @@ def grade_source(exercise: str, source: str, filename: str, channel: Channel, se
         return _failure(exercise, sentence, f"{sentence}\n\n{text}", traceback=text)
     except ValueError as error:  # e.g. a null byte in the source
         sentence = f"Python could not read your code: {error}."
+        return _failure(exercise, sentence, sentence)
+    except (RecursionError, MemoryError):
+        sentence = "Python could not read your code: it is nested too deeply."
         return _failure(exercise, sentence, sentence)
 
     namespace = {"__name__": "__main__", "__file__": filename, "__builtins__": guarded_builtins()}
