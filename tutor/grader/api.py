@@ -104,7 +104,7 @@ class LearnerFunction:
                     result = self.function(*given)
             except SystemExit as error:
                 raise StopCheck(
-                    f"`{self.name}` called sys.exit({_exit_code(error)}). Remove that call: the checker "
+                    f"`{self.name}` called sys.exit({_exit_code(error)}). Remove that call: the grader "
                     "needs your function to return its result."
                 ) from None
             except BaseException as error:  # noqa: BLE001 - every learner error becomes feedback
@@ -155,7 +155,6 @@ class Answer:
         self.rng = rng
         self.cases: list[CaseResult] = []
         self.first_failure: CaseFailure | None = None
-        self.first_failure_case: str | None = None
         self.warnings: list[str] = []
         self._call_text = ""
         self._in_case = False
@@ -238,7 +237,6 @@ class Answer:
         self.cases.append(result)
         if self.first_failure is None:
             self.first_failure = failure
-            self.first_failure_case = result.name
 
     # -- comparing ----------------------------------------------------------------------------------
 

@@ -60,16 +60,17 @@ def _stop_process(process) -> None:
         process.stdin.close()
     except OSError:
         pass
+    import subprocess  # already loaded: it started the process
+
     try:
-        process.wait(timeout=2)
-    except Exception:  # noqa: BLE001 - subprocess.TimeoutExpired, without importing subprocess here
+        process.wait(timeout=2)  # it exits on EOF after any check in progress; do not wait long
+    except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-    for stream in (process.stdout,):
-        try:
-            stream.close()
-        except OSError:
-            pass
+    try:
+        process.stdout.close()
+    except OSError:
+        pass
 
 
 class Grader:
