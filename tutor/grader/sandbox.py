@@ -110,7 +110,7 @@ def run_in_child(request: dict, channel_fd: int) -> None:
     hide_project_modules()
     channel.send("stage", {"stage": "compile"})
     try:
-        result = grade_source(exercise, source, filename, channel, seed=request.get("seed"))
+        result = grade_source(exercise, source, filename, channel)
     except Exception as error:  # noqa: BLE001 - a grader bug must still produce a readable result
         sentence = (f"The grader itself failed while checking your code ({type(error).__name__}: {error}). "
                     "This is a bug in nntutor, not in your answer.")
@@ -121,7 +121,8 @@ def run_in_child(request: dict, channel_fd: int) -> None:
     channel.send("result", result)
 
 
-def grade_source(exercise: str, source: str, filename: str, channel: Channel, seed=None) -> dict:
+def grade_source(exercise: str, source: str, filename: str, channel: Channel) -> dict:
+    """Compile and run ``source``, then the check for ``exercise``; the result as a dict."""
     feedback.remember_source(filename, source)
     try:
         code = compile(source, filename, "exec", dont_inherit=True)
@@ -162,8 +163,8 @@ def grade_source(exercise: str, source: str, filename: str, channel: Channel, se
         return _failure(exercise, sentence, full, traceback=trace)
 
     channel.send("stage", {"stage": "check"})
-    seed = seed if seed is not None else _stable_seed(exercise)
-    answer = Answer(exercise, namespace, filename, np.random.default_rng(seed))
+    # Seeded by the exercise: a learner sees the same cases, and the same first failure, every time.
+    answer = Answer(exercise, namespace, filename, np.random.default_rng(_stable_seed(exercise)))
     answer.progress = lambda name: channel.send("case", {"name": name})
     try:
         CHECKS[exercise](answer)

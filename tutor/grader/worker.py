@@ -23,6 +23,9 @@ import signal
 import sys
 import time
 
+from tutor.grader import sandbox
+from tutor.grader.sandbox import FRAME_MARK
+
 MEMORY_LIMIT_BYTES = 1 << 30  # address space of one check: 1 GiB
 OUTPUT_CAP_BYTES = 10 * 1024
 FRAMES_CAP_BYTES = 1 << 20
@@ -43,13 +46,12 @@ def _load_checks() -> list[str]:
     """Import everything a child needs now, once, so no child pays for an import."""
     import ctypes  # noqa: F401 - used by _set_parent_death_signal in every child
 
-    import tutor.grader.sandbox  # noqa: F401
     from tutor.grader.api import CHECKS
     from tutor.grader.registry import check_modules
 
     for module in check_modules():
         importlib.import_module(module)
-    tutor.grader.sandbox.warm_up()
+    sandbox.warm_up()
     return sorted(CHECKS)
 
 
@@ -85,9 +87,7 @@ def _child(request: dict, output_fd: int, channel_fd: int, close_fds: list[int])
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-        from tutor.grader.sandbox import run_in_child
-
-        run_in_child(request, channel_fd)
+        sandbox.run_in_child(request, channel_fd)
     except BaseException:  # noqa: BLE001 - the child must never return into the worker's loop
         status = 70
     finally:
@@ -120,7 +120,7 @@ def run_check(request: dict, protocol_fds: list[int]) -> dict:
         if remaining <= 0:
             timed_out = True
             break
-        if status is None and b"\x1eresult " in frames:
+        if status is None and FRAME_MARK + b"result " in frames:
             # The child has reported; once it has exited, stop waiting for EOF, which a process it
             # forked (and that still holds the pipes) could delay until the deadline.
             reaped, wait_status = os.waitpid(pid, os.WNOHANG)
@@ -164,7 +164,7 @@ def _parse_frames(data: bytes) -> tuple[dict[str, list], str]:
     frames: dict[str, list] = {}
     loose = []
     for line in data.split(b"\n"):
-        if line.startswith(b"\x1e"):
+        if line.startswith(FRAME_MARK):
             kind, _, payload = line[1:].partition(b" ")
             try:
                 frames.setdefault(kind.decode(), []).append(json.loads(payload))
@@ -189,7 +189,6 @@ def _learner_line(fault_text: str, filename: str, source: str) -> str:
 def _response(request, output: bytes, output_total: int, frames_data: bytes, status: int,
               timed_out: bool) -> dict:
     frames, fault_text = _parse_frames(frames_data)
-    exercise = request["check"]
     stdout = output.decode("utf-8", "replace")
     if output_total > len(output):
         stdout += f"\n[... {output_total - len(output):,} more bytes of output not shown]"
