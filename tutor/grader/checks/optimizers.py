@@ -71,7 +71,7 @@ def momentum_update_check(answer):
     momentum_update = answer.function("momentum_update",
                                       "weights, dweights, momentums, learning_rate, momentum")
     rng = answer.rng
-    settings = [(0.1, 0.9, "random"), (0.5, 0.5, "zeros"), (0.05, 0.5, "random"), (1.0, 0.9, "random")]
+    settings = [(0.1, 0.9, "random"), (0.5, 0.5, "zeros"), (0.05, 0.0, "random"), (1.0, 0.9, "random")]
     names = ("new_weights", "new_momentums")
     for (name, w, dw), (lr, beta, start) in zip(_parameter_shapes(rng), settings):
         m = np.zeros_like(w) if start == "zeros" else random_matrix(rng, 1, w.size).reshape(w.shape) * 0.1
