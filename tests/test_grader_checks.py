@@ -766,3 +766,16 @@ def test_cases_are_reported_each_with_name_and_message(grader):
     failing = [case for case in result.cases if not case.passed]
     assert failing and all(case.message for case in failing)
     assert result.summary.startswith("Not yet:")
+
+
+def test_large_arrays_are_summarised_with_the_first_differences(grader):
+    source = src("""
+        def relu(inputs):
+            values = list(inputs)
+            return [max(0, x) for x in values[:100]] + values[100:]
+    """)
+    result = grader.grade("relu", source)
+    assert not result.passed
+    assert "1000 random values" in result.summary
+    assert "entries differ; at 1" in result.feedback  # the first difference is past index 100
+    assert max(len(line) for line in result.feedback.splitlines()) < 200
