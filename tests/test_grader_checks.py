@@ -777,5 +777,6 @@ def test_large_arrays_are_summarised_with_the_first_differences(grader):
     result = grader.grade("relu", source)
     assert not result.passed
     assert "1000 random values" in result.summary
-    assert "entries differ; at 1" in result.feedback  # the first difference is past index 100
+    assert "first differences at 1" in result.feedback  # the first difference is past index 100
+    assert "of 1000 values of the result differ" in result.feedback
     assert max(len(line) for line in result.feedback.splitlines()) < 200

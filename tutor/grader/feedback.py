@@ -127,7 +127,7 @@ def side_by_side(expected, received, differs=None, labels=("expected", "received
             shown.append(f"at {where}: expected {number_text(expected[position])}, "
                          f"received {number_text(received[position])}")
         more = f" (and {len(flat) - 3} more)" if len(flat) > 3 else ""
-        lines.append(f"  {len(flat)} of {expected.size} entries differ; " + "; ".join(shown) + more)
+        lines.append("  first differences " + "; ".join(shown) + more)
     return "\n".join(lines)
 
 
