@@ -6,7 +6,6 @@ plotting code are imported when first used.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,10 +15,6 @@ from textual.app import App
 from textual.binding import Binding
 
 from tutor.palette import CurriculumCommands
-
-# Set to 1 to quit as soon as the lesson list has been drawn (benchmarks/bench_startup.py).
-EXIT_AFTER_START_ENV = "NNTUTOR_EXIT_AFTER_START"
-
 
 class NNTutorApp(App[None]):
     """The tutor. Arguments exist for tests; the defaults are what a learner gets.
@@ -43,14 +38,12 @@ class NNTutorApp(App[None]):
         store: Any = None,
         store_dir: Path | str | None = None,
         grader: Any = None,
-        exit_after_start: bool = False,
     ) -> None:
         super().__init__()
         self.lessons_dir = Path(lessons_dir) if lessons_dir is not None else None
         self.store = store
         self.store_dir = Path(store_dir) if store_dir is not None else None
         self._grader = grader
-        self.exit_after_start = exit_after_start
         self.curriculum: Any = None
 
     # --- start-up -------------------------------------------------------------------------------
@@ -67,8 +60,6 @@ class NNTutorApp(App[None]):
         notice = getattr(self.store, "notice", None)
         if notice:
             self.notify(notice, title="Progress store", severity="warning", timeout=20)
-        if self.exit_after_start:
-            self.call_after_refresh(self.exit)
 
     def _load_curriculum(self) -> Any:
         from tutor.curriculum import load_curriculum
@@ -101,9 +92,9 @@ class NNTutorApp(App[None]):
             return
         top = self.screen
         if isinstance(top, LessonScreen) and top.lesson.id == lesson_id:
-            panel = top._panel(exercise_id) if exercise_id else None
-            if panel is not None:
-                top.go_to_exercise(panel)
+            if exercise_id:
+                top.focus_exercise = exercise_id
+                top.when_loaded(top._go_to_focus_exercise)
             return
         screen = LessonScreen(lesson, focus_exercise=exercise_id)
         if isinstance(top, LessonScreen):
@@ -175,6 +166,6 @@ class NNTutorApp(App[None]):
 
 def run_app() -> int:
     """``nntutor`` with no arguments."""
-    app = NNTutorApp(exit_after_start=os.environ.get(EXIT_AFTER_START_ENV) == "1")
+    app = NNTutorApp()
     app.run()
     return app.return_code or 0

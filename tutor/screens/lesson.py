@@ -6,7 +6,7 @@ The keys act on the *current* exercise: the one that holds the keyboard, or the 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +19,11 @@ from tutor.progress import lesson_progress
 from tutor.widgets.exercise import ExercisePanel
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
+
+# A lesson is a few hundred widgets and mounting them all takes a while, so the screen opens with
+# the first few and mounts the rest in small batches: the top is readable at once, keys keep working.
+FIRST_WIDGETS = 4
+MOUNT_BATCH = 2
 
 
 def split_sections(text: str) -> list[tuple[str | None, str]]:
@@ -81,13 +86,18 @@ class LessonScreen(Screen[None]):
         self.focus_exercise = focus_exercise
         self.current: ExercisePanel | None = None
         self.title = f"Lesson {lesson.order}: {lesson.title}"
+        self.loaded = False  # every block mounted
+        self._unmounted: list[Widget] = []
+        self._waiting: list[Callable[[], None]] = []
 
     # --- building -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        widgets = list(self._blocks())
+        first, self._unmounted = widgets[:FIRST_WIDGETS], widgets[FIRST_WIDGETS:]
         yield Header()
         with VerticalScroll(id="lesson-body"):
-            yield from self._blocks()
+            yield from first
         yield Footer(compact=True)
 
     def _blocks(self) -> ComposeResult:
@@ -129,19 +139,40 @@ class LessonScreen(Screen[None]):
 
     @staticmethod
     def _train_button(block: Any) -> Widget:
-        settings = block.settings
-        title = block.title or f"{settings.get('optimizer', 'adam')} on the {settings.get('dataset', 'spiral')} data"
+        config = block.config
+        title = config.title or f"{config.optimizer} on the {config.dataset} data, {config.epochs} epochs"
         button = Button(f"▶ Train: {title}", classes="train-button", variant="success")
         button.train_block = block  # type: ignore[attr-defined]
         return button
 
     def on_mount(self) -> None:
         self._update_subtitle()
-        target = self._panel(self.focus_exercise) if self.focus_exercise else None
+        self.query_one("#lesson-body").focus()
+        if self.focus_exercise:
+            self.when_loaded(self._go_to_focus_exercise)
+        self.run_worker(self._mount_rest(), group="lesson-mount")
+
+    async def _mount_rest(self) -> None:
+        body = self.query_one("#lesson-body", VerticalScroll)
+        while self._unmounted:
+            batch, self._unmounted = self._unmounted[:MOUNT_BATCH], self._unmounted[MOUNT_BATCH:]
+            await body.mount_all(batch)
+        self.loaded = True
+        waiting, self._waiting = self._waiting, []
+        for callback in waiting:
+            callback()
+
+    def when_loaded(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` now if every block is mounted, else as soon as they are."""
+        if self.loaded:
+            callback()
+        else:
+            self._waiting.append(callback)
+
+    def _go_to_focus_exercise(self) -> None:
+        target = self._panel(self.focus_exercise)
         if target is not None:
             self.call_after_refresh(self.go_to_exercise, target)
-        else:
-            self.query_one("#lesson-body").focus()
 
     # --- exercises ------------------------------------------------------------------------------
 
@@ -195,16 +226,16 @@ class LessonScreen(Screen[None]):
         getattr(panel, action)()
 
     def action_check(self) -> None:
-        self._with_target("check")
+        self.when_loaded(lambda: self._with_target("check"))
 
     def action_hint(self) -> None:
-        self._with_target("next_hint")
+        self.when_loaded(lambda: self._with_target("next_hint"))
 
     def action_reveal(self) -> None:
-        self._with_target("ask_reveal")
+        self.when_loaded(lambda: self._with_target("ask_reveal"))
 
     def action_reset(self) -> None:
-        self._with_target("ask_reset")
+        self.when_loaded(lambda: self._with_target("ask_reset"))
 
     def _step(self, offset: int) -> None:
         panels = self.panels
@@ -221,10 +252,10 @@ class LessonScreen(Screen[None]):
         self.go_to_exercise(panels[index])
 
     def action_next_exercise(self) -> None:
-        self._step(1)
+        self.when_loaded(lambda: self._step(1))
 
     def action_previous_exercise(self) -> None:
-        self._step(-1)
+        self.when_loaded(lambda: self._step(-1))
 
     def on_exercise_panel_status_changed(self, event: ExercisePanel.StatusChanged) -> None:
         self._update_subtitle()
@@ -250,6 +281,9 @@ class LessonScreen(Screen[None]):
         return targets
 
     def action_jump(self) -> None:
+        self.when_loaded(self._open_jump_list)
+
+    def _open_jump_list(self) -> None:
         from tutor.screens.jump import JumpScreen
 
         def chosen(widget_id: str | None) -> None:
@@ -277,9 +311,4 @@ class LessonScreen(Screen[None]):
         except ImportError:
             self.notify("The training playground is not available in this version.", severity="warning")
             return
-        try:
-            config = block.config
-        except (TypeError, ValueError) as error:
-            self.notify(f"This training run's settings are not valid: {error}", severity="error")
-            return
-        self.app.push_screen(PlaygroundScreen(config=config, autostart=True))
+        self.app.push_screen(PlaygroundScreen(config=block.config, autostart=True))

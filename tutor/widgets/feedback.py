@@ -41,8 +41,7 @@ class FeedbackPanel(Vertical):
     FeedbackPanel.-passed { border: round $success; }
     FeedbackPanel.-failed { border: round $error; }
     FeedbackPanel.-running { border: round $accent; }
-    FeedbackPanel #running { height: 1; display: none; }
-    FeedbackPanel.-running #running { display: block; }
+    FeedbackPanel #running { height: 1; }
     FeedbackPanel.-running #verdict, FeedbackPanel.-running #details { display: none; }
     FeedbackPanel #running LoadingIndicator { width: 8; height: 1; }
     FeedbackPanel #running Static { width: auto; }
@@ -53,17 +52,23 @@ class FeedbackPanel(Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="running"):
-            yield LoadingIndicator()
-            yield Static("Checking your code...")
         yield Static(id="verdict")
         yield Static(id="details")
 
     def _set_state(self, state: str) -> None:
         self.remove_class("-passed", "-failed", "-running")
         self.add_class("-visible", f"-{state}")
+        # The spinner exists only while a check runs: an idle one per exercise would cost a timer each.
+        spinner = self.query("#running")
+        if state == "running" and not spinner:
+            self.mount(
+                Horizontal(LoadingIndicator(), Static("Checking your code..."), id="running"), before=0
+            )
+        elif state != "running" and spinner:
+            spinner.remove()
 
     def clear(self) -> None:
+        self.query("#running").remove()
         self.remove_class("-visible", "-passed", "-failed", "-running")
         self.query_one("#verdict", Static).update("")
         self.query_one("#details", Static).update("")
