@@ -321,3 +321,27 @@ def test_training_report_grows_to_its_minimum_size():
     X, y = spiral()
     text = plotting.render_training_report(history(), AngleNetwork(), X, y, 20, 8)
     assert len(text.split("\n")) == plotting.MIN_REPORT_SIZE[1]
+
+
+def test_chart_lines_match_richs_reading_of_the_same_text():
+    from rich.console import Console
+    from rich.text import Text
+
+    from tutor.widgets.plots import ansi_to_strips
+
+    X, y = spiral()
+    plt = Plot()
+    plt.plotsize(60, 20)
+    plt.theme("textual-default")
+    plotting.draw_regions(plt, AngleNetwork(), X, y, (60, 20))
+    ansi = plt.build()
+    console = Console(width=60, color_system="truecolor", force_terminal=True)
+    theirs = [(segment.text, segment.style or None) for segment in Text.from_ansi(ansi).render(console)
+              if segment.text and segment.text != "\n"]
+    ours = [(segment.text, segment.style or None) for line in ansi_to_strips(ansi, 60) for segment in line
+            if segment.text]
+    # Same characters in the same styles (runs may be cut differently).
+    def cells(runs):
+        return [(character, style) for text, style in runs for character in text.replace("\n", "")]
+    assert cells(ours)[:len(cells(theirs))] == cells(theirs)
+    assert len(ansi_to_strips(ansi, 60)) == 20

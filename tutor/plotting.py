@@ -316,8 +316,10 @@ def draw_region_grid(plt, grid: RegionGrid, X: np.ndarray, y: np.ndarray, *,
     plt.xlabel("")
     plt.ylabel("")
     grid_x, grid_y = np.meshgrid(grid.xs, grid.ys)
-    for index in np.unique(grid.classes):
+    for index in range(int(grid.classes.max()) + 1 if grid.classes.size else 0):
         chosen = grid.classes == index
+        if not chosen.any():
+            continue
         marker = _CELL_MARKER if palette.color else _REGION_MARKERS[int(index) % len(_REGION_MARKERS)]
         plt.scatter(grid_x[chosen].tolist(), grid_y[chosen].tolist(), marker=marker,
                     color=_color(palette, palette.region_color(int(index))))

@@ -9,7 +9,6 @@ drawing never takes more than a small share of the time (``REDRAW_BUDGET``).
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,10 +24,10 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 from tutor import plotting
 from tutor.plotting import HistoryRow, RegionGrid
 from tutor.training_config import DEFAULT_LEARNING_RATES, ConfigError, TrainConfig
-from tutor.widgets.plots import ChartPlot, CurvePlot, RegionPlot
+from tutor.widgets.plots import CurvePlot, RedrawBudget, RegionPlot
 
-# Drawing may use at most this share of the wall time while training runs; the rest is training's.
-REDRAW_BUDGET = 0.1
+# The UI thread may use at most this share of the CPU while training runs; the rest is training's.
+REDRAW_BUDGET = 0.08
 # Never post more often than this (seconds): ten updates a second look smooth.
 MIN_REDRAW_INTERVAL = 0.1
 MAX_REDRAW_INTERVAL = 2.0
@@ -91,16 +90,6 @@ class TrainingProgress(Message):
         self.grid = grid
 
 
-class TrainingBuilt(Message):
-    """Run ``run_id`` has its data ``X (n_samples, 2)``, ``y (n_samples,)`` and network."""
-
-    def __init__(self, run_id: int, X: np.ndarray, y: np.ndarray) -> None:
-        super().__init__()
-        self.run_id = run_id
-        self.X = X
-        self.y = y
-
-
 class TrainingEnded(Message):
     """The worker of run ``run_id`` returned: ``outcome`` is finished, paused, stopped, diverged or
     failed; ``detail`` explains the last two."""
@@ -140,34 +129,30 @@ class Run:
             trainer.request_stop()
 
 
-def train_in_thread(run: Run, post, redraw_interval, grid_resolution) -> None:
+def train_in_thread(run: Run, post, budget: RedrawBudget, grid_resolution) -> None:
     """The worker: build the run if it is new, train until done or stopped, post what happens.
 
-    ``post(message)`` is thread-safe; ``redraw_interval()`` and ``grid_resolution()`` read the
-    screen's current throttle (seconds) and region chart size (columns, rows).
+    ``post(message)`` is thread-safe; ``budget`` says when the next update may go (see
+    ``RedrawBudget``); ``grid_resolution()`` reads the region chart's size (columns, rows).
     """
     from engine.training import Trainer, TrainingDiverged
     from tutor.training_config import build_run, numpy_setup
 
     config = run.config
     rows: list[HistoryRow] = []
-    next_post = 0.0
 
     def publish(report, grid: RegionGrid | None) -> None:
         nonlocal rows
+        budget.posting()
         post(TrainingProgress(run.run_id, rows, report.epoch, report.log_line(), grid))
         rows = []
 
     def on_epoch(report) -> None:
-        nonlocal next_post
         if run.stop.is_set():  # a stop asked for before run() began
             run.trainer.request_stop()
         rows.append((report.epoch, report.loss, report.accuracy, report.learning_rate))
-        now = time.perf_counter()
-        if now >= next_post:
-            grid = plotting.region_grid(report.network, run.X, grid_resolution())
-            publish(report, grid)
-            next_post = time.perf_counter() + redraw_interval()
+        if budget.due():
+            publish(report, plotting.region_grid(report.network, run.X, grid_resolution()))
 
     try:
         # numpy_setup: nnfs.init() for the notebook's numbers (its float32 dot must be in place
@@ -177,7 +162,6 @@ def train_in_thread(run: Run, post, redraw_interval, grid_resolution) -> None:
                 network, optimizer, X, y = build_run(config)
                 run.X, run.y = X, y
                 run.trainer = Trainer(network, optimizer, X, y)
-                post(TrainingBuilt(run.run_id, X, y))
             trainer = run.trainer
             remaining = config.epochs - trainer.epoch
             if remaining > 0 and not run.stop.is_set():
@@ -233,10 +217,14 @@ class PlaygroundScreen(Screen):
     PlaygroundScreen #regions { width: 3fr; height: 1fr; }
     PlaygroundScreen #curves { width: 2fr; height: 1fr; }
     PlaygroundScreen #status { height: auto; padding: 0 1; background: $boost; }
-    PlaygroundScreen #epoch { text-style: bold; }
+    PlaygroundScreen #epoch { text-style: bold; height: 1; }
+    PlaygroundScreen #log { height: 1; }
     PlaygroundScreen #message { color: $text-muted; }
     PlaygroundScreen #message.-error { color: $error; text-style: bold; }
     """
+
+    # Start with the Start button focused: the keys below work at once, Enter starts.
+    AUTO_FOCUS = "#start"
 
     BINDINGS = [
         Binding("s", "start", "Start"),
@@ -254,9 +242,13 @@ class PlaygroundScreen(Screen):
         self.run: Run | None = None
         self._next_run_id = 0
         # Read by the training thread: plain values, replaced whole, never mutated.
-        self.redraw_interval = MIN_REDRAW_INTERVAL
+        self.redraw_budget = RedrawBudget(REDRAW_BUDGET, MIN_REDRAW_INTERVAL, MAX_REDRAW_INTERVAL)
         self.grid_resolution: tuple[int, int] = (60, 24)
-        self.last_frame_seconds = 0.0
+
+    @property
+    def redraw_interval(self) -> float:
+        """Seconds the worker waits between updates (see ``RedrawBudget``)."""
+        return self.redraw_budget.interval
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -437,7 +429,6 @@ class PlaygroundScreen(Screen):
         self._next_run_id += 1
         self.run = Run(self._next_run_id, config, history_step(config.epochs))
         self.query_one("#run-title", Static).update(config.describe())
-        self.query_one(RegionPlot).show_note("building the network...")
         for chart in self.query(CurvePlot):
             chart.set_history(self.run.history)
         self._launch()
@@ -450,13 +441,15 @@ class PlaygroundScreen(Screen):
         run.pausing = False
         run.state = "training"
         self.grid_resolution = self.query_one(RegionPlot).resolution
+        self.redraw_budget.restart()
         self.run_worker(
-            lambda: train_in_thread(run, self.post_message, lambda: self.redraw_interval,
-                                    lambda: self.grid_resolution),
+            lambda: train_in_thread(run, self.post_message, self.redraw_budget, lambda: self.grid_resolution),
             name=f"training run {run.run_id}", group="training", thread=True, exit_on_error=False)
         self._update_controls()
-        # Keys like p and x reach the screen only when no text field has focus.
-        self.query_one("#pause", Button).focus()
+        if isinstance(self.focused, (Input, Select)):
+            # Keys like p and x reach the screen only when no form field has focus. (Moving focus
+            # only when needed: every focus change makes the footer rebuild its key list.)
+            self.query_one("#pause", Button).focus()
 
     def action_pause(self) -> None:
         run = self.run
@@ -551,12 +544,6 @@ class PlaygroundScreen(Screen):
         run = self.run
         return run if run is not None and run.run_id == run_id else None
 
-    def on_training_built(self, message: TrainingBuilt) -> None:
-        run = self._current(message.run_id)
-        if run is None:
-            return
-        self.query_one(RegionPlot).show_data(message.X, message.y, "the data: training starts")
-
     def on_training_progress(self, message: TrainingProgress) -> None:
         run = self._current(message.run_id)
         if run is None:
@@ -565,15 +552,14 @@ class PlaygroundScreen(Screen):
         run.epoch = message.epoch
         if message.log_line:
             run.log_line = message.log_line
-        # How long the last frame took decides how soon the next may come.
-        frame = sum(chart.last_draw_seconds for chart in self.query(ChartPlot))
-        self.last_frame_seconds = frame
-        self.redraw_interval = min(MAX_REDRAW_INTERVAL, max(MIN_REDRAW_INTERVAL, frame / REDRAW_BUDGET))
+        # What the UI thread spent since the last update decides how soon the next may come.
+        self.redraw_budget.tick()
         self.grid_resolution = self.query_one(RegionPlot).resolution
         for chart in self.query(CurvePlot):
             chart.set_history(run.history)
         if message.grid is not None:
-            self.query_one(RegionPlot).show_regions(message.grid, f"predicted classes, epoch {message.epoch}")
+            self.query_one(RegionPlot).show_regions(message.grid, f"predicted classes, epoch {message.epoch}",
+                                                    X=run.X, y=run.y)
         self._update_status()
 
     def on_training_ended(self, message: TrainingEnded) -> None:
@@ -620,9 +606,10 @@ class PlaygroundScreen(Screen):
         if run is None:
             return
         epoch = "-" if run.epoch is None else str(run.epoch)
+        # One line each, always: no layout pass needed for new text.
         self.query_one("#epoch", Static).update(
-            f"epoch {epoch} of {run.config.epochs - 1}  ({run.state})")
-        self.query_one("#log", Static).update(run.log_line)
+            f"epoch {epoch} of {run.config.epochs - 1}  ({run.state})", layout=False)
+        self.query_one("#log", Static).update(run.log_line, layout=False)
 
     def _update_controls(self) -> None:
         state = self.run.state if self.run is not None else "ready"

@@ -8,7 +8,6 @@ a few epochs each, so the curves grow together; it posts their loss at most abou
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,10 +20,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from tutor.training_config import TrainConfig
-from tutor.widgets.plots import ChartPlot, RacePlot
+from tutor.widgets.plots import RacePlot, RedrawBudget
 
 MIN_POST_INTERVAL = 0.1
-REDRAW_BUDGET = 0.1
+REDRAW_BUDGET = 0.08
 # Epochs each entry runs before the next one's turn: small enough that the curves grow together.
 TURN_EPOCHS = 25
 
@@ -100,7 +99,7 @@ class Race:
             trainer.request_stop()
 
 
-def race_in_thread(race: Race, post, post_interval) -> None:
+def race_in_thread(race: Race, post, budget: RedrawBudget) -> None:
     """The worker: build every entry from the same seed, then train them in turns of a few epochs."""
     from engine.training import Trainer, TrainingDiverged
     from tutor.training_config import build_run, numpy_setup
@@ -117,7 +116,6 @@ def race_in_thread(race: Race, post, post_interval) -> None:
                 network, optimizer, X, y = build_run(config)
             race.trainers.append(Trainer(network, optimizer, X, y))
         running = list(zip(race.entries, race.trainers))
-        next_post = 0.0
         with numpy_setup(race.base):
             while running and not race.stop.is_set():
                 for entry, trainer in list(running):
@@ -134,11 +132,11 @@ def race_in_thread(race: Race, post, post_interval) -> None:
                         running.remove((entry, trainer))
                     if race.stop.is_set():
                         break
-                if time.perf_counter() >= next_post or not running:
+                if budget.due() or not running:
                     # The message takes the lists; new ones collect the next points.
+                    budget.posting()
                     post(RaceProgress(race.race_id, {k: v for k, v in pending.items() if v}, dict(latest)))
                     pending = {label: [] for label in pending}
-                    next_post = time.perf_counter() + post_interval()
     except Exception as error:  # shown on screen rather than ending the app
         post(RaceEnded(race.race_id, "failed", dict(race.diverged), f"{type(error).__name__}: {error}"))
         return
@@ -190,7 +188,7 @@ class RaceScreen(Screen):
         self.autostart = autostart
         self.race: Race | None = None
         self._next_race_id = 0
-        self.post_interval = MIN_POST_INTERVAL
+        self.redraw_budget = RedrawBudget(REDRAW_BUDGET, MIN_POST_INTERVAL)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="race-body"):
@@ -287,7 +285,8 @@ class RaceScreen(Screen):
         self.race = race
         self.query_one(RacePlot).set_curves(race.curves)
         self.query_one("#race-table", Static).update(self._standings())
-        self.run_worker(lambda: race_in_thread(race, self.post_message, lambda: self.post_interval),
+        self.redraw_budget.restart()
+        self.run_worker(lambda: race_in_thread(race, self.post_message, self.redraw_budget),
                         name=f"optimizer race {race.race_id}", group="race", thread=True, exit_on_error=False)
         self._update_controls()
         self.query_one("#race-stop", Button).focus()
@@ -322,10 +321,8 @@ class RaceScreen(Screen):
         for label, points in message.points.items():
             race.curves[label].extend(points)
         race.latest.update(message.latest)
-        plot = self.query_one(RacePlot)
-        frame = sum(chart.last_draw_seconds for chart in self.query(ChartPlot))
-        self.post_interval = min(2.0, max(MIN_POST_INTERVAL, frame / REDRAW_BUDGET))
-        plot.set_curves(race.curves)
+        self.redraw_budget.tick()
+        self.query_one(RacePlot).set_curves(race.curves)
         self.query_one("#race-table", Static).update(self._standings())
 
     def on_race_ended(self, message: RaceEnded) -> None:

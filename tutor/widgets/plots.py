@@ -1,20 +1,28 @@
 """Charts inside the app: lesson plots and the live charts of the playground and the race.
 
-Every chart here is a textual-plotext ``PlotextPlot`` that redraws itself from its data each time it
-renders, with ``tutor.plotting`` (the one plotting module) and the colours of the app's current light
+Every chart here is a textual-plotext ``PlotextPlot`` that draws itself from its data whenever it is
+refreshed, with ``tutor.plotting`` (the one plotting module) and the colours of the app's current light
 or dark theme; so it follows theme changes and terminal resizes by itself. Feed a live chart new data
 with its setter (on the UI thread) and it refreshes.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import textwrap
 import time
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 import numpy as np
+from rich.color import Color as RichColor
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.color import Color
+from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from tutor import plotting
@@ -22,12 +30,15 @@ from tutor.plotting import HistoryRow, Palette, RegionGrid
 
 
 class ChartPlot(PlotextPlot):
-    """A ``PlotextPlot`` that draws its chart at render time in the app theme's colours.
+    """A ``PlotextPlot`` that draws its chart in the app theme's colours whenever it is refreshed.
 
-    Subclasses implement ``draw_chart(plt, palette, width, height)``. ``last_draw_seconds`` is the
-    CPU time the latest render took on this thread (drawing and building the text): what a redraw
-    takes away from a training thread, since they share the interpreter. The playground uses it to
-    keep redraws from slowing training.
+    Subclasses implement ``draw_chart(plt, palette, width, height)``. The chart is drawn once per
+    refresh (new data, a resize, a theme change) and kept as ready-made lines (Textual's line API),
+    which skips two conversions of every coloured cell per frame.
+
+    ``last_draw_seconds`` is the CPU time the latest drawing took on this thread (plotext, and the
+    conversion to lines): what a redraw takes away from a training thread, since they share the
+    interpreter. ``renders`` counts drawings.
     """
 
     DEFAULT_CSS = """
@@ -37,6 +48,9 @@ class ChartPlot(PlotextPlot):
         min-height: 6;
     }
     """
+
+    _lines: list[Strip] | None = None
+    _lines_size: tuple[int, int] | None = None
 
     def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002 (Textual's name)
                  classes: str | None = None) -> None:
@@ -55,19 +69,174 @@ class ChartPlot(PlotextPlot):
     def draw_chart(self, plt, palette: Palette, width: int, height: int) -> None:
         raise NotImplementedError
 
-    def render(self) -> RenderResult:
-        started = time.thread_time()
+    def problem(self) -> str | None:
+        """Text to show instead of the chart, if any."""
+        return None
+
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        self._lines = None  # draw again for the next paint
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def render_line(self, y: int) -> Strip:
         width, height = self.size.width, self.size.height
+        if self._lines is None or self._lines_size != (width, height):
+            self._lines = self.draw_lines(width, height)
+            self._lines_size = (width, height)
+        if y < len(self._lines):
+            return self._lines[y]
+        return Strip.blank(width)
+
+    def draw_lines(self, width: int, height: int) -> list[Strip]:
+        """Draw the chart at ``width`` by ``height`` cells: one ``Strip`` per line."""
+        problem = self.problem()
+        if problem is not None:
+            return _text_lines(problem, width, Style(color=self.app.current_theme.error or "red"))
         if width < 8 or height < 4:
-            return Text("")  # too small to draw anything readable; wait for a real size
+            return []  # too small to draw anything readable; wait for a real size
+        started = time.thread_time()
+        plt = self.plt
         try:
-            self.draw_chart(self.plt, self.palette(), width, height)
-            result = super().render()
+            self.draw_chart(plt, self.palette(), width, height)
+            # What PlotextPlot.render does before building.
+            plt.plotsize(width, height)
+            plt._set_size(width, height)
+            plt.theme(self._get_plotext_theme_name(self.app.theme))
+            lines = ansi_to_strips(plt.build(), width)
         except Exception as error:  # a chart that fails must not take the screen down with it
-            return Text(f"This chart cannot be drawn: {type(error).__name__}: {error}")
+            return _text_lines(f"This chart cannot be drawn: {type(error).__name__}: {error}", width, Style())
         self.last_draw_seconds = time.thread_time() - started
         self.renders += 1
-        return result
+        return lines
+
+    def render(self) -> RenderResult:
+        """The chart as one renderable. Textual paints through ``render_line``; this is for
+        anything that asks a widget for its content."""
+        lines = self.draw_lines(self.size.width, self.size.height)
+        return Text("\n").join(Text.assemble(*((segment.text, segment.style) for segment in line))
+                               for line in lines)
+
+
+def _text_lines(text: str, width: int, style: Style) -> list[Strip]:
+    wrapped = textwrap.wrap(text, max(10, width)) or [""]
+    return [Strip([Segment(line, style)]).adjust_cell_length(width) for line in wrapped]
+
+
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+@lru_cache(maxsize=1024)
+def _style(foreground: str | None, background: str | None, bold: bool) -> Style:
+    return Style(color=_color(foreground), bgcolor=_color(background), bold=bold or None)
+
+
+@lru_cache(maxsize=1024)
+def _color(code: str | None) -> RichColor | None:
+    """``2;R;G;B`` or ``5;N`` (the rest of an SGR colour code) as a Rich colour."""
+    if code is None:
+        return None
+    kind, *values = code.split(";")
+    if kind == "2":
+        return RichColor.from_rgb(*(int(value) for value in values))
+    return RichColor.from_ansi(int(values[0]))
+
+
+def ansi_to_strips(ansi: str, width: int) -> list[Strip]:
+    """plotext's coloured text as Textual lines of ``width`` cells, one segment per coloured run.
+
+    plotext writes only SGR codes (colours, bold, reset), many per line. Going through Rich's
+    general ``Text.from_ansi`` and then Textual's content conversion takes several times longer on
+    a chart full of coloured cells, which matters at several frames a second.
+    """
+    lines: list[Strip] = []
+    foreground = background = None
+    bold = False
+    for line in ansi.rstrip("\n").split("\n"):
+        segments: list[Segment] = []
+        for index, part in enumerate(_SGR.split(line)):
+            if index % 2:  # the parameters of one SGR code
+                params = part.split(";") if part else ["0"]
+                i = 0
+                while i < len(params):
+                    param = params[i]
+                    if param in ("0", ""):
+                        foreground = background = None
+                        bold = False
+                        i += 1
+                    elif param == "1":
+                        bold = True
+                        i += 1
+                    elif param in ("38", "48") and i + 1 < len(params):
+                        length = 4 if params[i + 1] == "2" else 2
+                        code = ";".join(params[i + 1:i + 1 + length])
+                        if param == "38":
+                            foreground = code
+                        else:
+                            background = code
+                        i += 1 + length
+                    else:
+                        i += 1
+            elif part:
+                styled = foreground is not None or background is not None or bold
+                segments.append(Segment(part, _style(foreground, background, bold) if styled else None))
+        lines.append(Strip(segments).adjust_cell_length(width))
+    return lines
+
+
+class RedrawBudget:
+    """Keeps drawing to a ``share`` of the CPU while a training thread runs.
+
+    The UI thread and a training thread share one interpreter, so every millisecond the UI thread
+    spends (drawing charts, laying out and painting the screen, handling messages) is a millisecond
+    training waits. Two rules keep that time to ``share`` of the total:
+
+    - one update in flight: the worker posts only when ``due()``, and calls ``posting()`` first,
+      which holds further updates until the UI thread has handled this one (queued updates would
+      all be drawn, for nothing);
+    - the UI thread calls ``tick()`` as it handles an update: it measures the UI thread's CPU time
+      since the previous update (handling, drawing, painting) and sets the next update's time so
+      that this cost stays ``share`` of the time in between.
+
+    The threads share only floats, each replaced whole.
+    """
+
+    def __init__(self, share: float, minimum: float = 0.1, maximum: float = 2.0, first: float = 0.4) -> None:
+        self.share = share
+        self.minimum = minimum
+        self.maximum = maximum
+        # Until a frame has been measured: a typical playground frame costs about 50 ms.
+        self.interval = max(minimum, min(maximum, first))
+        self.cycle_seconds = 0.0  # UI CPU time between the last two updates
+        self.next_post_at = 0.0  # perf_counter time after which the worker may post
+        self._mark: float | None = None
+
+    def restart(self) -> None:
+        """A new run (or a resumed one): post at once, forget the idle time in between (the
+        interval learned so far stays: the charts cost the same)."""
+        self._mark = None
+        self.next_post_at = 0.0
+
+    # -- the worker thread
+
+    def due(self) -> bool:
+        return time.perf_counter() >= self.next_post_at
+
+    def posting(self) -> None:
+        """Call just before posting an update: no other until the UI thread has handled it."""
+        self.next_post_at = math.inf
+
+    # -- the UI thread
+
+    def tick(self) -> float:
+        now = time.thread_time()
+        if self._mark is not None:
+            self.cycle_seconds = now - self._mark
+            # At most double at a time: one costly moment (the first frame, a resize) should not
+            # freeze the charts for seconds; a lasting cost still reaches its interval in a few steps.
+            wanted = min(self.cycle_seconds / self.share, 2 * self.interval)
+            self.interval = min(self.maximum, max(self.minimum, wanted))
+        self._mark = now
+        self.next_post_at = time.perf_counter() + self.interval
+        return self.interval
 
 
 class LessonPlot(ChartPlot):
@@ -105,10 +274,8 @@ class LessonPlot(ChartPlot):
             self.error = str(error)
             self.add_class("-error")
 
-    def render(self) -> RenderResult:
-        if self.error is not None:
-            return Text(f"This plot cannot be drawn: {self.error}")
-        return super().render()
+    def problem(self) -> str | None:
+        return None if self.error is None else f"This plot cannot be drawn: {self.error}"
 
     def draw_chart(self, plt, palette: Palette, width: int, height: int) -> None:
         plotting.draw_plot_spec(plt, self.spec, palette=palette, data=self._data)
@@ -157,8 +324,11 @@ class RegionPlot(ChartPlot):
         self.X, self.y, self.grid, self.title = X, y, None, title
         self.refresh()
 
-    def show_regions(self, grid: RegionGrid, title: str | None = None) -> None:
-        """Colour the plane by ``grid`` under the points already shown."""
+    def show_regions(self, grid: RegionGrid, title: str | None = None, *, X: np.ndarray | None = None,
+                     y: np.ndarray | None = None) -> None:
+        """Colour the plane by ``grid`` under the points (the ones shown, or new ``X`` and ``y``)."""
+        if X is not None and y is not None:
+            self.X, self.y = X, y
         self.grid, self.title = grid, title
         self.refresh()
 
