@@ -28,15 +28,21 @@ HistoryRow = tuple[int, float, float, float]
 _DARK_COLORS: tuple[RGB, ...] = (
     (80, 150, 255), (255, 90, 90), (80, 220, 110), (255, 185, 60), (200, 120, 255),
     (70, 215, 215), (255, 120, 200), (225, 225, 90), (160, 160, 160), (255, 150, 110),
+    (150, 190, 255), (190, 60, 60), (170, 240, 150), (180, 120, 40), (140, 80, 200),
+    (40, 150, 150), (255, 190, 230), (150, 150, 40), (235, 235, 235), (120, 200, 255),
 )
 # The same hues, darker, readable on a light background.
 _LIGHT_COLORS: tuple[RGB, ...] = (
     (20, 80, 220), (205, 30, 30), (20, 140, 50), (210, 120, 0), (135, 50, 200),
     (0, 140, 140), (200, 40, 140), (140, 140, 0), (90, 90, 90), (190, 80, 30),
+    (90, 130, 240), (130, 20, 20), (90, 190, 60), (140, 80, 10), (80, 20, 140),
+    (0, 90, 90), (240, 100, 180), (100, 100, 20), (30, 30, 30), (0, 150, 220),
 )
 # Without colour, a class is told apart by its characters: its points show the class number and
 # the region it wins is filled with a light texture.
-_REGION_MARKERS = ("·", "░", ":", "-", "+", "'", "=", "~", ",", "^")
+_REGION_MARKERS = ("·", "░", ":", "-", "+", "'", "=", "~", ",", "^",
+                   "*", "/", "\\", "|", "_", "`", ";", "!", ">", "<")
+_POINT_CHARACTERS = "0123456789abcdefghij"  # class 10 is "a", and so on
 _POINT_MARKER = "●"
 _CELL_MARKER = "█"
 
@@ -55,6 +61,9 @@ _FUNCTION_TITLES = {
     "relu": "ReLU: max(0, x)",
     "linear": "linear: y = x",
 }
+
+# A lesson plot of more points than this would be a solid blot (and slow to draw).
+MAX_PLOT_SAMPLES = 10_000
 
 # More points than columns cannot be seen; decimating keeps drawing fast on long runs.
 DEFAULT_MAX_POINTS = 600
@@ -238,7 +247,7 @@ def _draw_points(plt, X: np.ndarray, y: np.ndarray, palette: Palette, labels: bo
         chosen = y == index
         if not chosen.any():
             continue
-        marker = _POINT_MARKER if palette.color else str(index % 10)
+        marker = _POINT_MARKER if palette.color else _POINT_CHARACTERS[index % len(_POINT_CHARACTERS)]
         xs, ys = X[chosen, 0].tolist(), X[chosen, 1].tolist()
         if labels:
             xs, ys = _legend_safe(xs, ys)
@@ -397,7 +406,7 @@ def check_plot_spec(spec: Mapping) -> dict:
         if spec["data"] not in DATASETS:
             raise ValueError(f"plot 'data' must be one of {', '.join(DATASETS)}, got {spec['data']!r}")
         checked = {"data": spec["data"], "title": title}
-        for key, default, limit in (("samples", 100, 5000), ("classes", 3, len(_DARK_COLORS))):
+        for key, default, limit in (("samples", 100, MAX_PLOT_SAMPLES), ("classes", 3, len(_DARK_COLORS))):
             value = spec.get(key, default)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
                 raise ValueError(f"plot '{key}' must be a whole number from 1 to {limit}, got {value!r}")
