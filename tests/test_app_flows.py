@@ -74,7 +74,7 @@ async def test_correct_code_answer_passes_and_progress_updates(nntutor_home):
         await check_and_wait(pilot)
         assert "✓ Passed" in feedback_text(app, "neuron-output")
         assert panel(app, "neuron-output").border_subtitle == "✓ passed"
-        assert app.screen.sub_title == "1/3 exercises passed"
+        assert app.screen.sub_title == "1/3 passed"
         assert app.store.status("neuron-output") is Status.PASSED
         assert app.get_grader().calls[-1] == ("neuron-output", SOLVED_STARTER, 5.0)
         await pilot.press("escape", "escape")  # leave the editor, then the lesson

@@ -266,7 +266,7 @@ class LessonScreen(Screen[None]):
             self.sub_title = f"about {self.lesson.minutes} min"
             return
         passed, _ = lesson_progress(self.lesson, self.app.store.statuses())
-        self.sub_title = f"{passed}/{len(exercises)} exercises passed"
+        self.sub_title = f"{passed}/{len(exercises)} passed"
 
     # --- navigation -----------------------------------------------------------------------------
 

@@ -75,8 +75,8 @@ class ExercisePanel(Vertical):
         border-left: thick $accent;
     }
     ExercisePanel > .solution.-shown { display: block; }
-    ExercisePanel .match-item { height: auto; }
-    ExercisePanel .match-item Label { margin-top: 1; }
+    ExercisePanel .match-item { height: auto; margin-bottom: 1; }
+    ExercisePanel .match-item Select { margin-left: 2; width: 1fr; }
     ExercisePanel TextArea { height: auto; min-height: 5; max-height: 30; }
     ExercisePanel RadioSet, ExercisePanel SelectionList { width: 100%; }
     """
@@ -482,6 +482,7 @@ class MatchExercise(_QuizExercise):
             select: Select[str] = Select(
                 choices,
                 prompt="choose...",
+                compact=True,
                 value=initial if initial in dict((v, t) for t, v in choices) else Select.NULL,
             )
             self._selects.append((str(key), select))

@@ -41,6 +41,8 @@ class FeedbackPanel(Vertical):
     FeedbackPanel.-passed { border: round $success; }
     FeedbackPanel.-failed { border: round $error; }
     FeedbackPanel.-running { border: round $accent; }
+    FeedbackPanel.-invalid { border: round $warning; }
+    FeedbackPanel.-invalid #verdict { color: $text-warning; }
     FeedbackPanel #running { height: 1; }
     FeedbackPanel.-running #verdict, FeedbackPanel.-running #details { display: none; }
     FeedbackPanel #running LoadingIndicator { width: 8; height: 1; }
@@ -56,7 +58,7 @@ class FeedbackPanel(Vertical):
         yield Static(id="details")
 
     def _set_state(self, state: str) -> None:
-        self.remove_class("-passed", "-failed", "-running")
+        self.remove_class("-passed", "-failed", "-running", "-invalid")
         self.add_class("-visible", f"-{state}")
         # The spinner exists only while a check runs: an idle one per exercise would cost a timer each.
         spinner = self.query("#running")
@@ -69,7 +71,7 @@ class FeedbackPanel(Vertical):
 
     def clear(self) -> None:
         self.query("#running").remove()
-        self.remove_class("-visible", "-passed", "-failed", "-running")
+        self.remove_class("-visible", "-passed", "-failed", "-running", "-invalid")
         self.query_one("#verdict", Static).update("")
         self.query_one("#details", Static).update("")
 
@@ -82,9 +84,13 @@ class FeedbackPanel(Vertical):
         self.query_one("#details", Static).update(Text(message))
 
     def show_answer(self, result: Any) -> None:
-        """Show a quiz ``AnswerResult(passed, message)``."""
-        self._set_state("passed" if result.passed else "failed")
-        self.query_one("#verdict", Static).update("✓ Correct" if result.passed else "✗ Not quite")
+        """Show a quiz ``AnswerResult(passed, message, valid)``; not valid: not an answer yet, not graded."""
+        if not getattr(result, "valid", True):
+            self._set_state("invalid")
+            self.query_one("#verdict", Static).update("Not checked")
+        else:
+            self._set_state("passed" if result.passed else "failed")
+            self.query_one("#verdict", Static).update("✓ Correct" if result.passed else "✗ Not quite")
         self.query_one("#details", Static).update(Text(result.message or ""))
 
     def show_check(self, result: Any) -> None:
