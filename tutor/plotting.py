@@ -168,15 +168,16 @@ def history_arrays(history: Sequence[HistoryRow]) -> np.ndarray:
 
 
 def draw_curves(plt, history: Sequence[HistoryRow], metric: str, *, palette: Palette = DEFAULT_PALETTE,
-                title: str | None = None, max_points: int = DEFAULT_MAX_POINTS) -> None:
-    """One curve: ``metric`` ("loss", "accuracy" or "learning_rate") against the epoch."""
+                title: str | None = None, max_points: int = DEFAULT_MAX_POINTS, epoch_label: bool = True) -> None:
+    """One curve: ``metric`` ("loss", "accuracy" or "learning_rate") against the epoch.
+    ``epoch_label=False`` leaves out the x axis's name, a row a small chart needs for the curve."""
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}: choose one of {', '.join(METRICS)}")
     column, label = METRICS[metric]
     rows = history_arrays(history)
     plt.clear_data()
     plt.title(title if title is not None else label)
-    plt.xlabel("epoch")
+    plt.xlabel("epoch" if epoch_label else "")
     plt.ylabel("")
     if len(rows):
         epochs, values = decimate(rows[:, 0], rows[:, column], max_points)
@@ -210,6 +211,7 @@ def draw_race(plt, curves: Mapping[str, Sequence[tuple[int, float]]], *, palette
     plt.xlabel("epoch")
     plt.ylabel("")
     last_epoch = 0.0
+    starting_losses = []
     for index, (label, points) in enumerate(curves.items()):
         rows = np.asarray(points, dtype=float).reshape(-1, 2)
         epochs, losses = decimate(rows[:, 0], rows[:, 1], max_points)
@@ -218,12 +220,15 @@ def draw_race(plt, curves: Mapping[str, Sequence[tuple[int, float]]], *, palette
         if len(epochs) == 0:
             continue  # nothing to draw yet (plotext cannot give a legend entry to an empty series)
         last_epoch = max(last_epoch, float(epochs[-1]))
+        starting_losses.append(float(losses[0]))
         xs, ys = _legend_safe(epochs.tolist(), losses.tolist())
         plt.plot(xs, ys, label=label,
                  color=_color(palette, palette.class_color(index)),
                  marker="braille" if palette.color else _REGION_MARKERS[index % len(_REGION_MARKERS)])
     _epoch_axis(plt, last_epoch)
-    plt.ylim(0, None)
+    # A run that blows up early would squash every other curve to the floor: show up to twice
+    # the starting loss (what the race is about) and let higher spikes leave the chart.
+    plt.ylim(0, 2 * max(starting_losses) if starting_losses else None)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -198,14 +198,14 @@ class PlaygroundScreen(Screen):
     DEFAULT_CSS = """
     PlaygroundScreen #playground-body { height: 1fr; }
     PlaygroundScreen #settings {
-        width: 38;
+        width: 36;
         height: 1fr;
         border-right: tall $panel;
         padding: 0 1;
     }
     PlaygroundScreen .settings-title { text-style: bold; margin: 1 0 0 0; color: $accent; }
     PlaygroundScreen .field { height: 1; }
-    PlaygroundScreen .field Label { width: 15; color: $text-muted; }
+    PlaygroundScreen .field Label { width: 14; color: $text-muted; }
     PlaygroundScreen .field Input, PlaygroundScreen .field Select { width: 1fr; }
     PlaygroundScreen .field Input.-invalid { background: $error 30%; }
     PlaygroundScreen #nnfs_init { margin-top: 1; }
@@ -218,7 +218,7 @@ class PlaygroundScreen(Screen):
     PlaygroundScreen #curves { width: 2fr; height: 1fr; }
     PlaygroundScreen #status { height: auto; padding: 0 1; background: $boost; }
     PlaygroundScreen #epoch { text-style: bold; height: 1; }
-    PlaygroundScreen #log { height: 1; }
+    PlaygroundScreen #log { height: 2; }
     PlaygroundScreen #message { color: $text-muted; }
     PlaygroundScreen #message.-error { color: $error; text-style: bold; }
     """
@@ -606,7 +606,7 @@ class PlaygroundScreen(Screen):
         if run is None:
             return
         epoch = "-" if run.epoch is None else str(run.epoch)
-        # One line each, always: no layout pass needed for new text.
+        # Fixed heights: no layout pass needed for new text.
         self.query_one("#epoch", Static).update(
             f"epoch {epoch} of {run.config.epochs - 1}  ({run.state})", layout=False)
         self.query_one("#log", Static).update(run.log_line, layout=False)

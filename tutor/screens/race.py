@@ -11,6 +11,9 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rich.color import Color
+from rich.style import Style
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -154,11 +157,11 @@ class RaceScreen(Screen):
 
     DEFAULT_CSS = """
     RaceScreen #race-body { height: 1fr; }
-    RaceScreen #race-settings { width: 46; height: 1fr; border-right: tall $panel; padding: 0 1; }
+    RaceScreen #race-settings { width: 37; height: 1fr; border-right: tall $panel; padding: 0 1; }
     RaceScreen .settings-title { text-style: bold; margin: 1 0 0 0; color: $accent; }
-    RaceScreen .entry { height: 1; margin-top: 1; }
-    RaceScreen .entry Checkbox { width: 20; }
-    RaceScreen .entry Label { width: 4; color: $text-muted; }
+    RaceScreen .entry { height: 1; }
+    RaceScreen .entry Checkbox { width: 17; }
+    RaceScreen .entry Label { width: 3; color: $text-muted; }
     RaceScreen .entry Input { width: 1fr; }
     RaceScreen .field { height: 1; margin-top: 1; }
     RaceScreen .field Label { width: 10; color: $text-muted; }
@@ -169,7 +172,7 @@ class RaceScreen(Screen):
     RaceScreen #race-charts { width: 1fr; height: 1fr; padding: 0 1; }
     RaceScreen #race-title { height: 1; color: $text-muted; }
     RaceScreen #race-plot { height: 1fr; }
-    RaceScreen #standings { height: auto; padding: 0 1; background: $boost; }
+    RaceScreen #standings { height: auto; background: $boost; }
     RaceScreen #race-message { color: $text-muted; }
     RaceScreen #race-message.-error { color: $error; text-style: bold; }
     """
@@ -193,7 +196,7 @@ class RaceScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="race-body"):
             with VerticalScroll(id="race-settings"):
-                yield Static("Contestants (learning rate, decay)", classes="settings-title")
+                yield Static("Optimizers: lr, decay", classes="settings-title")
                 for index, entry in enumerate(self.entries):
                     yield Horizontal(
                         Checkbox(entry.name, True, compact=True, id=f"use-{index}"),
@@ -342,21 +345,30 @@ class RaceScreen(Screen):
             self._message(f"{verb}.{lead} Change a learning rate and press s to race again.")
         self._update_controls()
 
-    def _standings(self) -> str:
+    def _standings(self) -> Text:
+        """A table of the contestants, each marked in its curve's colour (the chart's legend can
+        be hidden on a small screen)."""
         race = self.race
+        table = Text()
         if race is None:
-            return ""
-        lines = []
-        for entry in race.entries:
+            return table
+        palette = self.query_one(RacePlot).palette()
+        width = max(len(entry.label) for entry in race.entries) + 1
+        table.append(f"  {'optimizer':<{width}}{'epoch':>6}{'loss':>7}{'acc':>6}\n", style="dim")
+        for index, entry in enumerate(race.entries):
             label = entry.label
+            table.append("● ", style=Style(color=Color.from_rgb(*palette.class_color(index))))
+            table.append(f"{label:<{width}}")
             if label in race.diverged:
-                lines.append(f"{label:<24} diverged at epoch {race.diverged[label]} (loss became nan)")
+                table.append(f"diverged at epoch {race.diverged[label]}", style="bold red")
             elif label in race.latest:
                 epoch, loss, accuracy = race.latest[label]
-                lines.append(f"{label:<24} epoch {epoch:>6}  loss {loss:.3f}  acc {accuracy:.3f}")
+                table.append(f"{epoch:>6}{loss:>7.3f}{accuracy:>6.3f}")
             else:
-                lines.append(f"{label:<24} waiting")
-        return "\n".join(lines)
+                table.append(f"{'-':>6}")
+            table.append("\n")
+        table.rstrip()
+        return table
 
     def _update_controls(self) -> None:
         racing = self.race is not None and self.race.state == "racing"

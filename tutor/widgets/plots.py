@@ -45,7 +45,7 @@ class ChartPlot(PlotextPlot):
     ChartPlot {
         width: 1fr;
         height: 1fr;
-        min-height: 6;
+        min-height: 5;
     }
     """
 
@@ -299,7 +299,8 @@ class CurvePlot(ChartPlot):
 
     def draw_chart(self, plt, palette: Palette, width: int, height: int) -> None:
         # Two points per column is as much detail as the braille marker can show.
-        plotting.draw_curves(plt, self.history, self.metric, palette=palette, max_points=max(40, 2 * width))
+        plotting.draw_curves(plt, self.history, self.metric, palette=palette, max_points=max(40, 2 * width),
+                             epoch_label=height >= 12)
 
 
 class RegionPlot(ChartPlot):
