@@ -60,3 +60,14 @@ def key_for(character: str) -> str:
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*(key_for(character) for character in text))
+
+
+async def wait_until_loaded(pilot, timeout: float = 30.0) -> None:
+    """Wait until the lesson on screen has mounted every block (it mounts them in batches)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not getattr(pilot.app.screen, "loaded", False):
+        assert time.monotonic() < deadline, "the lesson did not finish mounting"
+        await pilot.pause(0.05)
+    await pilot.pause()

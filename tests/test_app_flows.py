@@ -8,7 +8,7 @@ import threading
 import pytest
 from textual.widgets import DataTable, Input, Markdown, RadioSet, Select, SelectionList, Static, TextArea
 
-from app_support import APP_LESSONS, StandInGrader, type_text
+from app_support import APP_LESSONS, StandInGrader, type_text, wait_until_loaded
 from tutor.app import NNTutorApp
 from tutor.screens.confirm import ConfirmScreen
 from tutor.screens.help import HelpScreen, help_sections
@@ -440,3 +440,63 @@ async def test_q_quits_from_home_without_asking(nntutor_home):
 )
 def test_split_sections(text, headings):
     assert [heading for heading, _ in split_sections(text)] == headings
+
+
+async def test_leaving_a_lesson_saves_the_draft_at_once(nntutor_home):
+    app = make_app(nntutor_home)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_first_lesson_at_editor(pilot)
+        await type_text(pilot, "# note")
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.store.draft("neuron-output").startswith("# note")
+
+
+async def test_read_only_store_says_progress_is_not_saved(nntutor_home):
+    store = Store.in_memory()
+    store.saving, store.notice = False, "The progress folder is read-only: your progress is shown but not saved."
+    app = make_app(nntutor_home, store=store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert "NOT being saved" in app.screen.sub_title
+        assert any("read-only" in notification.message for notification in app._notifications)
+
+
+class RecordingPlayground:
+    """Stands in for the playground screen: records how it was opened."""
+
+    opened: list = []
+
+    def __new__(cls, config=None, autostart=False):
+        from textual.screen import Screen
+
+        cls.opened.append((config, autostart))
+        return Screen()
+
+
+async def test_playground_opens_from_home_and_from_a_train_block(nntutor_home, tmp_path, monkeypatch):
+    import tutor.screens.playground as playground
+
+    RecordingPlayground.opened = []
+    monkeypatch.setattr(playground, "PlaygroundScreen", RecordingPlayground)
+    lessons = tmp_path / "lessons"
+    shutil.copytree(APP_LESSONS, lessons)
+    lesson = lessons / "02-shapes.md"
+    lesson.write_text(lesson.read_text() + "\n```train\noptimizer: sgd\nepochs: 50\ntitle: SGD for a moment\n```\n")
+    app = make_app(nntutor_home, lessons=lessons)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        assert RecordingPlayground.opened == [(None, False)]
+        app.pop_screen()
+        await pilot.pause()
+        app.open_lesson("shapes")
+        await pilot.pause()
+        await wait_until_loaded(pilot)
+        button = app.screen.query_one(".train-button")
+        assert "SGD for a moment" in str(button.label)
+        button.press()
+        await pilot.pause()
+        config, autostart = RecordingPlayground.opened[-1]
+        assert (config.optimizer, config.epochs, autostart) == ("sgd", 50, True)

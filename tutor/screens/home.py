@@ -78,6 +78,8 @@ class HomeScreen(Screen[None]):
         return self.app.curriculum
 
     def on_mount(self) -> None:
+        if not getattr(self.app.store, "saving", True):
+            self.sub_title = "progress is NOT being saved (see the notice)"
         table = self.query_one("#lessons", DataTable)
         table.add_column(" ", key="mark")
         table.add_column("Lesson", key="lesson")
