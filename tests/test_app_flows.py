@@ -389,7 +389,7 @@ async def test_palette_lists_lessons_and_exercises(nntutor_home):
         assert "Exercise: match-shapes" in hits
         assert "Reset exercise: match-shapes" in hits
         discovered = [hit.text async for hit in provider.discover()]
-        assert discovered[:2] == ["Lesson 1: A single neuron", "Lesson 2: Layers and shapes"]
+        assert discovered[:3] == ["Playground", "Lesson 1: A single neuron", "Lesson 2: Layers and shapes"]
 
 
 async def test_jump_list_goes_to_a_section(nntutor_home):

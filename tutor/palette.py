@@ -1,4 +1,4 @@
-"""Command palette entries (ctrl+p): open any lesson, go to any exercise, reset an exercise."""
+"""Command palette entries (ctrl+p): open any lesson, go to any exercise, reset an exercise, the playground."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ class CurriculumCommands(Provider):
         curriculum = getattr(app, "curriculum", None)
         if curriculum is None:
             return
+        yield ("Help: every key", app.action_help, "every key of nntutor, screen by screen")
+        from tutor.screens.home import playground_available
+
+        if playground_available():
+            yield ("Playground", app.open_playground, "train a network on the spiral data and watch it learn")
         for lesson in curriculum.lessons:
             yield (
                 f"Lesson {lesson.order}: {lesson.title}",
@@ -40,7 +45,7 @@ class CurriculumCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, command, help_text in self._commands():
-            if not name.startswith("Reset"):
+            if not name.startswith(("Reset", "Help")):
                 yield DiscoveryHit(name, command, help=help_text)
 
     async def search(self, query: str) -> Hits:

@@ -67,6 +67,12 @@ class LessonScreen(Screen[None]):
         margin: 1 0;
     }
     LessonScreen .train-button { margin: 1 0; }
+    LessonScreen .objectives {
+        margin: 1 0 0 0;
+        padding: 0 1;
+        border-left: thick $secondary;
+        color: $text-muted;
+    }
     """
 
     BINDINGS = [
@@ -102,6 +108,13 @@ class LessonScreen(Screen[None]):
 
     def _blocks(self) -> ComposeResult:
         exercises = list(self.lesson.exercises)
+        if self.lesson.objectives:
+            goals = "\n".join(f"- {objective}" for objective in self.lesson.objectives)
+            count = f"{len(exercises)} exercise{'s' if len(exercises) != 1 else ''}"
+            yield Markdown(
+                f"**In this lesson** (about {self.lesson.minutes} min, {count}) you learn to:\n\n{goals}",
+                classes="objectives",
+            )
         section_number = 0
         for block in self.lesson.blocks:
             kind = type(block).__name__
@@ -204,7 +217,11 @@ class LessonScreen(Screen[None]):
     def go_to_exercise(self, panel: ExercisePanel) -> None:
         self.set_current(panel)
         panel.focus_answer()
-        self.query_one("#lesson-body", VerticalScroll).scroll_to_widget(panel, top=True, animate=False)
+        # After the next layout: freshly mounted blocks above may not have their size yet.
+        self.call_after_refresh(self._scroll_to_top, panel)
+
+    def _scroll_to_top(self, widget: Widget) -> None:
+        self.query_one("#lesson-body", VerticalScroll).scroll_to_widget(widget, top=True, animate=False)
 
     def _target(self) -> ExercisePanel | None:
         """The current exercise, else the first one in view."""
@@ -293,7 +310,7 @@ class LessonScreen(Screen[None]):
             if isinstance(target, ExercisePanel):
                 self.go_to_exercise(target)
             else:
-                self.query_one("#lesson-body", VerticalScroll).scroll_to_widget(target, top=True, animate=False)
+                self._scroll_to_top(target)
 
         current = self.current.id if self.current is not None else None
         self.app.push_screen(JumpScreen(self.jump_targets(), current), chosen)
