@@ -57,7 +57,7 @@ class ExercisePanel(Vertical):
     ExercisePanel.-current { border: round $accent; border-title-style: bold; }
     ExercisePanel.-passed { border-subtitle-color: $text-success; }
     ExercisePanel > .prompt { margin: 0; padding: 0; }
-    ExercisePanel > .prompt MarkdownBlock:last-child { margin-bottom: 0; }
+    ExercisePanel Markdown > *:last-child { margin-bottom: 0; }
     ExercisePanel > .answer { height: auto; margin-top: 1; }
     ExercisePanel > .buttons { height: auto; margin-top: 1; }
     ExercisePanel > .buttons Button { margin-right: 2; }
@@ -129,11 +129,11 @@ class ExercisePanel(Vertical):
             yield Button("Hint ^t", id="hint", compact=True, tooltip="Show the next hint")
             yield Button("Solution ^o", id="reveal", compact=True, tooltip="Reveal the solution")
             yield Button("Reset ^l", id="reset", compact=True, tooltip="Start this exercise again")
+        yield FeedbackPanel()
         with Vertical(classes="hints"):
             for index in range(self.hints_shown):
                 yield self._hint_widget(index)
         yield Vertical(classes="solution")
-        yield FeedbackPanel()
 
     def on_mount(self) -> None:
         self.refresh_status()

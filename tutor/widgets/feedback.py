@@ -125,7 +125,8 @@ class FeedbackPanel(Vertical):
             details.append(_clip(stdout) + "\n")
         traceback = getattr(result, "traceback", None)
         if traceback:
-            details.append("\nTraceback:\n", style="bold")
-            details.append(_clip(traceback) + "\n", style="red")
+            if not traceback.lstrip().startswith("Traceback"):
+                details.append("\nTraceback:", style="bold")
+            details.append("\n" + _clip(traceback) + "\n", style="red")
         details.rstrip()
         return details
