@@ -19,10 +19,14 @@ docs/checks.md for the full guide (tolerances, case helpers, naming mistakes).
 
 from __future__ import annotations
 
+import ast
 import copy
 import difflib
+import linecache
+import traceback as tb_module
 import types
 import warnings
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -116,10 +120,7 @@ class LearnerFunction:
                 raise failure from None
         self.answer.warnings = [str(w.message) for w in caught]
         if result is None:
-            raise CaseFailure(
-                f"`{self.name}` returned None. Did you forget the `return` statement? A function that "
-                "ends without `return` gives back None."
-            )
+            raise CaseFailure(_returned_none_sentence(self.name, self.function, self.answer.filename))
         if isinstance(result, (types.GeneratorType, map, filter, zip, range)):
             raise CaseFailure(
                 f"`{self.name}` returned a {type(result).__name__} object, not the values themselves. "
@@ -130,7 +131,7 @@ class LearnerFunction:
             if index < len(args) and not _same(args[index], given[index]):
                 raise CaseFailure(
                     f"`{self.name}` changed its argument `{name}` in place. The caller still needs the "
-                    f"original values: work on a copy ({name}.copy()) or build a new array instead.",
+                    "original values: work on a copy (.copy() makes one) or build a new array instead.",
                     detail=feedback.side_by_side(_try_numbers(args[index]), _try_numbers(given[index]),
                                                  labels=(f"{name} before", f"{name} after")),
                 )
@@ -336,7 +337,7 @@ class Answer:
     def exception_failure(self, error: BaseException, *, while_doing: str, args=()) -> CaseFailure:
         """A learner's exception as a failure: trimmed traceback plus a sentence that explains it."""
         trace = feedback.learner_traceback(error, self.filename)
-        sentence = explain_exception(error, self.namespace, args)
+        sentence = explain_exception(error, self.namespace, args, filename=self.filename)
         headline = f"Your code raised {type(error).__name__} while {while_doing}"
         line = feedback.last_learner_line(error, self.filename)
         headline += f" (line {line})." if line else "."
@@ -344,8 +345,12 @@ class Answer:
         return CaseFailure(f"{headline} {sentence}".strip(), detail=detail, traceback=trace)
 
 
-def explain_exception(error: BaseException, namespace: dict, args=()) -> str:
-    """One or two sentences on what usually causes ``error`` in an exercise like these."""
+def explain_exception(error: BaseException, namespace: dict, args=(), filename: str | None = None) -> str:
+    """One or two sentences on what usually causes ``error`` in an exercise like these.
+
+    ``filename`` is the learner's file: with it, an error raised inside a NumPy function the learner
+    called can be traced to that call (np.max(0, x), say).
+    """
     message = str(error)
     has_list_argument = any(isinstance(a, (list, tuple)) for a in args)
     if isinstance(error, RecursionError):
@@ -392,6 +397,22 @@ def explain_exception(error: BaseException, namespace: dict, args=()) -> str:
         return ("Two arrays of incompatible shapes met in an element-wise operation. If you summed or "
                 "took a maximum along an axis, keep that axis with keepdims=True so the result lines up "
                 "with the rows.")
+    reduction = _numpy_reduction_called(error, filename) if filename else None
+    if reduction and isinstance(error, TypeError):
+        largest, elementwise = ("largest", "np.maximum") if "max" in reduction else ("smallest", "np.minimum")
+        return (f"np.{reduction} reduces an array to its {largest} value, and its second argument is the axis "
+                f"to reduce along, so NumPy tried to read your second argument as an axis number. "
+                f"{elementwise} is the one that compares element by element (each value with 0, say).")
+    if isinstance(error, ValueError) and "truth value of an array" in message:
+        return ("Python needed a single True or False but got a whole array of them: `if`, `and`, `or` and "
+                "the built-in max and min look at one value at a time. Loop over the values, or use NumPy's "
+                "element-wise functions (np.where, np.maximum, np.minimum).")
+    if isinstance(error, TypeError) and "not supported between instances of" in message and (
+            "'list'" in message or "'tuple'" in message):
+        passed = "This case passes a plain Python list, and a" if has_list_argument else "A"
+        return (f"{passed} whole list cannot be compared with a number: <, > and the built-in max and min "
+                "compare one value at a time. Convert the list with np.array(...) first, or loop over the "
+                "values.")
     if has_list_argument and isinstance(error, (TypeError, AttributeError)) and (
             "list" in message or "tuple" in message):
         return ("This case passes a plain Python list, and lists don't do element-wise arithmetic. "
@@ -405,6 +426,82 @@ def explain_exception(error: BaseException, namespace: dict, args=()) -> str:
 
 # ---------------------------------------------------------------------------------------------------
 # helpers
+
+# NumPy functions whose second argument is an axis, but that learners call as if it were a second array.
+_REDUCTIONS_MISTAKEN_FOR_ELEMENTWISE = {"max", "amax", "min", "amin"}
+
+
+def _numpy_reduction_called(error: BaseException, filename: str) -> str | None:
+    """'max' when the learner's own line called np.max (or amax, min, amin) and the error came from
+    inside it; None otherwise."""
+    frames = tb_module.extract_tb(error.__traceback__)
+    for frame, called in zip(frames, frames[1:]):
+        if (frame.filename == filename and called.name in _REDUCTIONS_MISTAKEN_FOR_ELEMENTWISE
+                and called.filename.replace("\\", "/").endswith("numpy/_core/fromnumeric.py")):
+            return called.name
+    return None
+
+
+def _returned_none_sentence(name: str, function: Callable, filename: str) -> str:
+    """Why ``function`` returned None, read from its source: a `return None` still in place (the
+    starter's placeholder), a bare `return`, no `return` at all, or a path that ends without one."""
+    returns, none_only = _function_returns(function, filename)
+    for node in returns:
+        if _is_none(node.value):
+            return (f"`{name}` still returns None: your code has `return None`, so the function is not "
+                    "finished yet. Compute the result and return it instead of None.")
+        if isinstance(node.value, ast.Name) and node.value.id in none_only:
+            variable = node.value.id
+            return (f"`{name}` still returns None: it returns `{variable}`, which your code only ever sets "
+                    f"to None, so the function is not finished yet. Compute {variable} before returning it.")
+    if any(node.value is None for node in returns):
+        return (f"`{name}` returned None: a `return` with nothing after it gives back None. Put the result "
+                "after `return`.")
+    if returns:
+        return (f"`{name}` returned None. It has a `return`, but either this call ended without reaching "
+                "it (a path through an `if` or a loop that returns nothing) or what it returned is None "
+                "(list.append, list.sort and print give back None).")
+    return (f"`{name}` returned None. Did you forget the `return` statement? A function that ends without "
+            "`return` gives back None.")
+
+
+def _function_returns(function: Callable, filename: str) -> tuple[list[ast.Return], set[str]]:
+    """The `return` statements of a learner's function (not of functions nested in it), and the local
+    names it only ever assigns None to; nothing when its source cannot be found."""
+    code = getattr(function, "__code__", None)
+    if code is None or code.co_filename != filename or code.co_name == "<lambda>":
+        return [], set()
+    try:
+        tree = ast.parse("".join(linecache.getlines(filename)))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return [], set()
+    definition = next((node for node in ast.walk(tree)
+                       if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == code.co_name
+                       and min([node.lineno] + [d.lineno for d in node.decorator_list]) == code.co_firstlineno),
+                      None)
+    if definition is None:
+        return [], set()
+    own = list(_own_nodes(definition))
+    returns = [node for node in own if isinstance(node, ast.Return)]
+    stores = Counter(node.id for node in own if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
+    stores_of_none = Counter(target.id for node in own if isinstance(node, ast.Assign) and _is_none(node.value)
+                             for target in node.targets if isinstance(target, ast.Name))
+    none_only = {name for name, count in stores_of_none.items() if stores[name] == count}
+    return returns, none_only
+
+
+def _own_nodes(definition: ast.AST):
+    """Every node in a function's body, without descending into nested functions, lambdas or classes."""
+    stack = list(ast.iter_child_nodes(definition))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _exit_code(error: SystemExit) -> str:

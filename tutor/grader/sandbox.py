@@ -156,7 +156,7 @@ def grade_source(exercise: str, source: str, filename: str, channel: Channel) ->
         if getattr(error, "refused_by_grader", False):
             sentence = (f"Your code imports nntutor's own {error.name.partition('.')[0]}{where}. Graded code "
                         "may not use it: write this part yourself with NumPy.")
-        explanation = explain_exception(error, namespace)
+        explanation = explain_exception(error, namespace, filename=filename)
         full = f"{sentence}\n\n{trace or f'{type(error).__name__}: {error}'}"
         if explanation:
             full += f"\n\n{explanation}"
