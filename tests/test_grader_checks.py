@@ -3,10 +3,16 @@ and correct answers in other styles (loops over lists, vectorised NumPy) pass to
 
 from __future__ import annotations
 
+import ast
+import copy
+import functools
+import re
 import textwrap
+from pathlib import Path
 
 import pytest
 
+from tutor.curriculum import load_curriculum
 from tutor.grader import Grader, check_ids
 
 NP = "import numpy as np\n"
@@ -113,7 +119,7 @@ EXERCISES = {
                 """),
                 BATCH + "layer_outputs = (weights @ inputs.T).T + biases\n"],
         wrong=[(BATCH + "layer_outputs = np.dot(inputs, weights.T)\n", "left out the biases"),
-               (BATCH + "layer_outputs = np.dot(weights, inputs.T) + biases\n", "rows are the neurons"),
+               (BATCH + "layer_outputs = np.dot(weights, inputs.T) + biases\n", "transposed the wrong way"),
                (BATCH + "layer_outputs = (np.dot(inputs, weights.T) + biases).T\n", "swapped"),
                (BATCH + "layer_outputs = np.dot(inputs, weights) + biases\n", "shapes don't fit"),
                (BATCH + "layer_outputs = np.dot(inputs[0], weights.T) + biases\n", "one row per sample")],
@@ -132,7 +138,8 @@ EXERCISES = {
                ("def relu(inputs):\n    return inputs * (inputs > 0)\n", "plain Python list"),
                (NP + "def relu(inputs):\n    inputs = np.asarray(inputs)\n    inputs[inputs < 0] = 0\n"
                 "    return inputs\n", "changed its argument `inputs` in place"),
-               ("def relu(inputs):\n    [max(0, x) for x in inputs]\n", "returned None")],
+               ("def relu(inputs):\n    [max(0, x) for x in inputs]\n", "returned None"),
+               (NP + "def relu(inputs):\n    return np.max(0, inputs)\n", "np.maximum is the one that compares")],
     ),
     "step": dict(
         reference=NP + "def step(inputs):\n    return (np.asarray(inputs) > 0).astype(float)\n",
@@ -282,7 +289,9 @@ EXERCISES = {
                     def categorical_cross_entropy(y_pred, y_true):
                         clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
                         return np.mean(-np.log(clipped[range(len(y_pred)), y_true]))
-                """), "one-hot")],
+                """), "one-hot"),
+               (NP + CCE_BODY.replace("clipped[np.arange(len(y_pred)), y_true]", "clipped[:, y_true]").format(
+                   result="np.mean(-np.log(confidences))"), "pair each row with its own label")],
     ),
     "accuracy": dict(
         reference=NP + src("""
@@ -701,6 +710,7 @@ def test_starter_fails(grader, exercise):
     result = grader.grade(exercise, EXERCISES[exercise]["starter"])
     assert not result.passed
     assert result.summary and result.feedback
+    assert not _leaks(result.feedback, exercise, EXERCISES[exercise]["starter"]), result.feedback
 
 
 STYLES = [(exercise, index) for exercise in sorted(EXERCISES) for index in range(len(EXERCISES[exercise]["styles"]))]
@@ -721,6 +731,7 @@ def test_wrong_answer_fails_naming_the_mistake(grader, exercise, index):
     result = grader.grade(exercise, source)
     assert not result.passed
     assert words.lower() in result.feedback.lower(), result.feedback
+    assert not _leaks(result.feedback, exercise, source), result.feedback
 
 
 @pytest.mark.parametrize("exercise", sorted(EXERCISES))
@@ -780,3 +791,264 @@ def test_large_arrays_are_summarised_with_the_first_differences(grader):
     assert "first differences at 1" in result.feedback  # the first difference is past index 100
     assert "of 1000 values of the result differ" in result.feedback
     assert max(len(line) for line in result.feedback.splitlines()) < 200
+
+
+# -- feedback never gives the answer away ---------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECK_SOURCES = sorted((ROOT / "tutor" / "grader").rglob("*.py"))
+
+
+class _WholeNumbersAsInts(ast.NodeTransformer):
+    """1.0 and 1 are the same answer: compare expressions with whole-number floats written as ints."""
+
+    def visit_Constant(self, node):
+        if isinstance(node.value, float) and node.value.is_integer():
+            return ast.copy_location(ast.Constant(int(node.value)), node)
+        return node
+
+
+class _DotAsMatmul(ast.NodeTransformer):
+    """np.dot(a, b) and a @ b are the same answer: compare them written with @."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if ast.unparse(node.func) == "np.dot" and len(node.args) == 2 and not node.keywords:
+            return ast.copy_location(ast.BinOp(node.args[0], ast.MatMult(), node.args[1]), node)
+        return node
+
+
+def _squeeze(text: str) -> str:
+    """Text without spaces, with 1.0 written 1 and np.array(name) written name."""
+    text = re.sub(r"\b(\d+)\.0\b", r"\1", re.sub(r"\s+", "", text))
+    return re.sub(r"np\.(?:as)?array\((\w+)\)", r"\1", text)
+
+
+def _expression_text(node: ast.AST) -> str:
+    return _squeeze(ast.unparse(_WholeNumbersAsInts().visit(copy.deepcopy(node))))
+
+
+def _spellings(node: ast.AST) -> set[str]:
+    """An expression as text, with its products written both as np.dot(a, b) and as a @ b."""
+    with_matmul = _DotAsMatmul().visit(copy.deepcopy(node))
+    with_dot = _expression_text(with_matmul)
+    for _ in range(with_dot.count("@")):  # a @ b -> np.dot(a,b), one product at a time
+        tree = ast.parse(with_dot, mode="eval")
+        product = next(n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult))
+        call = ast.Call(ast.Attribute(ast.Name("np"), "dot"), [product.left, product.right], [])
+        with_dot = _squeeze(ast.unparse(_Replace(product, call).visit(tree)))
+    return {_expression_text(with_matmul), with_dot}
+
+
+class _Replace(ast.NodeTransformer):
+    def __init__(self, old: ast.AST, new: ast.AST):
+        self.old, self.new = old, new
+
+    def visit(self, node):
+        return self.new if node is self.old else super().visit(node)
+
+
+def _computed_expressions(source: str) -> set[str]:
+    """What a piece of code computes, normalised (no spaces, 1.0 written 1): every right-hand side and
+    returned value, and the parts of one that make up most of it (np.dot(inputs, weights.T) in
+    np.dot(inputs, weights.T) + biases, but not np.sqrt(v_hat) in a long Adam step)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return)) and node.value is not None:
+            whole = _expression_text(node.value)
+            for part in ast.walk(node.value):
+                if part is node.value or (isinstance(part, (ast.BinOp, ast.Call, ast.Subscript))
+                                          and len(_expression_text(part)) >= 0.6 * len(whole)):
+                    found |= _spellings(part)
+    return found
+
+
+@functools.cache
+def _lesson_solutions() -> dict[str, list[tuple[str, str]]]:
+    """check id -> [(solution, starter)] of the code exercises in lessons/."""
+    solutions: dict[str, list[tuple[str, str]]] = {}
+    for exercise in load_curriculum(ROOT / "lessons").exercises:
+        if exercise.kind == "code" and exercise.check:
+            solutions.setdefault(exercise.check, []).append((exercise.solution, exercise.starter or ""))
+    return solutions
+
+
+@functools.cache
+def _answer_expressions(exercise: str) -> frozenset[str]:
+    """The expressions of the reference solutions (tests and lessons) that are the answer: what the
+    starter already shows is not, and neither are short fragments (np.exp(-x), axis=1...)."""
+    pairs = [(EXERCISES[exercise]["reference"], EXERCISES[exercise]["starter"])]
+    pairs += _lesson_solutions().get(exercise, [])
+    answer = set()
+    for solution, starter in pairs:
+        answer |= _computed_expressions(solution) - _computed_expressions(starter)
+    return frozenset(text for text in answer if len(text) >= 14)
+
+
+def _leaks(text: str, exercise: str, learner_source: str = "") -> list[str]:
+    own_lines = {line.strip() for line in learner_source.splitlines() if line.strip()}
+    shown = _squeeze("\n".join(line for line in text.splitlines() if line.strip() not in own_lines))
+    return sorted(expression for expression in _answer_expressions(exercise) if expression in shown)
+
+
+@functools.cache
+def _message_literals() -> tuple[str, ...]:
+    """Every string the grader's code can show (string literals, f-strings' fixed parts), docstrings aside."""
+    texts = []
+    for path in CHECK_SOURCES:
+        tree = ast.parse(path.read_text())
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                texts.append("".join(part.value for part in node.values if isinstance(part, ast.Constant)))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                texts.append(node.value)
+    return tuple(texts)
+
+
+def test_the_leak_detector_finds_a_reference_expression():
+    assert _leaks("Compute np.dot(inputs, weights.T) + biases.", "batch-output")
+    assert _leaks("Compute inputs · weightsᵀ (np.dot(inputs, np.array(weights).T)).", "batch-output")
+    assert _leaks("dinputs = np.dot(dvalues, weights.T)", "dense-backward")  # the lesson writes @
+    assert _leaks("the update is weights - learning_rate * dweights", "sgd-update")
+    assert _leaks("learning_rate / (1 + decay * iteration)", "lr-decay")  # the lesson writes 1.0
+    assert not _leaks("Take the argmax of each row (axis=1).", "accuracy")
+
+
+@pytest.mark.parametrize("exercise", sorted(EXERCISES))
+def test_no_message_in_the_grader_shows_the_reference_solution(exercise):
+    leaks = {text: _leaks(text, exercise) for text in _message_literals()}
+    assert not {text: found for text, found in leaks.items() if found}
+
+
+# -- the feedback reviewers asked for ----------------------------------------------------------------------
+
+
+def test_swapped_transpose_in_batch_output_is_named_without_the_answer(grader):
+    source = BATCH + "layer_outputs = np.dot(weights, inputs.T) + biases\n"
+    result = grader.grade("batch-output", source)
+    assert not result.passed
+    assert "The weights are transposed the wrong way" in result.summary
+    assert "Each row of weights is one neuron" in result.feedback
+    assert "it is the weights that need turning (transposing)" in result.feedback
+    assert "np.dot(inputs" not in result.feedback and "inputs · weights" not in result.feedback
+
+
+def test_transposed_batch_output_names_the_rows_without_the_answer(grader):
+    result = grader.grade("batch-output", BATCH + "layer_outputs = (inputs @ weights.T + biases).T\n")
+    assert "your result has one row per neuron, but each row should be one sample" in result.feedback
+    assert not _leaks(result.feedback, "batch-output")
+
+
+@pytest.mark.parametrize("call", ["np.max(0, inputs)", "np.max(0, np.array(inputs))", "np.amax(0, inputs)"])
+def test_np_max_used_as_an_element_wise_maximum_is_explained(grader, call):
+    result = grader.grade("relu", NP + f"def relu(inputs):\n    return {call}\n")
+    assert not result.passed
+    name = call.split("(")[0]
+    assert (f"{name} reduces an array to its largest value, and its second argument is the axis"
+            in result.feedback)
+    assert "np.maximum is the one that compares element by element" in result.feedback
+    assert "lists don't do element-wise arithmetic" not in result.feedback
+
+
+def test_np_min_used_as_an_element_wise_minimum_is_explained(grader):
+    result = grader.grade("relu", NP + "def relu(inputs):\n    return -np.min(0, -np.asarray(inputs))\n")
+    assert "np.min reduces an array to its smallest value" in result.feedback
+    assert "np.minimum is the one that compares element by element" in result.feedback
+
+
+def test_a_type_error_from_np_max_called_by_the_check_s_arguments_is_not_blamed_on_np_max(grader):
+    # The learner never called np.max: the sentence about its axis argument would mislead.
+    result = grader.grade("relu", "def relu(inputs):\n    return inputs * (inputs > 0)\n")
+    assert "plain Python list" in result.feedback
+    assert "reduces an array" not in result.feedback
+
+
+def test_built_in_max_on_a_whole_array_or_list_is_explained(grader):
+    on_array = grader.grade("relu", NP + "def relu(inputs):\n    return max(0, np.asarray(inputs))\n")
+    assert "Python needed a single True or False but got a whole array" in on_array.feedback
+    on_list = grader.grade("relu", "def relu(inputs):\n    return max(0, inputs)\n")
+    assert "whole list cannot be compared with a number" in on_list.feedback
+
+
+def test_cce_indexing_columns_with_the_labels_is_named(grader):
+    source = NP + CCE_BODY.replace("clipped[np.arange(len(y_pred)), y_true]", "clipped[:, y_true]").format(
+        result="np.mean(-np.log(confidences))")
+    result = grader.grade("cce-loss", source)
+    assert not result.passed
+    assert "expected: 0.385061" in result.feedback and "received: 1.41927" in result.feedback
+    assert "Indexing with [:, y_true] takes whole columns" in result.feedback
+    assert "an (n, n) array for n samples" in result.feedback
+    assert "Pair each row with its own label: rows 0, 1, ..., n-1 together with y_true" in result.feedback
+
+
+def test_cce_column_indexing_without_clipping_or_mean_is_named_too(grader):
+    unclipped = NP + src("""
+        def categorical_cross_entropy(y_pred, y_true):
+            return np.mean(-np.log(y_pred[:, y_true]))
+    """)
+    assert "takes whole columns" in grader.grade("cce-loss", unclipped).feedback
+    no_mean = NP + src("""
+        def categorical_cross_entropy(y_pred, y_true):
+            return -np.log(np.clip(y_pred, 1e-7, 1 - 1e-7)[:, y_true])
+    """)
+    assert "takes whole columns" in grader.grade("cce-loss", no_mean).feedback
+
+
+def test_a_starter_that_returns_none_on_purpose_is_told_it_is_not_finished(grader):
+    result = grader.grade("dot-product", EXERCISES["dot-product"]["starter"])
+    assert ("`dot` still returns None: your code has `return None`, so the function is not finished yet."
+            in result.feedback)
+    assert "forget" not in result.feedback
+
+
+def test_returning_a_variable_only_ever_set_to_none_is_not_finished(grader):
+    source = NP + src("""
+        def relu_backward(dvalues, inputs):
+            dinputs = None
+            return dinputs
+    """)
+    result = grader.grade("relu-backward", source)
+    assert ("`relu_backward` still returns None: it returns `dinputs`, which your code only ever sets to None, "
+            "so the function is not finished yet.") in result.feedback
+
+
+def test_a_variable_set_to_none_then_to_a_value_is_not_a_placeholder(grader):
+    source = src("""
+        def step(inputs):
+            result = None
+            if len(inputs) > 10**6:
+                result = [1]
+            return result
+    """)
+    result = grader.grade("step", source)
+    assert "still returns None" not in result.feedback
+    assert "It has a `return`, but either this call ended without reaching it" in result.feedback
+
+
+def test_a_function_without_return_is_asked_about_the_return_statement(grader):
+    result = grader.grade("step", "def step(inputs):\n    [1 if x > 0 else 0 for x in inputs]\n")
+    assert "`step` returned None. Did you forget the `return` statement?" in result.feedback
+
+
+def test_a_return_inside_a_nested_function_does_not_count(grader):
+    source = src("""
+        def step(inputs):
+            def one(x):
+                return 1 if x > 0 else 0
+            [one(x) for x in inputs]
+    """)
+    assert "Did you forget the `return` statement?" in grader.grade("step", source).feedback
+
+
+def test_a_bare_return_is_explained(grader):
+    source = "def step(inputs):\n    outputs = [1 if x > 0 else 0 for x in inputs]\n    return\n"
+    result = grader.grade("step", source)
+    assert "a `return` with nothing after it gives back None" in result.feedback
+
+
+def test_a_decorated_starter_is_still_recognised(grader):
+    source = "def keep(function):\n    return function\n\n\n@keep\ndef step(inputs):\n    return None\n"
+    assert "your code has `return None`" in grader.grade("step", source).feedback

@@ -65,7 +65,8 @@ def sigmoid_check(answer):
                 Mistake("Your sigmoid is mirrored: big inputs give values near 0. The sign of the exponent "
                         "is wrong; it is 1 / (1 + e^(-x)).", lambda: 1 / (1 + np.exp(x))),
                 Mistake("Check the brackets: you computed 1 / 1 + e^(-x). Division comes before addition, "
-                        "so write 1 / (1 + np.exp(-x)).", lambda: 1 + np.exp(-x)),
+                        "so only the 1 was divided: put brackets around the whole divisor, 1 + e^(-x).",
+                        lambda: 1 + np.exp(-x)),
                 Mistake("You computed 1 / (1 + x) without the exponential. The sigmoid is 1 / (1 + e^(-x)).",
                         lambda: 1 / (1 + x) if np.all(x != -1) else None),
                 Mistake("You used 10 as the base. The sigmoid uses e: np.exp(-x) or math.exp(-x).",
@@ -140,15 +141,15 @@ def batch_softmax_check(answer):
                         "sum (and the maximum) must run over axis=1, one row per sample.",
                         lambda: activations.softmax(x.T).T),
                 Mistake("Each row was divided by the wrong sums: without keepdims=True, the row sums have "
-                        "shape (n,) and line up with the columns instead of the rows. Use "
-                        "np.sum(..., axis=1, keepdims=True).",
+                        "shape (n,) and line up with the columns instead of the rows. Keep the summed axis "
+                        "(keepdims=True) so the sums form a column, one per row.",
                         lambda: exp / exp.sum(axis=1)),
                 Mistake("You normalised over the whole batch, so all the probabilities together add up to "
                         "1. Each row (sample) should add up to 1: sum over axis=1.",
                         lambda: global_max_exp / global_max_exp.sum() if x.shape[0] > 1 else None),
                 Mistake("You subtracted one maximum for the whole batch. A row far below that maximum "
                         "becomes e^(very negative) = 0 everywhere, and 0 / 0 is nan. Subtract each row's own "
-                        "maximum: np.max(x, axis=1, keepdims=True).",
+                        "maximum (along axis=1, keeping the axis with keepdims=True).",
                         lambda: global_max_exp / global_max_exp.sum(axis=1, keepdims=True)),
                 *_softmax_mistakes(x, axis=1),
             ]

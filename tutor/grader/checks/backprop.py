@@ -11,6 +11,9 @@ from tutor.grader.api import Mistake, check
 from tutor.grader.cases import float32_exact, label_cases, random_matrix
 from tutor.grader.checks.losses import LESSON_PREDICTIONS, LESSON_TARGETS, ONE_HOT_NOTE, INDEX_NOTE
 
+SUMMED_ALONG_ROWS = ("dbiases was summed along each sample's row (axis=1). The bias gradient sums over the "
+                     "samples (axis=0): one value per neuron.")
+
 X = np.array([1.0, -2.0, 3.0])
 W = np.array([-3.0, -1.0, 2.0])
 B = 1.0
@@ -74,33 +77,31 @@ def dense_backward_check(answer):
             expected = _dense_gradients(inputs, weights, dvalues)
             mistakes = {
                 "dweights": [
-                    Mistake("dweights is transposed: dvalues.T @ inputs has one row per neuron. Use "
-                            "inputs.T @ dvalues, shape (n_inputs, n_neurons), like the weights.",
+                    Mistake("dweights is transposed: yours has one row per neuron. It should be shaped like "
+                            "the weights, (n_inputs, n_neurons): the inputs are the ones to transpose, "
+                            "not dvalues.",
                             lambda: dvalues.T @ inputs),
                     Mistake("dweights was divided by the number of samples. dvalues already carries the "
-                            "loss's 1/n; here the gradients are summed over the batch: inputs.T @ dvalues.",
+                            "loss's 1/n; here the gradients are summed over the batch, not averaged.",
                             lambda: inputs.T @ dvalues / samples if samples > 1 else None),
                 ],
                 "dbiases": [
-                    Mistake("dbiases was summed along each sample's row (axis=1). The bias gradient sums over "
-                            "the samples: np.sum(dvalues, axis=0, keepdims=True).",
-                            lambda: np.sum(dvalues, axis=1, keepdims=True)),
-                    Mistake("dbiases was summed along each sample's row (axis=1). The bias gradient sums over "
-                            "the samples: np.sum(dvalues, axis=0, keepdims=True).",
-                            lambda: np.sum(dvalues, axis=1)),
-                    Mistake("dbiases was averaged over the batch. Sum it instead: "
-                            "np.sum(dvalues, axis=0, keepdims=True).",
+                    Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1, keepdims=True)),
+                    Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1)),
+                    Mistake("dbiases was averaged over the batch. Sum over the samples instead of taking "
+                            "the mean.",
                             lambda: np.mean(dvalues, axis=0, keepdims=True) if samples > 1 else None),
                     Mistake("dbiases is one number: everything was summed. Sum over the samples only, keeping "
-                            "one value per neuron: np.sum(dvalues, axis=0, keepdims=True).",
+                            "one value per neuron (keepdims=True keeps the shape (1, n_neurons)).",
                             lambda: np.sum(dvalues) if n_neurons > 1 else None),
                 ],
                 "dinputs": [
-                    Mistake("dinputs used the weights without transposing them. With weights shaped "
-                            "(n_inputs, n_neurons), dinputs = dvalues @ weights.T.",
+                    Mistake("dinputs used the weights without transposing them. The weights are shaped "
+                            "(n_inputs, n_neurons); going back from the neurons to the inputs needs them "
+                            "turned the other way.",
                             lambda: dvalues @ weights),
-                    Mistake("dinputs is transposed: weights @ dvalues.T has one row per input. Use "
-                            "dvalues @ weights.T, shape (n_samples, n_inputs).",
+                    Mistake("dinputs is transposed: yours has one row per input. It should have one row per "
+                            "sample, shape (n_samples, n_inputs), like the inputs.",
                             lambda: weights @ dvalues.T),
                 ],
             }
@@ -140,7 +141,8 @@ def relu_backward_check(answer):
                 Mistake("The two arguments are swapped: the function is relu_backward(dvalues, inputs), "
                         "gradients first.", lambda: np.where(dvalues > 0, inputs, 0.0)),
                 Mistake("You returned ReLU of the inputs, the forward pass. The backward pass returns the "
-                        "gradient: dvalues where inputs > 0, else 0.", lambda: np.maximum(0, inputs)),
+                        "gradient: dvalues passed on where the input was positive, 0 elsewhere.",
+                        lambda: np.maximum(0, inputs)),
             ]
             received = relu_backward(dvalues, inputs, unchanged=("dvalues", "inputs"))
             answer.expect(received, relu.dinputs, mistakes=mistakes, meaning="shaped like dvalues")
@@ -176,7 +178,7 @@ def softmax_cce_backward_check(answer):
                     Mistake("You forgot to subtract 1 at each sample's true class: the gradient is "
                             "(p - one_hot) / n_samples.", lambda: p / samples),
                     Mistake("y_true here holds one-hot rows, but your code used them as class indices. Turn "
-                            "them into indices first: np.argmax(y_true, axis=1).",
+                            "each row into its class index first: the position of its 1, the row's argmax.",
                             lambda: _one_hot_used_as_indices(p, y_true) if y_true.ndim == 2 else None),
                     Mistake("You subtracted 1 at the wrong places: the first index must be the sample "
                             "(0, 1, 2, ...) and the second its true class.",

@@ -107,11 +107,12 @@ def batch_output_check(answer):
         answer.expect(layer_outputs, expected, what="`layer_outputs`",
                       meaning="one row per sample, one column per neuron", mistakes=[
             Mistake("You left out the biases: add them after the dot product.", lambda: x @ w.T),
-            Mistake("Your rows are the neurons, not the samples: weights · inputsᵀ puts one neuron per row, "
-                    "and the biases then land on the wrong numbers. Compute inputs · weightsᵀ "
-                    "(np.dot(inputs, np.array(weights).T)) for one row per sample.", lambda: w @ x.T + b),
-            Mistake("Rows and columns are swapped: each row should be one sample. Compute "
-                    "np.dot(inputs, np.array(weights).T) + biases.", lambda: expected.T),
+            Mistake("The weights are transposed the wrong way, so your rows are the neurons, not the "
+                    "samples, and the biases land on the wrong numbers. Each row of weights is one neuron "
+                    "and each row of inputs one sample: it is the weights that need turning (transposing) "
+                    "to give one row per sample and one column per neuron.", lambda: w @ x.T + b),
+            Mistake("Rows and columns are swapped: your result has one row per neuron, but each row should "
+                    "be one sample, with one column per neuron.", lambda: expected.T),
             Mistake("The biases are added down the columns instead of along the rows: each column (neuron) "
                     "gets its own bias.", lambda: x @ w.T + b.reshape(-1, 1)),
         ])

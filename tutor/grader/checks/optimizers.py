@@ -25,13 +25,14 @@ def sgd_update_check(answer):
     for (name, w, dw), lr in zip(_parameter_shapes(answer.rng), (0.1, 1.0, 0.05, 0.5)):
         with answer.case(f"{name}, learning rate {lr:g}"):
             mistakes = [
-                Mistake("You stepped with the gradient instead of against it: the update is "
-                        "weights - learning_rate * dweights.", lambda: w + lr * dw),
-                Mistake("You left out the learning rate: the step is learning_rate * dweights.",
+                Mistake("You stepped with the gradient instead of against it: the gradient points uphill, "
+                        "so the step is subtracted from the weights, not added.", lambda: w + lr * dw),
+                Mistake("You left out the learning rate: it scales the gradient to make the step.",
                         lambda: w - dw if lr != 1 else None),
-                Mistake("You returned the step alone. Return the new weights: weights - learning_rate * "
-                        "dweights.", lambda: -lr * dw),
-                Mistake("You returned the weights unchanged. Subtract learning_rate * dweights.", lambda: w),
+                Mistake("You returned the step alone. Return the new weights: the old weights moved by "
+                        "that step.", lambda: -lr * dw),
+                Mistake("You returned the weights unchanged: they should move one step against the "
+                        "gradient.", lambda: w),
             ]
             received = sgd_update(w, dw, lr, unchanged=("weights", "dweights"))
             answer.expect(received, optimizers.sgd_step(w, dw, lr), mistakes=mistakes,
@@ -50,17 +51,20 @@ def lr_decay_check(answer):
                 Mistake("Your iterations are off by one: they count from 0, and the first update "
                         "(iteration 0) uses the full learning rate. Use decay * iteration, not "
                         "decay * (iteration + 1).", lambda: lr / (1 + decay * (iteration + 1))),
-                Mistake("Check the brackets: you computed learning_rate / 1 + decay * iteration. Write "
-                        "learning_rate / (1 + decay * iteration).", lambda: lr + decay * iteration),
-                Mistake("Check the brackets: you computed learning_rate / (1 + decay) * iteration. Write "
-                        "learning_rate / (1 + decay * iteration).", lambda: lr / (1 + decay) * iteration),
-                Mistake("You decayed exponentially (a power of 1 / (1 + decay)). This rule divides once: "
-                        "learning_rate / (1 + decay * iteration).",
+                Mistake("Check the brackets: you computed learning_rate / 1 + decay * iteration. Division "
+                        "comes before addition, so only the 1 was divided: put brackets around the whole "
+                        "divisor.", lambda: lr + decay * iteration),
+                Mistake("Check the brackets: you computed learning_rate / (1 + decay) * iteration, which "
+                        "multiplies by the iteration. decay and iteration belong together inside the "
+                        "divisor.", lambda: lr / (1 + decay) * iteration),
+                Mistake("You decayed exponentially (a power of 1 / (1 + decay)). This rule divides once, "
+                        "by a divisor that grows by decay with every iteration.",
                         lambda: lr * (1 / (1 + decay)) ** iteration),
-                Mistake("You multiplied by (1 - decay * iteration). This rule divides: "
-                        "learning_rate / (1 + decay * iteration).", lambda: lr * (1 - decay * iteration)),
-                Mistake("You returned the learning rate unchanged: divide it by (1 + decay * iteration).",
-                        lambda: lr),
+                Mistake("You multiplied by (1 - decay * iteration), which reaches 0 and then goes negative. "
+                        "This rule divides, by a divisor that grows with every iteration.",
+                        lambda: lr * (1 - decay * iteration)),
+                Mistake("You returned the learning rate unchanged: it should shrink as the iterations go "
+                        "by, following the lesson's decay rule.", lambda: lr),
             ]
             received = decayed(lr, decay, iteration)
             answer.expect(received, expected, mistakes=mistakes, meaning="a single number")
@@ -82,24 +86,25 @@ def momentum_update_check(answer):
             new_m = beta * m - lr * dw
             mistakes = {
                 "new_momentums": [
-                    Mistake("new_momentums has the wrong sign on the gradient: momentum * momentums - "
-                            "learning_rate * dweights.", lambda: beta * m + lr * dw),
-                    Mistake("new_momentums ignores the old momentums: start from momentum * momentums.",
-                            lambda: -lr * dw if np.any(m) and beta else None),
-                    Mistake("new_momentums adds the old momentums without the momentum factor: "
-                            "momentum * momentums.", lambda: m - lr * dw if beta != 1 and np.any(m) else None),
-                    Mistake("new_momentums leaves out the learning rate: - learning_rate * dweights.",
+                    Mistake("new_momentums has the wrong sign on the gradient: the gradient's part is "
+                            "subtracted, so the momentums point against the gradient.",
+                            lambda: beta * m + lr * dw),
+                    Mistake("new_momentums ignores the old momentums: start from the old momentums, scaled "
+                            "by the momentum factor.", lambda: -lr * dw if np.any(m) and beta else None),
+                    Mistake("new_momentums adds the old momentums without scaling them by the momentum "
+                            "factor.", lambda: m - lr * dw if beta != 1 and np.any(m) else None),
+                    Mistake("new_momentums leaves out the learning rate: it scales the gradient's part.",
                             lambda: beta * m - dw if lr != 1 else None),
-                    Mistake("new_momentums is still all zeros: compute momentum * momentums - "
-                            "learning_rate * dweights.", lambda: np.zeros_like(w)),
+                    Mistake("new_momentums is still all zeros: compute them from the old momentums and "
+                            "the gradient.", lambda: np.zeros_like(w)),
                 ],
                 "new_weights": [
-                    Mistake("new_weights moves the wrong way: add the new momentums (they already point "
-                            "against the gradient): weights + new_momentums.", lambda: w - new_m),
-                    Mistake("new_weights ignores momentum: it is a plain SGD step. Use weights + "
-                            "new_momentums.", lambda: w - lr * dw if np.any(m) and beta else None),
-                    Mistake("new_weights uses the old momentums. Compute new_momentums first, then "
-                            "weights + new_momentums.", lambda: w + m if np.any(m) else None),
+                    Mistake("new_weights moves the wrong way: you subtracted the new momentums, but they "
+                            "already point against the gradient, so they are added.", lambda: w - new_m),
+                    Mistake("new_weights ignores momentum: it is a plain SGD step. The weights move by the "
+                            "new momentums instead.", lambda: w - lr * dw if np.any(m) and beta else None),
+                    Mistake("new_weights uses the old momentums. Compute new_momentums first, then move the "
+                            "weights by those.", lambda: w + m if np.any(m) else None),
                 ],
             }
             received = momentum_update(w, dw, m, lr, beta, unchanged=("weights", "dweights", "momentums"))
@@ -145,38 +150,38 @@ def adam_update_check(answer):
                 v_hat_off = new_v / (1 - b2 ** iteration)
             mistakes = {
                 "new_m": [
-                    Mistake("new_m has beta_1 and 1 - beta_1 swapped: beta_1 * m + (1 - beta_1) * dweights.",
-                            lambda: (1 - b1) * m + b1 * dw),
-                    Mistake("You returned the bias-corrected m (m_hat). Return the running average itself, "
-                            "beta_1 * m + (1 - beta_1) * dweights; the correction is only for this step.",
-                            lambda: m_hat),
-                    Mistake("new_m was not updated: compute beta_1 * m + (1 - beta_1) * dweights.", lambda: m),
+                    Mistake("new_m has beta_1 and 1 - beta_1 swapped: the old m is weighted by beta_1, the "
+                            "gradient by 1 - beta_1.", lambda: (1 - b1) * m + b1 * dw),
+                    Mistake("You returned the bias-corrected m (m_hat). Return the running average itself; "
+                            "the correction is only for this step.", lambda: m_hat),
+                    Mistake("new_m was not updated: it is a running average that mixes the old m with the "
+                            "gradient.", lambda: m),
                 ],
                 "new_v": [
-                    Mistake("new_v uses the gradient itself; it averages the squared gradients: "
-                            "beta_2 * v + (1 - beta_2) * dweights ** 2.", lambda: b2 * v + (1 - b2) * dw),
-                    Mistake("new_v has beta_2 and 1 - beta_2 swapped: beta_2 * v + (1 - beta_2) * "
-                            "dweights ** 2.", lambda: (1 - b2) * v + b2 * dw ** 2),
+                    Mistake("new_v uses the gradient itself; it averages the squared gradients.",
+                            lambda: b2 * v + (1 - b2) * dw),
+                    Mistake("new_v has beta_2 and 1 - beta_2 swapped: the old v is weighted by beta_2, the "
+                            "squared gradient by 1 - beta_2.", lambda: (1 - b2) * v + b2 * dw ** 2),
                     Mistake("You returned the bias-corrected v (v_hat). Return the running average itself; "
                             "the correction is only for this step.", lambda: v_hat),
-                    Mistake("new_v was not updated: compute beta_2 * v + (1 - beta_2) * dweights ** 2.",
-                            lambda: v),
+                    Mistake("new_v was not updated: it is a running average that mixes the old v with the "
+                            "squared gradient.", lambda: v),
                 ],
                 "new_weights": [
                     Mistake("The bias correction uses iteration instead of iteration + 1. Iterations count "
                             "from 0, so at the first step 1 - beta ** 0 = 0 and you divide by zero.",
                             lambda: w - lr * m_hat_off / (np.sqrt(v_hat_off) + eps)),
-                    Mistake("Epsilon went inside the square root. Add it after: np.sqrt(v_hat) + epsilon.",
+                    Mistake("Epsilon went inside the square root. Add it after taking the square root.",
                             lambda: w - lr * m_hat / np.sqrt(v_hat + eps)),
-                    Mistake("You left out the bias correction: divide new_m by 1 - beta_1 ** (iteration + 1) "
-                            "and new_v by 1 - beta_2 ** (iteration + 1) before the step.",
+                    Mistake("You left out the bias correction: the step uses new_m and new_v corrected for "
+                            "starting at zero (m_hat and v_hat), not the raw averages.",
                             lambda: w - lr * new_m / (np.sqrt(new_v) + eps)),
-                    Mistake("The step goes the wrong way: weights - learning_rate * m_hat / "
-                            "(np.sqrt(v_hat) + epsilon).", lambda: w + lr * m_hat / (np.sqrt(v_hat) + eps)),
-                    Mistake("The step has no square root on v_hat: divide by np.sqrt(v_hat) + epsilon.",
-                            lambda: w - lr * m_hat / (v_hat + eps)),
-                    Mistake("That is a plain SGD step: Adam steps by learning_rate * m_hat / "
-                            "(np.sqrt(v_hat) + epsilon).", lambda: w - lr * dw),
+                    Mistake("The step goes the wrong way: it is subtracted from the weights, against the "
+                            "gradient.", lambda: w + lr * m_hat / (np.sqrt(v_hat) + eps)),
+                    Mistake("The step has no square root on v_hat: divide by its square root (plus "
+                            "epsilon).", lambda: w - lr * m_hat / (v_hat + eps)),
+                    Mistake("That is a plain SGD step: Adam's step uses m_hat, scaled down by the square "
+                            "root of v_hat, not the raw gradient.", lambda: w - lr * dw),
                 ],
             }
             received = adam_update(*args, unchanged=("weights", "dweights", "m", "v"))
