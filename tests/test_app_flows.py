@@ -152,6 +152,7 @@ async def test_hints_come_one_at_a_time(nntutor_home):
         await pilot.pause()
         assert len(hints.children) == 2
         assert "Add the bias once" in hints.children[1].source
+        assert panel(app, "neuron-output").query_one("#hint").disabled  # none left
         await pilot.press("ctrl+t")  # there are only two
         await pilot.pause()
         assert len(hints.children) == 2
@@ -189,6 +190,9 @@ async def test_reveal_asks_first_and_is_recorded(nntutor_home):
         assert solution.has_class("-shown")
         assert "zip(inputs, weights)" in solution.query_one(Markdown).source
         assert panel(app, "neuron-output").border_subtitle == "solution revealed"
+        await pilot.press("ctrl+o")  # shown already: no second question, no second record
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
 
 
 async def test_draft_survives_closing_and_reopening(nntutor_home):
@@ -500,3 +504,25 @@ async def test_playground_opens_from_home_and_from_a_train_block(nntutor_home, t
         await pilot.pause()
         config, autostart = RecordingPlayground.opened[-1]
         assert (config.optimizer, config.epochs, autostart) == ("sgd", 50, True)
+
+
+def test_start_up_imports_only_what_the_lesson_list_needs(nntutor_home):
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio, sys\n"
+        "from tutor.app import NNTutorApp\n"
+        "async def main():\n"
+        "    app = NNTutorApp()\n"
+        "    async with app.run_test() as pilot:\n"
+        "        await pilot.pause()\n"
+        "        assert type(app.screen).__name__ == 'HomeScreen'\n"
+        "        heavy = ['numpy', 'engine', 'tutor.grader', 'tutor.plotting', 'plotext', 'tutor.screens.lesson',\n"
+        "                 'tutor.widgets.exercise', 'tutor.screens.playground']\n"
+        "        print(sorted(name for name in heavy if name in sys.modules))\n"
+        "asyncio.run(main())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -137,8 +137,15 @@ class ExercisePanel(Vertical):
 
     def on_mount(self) -> None:
         self.refresh_status()
+        self._update_hint_button()
         if self.store.revealed(self.exercise.id):
             self.show_solution()
+
+    def _update_hint_button(self) -> None:
+        left = len(self.exercise.hints) - self.hints_shown
+        button = self.query_one("#hint", Button)
+        button.disabled = left <= 0
+        button.tooltip = f"{left} hint{'s' if left != 1 else ''} left" if left else "No more hints"
 
     def build_answer(self, response: Any) -> ComposeResult:
         raise NotImplementedError
@@ -189,6 +196,7 @@ class ExercisePanel(Vertical):
         self.store.record_hint(self.exercise.id, shown)
         hint = self._hint_widget(shown - 1)
         self.query_one(".hints", Vertical).mount(hint)
+        self._update_hint_button()
         self.call_after_refresh(hint.scroll_visible)
 
     def _hint_widget(self, index: int) -> Widget:
@@ -196,6 +204,10 @@ class ExercisePanel(Vertical):
         return Markdown(f"**Hint {index + 1} of {total}:** {self.exercise.hints[index]}", classes="hint")
 
     def ask_reveal(self) -> None:
+        solution = self.query_one(".solution", Vertical)
+        if solution.has_class("-shown"):  # already revealed and recorded: just show it
+            solution.scroll_visible()
+            return
         from tutor.screens.confirm import ConfirmScreen
 
         def answered(confirmed: bool | None) -> None:
@@ -398,7 +410,7 @@ class CodeExercise(ExercisePanel):
         self.refresh_status()
         self.post_message(self.StatusChanged(self.exercise.id))
         if result.passed:
-            self.notify(f"{self.exercise.id}: passed", title="Well done", timeout=3)
+            self.notify("ctrl+n goes to the next exercise.", title=f"Passed: {self.exercise.id}", timeout=4)
 
     def _grading_failed(self, message: str) -> None:
         self.grading = False
