@@ -526,3 +526,16 @@ def test_start_up_imports_only_what_the_lesson_list_needs(nntutor_home):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+async def test_chosen_theme_is_kept_for_next_time(nntutor_home):
+    app = make_app(nntutor_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.theme == "textual-dark"
+        app.theme = "textual-light"
+        await pilot.pause()
+    app = make_app(nntutor_home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "textual-light"
+        assert not app.current_theme.dark

@@ -6,6 +6,7 @@ plotting code are imported when first used.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,6 +16,9 @@ from textual.app import App
 from textual.binding import Binding
 
 from tutor.palette import CurriculumCommands
+
+SETTINGS_FILENAME = "settings.json"  # beside the progress store: the learner's theme
+
 
 class NNTutorApp(App[None]):
     """The tutor. Arguments exist for tests; the defaults are what a learner gets.
@@ -56,6 +60,8 @@ class NNTutorApp(App[None]):
             self.store = Store.open(self.store_dir)
         from tutor.screens.home import HomeScreen
 
+        self._restore_theme()
+        self.theme_changed_signal.subscribe(self, self._save_theme)
         await self.push_screen(HomeScreen())
         notice = getattr(self.store, "notice", None)
         if notice:
@@ -72,6 +78,31 @@ class NNTutorApp(App[None]):
             path = self.lessons_dir or "lessons"
             broken = SimpleNamespace(path=Path(path), line=None, error=f"{error.__class__.__name__}: {error}")
             return SimpleNamespace(lessons=[], broken=[broken])
+
+    # --- the learner's theme, kept between sessions ----------------------------------------------
+
+    def _settings_path(self) -> Path:
+        if self.store_dir is not None:
+            return self.store_dir / SETTINGS_FILENAME
+        from tutor.paths import data_dir
+
+        return data_dir() / SETTINGS_FILENAME
+
+    def _restore_theme(self) -> None:
+        try:
+            theme = json.loads(self._settings_path().read_text(encoding="utf-8")).get("theme")
+        except (OSError, ValueError, AttributeError):
+            return  # no settings yet, or unreadable: Textual's default theme
+        if theme in self.available_themes:
+            self.theme = theme
+
+    def _save_theme(self, theme: Any) -> None:
+        if not getattr(self.store, "saving", True):
+            return  # the data folder is read-only or unusable; the store's notice said so
+        try:
+            self._settings_path().write_text(json.dumps({"theme": theme.name}), encoding="utf-8")
+        except OSError:
+            pass  # a theme is not worth an error message
 
     def get_grader(self) -> Any:
         """The grader, created on first use (it starts a worker process)."""

@@ -58,7 +58,9 @@ class LessonScreen(Screen[None]):
     """One lesson. Escape goes back to the lesson list."""
 
     DEFAULT_CSS = """
-    LessonScreen #lesson-body { padding: 0 1; scrollbar-gutter: stable; }
+    LessonScreen #lesson-body { padding: 0 1; scrollbar-gutter: stable; align-horizontal: center; }
+    /* Long lines are hard to read: on very wide terminals the lesson keeps a readable column. */
+    LessonScreen #lesson-body > * { max-width: 120; }
     LessonScreen #lesson-body > Markdown { margin: 0; }
     LessonScreen .plot-placeholder {
         border: round $panel-lighten-2;
