@@ -9,13 +9,6 @@ from tutor.grader.results import CaseResult, CheckResult
 
 APP_LESSONS = Path(__file__).parent / "fixtures" / "app_lessons"
 
-NEURON_SOLUTION = (
-    "inputs = [1.0, 2.0, 3.0, 2.5]\n"
-    "weights = [0.2, 0.8, -0.5, 1.0]\n"
-    "bias = 2.0\n"
-    "output = sum(i * w for i, w in zip(inputs, weights)) + bias\n"
-)
-
 
 class StandInGrader:
     """Grades the fixture's ``neuron-output`` exercise in-process, the way the real check does:

@@ -539,3 +539,21 @@ async def test_chosen_theme_is_kept_for_next_time(nntutor_home):
         await pilot.pause()
         assert app.theme == "textual-light"
         assert not app.current_theme.dark
+
+
+async def test_a_quiz_choice_left_unchecked_is_kept(nntutor_home):
+    app = make_app(nntutor_home)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+n", "ctrl+n")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # b), not checked
+        await pilot.press("escape")  # leave at once, before the one-second save
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        await wait_until_loaded(pilot)
+        assert panel(app, "what-bias-does").query_one(RadioSet).pressed_index == 1
+        assert app.store.status("what-bias-does") is Status.NOT_STARTED

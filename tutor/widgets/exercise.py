@@ -32,7 +32,6 @@ from textual.widgets import (
     RadioSet,
     Select,
     SelectionList,
-    Static,
     TextArea,
 )
 from textual.widgets.selection_list import Selection
@@ -106,6 +105,7 @@ class ExercisePanel(Vertical):
         self.grading = False
         self._draft_timer: Timer | None = None
         self._draft_dirty = False
+        self._pending_draft = ""
         self.border_title = f"Exercise {number} of {total}"
 
     @staticmethod
@@ -294,6 +294,8 @@ class ExercisePanel(Vertical):
 
     def draft_changed(self) -> None:
         """Called by each kind when the learner changes the answer: saved within a second."""
+        # Encoded now, while the answer widgets exist: the last save may run as the panel is removed.
+        self._pending_draft = self.encode_draft()
         self._draft_dirty = True
         if self._draft_timer is None:
             self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self.flush_draft, name="draft-save")
@@ -305,7 +307,7 @@ class ExercisePanel(Vertical):
         if not self._draft_dirty:
             return
         self._draft_dirty = False
-        self.store.save_draft(self.exercise.id, self.encode_draft())
+        self.store.save_draft(self.exercise.id, self._pending_draft)
 
     def on_unmount(self) -> None:
         self.flush_draft()
