@@ -56,7 +56,7 @@ class ExercisePanel(Vertical):
     ExercisePanel.-current { border: round $accent; border-title-style: bold; }
     ExercisePanel.-passed { border-subtitle-color: $text-success; }
     ExercisePanel > .prompt { margin: 0; padding: 0; }
-    ExercisePanel Markdown > *:last-child { margin-bottom: 0; }
+    ExercisePanel Markdown > MarkdownBlock:last-child { margin-bottom: 0; }
     ExercisePanel > .answer { height: auto; margin-top: 1; }
     ExercisePanel > .buttons { height: auto; margin-top: 1; }
     ExercisePanel > .buttons Button { margin-right: 2; }
