@@ -160,6 +160,16 @@ def _epoch_axis(plt, last_epoch: float) -> None:
     plt.xlim(0, max(1.0, last_epoch))
 
 
+# Rows of history a live chart keeps per run, whatever its length: more than any chart can show.
+HISTORY_ROWS = 500
+
+
+def history_step(epochs: int, rows: int = HISTORY_ROWS) -> int:
+    """Record every ``history_step(epochs)``-th epoch to keep about ``rows`` rows of history. Each
+    row costs a loss and an accuracy, which training itself does not need."""
+    return max(1, epochs // rows)
+
+
 def history_arrays(history: Sequence[HistoryRow]) -> np.ndarray:
     """``history`` as a float array ``(n_rows, 4)``: epoch, loss, accuracy, learning rate."""
     if len(history) == 0:

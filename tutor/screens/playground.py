@@ -31,8 +31,6 @@ REDRAW_BUDGET = 0.08
 # Never post more often than this (seconds): ten updates a second look smooth.
 MIN_REDRAW_INTERVAL = 0.1
 MAX_REDRAW_INTERVAL = 2.0
-# Keep about this many history rows per run, whatever its length: more than any chart can show.
-HISTORY_ROWS = 2000
 
 # What the playground opens with: the notebook's optimizer settings, without nnfs.init().
 DEFAULT_CONFIG = TrainConfig(optimizer="adam", learning_rate=0.05, decay=5e-7, epochs=10001)
@@ -46,11 +44,6 @@ OPTIMIZER_CHOICES = [
     ("Adam", "adam"),
 ]
 DEFAULT_MOMENTUM = 0.9
-
-
-def history_step(epochs: int) -> int:
-    """Record every ``history_step(epochs)``-th epoch: about ``HISTORY_ROWS`` rows for the run."""
-    return max(1, epochs // HISTORY_ROWS)
 
 
 def optimizer_choice(config: TrainConfig) -> str:
@@ -427,7 +420,7 @@ class PlaygroundScreen(Screen):
             return
         self._discard_run()
         self._next_run_id += 1
-        self.run = Run(self._next_run_id, config, history_step(config.epochs))
+        self.run = Run(self._next_run_id, config, plotting.history_step(config.epochs))
         self.query_one("#run-title", Static).update(config.describe())
         for chart in self.query(CurvePlot):
             chart.set_history(self.run.history)

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
+from tutor import plotting
 from tutor.training_config import TrainConfig
 from tutor.widgets.plots import RacePlot, RedrawBudget
 
@@ -108,7 +109,7 @@ def race_in_thread(race: Race, post, budget: RedrawBudget) -> None:
     from tutor.training_config import build_run, numpy_setup
 
     epochs = race.base.epochs
-    every = max(1, epochs // 2000)
+    every = plotting.history_step(epochs)
     pending: dict[str, list[tuple[int, float]]] = {entry.label: [] for entry in race.entries}
     latest: dict[str, tuple[int, float, float]] = {}
     try:
