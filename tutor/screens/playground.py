@@ -2,8 +2,10 @@
 
 Training runs in a thread worker that drives ``Trainer.run(..., on_epoch=...)`` and posts messages;
 only this screen, on the UI thread, touches widgets. The worker keeps a row of history every few epochs
-but posts at most about ten updates a second, and fewer when drawing the charts takes long, so that
-drawing never takes more than a small share of the time (``REDRAW_BUDGET``).
+(about 500 rows a run) and posts an update (new rows, the log line, a decision-region grid) only when
+the screen has drawn the previous one and the redraw budget allows: at most ten a second, fewer when
+drawing costs more, so that the UI thread never takes more than ``REDRAW_BUDGET`` of the CPU from
+training (see ``RedrawBudget``). A stop or a pause takes effect before the next epoch.
 """
 
 from __future__ import annotations
