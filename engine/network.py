@@ -87,10 +87,12 @@ class Network:
     def predict_proba(self, X):
         """Probabilities ``(n_samples, n_classes)`` for new inputs. Leaves training state alone, so
         it is safe to call from a training callback."""
-        values = X
-        for layer in self.layers:
-            values = layer.apply(values)
-        return softmax(values)
+        # A diverged network predicts nan; that is an answer here, not something to warn about.
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = X
+            for layer in self.layers:
+                values = layer.apply(values)
+            return softmax(values)
 
     def predict(self, X):
         """Class indices ``(n_samples,)``."""

@@ -116,8 +116,10 @@ def run(args) -> int:
     every = args.every
     quiet = args.json
     progress = ProgressBar(config.epochs, sys.stderr) if sys.stderr.isatty() and not quiet else None
-    # Keep about 500 points of history for the curves, whatever the run length.
-    history_step = max(1, config.epochs // 500)
+    from tutor.plotting import history_step as plotting_history_step
+
+    # A bounded history for the curves, whatever the run length (the same rule as the playground).
+    history_step = plotting_history_step(config.epochs)
     history = []
 
     def on_epoch(report):
