@@ -333,12 +333,6 @@ class RegionPlot(ChartPlot):
         self.grid, self.title = grid, title
         self.refresh()
 
-    def show_note(self, text: str) -> None:
-        """No data yet: an empty chart titled ``text``."""
-        self.X = self.y = self.grid = None
-        self.title = text
-        self.refresh()
-
     def draw_chart(self, plt, palette: Palette, width: int, height: int) -> None:
         if self.X is None or self.y is None:
             plt.clear_data()

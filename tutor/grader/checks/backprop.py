@@ -8,7 +8,7 @@ from engine import losses
 from engine.activations import ReLU
 from engine.layers import Dense
 from tutor.grader.api import Mistake, check
-from tutor.grader.cases import float32_exact, label_cases, random_matrix
+from tutor.grader.cases import label_cases, random_matrix
 from tutor.grader.checks.losses import LESSON_PREDICTIONS, LESSON_TARGETS, ONE_HOT_NOTE, INDEX_NOTE
 
 SUMMED_ALONG_ROWS = ("dbiases was summed along each sample's row (axis=1). The bias gradient sums over the "
