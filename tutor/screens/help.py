@@ -39,13 +39,17 @@ def _pretty_key(keys: str) -> str:
     return " / ".join(names)
 
 
-def binding_rows(bindings: Iterable[Binding | tuple]) -> list[tuple[str, str]]:
+def binding_rows(bindings: Iterable[Binding | tuple],
+                 descriptions: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """``(keys, what they do)`` for each binding; ``descriptions`` (by action) replaces the short
+    footer text where the help should say more."""
     rows = []
     for binding in bindings:
         if isinstance(binding, tuple):
             binding = Binding(*binding)
-        if binding.description:
-            rows.append((_pretty_key(binding.key), binding.description))
+        description = (descriptions or {}).get(binding.action, binding.description)
+        if description:
+            rows.append((_pretty_key(binding.key), description))
     return rows
 
 
@@ -64,25 +68,19 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
         "jump": "jump to a section or exercise",
         "back": "back to the lesson list",
     }
-    lesson_rows = [
-        (_pretty_key(binding.key), lesson_descriptions.get(binding.action, binding.description))
-        for binding in LessonScreen.BINDINGS
-    ]
+    lesson_rows = binding_rows(LessonScreen.BINDINGS, lesson_descriptions)
     home_descriptions = {
         "open_lesson": "open the highlighted lesson",
         "continue": "continue: go to your first unfinished exercise",
         "playground": "open the training playground",
         "quit": "quit (everything is already saved)",
     }
-    home_rows = [
-        (_pretty_key(binding.key), home_descriptions.get(binding.action, binding.description))
-        for binding in HomeScreen.BINDINGS
-    ]
+    home_rows = binding_rows(HomeScreen.BINDINGS, home_descriptions)
     return [
         ("Lesson list", home_rows),
         ("In a lesson", lesson_rows + [("enter", "check a numeric answer")]),
         ("Code editor", EDITOR_KEYS),
-        ("Everywhere", [(key, "this list of keys") for key, _ in binding_rows(NNTutorApp.BINDINGS)] + GENERAL_KEYS),
+        ("Everywhere", binding_rows(NNTutorApp.BINDINGS, {"help": "this list of keys"}) + GENERAL_KEYS),
     ]
 
 
