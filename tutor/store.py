@@ -142,29 +142,21 @@ class Store:
 
     @classmethod
     def _in_memory(cls, notice: str | None) -> "Store":
-        db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        _migrate(db)
-        return cls(db, None, saving=notice is None, notice=notice)
+        return cls(_empty_memory_db(), None, saving=notice is None, notice=notice)
 
     @classmethod
     def _read_only_copy(cls, path: Path, notice: str, *, migrate: bool = True) -> "Store":
         """Show what a store we may not write holds, from an in-memory copy."""
-        db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        if path.exists():
-            try:
-                source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-                try:
-                    source.backup(db)
-                finally:
-                    source.close()
-                if migrate:
-                    _migrate(db)
-            except (sqlite3.DatabaseError, _NewerSchema):
-                db.close()
-                db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-                _migrate(db)
-        else:
-            _migrate(db)
+        if not path.exists():
+            return cls(_empty_memory_db(), path, saving=False, notice=notice)
+        try:
+            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        except sqlite3.Error:
+            return cls(_empty_memory_db(), path, saving=False, notice=notice)
+        try:
+            db = _memory_copy(source, migrate=migrate)
+        finally:
+            source.close()
         return cls(db, path, saving=False, notice=notice)
 
     def close(self) -> None:
@@ -225,14 +217,7 @@ class Store:
 
     def _fall_back_to_memory(self, error: sqlite3.Error) -> None:
         """A write failed (disk full, folder gone): keep the session going in memory, say so."""
-        memory = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        try:
-            self._db.backup(memory)
-            _migrate(memory)
-        except (sqlite3.Error, _NewerSchema):
-            memory.close()
-            memory = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-            _migrate(memory)
+        memory = _memory_copy(self._db)
         try:
             self._db.close()
         except sqlite3.Error:
@@ -303,6 +288,27 @@ def _connect(path: Path) -> sqlite3.Connection:
     except BaseException:
         db.close()
         raise
+    return db
+
+
+def _empty_memory_db() -> sqlite3.Connection:
+    """A fresh in-memory store at our schema."""
+    db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    _migrate(db)
+    return db
+
+
+def _memory_copy(source: sqlite3.Connection, *, migrate: bool = True) -> sqlite3.Connection:
+    """An in-memory copy of ``source``, brought to our schema unless ``migrate`` is False; an empty
+    store when the copy cannot be read or migrated."""
+    db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+    try:
+        source.backup(db)
+        if migrate:
+            _migrate(db)
+    except (sqlite3.Error, _NewerSchema):
+        db.close()
+        return _empty_memory_db()
     return db
 
 
