@@ -249,7 +249,15 @@ class Store:
         return [Attempt(time=t, passed=bool(p), duration_ms=d) for t, p, d in rows]
 
     def status(self, exercise_id: str) -> Status:
-        return self.statuses().get(exercise_id, Status.NOT_STARTED)
+        """Where the learner stands on this exercise (reads its rows only, not every exercise's)."""
+        with self._lock:
+            (passed,) = self._db.execute(
+                "SELECT max(passed) FROM attempts WHERE exercise = ?", (exercise_id,)).fetchone()
+        if passed:
+            return Status.PASSED  # passing wins over having revealed the solution
+        if self.revealed(exercise_id):
+            return Status.REVEALED
+        return Status.NOT_STARTED if passed is None else Status.ATTEMPTED
 
     def statuses(self) -> dict[str, Status]:
         """The status of every exercise the learner has touched (others are NOT_STARTED)."""
