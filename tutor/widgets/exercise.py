@@ -548,6 +548,6 @@ class NumericExercise(_QuizExercise):
         self.check()
 
     def solution_markdown(self) -> str:
-        answer = self.exercise.answer
-        shown = f"({', '.join(str(n) for n in answer)})" if isinstance(answer, (tuple, list)) else str(answer)
-        return f"**Answer:** `{shown}`\n\n{self.exercise.solution}"
+        from tutor.curriculum import format_numeric
+
+        return f"**Answer:** `{format_numeric(self.exercise.answer)}`\n\n{self.exercise.solution}"
