@@ -232,9 +232,7 @@ def load_curriculum(path: str | Path | None = None) -> Curriculum:
     lessons, broken = [], []
     for result in parse_lesson_files(path):
         if result.problems:
-            first = min(result.problems, key=lambda p: p.line)
-            broken.append(BrokenLesson(result.path, first.line, first.message,
-                                       sorted(result.problems, key=lambda p: p.line), result.title))
+            broken.append(result.broken())
         else:
             lessons.append(result.lesson())
     lessons.sort(key=lambda lesson: (lesson.order, lesson.path.name))
@@ -255,10 +253,7 @@ def parse_lesson_files(path: str | Path) -> list[ParsedFile]:
 def parse_lesson(path: str | Path) -> Lesson | BrokenLesson:
     """One lesson file on its own (no checks across lessons)."""
     result = _parse_file(Path(path))
-    if result.problems:
-        problems = sorted(result.problems, key=lambda p: p.line)
-        return BrokenLesson(result.path, problems[0].line, problems[0].message, problems, result.title)
-    return result.lesson()
+    return result.broken() if result.problems else result.lesson()
 
 
 class ParsedFile:
@@ -282,6 +277,11 @@ class ParsedFile:
         return Lesson(id=front["id"], title=front["title"], order=front["order"],
                       minutes=front["minutes"], objectives=front["objectives"], path=self.path,
                       blocks=self.blocks)
+
+    def broken(self) -> BrokenLesson:
+        """The file set aside: its problems by line, the first one named."""
+        problems = sorted(self.problems, key=lambda p: p.line)
+        return BrokenLesson(self.path, problems[0].line, problems[0].message, problems, self.title)
 
 
 def _check_across_lessons(parsed: list[ParsedFile]) -> None:
