@@ -100,11 +100,12 @@ class HomeScreen(Screen[None]):
         next_lesson = step[0] if step else None
         cursor = table.cursor_row
         table.clear()
-        passed_total = exercise_total = 0
+        passed_total = exercise_total = lessons_done = 0
         for lesson in self.curriculum.lessons:
             passed, total = lesson_progress(lesson, statuses)
             passed_total += passed
             exercise_total += total
+            lessons_done += bool(total) and passed == total
             if lesson is next_lesson:
                 mark = Text("▶", style="bold")
             elif total and passed == total:
@@ -119,7 +120,7 @@ class HomeScreen(Screen[None]):
                 progress_bar_text(passed, total) if total else Text("reading", style="dim"),
                 key=lesson.id,
             )
-        self._show_overall(passed_total, exercise_total, step, statuses)
+        self._show_overall(passed_total, exercise_total, lessons_done, step, statuses)
         if not self.curriculum.lessons:
             return
         if next_lesson is not None and not getattr(self, "_placed_cursor", False):
@@ -128,13 +129,9 @@ class HomeScreen(Screen[None]):
         table.move_cursor(row=min(max(cursor, 0), len(self.curriculum.lessons) - 1), animate=False)
 
     def _show_overall(
-        self, passed: int, total: int, step: tuple[Any, Any] | None, statuses: dict[str, Any]
+        self, passed: int, total: int, lessons_done: int, step: tuple[Any, Any] | None,
+        statuses: dict[str, Any],
     ) -> None:
-        lessons_done = sum(
-            1
-            for lesson in self.curriculum.lessons
-            if lesson.exercises and lesson_progress(lesson, statuses)[0] == len(lesson.exercises)
-        )
         text = Text()
         text.append("Your progress: ", style="bold")
         text.append(f"{passed} of {total} exercises passed, {lessons_done} of {len(self.curriculum.lessons)} lessons complete")
