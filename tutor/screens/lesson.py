@@ -325,9 +325,4 @@ class LessonScreen(Screen[None]):
         if block is None:
             return
         event.stop()
-        try:
-            from tutor.screens.playground import PlaygroundScreen
-        except ImportError:
-            self.notify("The training playground is not available in this version.", severity="warning")
-            return
-        self.app.push_screen(PlaygroundScreen(config=block.config, autostart=True))
+        self.app.open_playground(block.config, autostart=True)
