@@ -117,7 +117,7 @@ class LessonScreen(Screen[None]):
                 f"**In this lesson** (about {self.lesson.minutes} min, {count}) you learn to:\n\n{goals}",
                 classes="objectives",
             )
-        section_number = 0
+        section_number = exercise_number = 0
         for block in self.lesson.blocks:
             kind = type(block).__name__
             if kind == "MarkdownBlock":
@@ -133,9 +133,10 @@ class LessonScreen(Screen[None]):
             elif kind == "TrainBlock":
                 yield self._train_button(block)
             else:  # an Exercise
+                exercise_number += 1
                 yield ExercisePanel.create(
                     block,
-                    number=exercises.index(block) + 1,
+                    number=exercise_number,
                     total=len(exercises),
                     store=self.app.store,
                     get_grader=self.app.get_grader,
