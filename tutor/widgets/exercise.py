@@ -41,6 +41,12 @@ from tutor.widgets.feedback import FeedbackPanel
 
 DRAFT_SAVE_DELAY = 1.0  # seconds; the most typing a crash can lose
 
+
+def editor_theme(app_theme: Any) -> str:
+    """The code editor's highlighting theme that suits the app's Textual theme."""
+    return "css" if app_theme.dark else "github_light"
+
+
 class ExercisePanel(Vertical):
     """Base class: everything but the answer widgets, which each kind builds in ``build_answer``."""
 
@@ -174,6 +180,11 @@ class ExercisePanel(Vertical):
         self.border_subtitle = STATUS_LABELS.get(name, name.lower())
         self.set_class(name == "PASSED", "-passed")
 
+    def _status_changed(self) -> None:
+        """Show the new status and tell the lesson screen (its progress line)."""
+        self.refresh_status()
+        self.post_message(self.StatusChanged(self.exercise.id))
+
     # --- actions (the lesson screen binds keys to these) -----------------------------------------
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -214,8 +225,7 @@ class ExercisePanel(Vertical):
             if confirmed:
                 self.store.record_reveal(self.exercise.id)
                 self.show_solution()
-                self.refresh_status()
-                self.post_message(self.StatusChanged(self.exercise.id))
+                self._status_changed()
 
         self.app.push_screen(
             ConfirmScreen(
@@ -316,8 +326,7 @@ class ExercisePanel(Vertical):
 
     def record(self, passed: bool, duration_ms: float) -> None:
         self.store.record_attempt(self.exercise.id, passed, duration_ms)
-        self.refresh_status()
-        self.post_message(self.StatusChanged(self.exercise.id))
+        self._status_changed()
 
 
 class CodeExercise(ExercisePanel):
@@ -336,7 +345,7 @@ class CodeExercise(ExercisePanel):
         editor = TextArea.code_editor(
             text,
             language="python",
-            theme="css" if self.app.current_theme.dark else "github_light",
+            theme=editor_theme(self.app.current_theme),
             id=f"editor-{self.exercise.id}",
         )
         editor.border_title = "your code"
@@ -352,7 +361,7 @@ class CodeExercise(ExercisePanel):
 
     def _follow_theme(self, theme: Any) -> None:
         for editor in self.query(TextArea):
-            editor.theme = "css" if theme.dark else "github_light"
+            editor.theme = editor_theme(theme)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
@@ -409,8 +418,7 @@ class CodeExercise(ExercisePanel):
             return  # the learner left the lesson while it ran; the attempt is recorded all the same
         self.query_one("#check", Button).disabled = False
         self.show_feedback(lambda panel: panel.show_check(result))
-        self.refresh_status()
-        self.post_message(self.StatusChanged(self.exercise.id))
+        self._status_changed()
         if result.passed:
             self.notify("ctrl+n goes to the next exercise.", title=f"Passed: {self.exercise.id}", timeout=4)
 
@@ -490,6 +498,7 @@ class MatchExercise(_QuizExercise):
     def build_answer(self, response: Any) -> ComposeResult:
         chosen = response if isinstance(response, dict) else {}
         choices = [(text, str(key)) for key, text in self.exercise.options.items()]
+        option_keys = {key for _, key in choices}
         self._selects: list[tuple[str, Select[str]]] = []
         for key, text in self.exercise.items.items():
             initial = chosen.get(str(key))
@@ -497,7 +506,7 @@ class MatchExercise(_QuizExercise):
                 choices,
                 prompt="choose...",
                 compact=True,
-                value=initial if initial in dict((v, t) for t, v in choices) else Select.NULL,
+                value=initial if initial in option_keys else Select.NULL,
             )
             self._selects.append((str(key), select))
             with Vertical(classes="match-item"):
