@@ -60,7 +60,7 @@ def _status(statuses, exercise_id):
 
 
 def _as_json(curriculum, statuses) -> dict:
-    from tutor.store import Status
+    from tutor.progress import lesson_progress
 
     lessons = []
     passed_total = exercises_total = 0
@@ -68,7 +68,7 @@ def _as_json(curriculum, statuses) -> dict:
         exercises = [{"id": exercise.id, "kind": exercise.kind,
                       "status": _status(statuses, exercise.id).value}
                      for exercise in lesson.exercises]
-        passed = sum(1 for entry in exercises if entry["status"] == Status.PASSED.value)
+        passed, _ = lesson_progress(lesson, statuses)
         passed_total += passed
         exercises_total += len(exercises)
         lessons.append({"id": lesson.id, "order": lesson.order, "title": lesson.title,
@@ -111,6 +111,7 @@ _STATUS_COLOURS = {"passed": "32", "attempted": "33", "solution revealed": "35",
 
 def _as_text(curriculum, statuses, style: _Style) -> str:
     from tutor.curriculum import display_path
+    from tutor.progress import lesson_progress
     from tutor.store import Status
 
     out: list[str] = []
@@ -122,7 +123,7 @@ def _as_text(curriculum, statuses, style: _Style) -> str:
     id_width = max((len(e.id) for e in all_exercises), default=10)
     for lesson in curriculum.lessons:
         exercises = lesson.exercises
-        passed = sum(1 for e in exercises if _status(statuses, e.id) is Status.PASSED)
+        passed, _ = lesson_progress(lesson, statuses)
         out.append("")
         heading = f"{lesson.order:>2}  {lesson.title}"
         tail = f"{passed}/{len(exercises)} passed · {lesson.minutes} min" if style.marks["passed"] == "✓" \
