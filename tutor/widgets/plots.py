@@ -34,11 +34,7 @@ class ChartPlot(PlotextPlot):
 
     Subclasses implement ``draw_chart(plt, palette, width, height)``. The chart is drawn once per
     refresh (new data, a resize, a theme change) and kept as ready-made lines (Textual's line API),
-    which skips two conversions of every coloured cell per frame.
-
-    ``last_draw_seconds`` is the CPU time the latest drawing took on this thread (plotext, and the
-    conversion to lines): what a redraw takes away from a training thread, since they share the
-    interpreter. ``renders`` counts drawings.
+    which skips two conversions of every coloured cell per frame. ``renders`` counts drawings.
     """
 
     DEFAULT_CSS = """
@@ -55,7 +51,6 @@ class ChartPlot(PlotextPlot):
     def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002 (Textual's name)
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.last_draw_seconds = 0.0
         self.renders = 0
 
     def palette(self) -> Palette:
@@ -93,7 +88,6 @@ class ChartPlot(PlotextPlot):
             return _text_lines(problem, width, Style(color=self.app.current_theme.error or "red"))
         if width < 8 or height < 4:
             return []  # too small to draw anything readable; wait for a real size
-        started = time.thread_time()
         plt = self.plt
         try:
             self.draw_chart(plt, self.palette(), width, height)
@@ -104,7 +98,6 @@ class ChartPlot(PlotextPlot):
             lines = ansi_to_strips(plt.build(), width)
         except Exception as error:  # a chart that fails must not take the screen down with it
             return _text_lines(f"This chart cannot be drawn: {type(error).__name__}: {error}", width, Style())
-        self.last_draw_seconds = time.thread_time() - started
         self.renders += 1
         return lines
 
