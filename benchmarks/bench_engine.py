@@ -4,7 +4,8 @@
 
 Both train the notebook's network (spiral data, 100 samples x 3 classes, Dense 2->64, ReLU, Dense 64->3,
 softmax + cross-entropy, Adam lr 0.05 decay 5e-7) from the same data and the same initial weights, in
-float32 (the notebook's precision under nnfs.init()) and in float64. The textbook loop is written here the way the notebook writes it: one class per layer,
+float32 and in float64. float32 is the engine's default mode (what `nntutor train` and the playground
+run, and the notebook's precision under nnfs.init()); float64 is NumPy's default, shown for comparison. The textbook loop is written here the way the notebook writes it: one class per layer,
 ``np.dot``, new arrays at every step, loss and accuracy computed every epoch. The engine runs its
 default mode: metrics only when read (here: never until the end). Prints time per epoch for each, the
 ratio, the final accuracies and the peak memory (tracemalloc, 200 epochs) of each run. Times are CPU
@@ -199,8 +200,7 @@ def main():
     parser.add_argument("--epochs", type=int, default=10001)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    # float32 is what the notebook computes in (nnfs.init() makes it NumPy's default); float64 is
-    # NumPy's own default.
+    # float32: the engine's default mode and the notebook's precision; float64: NumPy's default.
     for dtype in (np.float32, np.float64):
         compare(dtype, args.epochs, args.repeats)
 

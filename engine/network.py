@@ -16,17 +16,18 @@ class Network:
     """``layers`` run in order; the last produces one score per class, which the fused softmax +
     cross-entropy (``output_loss``) turns into probabilities and gradients."""
 
-    def __init__(self, layers):
+    def __init__(self, layers, dtype=None):
+        """``dtype``: the float type for every parameter and gradient (default: the layers' own)."""
         self.layers = list(layers)
         self.output_loss = SoftmaxCrossEntropy()
         self.dense_layers = [layer for layer in self.layers if isinstance(layer, Dense)]
         if self.dense_layers:
             # Nothing reads the gradient with respect to the data itself.
             self.dense_layers[0].needs_dinputs = False
-        self._gather_parameters()
+        self._gather_parameters(dtype)
 
     @classmethod
-    def classifier(cls, n_inputs, hidden=(64,), n_classes=3, activation="relu"):
+    def classifier(cls, n_inputs, hidden=(64,), n_classes=3, activation="relu", dtype=None):
         """Dense layers of the ``hidden`` sizes, each followed by ``activation``, then a Dense layer with
         ``n_classes`` outputs. Weights are drawn in layer order from NumPy's global random generator."""
         layers = []
@@ -35,9 +36,9 @@ class Network:
             layers += [Dense(width, size), ACTIVATIONS[activation]()]
             width = size
         layers.append(Dense(width, n_classes))
-        return cls(layers)
+        return cls(layers, dtype)
 
-    def _gather_parameters(self):
+    def _gather_parameters(self, dtype=None):
         """Move every weight and bias into one flat array, and every gradient into another.
 
         Each layer keeps its ``weights``, ``biases``, ``dweights`` and ``dbiases`` as views into these,
@@ -49,7 +50,7 @@ class Network:
         if not arrays:
             self.flat_parameters = self.flat_gradients = np.zeros(0)
             return
-        dtype = np.result_type(*arrays)
+        dtype = np.result_type(*arrays) if dtype is None else np.dtype(dtype)
         self.flat_parameters = np.concatenate([a.ravel() for a in arrays]).astype(dtype, copy=False)
         self.flat_gradients = np.zeros_like(self.flat_parameters)
         offset = 0
