@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from textual.app import App
@@ -68,16 +67,16 @@ class NNTutorApp(App[None]):
             self.notify(notice, title="Progress store", severity="warning", timeout=20)
 
     def _load_curriculum(self) -> Any:
-        from tutor.curriculum import load_curriculum
+        from tutor.curriculum import BrokenLesson, Curriculum, load_curriculum
 
         try:
             if self.lessons_dir is None:
                 return load_curriculum()
             return load_curriculum(self.lessons_dir)
         except Exception as error:  # a missing or unreadable folder: say so on the lesson list
-            path = self.lessons_dir or "lessons"
-            broken = SimpleNamespace(path=Path(path), line=None, error=f"{error.__class__.__name__}: {error}")
-            return SimpleNamespace(lessons=[], broken=[broken])
+            path = self.lessons_dir or Path("lessons")
+            broken = BrokenLesson(path, None, f"{error.__class__.__name__}: {error}")  # type: ignore[arg-type]
+            return Curriculum(path, [], [broken])
 
     # --- the learner's theme, kept between sessions ----------------------------------------------
 
@@ -117,8 +116,9 @@ class NNTutorApp(App[None]):
     def open_lesson(self, lesson_id: str, exercise_id: str | None = None) -> None:
         from tutor.screens.lesson import LessonScreen
 
-        lesson = next((lesson for lesson in self.curriculum.lessons if lesson.id == lesson_id), None)
-        if lesson is None:
+        try:
+            lesson = self.curriculum.lesson(lesson_id)
+        except KeyError:
             self.notify(f"No lesson {lesson_id!r}.", severity="error")
             return
         top = self.screen
