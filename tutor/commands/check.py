@@ -70,9 +70,10 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tutor.cli import UsageError
+    from tutor.grader.client import MAX_TIMEOUT
 
-    if args.timeout is not None and not 0 < args.timeout <= 120:
-        raise UsageError("--timeout must be between 0 and 120 seconds")
+    if args.timeout is not None and not 0 < args.timeout <= MAX_TIMEOUT:
+        raise UsageError(f"--timeout must be between 0 and {MAX_TIMEOUT:g} seconds")
     check_id, lesson_timeout = _resolve(args.exercise)
     source = _read_source(args.file)
 
