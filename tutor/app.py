@@ -162,11 +162,8 @@ class NNTutorApp(App[None]):
     def open_playground(self, config: Any = None, *, autostart: bool = False) -> None:
         """The playground with ``config`` (a ``TrainConfig``; None: its defaults), training at once
         when ``autostart``."""
-        try:
-            from tutor.screens.playground import PlaygroundScreen
-        except ImportError:
-            self.notify("The training playground is not available in this version.", severity="warning")
-            return
+        from tutor.screens.playground import PlaygroundScreen
+
         self.push_screen(PlaygroundScreen(config, autostart=autostart))
 
     def action_help(self) -> None:

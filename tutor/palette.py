@@ -17,10 +17,7 @@ class CurriculumCommands(Provider):
         if curriculum is None:
             return
         yield ("Help: every key", app.action_help, "every key of nntutor, screen by screen")
-        from tutor.screens.home import playground_available
-
-        if playground_available():
-            yield ("Playground", app.open_playground, "train a network on the spiral data and watch it learn")
+        yield ("Playground", app.open_playground, "train a network on the spiral data and watch it learn")
         for lesson in curriculum.lessons:
             yield (
                 f"Lesson {lesson.order}: {lesson.title}",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from rich.text import Text
@@ -15,10 +14,6 @@ from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Stat
 from tutor.progress import lesson_progress, next_step, status_of
 
 BAR_WIDTH = 10
-
-
-def playground_available() -> bool:
-    return importlib.util.find_spec("tutor.screens.playground") is not None
 
 
 def progress_bar_text(passed: int, total: int) -> Text:
@@ -68,8 +63,7 @@ class HomeScreen(Screen[None]):
             yield Static(id="broken")
             with Horizontal(id="actions"):
                 yield Button("Continue (c)", id="continue", variant="primary", compact=True)
-                if playground_available():
-                    yield Button("Playground (p)", id="playground", compact=True)
+                yield Button("Playground (p)", id="playground", compact=True)
                 yield Button("Help (?)", id="help", compact=True)
         yield Footer(compact=True)
 

@@ -44,7 +44,7 @@ def split_sections(text: str) -> list[tuple[str | None, str]]:
 
 
 def plot_placeholder_text(spec: dict[str, Any]) -> str:
-    """One line saying what a plot block would draw, for when drawing is not available."""
+    """One line saying what a plot block would draw, for a plot that cannot be drawn."""
     if "data" in spec:
         detail = f"{spec.get('samples', 100)} samples, {spec.get('classes', 3)} classes"
         return f"plot: {spec['data']} data ({detail})"
@@ -144,10 +144,8 @@ class LessonScreen(Screen[None]):
 
     @staticmethod
     def _plot(spec: dict[str, Any]) -> Widget:
-        try:
-            from tutor.widgets.plots import LessonPlot
-        except ImportError:
-            return Static(plot_placeholder_text(spec), classes="plot-placeholder")
+        from tutor.widgets.plots import LessonPlot
+
         try:
             return LessonPlot(spec)
         except Exception as error:  # a plot that cannot be drawn must not take the lesson down
