@@ -511,8 +511,7 @@ def _parse_exercise(result: ParsedFile, body: str, block_line: int,
 
 
 def _choice_answer(values: "_Mapping", options: dict[str, str] | None) -> str | list[str] | None:
-    if "answer" not in values.data:
-        values.require("answer")
+    if not values.has("answer"):
         return None
     raw = values.data["answer"]
     many = isinstance(raw, list)
@@ -537,8 +536,7 @@ def _choice_answer(values: "_Mapping", options: dict[str, str] | None) -> str | 
 
 
 def _match_answer(values: "_Mapping", items: dict | None, options: dict | None) -> dict[str, str] | None:
-    if "answer" not in values.data:
-        values.require("answer")
+    if not values.has("answer"):
         return None
     raw = values.data["answer"]
     if not isinstance(raw, dict):
@@ -567,8 +565,7 @@ def _match_answer(values: "_Mapping", items: dict | None, options: dict | None) 
 
 def _numeric_fields(values: "_Mapping") -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    if "answer" not in values.data:
-        values.require("answer")
+    if not values.has("answer"):
         return fields
     try:
         answer = _numeric_value(values.data["answer"])
@@ -817,6 +814,13 @@ class _Mapping:
     def require(self, key: str) -> None:
         self.problem(self.missing_line, f"the {self.what} has no {key!r}")
 
+    def has(self, key: str) -> bool:
+        """Whether ``key`` is there; a missing one is recorded as a problem."""
+        if key in self.data:
+            return True
+        self.require(key)
+        return False
+
     def reject_unknown(self, allowed: tuple[str, ...], where: str, other_kinds: bool = False) -> None:
         every_exercise_key = set(COMMON_KEYS).union(*KIND_KEYS.values())
         for key in self.data:
@@ -835,8 +839,7 @@ class _Mapping:
         return self.data.get(key, default)
 
     def text(self, key: str, allow_empty: bool = False) -> str | None:
-        if key not in self.data:
-            self.require(key)
+        if not self.has(key):
             return None
         value = self.data[key]
         if allow_empty and value is None:
@@ -851,8 +854,7 @@ class _Mapping:
         return value.strip("\n") + ("\n" if value.endswith("\n") else "")
 
     def text_list(self, key: str, what: str = "entry") -> list[str] | None:
-        if key not in self.data:
-            self.require(key)
+        if not self.has(key):
             return None
         value = self.data[key]
         if isinstance(value, str):
@@ -870,8 +872,7 @@ class _Mapping:
         return [entry.strip() for entry in value]
 
     def identifier(self, key: str, what: str) -> str | None:
-        if key not in self.data:
-            self.require(key)
+        if not self.has(key):
             return None
         value = self.data[key]
         if not isinstance(value, str) or not ID_PATTERN.match(value):
@@ -881,8 +882,7 @@ class _Mapping:
         return value
 
     def positive_int(self, key: str) -> int | None:
-        if key not in self.data:
-            self.require(key)
+        if not self.has(key):
             return None
         value = self.data[key]
         if not (_is_int(value) and value > 0):
@@ -891,8 +891,7 @@ class _Mapping:
         return value
 
     def options(self, key: str, noun: str = "option") -> dict[str, str] | None:
-        if key not in self.data:
-            self.require(key)
+        if not self.has(key):
             return None
         value = self.data[key]
         if not isinstance(value, dict) or len(value) < 2:
@@ -913,8 +912,7 @@ class _Mapping:
         return options
 
     def messages(self, key: str, keys: dict[str, str] | None, noun: str) -> dict[str, str] | None:
-        if key not in self.data:
-            self.require(key)
+        if not self.has(key):
             return None
         value = self.data[key]
         if not isinstance(value, dict) or not value:
