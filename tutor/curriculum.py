@@ -38,6 +38,7 @@ KIND_KEYS = {
     "match": ("items", "options", "answer", "feedback"),
     "numeric": ("answer", "tolerance", "feedback"),
 }
+EVERY_EXERCISE_KEY = frozenset(COMMON_KEYS).union(*KIND_KEYS.values())
 PLOT_DATASETS = ("spiral", "vertical")
 PLOT_FUNCTIONS = ("step", "sigmoid", "relu", "linear")
 PLOT_KEYS = ("data", "samples", "classes", "function", "range", "title")
@@ -822,11 +823,10 @@ class _Mapping:
         return False
 
     def reject_unknown(self, allowed: tuple[str, ...], where: str, other_kinds: bool = False) -> None:
-        every_exercise_key = set(COMMON_KEYS).union(*KIND_KEYS.values())
         for key in self.data:
             if key in allowed:
                 continue
-            if other_kinds and key in every_exercise_key:
+            if other_kinds and key in EVERY_EXERCISE_KEY:
                 message = f"key {key!r} does not belong in a {where}"
             else:
                 near = _close_match(str(key), allowed)
