@@ -374,6 +374,30 @@ def test_plot_needs_data_or_function(tmp_path):
     ]
 
 
+def test_plot_sizes_the_app_cannot_draw_are_lesson_errors(tmp_path):
+    path = write_lesson(tmp_path, """
+        ```plot
+        data: spiral
+        samples: 20000
+        classes: 50
+        ```
+        """)
+    problems = only_problems(path)
+    assert len(problems) == 2
+    assert "samples must be a whole number from 1 to 10000" in problems[0]
+    assert "classes must be a whole number from 2 to 20" in problems[1]
+
+
+def test_every_class_a_lesson_may_plot_has_its_own_colour():
+    from tutor.curriculum import MAX_PLOT_CLASSES
+    from tutor.plotting import Palette
+
+    for dark in (True, False):
+        palette = Palette(dark=dark)
+        colours = {palette.class_color(index) for index in range(MAX_PLOT_CLASSES)}
+        assert len(colours) == MAX_PLOT_CLASSES
+
+
 def test_train_setting_errors_point_at_the_setting(tmp_path):
     path = write_lesson(tmp_path, """
         ```train

@@ -41,6 +41,10 @@ KIND_KEYS = {
 EVERY_EXERCISE_KEY = frozenset(COMMON_KEYS).union(*KIND_KEYS.values())
 PLOT_DATASETS = ("spiral", "vertical")
 PLOT_FUNCTIONS = ("step", "sigmoid", "relu", "linear")
+# What a lesson plot can show: more points than this are a solid blot (and slow to draw), and the
+# palettes have distinct colours for this many classes. tutor/plotting.py applies the same limits.
+MAX_PLOT_SAMPLES = 10_000
+MAX_PLOT_CLASSES = 20
 PLOT_KEYS = ("data", "samples", "classes", "function", "range", "title")
 _TRAIN_FLOATS = ("learning_rate", "decay", "momentum", "beta_1", "beta_2")
 
@@ -636,10 +640,10 @@ def _parse_plot(result: ParsedFile, body: str, block_line: int) -> PlotBlock | N
         spec["data"] = data["data"]
         spec["samples"] = values.get("samples", 100)
         spec["classes"] = values.get("classes", 3)
-        if not (_is_int(spec["samples"]) and spec["samples"] > 0):
-            values.bad("samples", "must be a whole number above 0")
-        if not (_is_int(spec["classes"]) and spec["classes"] >= 2):
-            values.bad("classes", "must be a whole number of at least 2")
+        if not (_is_int(spec["samples"]) and 0 < spec["samples"] <= MAX_PLOT_SAMPLES):
+            values.bad("samples", f"must be a whole number from 1 to {MAX_PLOT_SAMPLES}")
+        if not (_is_int(spec["classes"]) and 2 <= spec["classes"] <= MAX_PLOT_CLASSES):
+            values.bad("classes", f"must be a whole number from 2 to {MAX_PLOT_CLASSES}")
     else:
         if data["function"] not in PLOT_FUNCTIONS:
             values.bad("function", "must be one of " + ", ".join(PLOT_FUNCTIONS))

@@ -19,6 +19,8 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from engine.datasets import DATASETS
+# Lesson plots obey the lesson validator's limits (defined there: loading lessons needs no NumPy).
+from tutor.curriculum import MAX_PLOT_CLASSES, MAX_PLOT_SAMPLES
 
 RGB = tuple[int, int, int]
 HistoryRow = tuple[int, float, float, float]
@@ -62,8 +64,6 @@ _FUNCTION_TITLES = {
     "linear": "linear: y = x",
 }
 
-# A lesson plot of more points than this would be a solid blot (and slow to draw).
-MAX_PLOT_SAMPLES = 10_000
 
 # More points than columns cannot be seen; decimating keeps drawing fast on long runs.
 DEFAULT_MAX_POINTS = 600
@@ -421,7 +421,7 @@ def check_plot_spec(spec: Mapping) -> dict:
         if spec["data"] not in DATASETS:
             raise ValueError(f"plot 'data' must be one of {', '.join(DATASETS)}, got {spec['data']!r}")
         checked = {"data": spec["data"], "title": title}
-        for key, default, limit in (("samples", 100, MAX_PLOT_SAMPLES), ("classes", 3, len(_DARK_COLORS))):
+        for key, default, limit in (("samples", 100, MAX_PLOT_SAMPLES), ("classes", 3, MAX_PLOT_CLASSES)):
             value = spec.get(key, default)
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
                 raise ValueError(f"plot '{key}' must be a whole number from 1 to {limit}, got {value!r}")
