@@ -90,6 +90,16 @@ def test_human_output(home, capsys):
                      "fixture-number", "fixture-match", "fixture-relu"]
 
 
+def test_next_skips_revealed_solutions_like_the_apps_continue(home, capsys):
+    with Store.open(home) as store:
+        store.record_attempt("fixture-neuron", True, 25)
+        store.record_reveal("fixture-choice")
+    assert main(["list", "--lessons", str(VALID)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    marked = [line.split()[1] for line in lines if "next" in line and "fixture-" in line]
+    assert marked == ["fixture-several"]
+
+
 def test_human_output_shows_broken_lessons(home, capsys, monkeypatch):
     monkeypatch.chdir(FIXTURES)
     assert main(["list", "--lessons", "broken_lessons"]) == 0

@@ -111,13 +111,14 @@ _STATUS_COLOURS = {"passed": "32", "attempted": "33", "solution revealed": "35",
 
 def _as_text(curriculum, statuses, style: _Style) -> str:
     from tutor.curriculum import display_path
-    from tutor.progress import lesson_progress
+    from tutor.progress import lesson_progress, next_step
     from tutor.store import Status
 
     out: list[str] = []
     all_exercises = curriculum.exercises
     passed_total = sum(1 for e in all_exercises if _status(statuses, e.id) is Status.PASSED)
-    next_id = next((e.id for e in all_exercises if _status(statuses, e.id) is not Status.PASSED), None)
+    step = next_step(curriculum, statuses)  # the same "next" as the app's Continue
+    next_id = step[1].id if step else None
     out.append(style.paint(f"{len(curriculum.lessons)} lessons, {passed_total} of {len(all_exercises)} "
                            "exercises passed", "1"))
     id_width = max((len(e.id) for e in all_exercises), default=10)
