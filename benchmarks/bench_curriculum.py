@@ -13,7 +13,6 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 
 def median_ms(function, repeat: int) -> float:
@@ -45,8 +44,10 @@ def main() -> int:
     load = median_ms(lambda: load_curriculum(LESSONS_DIR), args.repeat)
 
     def fresh_process():
-        subprocess.run([sys.executable, "-c", "from tutor.curriculum import load_curriculum; load_curriculum()"],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-c", "from tutor.curriculum import load_curriculum; load_curriculum()"],
+            check=True,
+        )
 
     def bare_process():
         subprocess.run([sys.executable, "-c", "pass"], check=True)
@@ -55,13 +56,17 @@ def main() -> int:
     process = median_ms(fresh_process, process_repeat)
     bare = median_ms(bare_process, process_repeat)
 
-    print(f"lessons: {len(curriculum.lessons)} ({exercises} exercises, {len(curriculum.broken)} broken), "
-          f"median of {args.repeat} runs")
+    print(
+        f"lessons: {len(curriculum.lessons)} ({exercises} exercises, {len(curriculum.broken)} broken), "
+        f"median of {args.repeat} runs"
+    )
     print(f"read the files (baseline):       {baseline:7.2f} ms")
     print(f"load_curriculum():               {load:7.2f} ms  ({load / baseline:.0f}x the baseline)")
     print(f"python -c 'pass' (baseline):     {bare:7.1f} ms")
-    print(f"new process, import + load:      {process:7.1f} ms  (+{process - bare:.1f} ms over a bare "
-          f"interpreter, {process / bare:.1f}x)")
+    print(
+        f"new process, import + load:      {process:7.1f} ms  (+{process - bare:.1f} ms over a bare "
+        f"interpreter, {process / bare:.1f}x)"
+    )
     return 0
 
 

@@ -25,15 +25,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.activations import ReLU  # noqa: E402
-from engine.datasets import spiral  # noqa: E402
-from engine.layers import Dense  # noqa: E402
-from engine.network import Network  # noqa: E402
-from engine.optimizers import Adam  # noqa: E402
-from engine.training import Trainer  # noqa: E402
-
+from engine.activations import ReLU
+from engine.datasets import spiral
+from engine.layers import Dense
+from engine.network import Network
+from engine.optimizers import Adam
+from engine.training import Trainer
 
 # ---- the textbook implementation -------------------------------------------------------------
+
 
 class TextbookDense:
     def __init__(self, weights, biases):
@@ -98,16 +98,22 @@ class TextbookAdam:
         t = self.iterations + 1
         layer.weight_momentums = self.beta_1 * layer.weight_momentums + (1 - self.beta_1) * layer.dweights
         layer.bias_momentums = self.beta_1 * layer.bias_momentums + (1 - self.beta_1) * layer.dbiases
-        weight_momentums_corrected = layer.weight_momentums / (1 - self.beta_1 ** t)
-        bias_momentums_corrected = layer.bias_momentums / (1 - self.beta_1 ** t)
-        layer.weight_cache = self.beta_2 * layer.weight_cache + (1 - self.beta_2) * layer.dweights ** 2
-        layer.bias_cache = self.beta_2 * layer.bias_cache + (1 - self.beta_2) * layer.dbiases ** 2
-        weight_cache_corrected = layer.weight_cache / (1 - self.beta_2 ** t)
-        bias_cache_corrected = layer.bias_cache / (1 - self.beta_2 ** t)
-        layer.weights += -self.current_learning_rate * weight_momentums_corrected / (
-            np.sqrt(weight_cache_corrected) + self.epsilon)
-        layer.biases += -self.current_learning_rate * bias_momentums_corrected / (
-            np.sqrt(bias_cache_corrected) + self.epsilon)
+        weight_momentums_corrected = layer.weight_momentums / (1 - self.beta_1**t)
+        bias_momentums_corrected = layer.bias_momentums / (1 - self.beta_1**t)
+        layer.weight_cache = self.beta_2 * layer.weight_cache + (1 - self.beta_2) * layer.dweights**2
+        layer.bias_cache = self.beta_2 * layer.bias_cache + (1 - self.beta_2) * layer.dbiases**2
+        weight_cache_corrected = layer.weight_cache / (1 - self.beta_2**t)
+        bias_cache_corrected = layer.bias_cache / (1 - self.beta_2**t)
+        layer.weights += (
+            -self.current_learning_rate
+            * weight_momentums_corrected
+            / (np.sqrt(weight_cache_corrected) + self.epsilon)
+        )
+        layer.biases += (
+            -self.current_learning_rate
+            * bias_momentums_corrected
+            / (np.sqrt(bias_cache_corrected) + self.epsilon)
+        )
 
     def post_update_params(self):
         self.iterations += 1
@@ -140,6 +146,7 @@ def train_textbook(X, y, initial, epochs):
 
 # ---- the engine ------------------------------------------------------------------------------
 
+
 def train_engine(X, y, initial, epochs):
     # The same initial weights as the textbook loop, in the same dtype.
     dense1, dense2 = Dense(2, 64), Dense(64, 3)
@@ -170,8 +177,10 @@ def compare(dtype, epochs, repeats):
     np.random.seed(0)
     X, y = spiral(100, 3)
     X = X.astype(dtype)
-    initial = [(0.01 * np.random.randn(2, 64).astype(dtype), np.zeros((1, 64), dtype)),
-               (0.01 * np.random.randn(64, 3).astype(dtype), np.zeros((1, 3), dtype))]
+    initial = [
+        (0.01 * np.random.randn(2, 64).astype(dtype), np.zeros((1, 64), dtype)),
+        (0.01 * np.random.randn(64, 3).astype(dtype), np.zeros((1, 3), dtype)),
+    ]
 
     # Alternate the two, so that load from elsewhere on the machine hits both alike; the fastest run
     # of each is the one least disturbed.
@@ -185,14 +194,22 @@ def compare(dtype, epochs, repeats):
     engine_peak = peak_memory(train_engine, X, y, initial, 200)
     book_peak = peak_memory(train_textbook, X, y, initial, 200)
 
-    print(f"{np.dtype(dtype).name}: capstone configuration, {epochs} epochs, fastest of {repeats} runs "
-          f"(CPU time)")
-    print(f"  textbook loop : {book_time * 1e6:7.1f} us/epoch  final acc {book_result[0]:.3f}  "
-          f"loss {book_result[1]:.3f}  peak memory {book_peak / 1024:.0f} KiB")
-    print(f"  engine        : {engine_time * 1e6:7.1f} us/epoch  final acc {engine_result[0]:.3f}  "
-          f"loss {engine_result[1]:.3f}  peak memory {engine_peak / 1024:.0f} KiB")
-    print(f"  speed-up      : {book_time / engine_time:.2f}x  (target >= 3x); accuracy difference "
-          f"{abs(book_result[0] - engine_result[0]):.3f} (target <= 0.01)")
+    print(
+        f"{np.dtype(dtype).name}: capstone configuration, {epochs} epochs, fastest of {repeats} runs "
+        f"(CPU time)"
+    )
+    print(
+        f"  textbook loop : {book_time * 1e6:7.1f} us/epoch  final acc {book_result[0]:.3f}  "
+        f"loss {book_result[1]:.3f}  peak memory {book_peak / 1024:.0f} KiB"
+    )
+    print(
+        f"  engine        : {engine_time * 1e6:7.1f} us/epoch  final acc {engine_result[0]:.3f}  "
+        f"loss {engine_result[1]:.3f}  peak memory {engine_peak / 1024:.0f} KiB"
+    )
+    print(
+        f"  speed-up      : {book_time / engine_time:.2f}x  (target >= 3x); accuracy difference "
+        f"{abs(book_result[0] - engine_result[0]):.3f} (target <= 0.01)"
+    )
 
 
 def main():

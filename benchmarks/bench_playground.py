@@ -39,14 +39,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.training import Trainer  # noqa: E402
-from tutor import plotting  # noqa: E402
-from tutor.screens import playground  # noqa: E402
-from tutor.training_config import TrainConfig, build_run, numpy_setup  # noqa: E402
-from tutor.widgets.plots import RedrawBudget  # noqa: E402
+from engine.training import Trainer
+from tutor import plotting
+from tutor.screens import playground
+from tutor.training_config import TrainConfig, build_run, numpy_setup
+from tutor.widgets.plots import RedrawBudget
 
-CAPSTONE = TrainConfig(dataset="spiral", samples=100, classes=3, hidden=(64,), optimizer="adam",
-                       learning_rate=0.05, decay=5e-7, epochs=10001, nnfs_init=True)
+CAPSTONE = TrainConfig(
+    dataset="spiral",
+    samples=100,
+    classes=3,
+    hidden=(64,),
+    optimizer="adam",
+    learning_rate=0.05,
+    decay=5e-7,
+    epochs=10001,
+    nnfs_init=True,
+)
 
 
 def time_engine(config: TrainConfig) -> tuple[float, float]:
@@ -138,8 +147,12 @@ async def run_playground(config: TrainConfig, size: tuple[int, int]) -> tuple[fl
                     chart.draw_lines(chart.size.width, chart.size.height)
                     samples.append(time.thread_time() - started)
                 per_chart[chart.id] = statistics.median(samples)
-            figures = {"frames": frames, "per_chart": per_chart, "interval": screen.redraw_interval,
-                       "ui_cpu": screen.ui_cpu}
+            figures = {
+                "frames": frames,
+                "per_chart": per_chart,
+                "interval": screen.redraw_interval,
+                "ui_cpu": screen.ui_cpu,
+            }
     finally:
         playground.train_in_thread = original
     return seconds["wall"], seconds["cpu"] + figures["ui_cpu"], figures
@@ -159,35 +172,51 @@ def main(argv=None) -> int:
     figures = {}
     time_engine(replace(config, epochs=200))  # warm up imports and caches
     for repeat in range(args.repeats):
-        for name, measure in (("engine", lambda: time_engine(config)),
-                              ("callback", lambda: time_callback(config))):
+        for name, measure in (
+            ("engine", lambda: time_engine(config)),
+            ("callback", lambda: time_callback(config)),
+        ):
             seconds, cpu_seconds = measure()
             wall[name].append(seconds)
             cpu[name].append(cpu_seconds)
         seconds, cpu_seconds, figures = asyncio.run(run_playground(config, (width, height)))
         wall["playground"].append(seconds)
         cpu["playground"].append(cpu_seconds)
-        print(f"repeat {repeat + 1}: " + ", ".join(
-            f"{name} {wall[name][-1]:.2f} s ({cpu[name][-1]:.2f} s CPU)" for name in wall), flush=True)
+        print(
+            f"repeat {repeat + 1}: "
+            + ", ".join(f"{name} {wall[name][-1]:.2f} s ({cpu[name][-1]:.2f} s CPU)" for name in wall),
+            flush=True,
+        )
 
     epochs = args.epochs
     print(f"\n{config.describe()}; app at {width}x{height}; epochs per second:")
-    print(f"{'':12}{'wall best':>11}{'wall median':>13}{'CPU best':>10}{'CPU median':>12}{'vs engine (CPU)':>17}")
+    print(
+        f"{'':12}{'wall best':>11}{'wall median':>13}{'CPU best':>10}{'CPU median':>12}{'vs engine (CPU)':>17}"
+    )
     best_engine_cpu = epochs / min(cpu["engine"])
     for name in wall:
-        print(f"{name:<12}{epochs / min(wall[name]):>11.0f}{epochs / statistics.median(wall[name]):>13.0f}"
-              f"{epochs / min(cpu[name]):>10.0f}{epochs / statistics.median(cpu[name]):>12.0f}"
-              f"{(epochs / min(cpu[name])) / best_engine_cpu:>16.2f}x")
+        print(
+            f"{name:<12}{epochs / min(wall[name]):>11.0f}{epochs / statistics.median(wall[name]):>13.0f}"
+            f"{epochs / min(cpu[name]):>10.0f}{epochs / statistics.median(cpu[name]):>12.0f}"
+            f"{(epochs / min(cpu[name])) / best_engine_cpu:>16.2f}x"
+        )
     cpu_cost = 1 - min(cpu["engine"]) / min(cpu["playground"])
     wall_cost = 1 - statistics.median(wall["engine"]) / statistics.median(wall["playground"])
-    print(f"\nlive plotting costs {cpu_cost:.1%} of the engine's throughput in CPU time "
-          f"({wall_cost:.1%} in median wall time; target: under 20%)")
+    print(
+        f"\nlive plotting costs {cpu_cost:.1%} of the engine's throughput in CPU time "
+        f"({wall_cost:.1%} in median wall time; target: under 20%)"
+    )
     per_chart = figures["per_chart"]
     frame = sum(per_chart.values())
-    print(f"redraw time per frame: {frame * 1000:.1f} ms CPU ("
-          + ", ".join(f"{name} {seconds * 1000:.1f}" for name, seconds in per_chart.items()) + " ms)")
-    print(f"last run: {figures['frames']} frames; the budget settled at one frame per {figures['interval']:.2f} s; "
-          f"the UI thread used {figures['ui_cpu']:.2f} s of CPU")
+    print(
+        f"redraw time per frame: {frame * 1000:.1f} ms CPU ("
+        + ", ".join(f"{name} {seconds * 1000:.1f}" for name, seconds in per_chart.items())
+        + " ms)"
+    )
+    print(
+        f"last run: {figures['frames']} frames; the budget settled at one frame per {figures['interval']:.2f} s; "
+        f"the UI thread used {figures['ui_cpu']:.2f} s of CPU"
+    )
     return 0
 
 

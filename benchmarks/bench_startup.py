@@ -126,14 +126,26 @@ def main() -> int:
                 session.close()
             bare.append(time_to_text([sys.executable, "-c", BARE_TEXTUAL_APP], env, b"Your progress"))
             imports.append(time_process([sys.executable, "-c", "import textual.app"], env))
-    median = {name: statistics.median(values) * 1000 for name, values in
-              [("launch", launch), ("first", lesson_first), ("all", lesson_all), ("bare", bare), ("imports", imports)]}
+    median = {
+        name: statistics.median(values) * 1000
+        for name, values in [
+            ("launch", launch),
+            ("first", lesson_first),
+            ("all", lesson_all),
+            ("bare", bare),
+            ("imports", imports),
+        ]
+    }
     print(f"median of {args.repeat} runs, 80x24 pty:")
     print(f"  launch to the lesson list drawn   {median['launch']:6.0f} ms")
-    print(f"  bare Textual app, launch to drawn {median['bare']:6.0f} ms   (baseline; nntutor / bare = "
-          f"{median['launch'] / median['bare']:.2f}x)")
-    print(f"  python -c 'import textual.app'    {median['imports']:6.0f} ms   (nntutor / import = "
-          f"{median['launch'] / median['imports']:.2f}x)")
+    print(
+        f"  bare Textual app, launch to drawn {median['bare']:6.0f} ms   (baseline; nntutor / bare = "
+        f"{median['launch'] / median['bare']:.2f}x)"
+    )
+    print(
+        f"  python -c 'import textual.app'    {median['imports']:6.0f} ms   (nntutor / import = "
+        f"{median['launch'] / median['imports']:.2f}x)"
+    )
     print(f"  Enter to lesson 1 drawn           {median['first']:6.0f} ms")
     print(f"  Enter to lesson 1 fully mounted   {median['all']:6.0f} ms   (its last exercise reachable)")
     print(f"  start-up target under 1000 ms: {'met' if median['launch'] < 1000 else 'NOT met'}")

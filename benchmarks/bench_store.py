@@ -46,9 +46,12 @@ def main() -> int:
         store = Store.open(folder)
         opened = (time.perf_counter() - started) * 1000
         save = timings_ms(lambda n: store.save_draft("relu", f"{draft}# {n}\n"), args.repeat)
-        unchanged = timings_ms(lambda n: store.save_draft("relu", f"{draft}# {args.repeat - 1}\n"), args.repeat)
-        attempt = timings_ms(lambda n: store.record_attempt(f"exercise-{n % 50}", n % 3 == 0, 42.0),
-                             args.repeat)
+        unchanged = timings_ms(
+            lambda n: store.save_draft("relu", f"{draft}# {args.repeat - 1}\n"), args.repeat
+        )
+        attempt = timings_ms(
+            lambda n: store.record_attempt(f"exercise-{n % 50}", n % 3 == 0, 42.0), args.repeat
+        )
         statuses = timings_ms(lambda n: store.statuses(), args.repeat)
         store.close()
 
@@ -56,12 +59,18 @@ def main() -> int:
     print(f"{args.repeat} calls each, draft of {len(draft)} characters")
     print(f"Path.write_text (baseline):      {describe(baseline)}")
     print(f"Store.open() (new store):        {opened:6.3f} ms")
-    print(f"save_draft (changed text):       {describe(save)}  ({statistics.median(save) / base:.3f}x the baseline)")
-    print(f"save_draft (unchanged text):     {describe(unchanged)}  "
-          f"({statistics.median(unchanged) / base:.3f}x)")
+    print(
+        f"save_draft (changed text):       {describe(save)}  ({statistics.median(save) / base:.3f}x the baseline)"
+    )
+    print(
+        f"save_draft (unchanged text):     {describe(unchanged)}  "
+        f"({statistics.median(unchanged) / base:.3f}x)"
+    )
     print(f"record_attempt:                  {describe(attempt)}  ({statistics.median(attempt) / base:.3f}x)")
-    print(f"statuses() ({args.repeat} attempts stored): {describe(statuses)}  "
-          f"({statistics.median(statuses) / base:.1f}x)")
+    print(
+        f"statuses() ({args.repeat} attempts stored): {describe(statuses)}  "
+        f"({statistics.median(statuses) / base:.1f}x)"
+    )
     return 0
 
 

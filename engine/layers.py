@@ -22,8 +22,15 @@ class Dense:
     ``losses.regularization_loss``) to keep the parameters small.
     """
 
-    def __init__(self, n_inputs, n_neurons, weight_regularizer_l1=0.0, weight_regularizer_l2=0.0,
-                 bias_regularizer_l1=0.0, bias_regularizer_l2=0.0):
+    def __init__(
+        self,
+        n_inputs,
+        n_neurons,
+        weight_regularizer_l1=0.0,
+        weight_regularizer_l2=0.0,
+        bias_regularizer_l1=0.0,
+        bias_regularizer_l2=0.0,
+    ):
         # Small random weights break the symmetry between neurons; zero biases are a fine start.
         self.weights = 0.01 * np.random.randn(n_inputs, n_neurons)
         self.biases = np.zeros((1, n_neurons))

@@ -1,6 +1,6 @@
 """A classifier network: Dense and activation layers in a stack, ending in softmax + cross-entropy.
 
-    X (n_samples, n_inputs) -> Dense -> ReLU -> ... -> Dense -> softmax -> probabilities (n_samples, n_classes)
+X (n_samples, n_inputs) -> Dense -> ReLU -> ... -> Dense -> softmax -> probabilities (n_samples, n_classes)
 """
 
 from __future__ import annotations

@@ -40,8 +40,9 @@ class Optimizer:
 
     def pre_update_params(self):
         if self.decay:
-            self.current_learning_rate = decayed_learning_rate(self.learning_rate, self.decay,
-                                                               self.iterations)
+            self.current_learning_rate = decayed_learning_rate(
+                self.learning_rate, self.decay, self.iterations
+            )
 
     def update_params(self, layer):
         """Update a layer's parameters (anything with ``parameters() -> [(param, grad), ...]``)."""
@@ -107,7 +108,7 @@ class Adagrad(Optimizer):
         if "cache" not in state:
             state["cache"] = np.zeros_like(param)
         cache = state["cache"]
-        cache += grad ** 2
+        cache += grad**2
         param += -self.current_learning_rate * grad / (np.sqrt(cache) + self.epsilon)
 
 
@@ -125,7 +126,7 @@ class RMSprop(Optimizer):
             state["cache"] = np.zeros_like(param)
         cache = state["cache"]
         cache *= self.rho
-        cache += (1 - self.rho) * grad ** 2
+        cache += (1 - self.rho) * grad**2
         param += -self.current_learning_rate * grad / (np.sqrt(cache) + self.epsilon)
 
 
@@ -152,14 +153,13 @@ class Adam(Optimizer):
 
         momentums *= self.beta_1
         momentums += (1 - self.beta_1) * grad
-        momentums_corrected = momentums / (1 - self.beta_1 ** step_number)
+        momentums_corrected = momentums / (1 - self.beta_1**step_number)
 
         cache *= self.beta_2
-        cache += (1 - self.beta_2) * grad ** 2
-        cache_corrected = cache / (1 - self.beta_2 ** step_number)
+        cache += (1 - self.beta_2) * grad**2
+        cache_corrected = cache / (1 - self.beta_2**step_number)
 
-        param += -self.current_learning_rate * momentums_corrected / (np.sqrt(cache_corrected)
-                                                                      + self.epsilon)
+        param += -self.current_learning_rate * momentums_corrected / (np.sqrt(cache_corrected) + self.epsilon)
 
 
 OPTIMIZERS = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam}
@@ -167,6 +167,7 @@ OPTIMIZERS = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam}
 
 # Pure, one-step versions of the rules above, for checking answers: they return new arrays and leave
 # their arguments alone. Each runs the optimizer class itself, so there is one implementation.
+
 
 def _copies(*arrays):
     return [np.array(a, dtype=float) for a in arrays]
@@ -186,8 +187,9 @@ def momentum_step(weights, dweights, momentums, learning_rate, momentum):
     return weights, momentums
 
 
-def adam_step(weights, dweights, m, v, iteration, learning_rate=0.001, beta_1=0.9, beta_2=0.999,
-              epsilon=1e-7):
+def adam_step(
+    weights, dweights, m, v, iteration, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7
+):
     """Return ``(new_weights, new_m, new_v)`` after one Adam step; ``iteration`` counts from 0."""
     weights, dweights, m, v = _copies(weights, dweights, m, v)
     optimizer = Adam(learning_rate, epsilon=epsilon, beta_1=beta_1, beta_2=beta_2)

@@ -55,8 +55,9 @@ class EpochReport:
 
     def log_line(self) -> str:
         """The notebook's log format: ``epoch: 100, acc: 0.670, loss: 0.705, lr: 0.0499...``."""
-        return (f"epoch: {self.epoch}, acc: {self.accuracy:.3f}, loss: {self.loss:.3f}, "
-                f"lr: {self.learning_rate}")
+        return (
+            f"epoch: {self.epoch}, acc: {self.accuracy:.3f}, loss: {self.loss:.3f}, lr: {self.learning_rate}"
+        )
 
 
 class Trainer:
@@ -97,8 +98,7 @@ class Trainer:
             probabilities = network.forward(self.X)
             report = None
             if epoch == last or (on_epoch is not None and epoch % every == 0):
-                report = EpochReport(epoch, probabilities, self.y, optimizer.current_learning_rate,
-                                     network)
+                report = EpochReport(epoch, probabilities, self.y, optimizer.current_learning_rate, network)
                 if on_epoch is not None:
                     on_epoch(report)
             network.backward(self._one_hot)

@@ -31,7 +31,9 @@ class StandInGrader:
             exec(compile(source, filename, "exec"), namespace)
         except Exception as error:
             return CheckResult(
-                check_id, False, f"Your code raised {type(error).__name__}.",
+                check_id,
+                False,
+                f"Your code raised {type(error).__name__}.",
                 traceback=f'  File "{filename}", line 1\n{type(error).__name__}: {error}',
                 duration_ms=2.0,
             )
@@ -39,7 +41,9 @@ class StandInGrader:
         passed = isinstance(output, (int, float)) and abs(output - 4.8) < 1e-9
         message = "" if passed else f"expected output == 4.8, got {output!r}"
         return CheckResult(
-            check_id, passed, "All 1 cases pass." if passed else "1 of 1 cases failed.",
+            check_id,
+            passed,
+            "All 1 cases pass." if passed else "1 of 1 cases failed.",
             cases=[CaseResult("the four-input neuron", passed, message)],
             stdout="checking...\n" if not passed else "",
             duration_ms=3.0,

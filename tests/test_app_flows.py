@@ -6,9 +6,9 @@ import shutil
 import threading
 
 import pytest
+from app_support import APP_LESSONS, StandInGrader, type_text, wait_until_loaded
 from textual.widgets import DataTable, Input, Markdown, RadioSet, Select, SelectionList, Static, TextArea
 
-from app_support import APP_LESSONS, StandInGrader, type_text, wait_until_loaded
 from tutor.app import NNTutorApp
 from tutor.screens.confirm import ConfirmScreen
 from tutor.screens.help import HelpScreen, help_sections
@@ -17,7 +17,6 @@ from tutor.screens.lesson import LessonScreen, split_sections
 from tutor.store import STORE_FILENAME, Status, Store
 from tutor.widgets.exercise import ExercisePanel
 from tutor.widgets.feedback import FeedbackPanel
-
 
 SOLVED_STARTER = (
     "inputs = [1.0, 2.0, 3.0, 2.5]\n"
@@ -37,8 +36,10 @@ def panel(app, exercise_id) -> ExercisePanel:
 
 def feedback_text(app, exercise_id) -> str:
     feedback = panel(app, exercise_id).query_one(FeedbackPanel)
-    return str(feedback.query_one("#verdict", Static).render()) + "\n" + str(
-        feedback.query_one("#details", Static).render()
+    return (
+        str(feedback.query_one("#verdict", Static).render())
+        + "\n"
+        + str(feedback.query_one("#details", Static).render())
     )
 
 
@@ -271,7 +272,9 @@ async def test_corrupt_store_is_set_aside_with_a_notice(nntutor_home):
         assert any("moved to" in message for message in notices), notices
         assert app.store.saving
         assert isinstance(app.screen, HomeScreen)
-    moved = [path for path in nntutor_home.iterdir() if path.name != STORE_FILENAME and "progress" in path.name]
+    moved = [
+        path for path in nntutor_home.iterdir() if path.name != STORE_FILENAME and "progress" in path.name
+    ]
     assert moved, list(nntutor_home.iterdir())
 
 
@@ -418,7 +421,18 @@ async def test_help_lists_every_lesson_key(nntutor_home):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(f"{key} {what}" for _, rows in help_sections() for key, what in rows)
-        for key in ("ctrl+r", "ctrl+t", "ctrl+o", "ctrl+l", "ctrl+n", "ctrl+up", "ctrl+g", "esc", "ctrl+p", "?"):
+        for key in (
+            "ctrl+r",
+            "ctrl+t",
+            "ctrl+o",
+            "ctrl+l",
+            "ctrl+n",
+            "ctrl+up",
+            "ctrl+g",
+            "esc",
+            "ctrl+p",
+            "?",
+        ):
             assert key in text
         await pilot.press("escape")
         await pilot.pause()
@@ -459,7 +473,10 @@ async def test_leaving_a_lesson_saves_the_draft_at_once(nntutor_home):
 
 async def test_read_only_store_says_progress_is_not_saved(nntutor_home):
     store = Store.in_memory()
-    store.saving, store.notice = False, "The progress folder is read-only: your progress is shown but not saved."
+    store.saving, store.notice = (
+        False,
+        "The progress folder is read-only: your progress is shown but not saved.",
+    )
     app = make_app(nntutor_home, store=store)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
@@ -487,7 +504,9 @@ async def test_playground_opens_from_home_and_from_a_train_block(nntutor_home, t
     lessons = tmp_path / "lessons"
     shutil.copytree(APP_LESSONS, lessons)
     lesson = lessons / "02-shapes.md"
-    lesson.write_text(lesson.read_text() + "\n```train\noptimizer: sgd\nepochs: 50\ntitle: SGD for a moment\n```\n")
+    lesson.write_text(
+        lesson.read_text() + "\n```train\noptimizer: sgd\nepochs: 50\ntitle: SGD for a moment\n```\n"
+    )
     app = make_app(nntutor_home, lessons=lessons)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("p")

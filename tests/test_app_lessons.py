@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app_support import StandInGrader, wait_until_loaded
+
 from tutor.app import NNTutorApp
 from tutor.curriculum import Exercise, PlotBlock, TrainBlock, load_curriculum
 from tutor.screens.lesson import LessonScreen

@@ -7,9 +7,9 @@ and look at the SVGs in tests/__snapshots__/ before committing them.
 from __future__ import annotations
 
 import pytest
+from app_support import APP_LESSONS, StandInGrader
 from textual.widgets import Input, TextArea
 
-from app_support import APP_LESSONS, StandInGrader
 from tutor.app import NNTutorApp
 
 SIZES = [(80, 24), (120, 40)]

@@ -59,10 +59,13 @@ def test_unknown_exercise_is_a_one_line_usage_error_with_close_matches(answer, c
     assert "unknown exercise id 'sigmiod'" in err and "sigmoid" in err
 
 
-@pytest.mark.parametrize("make_path, words", [
-    (lambda tmp: str(tmp / "missing.py"), "no such file"),
-    (lambda tmp: str(tmp), "is a folder"),
-])
+@pytest.mark.parametrize(
+    "make_path, words",
+    [
+        (lambda tmp: str(tmp / "missing.py"), "no such file"),
+        (lambda tmp: str(tmp), "is a folder"),
+    ],
+)
 def test_missing_or_unusable_file_is_a_usage_error(tmp_path, capsys, make_path, words):
     assert main(["check", "relu", make_path(tmp_path)]) == 2
     err = capsys.readouterr().err
@@ -99,8 +102,12 @@ def test_timeout_flag_limits_the_run(answer, capsys):
 
 
 def test_the_installed_command_runs_end_to_end(answer):
-    completed = subprocess.run([sys.executable, "-m", "tutor", "check", "relu", answer(GOOD_RELU), "--json"],
-                               capture_output=True, text=True, timeout=60)
+    completed = subprocess.run(
+        [sys.executable, "-m", "tutor", "check", "relu", answer(GOOD_RELU), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["passed"] is True
 
@@ -109,6 +116,10 @@ def test_a_learners_own_numpy_py_does_not_shadow_numpy(tmp_path, monkeypatch):
     (tmp_path / "numpy.py").write_text("raise SystemExit('shadowed')\n")
     (tmp_path / "answer.py").write_text(GOOD_RELU)
     monkeypatch.chdir(tmp_path)
-    completed = subprocess.run([sys.executable, "-m", "tutor", "check", "relu", "answer.py"],
-                               capture_output=True, text=True, timeout=60)
+    completed = subprocess.run(
+        [sys.executable, "-m", "tutor", "check", "relu", "answer.py"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert completed.returncode == 0, completed.stdout + completed.stderr

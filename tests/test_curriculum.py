@@ -76,8 +76,13 @@ def test_valid_fixture_set_loads_in_order(curriculum):
 def test_blocks_come_in_document_order_with_their_lines(curriculum):
     first = curriculum.lessons[0]
     assert [(type(block).__name__, block.line) for block in first.blocks] == [
-        ("MarkdownBlock", 11), ("Exercise", 21), ("MarkdownBlock", 43), ("Exercise", 45),
-        ("Exercise", 61), ("PlotBlock", 77)]
+        ("MarkdownBlock", 11),
+        ("Exercise", 21),
+        ("MarkdownBlock", 43),
+        ("Exercise", 45),
+        ("Exercise", 61),
+        ("PlotBlock", 77),
+    ]
     text = first.blocks[0].text
     assert text.startswith("# First steps\n") and "```python\noutput = 1.0" in text
     assert "---" not in text and "```exercise" not in text
@@ -134,23 +139,36 @@ def test_plot_and_train_blocks(curriculum):
     assert isinstance(train, TrainBlock) and train.line == 89
     config = train.config
     assert (config.optimizer, config.hidden, config.learning_rate, config.decay, config.epochs) == (
-        "sgd", (16,), 1.0, 0.001, 101)
+        "sgd",
+        (16,),
+        1.0,
+        0.001,
+        101,
+    )
     assert config.title == "A quick run" and config.samples == 100
 
 
 def test_exercises_in_course_order(curriculum):
     assert [e.id for e in curriculum.exercises] == [
-        "fixture-neuron", "fixture-choice", "fixture-several", "fixture-shape", "fixture-number",
-        "fixture-match", "fixture-relu"]
+        "fixture-neuron",
+        "fixture-choice",
+        "fixture-several",
+        "fixture-shape",
+        "fixture-number",
+        "fixture-match",
+        "fixture-relu",
+    ]
     assert curriculum.lesson("shapes").order == 2
     with pytest.raises(KeyError):
         curriculum.lesson("nope")
 
 
 def test_loading_imports_neither_numpy_nor_the_grader():
-    script = ("import sys; from tutor.curriculum import load_curriculum; "
-              f"load_curriculum({str(VALID)!r}); "
-              "print(sorted(m for m in ('numpy', 'tutor.grader', 'engine') if m in sys.modules))")
+    script = (
+        "import sys; from tutor.curriculum import load_curriculum; "
+        f"load_curriculum({str(VALID)!r}); "
+        "print(sorted(m for m in ('numpy', 'tutor.grader', 'engine') if m in sys.modules))"
+    )
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "[]"
 
@@ -162,8 +180,13 @@ def test_broken_lessons_do_not_stop_the_others():
     curriculum = load_curriculum(BROKEN)
     loaded = {lesson.path.name for lesson in curriculum.lessons}
     # Problems only the validator sees (checks, grading, syntax) leave a lesson loadable.
-    assert loaded == {"00-good.md", "missing-check.md", "failing-solution.md", "passing-starter.md",
-                      "syntax-error.md"}
+    assert loaded == {
+        "00-good.md",
+        "missing-check.md",
+        "failing-solution.md",
+        "passing-starter.md",
+        "syntax-error.md",
+    }
     broken = {item.path.name: item for item in curriculum.broken}
     assert len(broken) == 16
     assert broken["bad-yaml.md"].line == 17 and "bad YAML" in broken["bad-yaml.md"].error
@@ -205,7 +228,9 @@ def test_not_utf8(tmp_path):
 
 
 def test_yaml_error_line_is_translated_to_the_file(tmp_path):
-    path = write_lesson(tmp_path, """
+    path = write_lesson(
+        tmp_path,
+        """
         Text.
 
         ```exercise
@@ -218,13 +243,16 @@ def test_yaml_error_line_is_translated_to_the_file(tmp_path):
          - badly indented
         solution: x
         ```
-        """)
+        """,
+    )
     problems = only_problems(path)
     assert len(problems) == 1 and problems[0].startswith("19: bad YAML in the exercise block")
 
 
 def test_duplicate_keys_are_reported(tmp_path):
-    path = write_lesson(tmp_path, """
+    path = write_lesson(
+        tmp_path,
+        """
         ```exercise
         id: twice
         kind: numeric
@@ -234,7 +262,8 @@ def test_duplicate_keys_are_reported(tmp_path):
         hints: [one]
         solution: x
         ```
-        """)
+        """,
+    )
     assert only_problems(path) == ["15: key 'answer' appears twice in the exercise block (first at line 14)"]
 
 
@@ -254,7 +283,9 @@ def test_duplicate_exercise_id_within_a_lesson(tmp_path):
 
 
 def test_yaml_booleans_as_option_keys_are_refused(tmp_path):
-    path = write_lesson(tmp_path, """
+    path = write_lesson(
+        tmp_path,
+        """
         ```exercise
         id: yes-no
         kind: choice
@@ -268,14 +299,18 @@ def test_yaml_booleans_as_option_keys_are_refused(tmp_path):
         hints: [Think.]
         solution: It is.
         ```
-        """)
+        """,
+    )
     problems = only_problems(path)
-    assert problems[0] == ("14: option key True is read by YAML as true/false (True): "
-                           "put it in quotes or use a letter")
+    assert problems[0] == (
+        "14: option key True is read by YAML as true/false (True): put it in quotes or use a letter"
+    )
 
 
 def test_multiple_answer_naming_a_missing_option(tmp_path):
-    path = write_lesson(tmp_path, """
+    path = write_lesson(
+        tmp_path,
+        """
         ```exercise
         id: several
         kind: choice
@@ -289,12 +324,15 @@ def test_multiple_answer_naming_a_missing_option(tmp_path):
         hints: [Think.]
         solution: a.
         ```
-        """)
+        """,
+    )
     assert only_problems(path) == ["17: answer names option 'z', which does not exist (options: a, b)"]
 
 
 def test_match_must_answer_every_item(tmp_path):
-    path = write_lesson(tmp_path, """
+    path = write_lesson(
+        tmp_path,
+        """
         ```exercise
         id: half-matched
         kind: match
@@ -310,12 +348,15 @@ def test_match_must_answer_every_item(tmp_path):
         hints: [Think.]
         solution: x-A, y-B.
         ```
-        """)
+        """,
+    )
     assert only_problems(path) == ["20: answer gives no option for item 'y'"]
 
 
 def test_numeric_feedback_problems(tmp_path):
-    path = write_lesson(tmp_path, """
+    path = write_lesson(
+        tmp_path,
+        """
         ```exercise
         id: feedback-trouble
         kind: numeric
@@ -330,7 +371,8 @@ def test_numeric_feedback_problems(tmp_path):
         hints: [Think.]
         solution: Two by three.
         ```
-        """)
+        """,
+    )
     assert only_problems(path) == [
         "16: feedback answer must be a shape like the answer",
         "18: feedback answer is the correct answer: feedback is for wrong answers",
@@ -339,7 +381,9 @@ def test_numeric_feedback_problems(tmp_path):
 
 
 def test_code_exercise_needs_starter_and_check(tmp_path):
-    path = write_lesson(tmp_path, """
+    path = write_lesson(
+        tmp_path,
+        """
         ```exercise
         id: no-check
         kind: code
@@ -348,7 +392,8 @@ def test_code_exercise_needs_starter_and_check(tmp_path):
         solution: x = 1
         timeout: 0
         ```
-        """)
+        """,
+    )
     assert only_problems(path) == [
         "10: the exercise has no 'starter'",
         "10: the exercise has no 'check'",
@@ -357,7 +402,9 @@ def test_code_exercise_needs_starter_and_check(tmp_path):
 
 
 def test_plot_needs_data_or_function(tmp_path):
-    path = write_lesson(tmp_path, """
+    path = write_lesson(
+        tmp_path,
+        """
         ```plot
         title: Nothing to draw
         ```
@@ -366,7 +413,8 @@ def test_plot_needs_data_or_function(tmp_path):
         function: relu
         range: [5, -5]
         ```
-        """)
+        """,
+    )
     assert only_problems(path) == [
         "10: a plot block needs exactly one of 'data' (spiral or vertical) or 'function' "
         "(step, sigmoid, relu or linear)",
@@ -375,13 +423,16 @@ def test_plot_needs_data_or_function(tmp_path):
 
 
 def test_plot_sizes_the_app_cannot_draw_are_lesson_errors(tmp_path):
-    path = write_lesson(tmp_path, """
+    path = write_lesson(
+        tmp_path,
+        """
         ```plot
         data: spiral
         samples: 20000
         classes: 50
         ```
-        """)
+        """,
+    )
     problems = only_problems(path)
     assert len(problems) == 2
     assert "samples must be a whole number from 1 to 10000" in problems[0]
@@ -399,7 +450,9 @@ def test_every_class_a_lesson_may_plot_has_its_own_colour():
 
 
 def test_train_setting_errors_point_at_the_setting(tmp_path):
-    path = write_lesson(tmp_path, """
+    path = write_lesson(
+        tmp_path,
+        """
         ```train
         optimizer: adam
         learning_rate: -1
@@ -409,7 +462,8 @@ def test_train_setting_errors_point_at_the_setting(tmp_path):
         epochs: 10
         batch_size: 32
         ```
-        """)
+        """,
+    )
     problems = only_problems(path)
     assert problems[0] == "12: learning_rate must be a number above 0"
     assert problems[1].startswith("17: batch_size is not a training setting")
@@ -444,10 +498,27 @@ def test_every_real_lesson_loads():
     for lesson in curriculum.lessons:
         assert len(lesson.exercises) >= 3, lesson.id
     ids = {exercise.id for exercise in curriculum.exercises}
-    core = {"neuron-output", "layer-output", "dot-product", "batch-output", "relu", "step", "sigmoid",
-            "softmax", "batch-softmax", "cce-loss", "accuracy", "neuron-gradients", "dense-backward",
-            "relu-backward", "softmax-cce-backward", "sgd-update", "lr-decay", "momentum-update",
-            "adam-update"}
+    core = {
+        "neuron-output",
+        "layer-output",
+        "dot-product",
+        "batch-output",
+        "relu",
+        "step",
+        "sigmoid",
+        "softmax",
+        "batch-softmax",
+        "cce-loss",
+        "accuracy",
+        "neuron-gradients",
+        "dense-backward",
+        "relu-backward",
+        "softmax-cce-backward",
+        "sgd-update",
+        "lr-decay",
+        "momentum-update",
+        "adam-update",
+    }
     assert core <= ids
     for exercise_id in core:
         assert curriculum.exercise(exercise_id)[1].check == exercise_id
@@ -456,19 +527,41 @@ def test_every_real_lesson_loads():
 # ---------------------------------------------------------------------------- numeric parsing
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("4.8", 4.8), ("4.80", 4.8), (" 4.8 ", 4.8), ("-0.5", -0.5), ("1e-7", 1e-7), ("3", 3.0),
-    ("(3, 2, 4)", (3, 2, 4)), ("3,2,4", (3, 2, 4)), ("[3, 2, 4]", (3, 2, 4)), ("(3,)", (3,)),
-    ("3x2x4", (3, 2, 4)), ("3 × 2", (3, 2)), ("(5)", (5,)), ("−2", -2.0),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("4.8", 4.8),
+        ("4.80", 4.8),
+        (" 4.8 ", 4.8),
+        ("-0.5", -0.5),
+        ("1e-7", 1e-7),
+        ("3", 3.0),
+        ("(3, 2, 4)", (3, 2, 4)),
+        ("3,2,4", (3, 2, 4)),
+        ("[3, 2, 4]", (3, 2, 4)),
+        ("(3,)", (3,)),
+        ("3x2x4", (3, 2, 4)),
+        ("3 × 2", (3, 2)),
+        ("(5)", (5,)),
+        ("−2", -2.0),
+    ],
+)
 def test_parse_numeric(text, expected):
     assert parse_numeric(text) == expected
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "empty"), ("four", "not a number"), ("(3, two)", "not a shape"), ("nan", "not a finite"),
-    ("inf", "not a finite"), ("(3.5, 2)", "not a shape"), ("(-3, 2)", "not a shape"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty"),
+        ("four", "not a number"),
+        ("(3, two)", "not a shape"),
+        ("nan", "not a finite"),
+        ("inf", "not a finite"),
+        ("(3.5, 2)", "not a shape"),
+        ("(-3, 2)", "not a shape"),
+    ],
+)
 def test_parse_numeric_rejects(text, message):
     with pytest.raises(ValueError, match=message):
         parse_numeric(text)
@@ -494,8 +587,17 @@ def test_any_shape_parses_back_in_every_notation(sizes):
 
 
 def numeric(answer, tolerance=1e-6, feedback=()):
-    return Exercise(id="n", kind="numeric", prompt="?", hints=["h"], solution="s", line=1,
-                    answer=answer, tolerance=tolerance, feedback=list(feedback))
+    return Exercise(
+        id="n",
+        kind="numeric",
+        prompt="?",
+        hints=["h"],
+        solution="s",
+        line=1,
+        answer=answer,
+        tolerance=tolerance,
+        feedback=list(feedback),
+    )
 
 
 @pytest.mark.parametrize("response", ["4.8", "4.80", " 4.8 ", "4.8000001", 4.8])
@@ -537,8 +639,17 @@ def test_shape_mistakes_are_explained():
 
 
 def choice(answer, feedback=None):
-    return Exercise(id="c", kind="choice", prompt="?", hints=["h"], solution="s", line=1,
-                    options={"a": "A", "b": "B", "c": "C"}, answer=answer, feedback=feedback or {})
+    return Exercise(
+        id="c",
+        kind="choice",
+        prompt="?",
+        hints=["h"],
+        solution="s",
+        line=1,
+        options={"a": "A", "b": "B", "c": "C"},
+        answer=answer,
+        feedback=feedback or {},
+    )
 
 
 def test_single_choice():
@@ -562,9 +673,18 @@ def test_multiple_choice_needs_exactly_the_right_set():
 
 
 def test_match():
-    exercise = Exercise(id="m", kind="match", prompt="?", hints=["h"], solution="s", line=1,
-                        items={"1": "ReLU", "2": "sigmoid"}, options={"A": "zero", "B": "small"},
-                        answer={"1": "A", "2": "B"}, feedback={"2": "Sigmoid never reaches 0."})
+    exercise = Exercise(
+        id="m",
+        kind="match",
+        prompt="?",
+        hints=["h"],
+        solution="s",
+        line=1,
+        items={"1": "ReLU", "2": "sigmoid"},
+        options={"A": "zero", "B": "small"},
+        answer={"1": "A", "2": "B"},
+        feedback={"2": "Sigmoid never reaches 0."},
+    )
     assert grade_answer(exercise, {"1": "A", "2": "B"}).passed
     wrong = grade_answer(exercise, {"1": "A", "2": "A"})
     assert wrong == AnswerResult(False, "1 of 2 pairs are right. Sigmoid never reaches 0.")
@@ -582,8 +702,11 @@ def test_real_lessons_answers_pass_their_own_exercises():
     """Every non-code exercise in the shipped lessons accepts its own answer."""
     for exercise in load_curriculum(LESSONS_DIR).exercises:
         if exercise.kind == "numeric":
-            response = (", ".join(map(str, exercise.answer)) if isinstance(exercise.answer, tuple)
-                        else repr(exercise.answer))
+            response = (
+                ", ".join(map(str, exercise.answer))
+                if isinstance(exercise.answer, tuple)
+                else repr(exercise.answer)
+            )
         elif exercise.kind in ("choice", "match"):
             response = exercise.answer
         else:

@@ -9,8 +9,14 @@ import pytest
 
 from engine.activations import Linear, ReLU, Sigmoid, Softmax, Step
 from engine.layers import Dense, Dropout
-from engine.losses import (BinaryCrossEntropy, CategoricalCrossEntropy, MeanAbsoluteError,
-                           MeanSquaredError, SoftmaxCrossEntropy, regularization_loss)
+from engine.losses import (
+    BinaryCrossEntropy,
+    CategoricalCrossEntropy,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    SoftmaxCrossEntropy,
+    regularization_loss,
+)
 from engine.network import Network
 
 H = 1e-6
@@ -52,13 +58,20 @@ def away_from_zero(rng, shape, margin=0.1):
     return np.where(values >= 0, values + margin, values - margin)
 
 
-@pytest.mark.parametrize("regularizers", [
-    {},
-    {"weight_regularizer_l1": 0.01, "bias_regularizer_l1": 0.02},
-    {"weight_regularizer_l2": 0.03, "bias_regularizer_l2": 0.04},
-    {"weight_regularizer_l1": 0.01, "weight_regularizer_l2": 0.02, "bias_regularizer_l1": 0.03,
-     "bias_regularizer_l2": 0.04},
-])
+@pytest.mark.parametrize(
+    "regularizers",
+    [
+        {},
+        {"weight_regularizer_l1": 0.01, "bias_regularizer_l1": 0.02},
+        {"weight_regularizer_l2": 0.03, "bias_regularizer_l2": 0.04},
+        {
+            "weight_regularizer_l1": 0.01,
+            "weight_regularizer_l2": 0.02,
+            "bias_regularizer_l1": 0.03,
+            "bias_regularizer_l2": 0.04,
+        },
+    ],
+)
 def test_dense_gradients_with_and_without_regularization(rng, regularizers):
     np.random.seed(1)
     layer = Dense(4, 3, **regularizers)

@@ -12,8 +12,16 @@ from hypothesis.extra.numpy import arrays
 from engine.activations import relu, sigmoid, softmax, step
 from engine.layers import Dense
 from engine.losses import accuracy, categorical_cross_entropy, softmax_cross_entropy_gradient
-from engine.optimizers import (SGD, Adagrad, Adam, RMSprop, adam_step, decayed_learning_rate,
-                               momentum_step, sgd_step)
+from engine.optimizers import (
+    SGD,
+    Adagrad,
+    Adam,
+    RMSprop,
+    adam_step,
+    decayed_learning_rate,
+    momentum_step,
+    sgd_step,
+)
 
 finite = st.floats(min_value=-1e4, max_value=1e4, allow_nan=False, allow_infinity=False)
 
@@ -40,18 +48,32 @@ def test_softmax_with_rows_of_very_different_scales(width, small, large):
 
 def test_softmax_of_the_notebook_batch():
     batch = np.array([[4.8, 1.21, 2.385], [8.9, -1.81, 0.2], [1.41, 1.051, 0.026]])
-    np.testing.assert_allclose(softmax(batch), [[8.95282664e-01, 2.47083068e-02, 8.00090293e-02],
-                                                [9.99811129e-01, 2.23163963e-05, 1.66554348e-04],
-                                                [5.13097164e-01, 3.58333899e-01, 1.28568936e-01]],
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        softmax(batch),
+        [
+            [8.95282664e-01, 2.47083068e-02, 8.00090293e-02],
+            [9.99811129e-01, 2.23163963e-05, 1.66554348e-04],
+            [5.13097164e-01, 3.58333899e-01, 1.28568936e-01],
+        ],
+        rtol=1e-8,
+    )
 
 
 @settings(max_examples=200, deadline=None)
-@given(arrays(np.float64, st.tuples(st.integers(1, 8), st.integers(2, 5)),
-              elements=st.floats(0, 1, allow_nan=False)), st.data())
+@given(
+    arrays(
+        np.float64, st.tuples(st.integers(1, 8), st.integers(2, 5)), elements=st.floats(0, 1, allow_nan=False)
+    ),
+    st.data(),
+)
 def test_cross_entropy_stays_finite_with_zero_probabilities(predictions, data):
-    labels = np.array(data.draw(st.lists(st.integers(0, predictions.shape[1] - 1),
-                                         min_size=len(predictions), max_size=len(predictions))))
+    labels = np.array(
+        data.draw(
+            st.lists(
+                st.integers(0, predictions.shape[1] - 1), min_size=len(predictions), max_size=len(predictions)
+            )
+        )
+    )
     loss = categorical_cross_entropy(predictions, labels)
     one_hot_loss = categorical_cross_entropy(predictions, np.eye(predictions.shape[1])[labels])
     assert math.isfinite(loss) and 0 <= loss <= -math.log(1e-7) + 1e-9
@@ -73,8 +95,7 @@ def test_decay_matches_the_notebook_log_to_the_last_digit():
 
 
 def test_plain_functions_on_the_notebook_numbers():
-    np.testing.assert_array_equal(relu([0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100]),
-                                  [0, 2, 0, 3.3, 0, 1.1, 2.2, 0])
+    np.testing.assert_array_equal(relu([0, 2, -1, 3.3, -2.7, 1.1, 2.2, -100]), [0, 2, 0, 3.3, 0, 1.1, 2.2, 0])
     np.testing.assert_array_equal(step([-1.0, 0.0, 2.0]), [0, 0, 1])
     assert sigmoid(np.array([0.0]))[0] == 0.5
     assert np.all(np.isfinite(sigmoid(np.array([-1000.0, 1000.0]))))
@@ -133,21 +154,24 @@ def test_adagrad_and_rmsprop_by_hand():
     # Adagrad: cache = 0.25, w = 1 - 0.1 * 0.5 / (0.5 + 1e-7)
     np.testing.assert_allclose(_one_step(Adagrad(0.1), [1.0], [0.5]), [1 - 0.1 * 0.5 / (0.5 + 1e-7)])
     # RMSprop: cache = 0.1 * 0.25 = 0.025, w = 1 - 0.01 * 0.5 / (sqrt(0.025) + 1e-7)
-    np.testing.assert_allclose(_one_step(RMSprop(0.01), [1.0], [0.5]),
-                               [1 - 0.01 * 0.5 / (math.sqrt(0.025) + 1e-7)])
+    np.testing.assert_allclose(
+        _one_step(RMSprop(0.01), [1.0], [0.5]), [1 - 0.01 * 0.5 / (math.sqrt(0.025) + 1e-7)]
+    )
 
 
 def test_adam_by_hand():
     # First step: m = 0.1 * g, v = 0.001 * g^2; corrected m_hat = g, v_hat = g^2, so the step is
     # lr * g / (|g| + eps): lr in the direction of -sign(g), whatever the size of g.
-    np.testing.assert_allclose(_one_step(Adam(0.01), [1.0, 1.0], [0.5, -3.0]),
-                               [1 - 0.01 * 0.5 / (0.5 + 1e-7), 1 + 0.01 * 3.0 / (3.0 + 1e-7)])
+    np.testing.assert_allclose(
+        _one_step(Adam(0.01), [1.0, 1.0], [0.5, -3.0]),
+        [1 - 0.01 * 0.5 / (0.5 + 1e-7), 1 + 0.01 * 3.0 / (3.0 + 1e-7)],
+    )
     # Second step from given moments, iteration 1 (t + 1 = 2 in the corrections).
     w, m, v = adam_step([1.0], [0.5], [0.05], [0.00025], 1, learning_rate=0.01)
     m_expected = 0.9 * 0.05 + 0.1 * 0.5
     v_expected = 0.999 * 0.00025 + 0.001 * 0.25
-    m_hat = m_expected / (1 - 0.9 ** 2)
-    v_hat = v_expected / (1 - 0.999 ** 2)
+    m_hat = m_expected / (1 - 0.9**2)
+    v_hat = v_expected / (1 - 0.999**2)
     np.testing.assert_allclose(m, [m_expected])
     np.testing.assert_allclose(v, [v_expected])
     np.testing.assert_allclose(w, [1 - 0.01 * m_hat / (math.sqrt(v_hat) + 1e-7)])

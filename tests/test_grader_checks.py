@@ -45,8 +45,10 @@ CCE_BODY = src("""
             confidences = np.sum(clipped * y_true, axis=1)
         return {result}
 """)
-ADAM_HEAD = ("def adam_update(weights, dweights, m, v, iteration, learning_rate=0.001, beta_1=0.9, "
-             "beta_2=0.999, epsilon=1e-7):\n")
+ADAM_HEAD = (
+    "def adam_update(weights, dweights, m, v, iteration, learning_rate=0.001, beta_1=0.9, "
+    "beta_2=0.999, epsilon=1e-7):\n"
+)
 
 
 def adam(body: str) -> str:
@@ -58,25 +60,35 @@ EXERCISES = {
     "neuron-output": dict(
         reference=NEURON + "output = sum(i * w for i, w in zip(inputs, weights)) + bias\n",
         starter=NEURON + "output = None\n",
-        styles=[NP + NEURON + "output = np.dot(inputs, weights) + bias\n",
-                NP + NEURON + "output = np.array([np.dot(weights, inputs) + bias])\n",
-                "output = 1.0*0.2 + 2.0*0.8 + 3.0*-0.5 + 2.5*1.0 + 2.0\n"],
-        wrong=[(NEURON + "output = sum(i * w for i, w in zip(inputs, weights))\n", "left out the bias"),
-               (NEURON + "output = sum(i * w + bias for i, w in zip(inputs, weights))\n", "four times"),
-               (NEURON + "output = [i * w for i, w in zip(inputs, weights)]\n", "add them up"),
-               (NEURON + "output = inputs[0]*weights[0] + inputs[1]*weights[1] + inputs[2]*weights[2] + bias\n",
-                "fourth input"),
-               (NEURON + "result = 4.8\n", "doesn't define `output`")],
+        styles=[
+            NP + NEURON + "output = np.dot(inputs, weights) + bias\n",
+            NP + NEURON + "output = np.array([np.dot(weights, inputs) + bias])\n",
+            "output = 1.0*0.2 + 2.0*0.8 + 3.0*-0.5 + 2.5*1.0 + 2.0\n",
+        ],
+        wrong=[
+            (NEURON + "output = sum(i * w for i, w in zip(inputs, weights))\n", "left out the bias"),
+            (NEURON + "output = sum(i * w + bias for i, w in zip(inputs, weights))\n", "four times"),
+            (NEURON + "output = [i * w for i, w in zip(inputs, weights)]\n", "add them up"),
+            (
+                NEURON
+                + "output = inputs[0]*weights[0] + inputs[1]*weights[1] + inputs[2]*weights[2] + bias\n",
+                "fourth input",
+            ),
+            (NEURON + "result = 4.8\n", "doesn't define `output`"),
+        ],
     ),
     "layer-output": dict(
         reference=NP + LAYER + "output = np.dot(weights, inputs) + biases\n",
-        starter=LAYER + src("""
+        starter=LAYER
+        + src("""
             output = []
             for neuron_weights, neuron_bias in zip(weights, biases):
                 neuron_output = 0.0
                 output.append(neuron_output)
         """),
-        styles=[LAYER + src("""
+        styles=[
+            LAYER
+            + src("""
                     output = []
                     for neuron_weights, neuron_bias in zip(weights, biases):
                         total = 0.0
@@ -84,32 +96,46 @@ EXERCISES = {
                             total += value * weight
                         output.append(total + neuron_bias)
                 """),
-                NP + LAYER + "output = np.array(inputs) @ np.array(weights).T + biases\n"],
-        wrong=[(NP + LAYER + "output = np.dot(weights, inputs)\n", "left out the biases"),
-               (NP + LAYER + "output = np.dot(weights, inputs) + biases[0]\n", "first bias"),
-               (NP + LAYER + "output = np.dot(weights, inputs) + sum(biases)\n", "all the biases"),
-               (NP + LAYER + "output = np.dot(weights[0], inputs) + biases[0]\n", "only the first neuron"),
-               (NP + LAYER + "output = np.dot(inputs, weights) + biases\n", "shapes don't fit")],
+            NP + LAYER + "output = np.array(inputs) @ np.array(weights).T + biases\n",
+        ],
+        wrong=[
+            (NP + LAYER + "output = np.dot(weights, inputs)\n", "left out the biases"),
+            (NP + LAYER + "output = np.dot(weights, inputs) + biases[0]\n", "first bias"),
+            (NP + LAYER + "output = np.dot(weights, inputs) + sum(biases)\n", "all the biases"),
+            (NP + LAYER + "output = np.dot(weights[0], inputs) + biases[0]\n", "only the first neuron"),
+            (NP + LAYER + "output = np.dot(inputs, weights) + biases\n", "shapes don't fit"),
+        ],
     ),
     "dot-product": dict(
         reference="def dot(a, b):\n    return sum(x * y for x, y in zip(a, b))\n",
         starter="def dot(a, b):\n    total = 0\n    return None\n",
-        styles=["def dot(a, b):\n    total = 0\n    for i in range(len(a)):\n        total += a[i] * b[i]\n"
+        styles=[
+            "def dot(a, b):\n    total = 0\n    for i in range(len(a)):\n        total += a[i] * b[i]\n"
+            "    return total\n",
+            NP + "def dot(a, b):\n    return np.sum(np.asarray(a) * np.asarray(b))\n",
+            NP + "def dot(a, b):\n    return np.float32(np.dot(a, b))\n",
+        ],
+        wrong=[
+            (NP + "def dot(a, b):\n    return np.asarray(a) * np.asarray(b)\n", "add them up"),
+            (
+                "def dot(a, b):\n    total = 0\n    for i in range(len(a) - 1):\n        total += a[i] * b[i]\n"
                 "    return total\n",
-                NP + "def dot(a, b):\n    return np.sum(np.asarray(a) * np.asarray(b))\n",
-                NP + "def dot(a, b):\n    return np.float32(np.dot(a, b))\n"],
-        wrong=[(NP + "def dot(a, b):\n    return np.asarray(a) * np.asarray(b)\n", "add them up"),
-               ("def dot(a, b):\n    total = 0\n    for i in range(len(a) - 1):\n        total += a[i] * b[i]\n"
-                "    return total\n", "skips the last pair"),
-               ("def dot(a, b):\n    return sum(a) * sum(b)\n", "multiplied the two sums"),
-               ("def dot(a, b):\n    for x, y in zip(a, b):\n        return x * y\n", "inside the loop"),
-               ("def dot(a, b):\n    total = 0\n    for x, y in zip(a, b):\n        total += x * y\n",
-                "returned None")],
+                "skips the last pair",
+            ),
+            ("def dot(a, b):\n    return sum(a) * sum(b)\n", "multiplied the two sums"),
+            ("def dot(a, b):\n    for x, y in zip(a, b):\n        return x * y\n", "inside the loop"),
+            (
+                "def dot(a, b):\n    total = 0\n    for x, y in zip(a, b):\n        total += x * y\n",
+                "returned None",
+            ),
+        ],
     ),
     "batch-output": dict(
         reference=BATCH + "layer_outputs = np.dot(inputs, weights.T) + biases\n",
         starter=BATCH + "layer_outputs = None\n",
-        styles=[BATCH + src("""
+        styles=[
+            BATCH
+            + src("""
                     layer_outputs = []
                     for sample in inputs.tolist():
                         row = []
@@ -117,46 +143,63 @@ EXERCISES = {
                             row.append(sum(x * w for x, w in zip(sample, neuron_weights)) + bias)
                         layer_outputs.append(row)
                 """),
-                BATCH + "layer_outputs = (weights @ inputs.T).T + biases\n"],
-        wrong=[(BATCH + "layer_outputs = np.dot(inputs, weights.T)\n", "left out the biases"),
-               (BATCH + "layer_outputs = np.dot(weights, inputs.T) + biases\n", "transposed the wrong way"),
-               (BATCH + "layer_outputs = (np.dot(inputs, weights.T) + biases).T\n", "swapped"),
-               (BATCH + "layer_outputs = np.dot(inputs, weights) + biases\n", "shapes don't fit"),
-               (BATCH + "layer_outputs = np.dot(inputs[0], weights.T) + biases\n", "one row per sample")],
+            BATCH + "layer_outputs = (weights @ inputs.T).T + biases\n",
+        ],
+        wrong=[
+            (BATCH + "layer_outputs = np.dot(inputs, weights.T)\n", "left out the biases"),
+            (BATCH + "layer_outputs = np.dot(weights, inputs.T) + biases\n", "transposed the wrong way"),
+            (BATCH + "layer_outputs = (np.dot(inputs, weights.T) + biases).T\n", "swapped"),
+            (BATCH + "layer_outputs = np.dot(inputs, weights) + biases\n", "shapes don't fit"),
+            (BATCH + "layer_outputs = np.dot(inputs[0], weights.T) + biases\n", "one row per sample"),
+        ],
     ),
     "relu": dict(
         reference=NP + "def relu(inputs):\n    return np.maximum(0, inputs)\n",
-        starter=NP + "def relu(inputs):\n    outputs = []\n    for x in inputs:\n        pass\n    return outputs\n",
-        styles=["def relu(inputs):\n    return [max(0, x) for x in inputs]\n",
-                "def relu(inputs):\n    out = []\n    for x in inputs:\n        if x > 0:\n            out.append(x)\n"
-                "        else:\n            out.append(0)\n    return out\n",
-                NP + "def relu(inputs):\n    x = np.array(inputs, dtype=np.float32)\n    x[x < 0] = 0\n"
-                     "    return x\n"],
-        wrong=[(NP + "def relu(inputs):\n    return np.minimum(0, inputs)\n", "min(0, x)"),
-               ("def relu(inputs):\n    return [1 if x > 0 else 0 for x in inputs]\n", "step function"),
-               ("def relu(inputs):\n    return [x for x in inputs if x > 0]\n", "left the negative inputs out"),
-               ("def relu(inputs):\n    return inputs * (inputs > 0)\n", "plain Python list"),
-               (NP + "def relu(inputs):\n    inputs = np.asarray(inputs)\n    inputs[inputs < 0] = 0\n"
-                "    return inputs\n", "changed its argument `inputs` in place"),
-               ("def relu(inputs):\n    [max(0, x) for x in inputs]\n", "returned None"),
-               (NP + "def relu(inputs):\n    return np.max(0, inputs)\n", "np.maximum is the one that compares")],
+        starter=NP
+        + "def relu(inputs):\n    outputs = []\n    for x in inputs:\n        pass\n    return outputs\n",
+        styles=[
+            "def relu(inputs):\n    return [max(0, x) for x in inputs]\n",
+            "def relu(inputs):\n    out = []\n    for x in inputs:\n        if x > 0:\n            out.append(x)\n"
+            "        else:\n            out.append(0)\n    return out\n",
+            NP + "def relu(inputs):\n    x = np.array(inputs, dtype=np.float32)\n    x[x < 0] = 0\n"
+            "    return x\n",
+        ],
+        wrong=[
+            (NP + "def relu(inputs):\n    return np.minimum(0, inputs)\n", "min(0, x)"),
+            ("def relu(inputs):\n    return [1 if x > 0 else 0 for x in inputs]\n", "step function"),
+            ("def relu(inputs):\n    return [x for x in inputs if x > 0]\n", "left the negative inputs out"),
+            ("def relu(inputs):\n    return inputs * (inputs > 0)\n", "plain Python list"),
+            (
+                NP + "def relu(inputs):\n    inputs = np.asarray(inputs)\n    inputs[inputs < 0] = 0\n"
+                "    return inputs\n",
+                "changed its argument `inputs` in place",
+            ),
+            ("def relu(inputs):\n    [max(0, x) for x in inputs]\n", "returned None"),
+            (NP + "def relu(inputs):\n    return np.max(0, inputs)\n", "np.maximum is the one that compares"),
+        ],
     ),
     "step": dict(
         reference=NP + "def step(inputs):\n    return (np.asarray(inputs) > 0).astype(float)\n",
         starter=NP + "def step(inputs):\n    return None\n",
-        styles=["def step(inputs):\n    return [1 if x > 0 else 0 for x in inputs]\n",
-                NP + "def step(inputs):\n    return np.where(np.asarray(inputs) > 0, 1, 0)\n",
-                NP + "def step(inputs):\n    return np.asarray(inputs) > 0\n"],
-        wrong=[("def step(inputs):\n    return [1 if x >= 0 else 0 for x in inputs]\n", "use >, not >="),
-               ("def step(inputs):\n    return [1 if x < 0 else 0 for x in inputs]\n", "wrong way round"),
-               (NP + "def step(inputs):\n    return np.sign(inputs)\n", "sign function"),
-               (NP + "def step(inputs):\n    return np.maximum(0, inputs)\n", "that is ReLU")],
+        styles=[
+            "def step(inputs):\n    return [1 if x > 0 else 0 for x in inputs]\n",
+            NP + "def step(inputs):\n    return np.where(np.asarray(inputs) > 0, 1, 0)\n",
+            NP + "def step(inputs):\n    return np.asarray(inputs) > 0\n",
+        ],
+        wrong=[
+            ("def step(inputs):\n    return [1 if x >= 0 else 0 for x in inputs]\n", "use >, not >="),
+            ("def step(inputs):\n    return [1 if x < 0 else 0 for x in inputs]\n", "wrong way round"),
+            (NP + "def step(inputs):\n    return np.sign(inputs)\n", "sign function"),
+            (NP + "def step(inputs):\n    return np.maximum(0, inputs)\n", "that is ReLU"),
+        ],
     ),
     "sigmoid": dict(
         reference=NP + "def sigmoid(inputs):\n    with np.errstate(over='ignore'):\n"
-                       "        return 1 / (1 + np.exp(-np.asarray(inputs, dtype=float)))\n",
+        "        return 1 / (1 + np.exp(-np.asarray(inputs, dtype=float)))\n",
         starter=NP + "def sigmoid(inputs):\n    x = np.asarray(inputs, dtype=float)\n    return None\n",
-        styles=[MATH + src("""
+        styles=[
+            MATH
+            + src("""
                     def sigmoid(inputs):
                         out = []
                         for x in inputs:
@@ -166,51 +209,79 @@ EXERCISES = {
                                 out.append(math.exp(x) / (1 + math.exp(x)))
                         return out
                 """),
-                NP + "def sigmoid(inputs):\n    x = np.asarray(inputs, dtype=np.float32)\n"
-                     "    return np.exp(-np.logaddexp(0, -x))\n",
-                NP + "def sigmoid(inputs):\n    return 1 / (1 + np.exp(-np.asarray(inputs, dtype=float)))\n"],
-        wrong=[(NP + "def sigmoid(inputs):\n    return 1 / (1 + np.exp(np.asarray(inputs, dtype=float)))\n",
-                "sign of the exponent"),
-               (NP + "def sigmoid(inputs):\n    return 1 / 1 + np.exp(-np.asarray(inputs, dtype=float))\n",
-                "brackets"),
-               (NP + "def sigmoid(inputs):\n    return 1 / (1 + 10.0 ** -np.asarray(inputs, dtype=float))\n",
-                "base"),
-               (MATH + "def sigmoid(inputs):\n    return [1 / (1 + math.exp(-x)) for x in inputs]\n",
-                "too big for a float"),
-               (MATH + "def sigmoid(inputs):\n    return 1 / (1 + math.exp(-inputs))\n", "loop over the values")],
+            NP + "def sigmoid(inputs):\n    x = np.asarray(inputs, dtype=np.float32)\n"
+            "    return np.exp(-np.logaddexp(0, -x))\n",
+            NP + "def sigmoid(inputs):\n    return 1 / (1 + np.exp(-np.asarray(inputs, dtype=float)))\n",
+        ],
+        wrong=[
+            (
+                NP + "def sigmoid(inputs):\n    return 1 / (1 + np.exp(np.asarray(inputs, dtype=float)))\n",
+                "sign of the exponent",
+            ),
+            (
+                NP + "def sigmoid(inputs):\n    return 1 / 1 + np.exp(-np.asarray(inputs, dtype=float))\n",
+                "brackets",
+            ),
+            (
+                NP + "def sigmoid(inputs):\n    return 1 / (1 + 10.0 ** -np.asarray(inputs, dtype=float))\n",
+                "base",
+            ),
+            (
+                MATH + "def sigmoid(inputs):\n    return [1 / (1 + math.exp(-x)) for x in inputs]\n",
+                "too big for a float",
+            ),
+            (MATH + "def sigmoid(inputs):\n    return 1 / (1 + math.exp(-inputs))\n", "loop over the values"),
+        ],
     ),
     "softmax": dict(
         reference=NP + "def softmax(values):\n    e = np.exp(np.asarray(values) - np.max(values))\n"
-                       "    return e / e.sum()\n",
+        "    return e / e.sum()\n",
         starter=NP + "def softmax(values):\n    scores = np.asarray(values, dtype=float)\n"
-                     "    exp_scores = np.exp(scores)\n    return None\n",
-        styles=[MATH + src("""
+        "    exp_scores = np.exp(scores)\n    return None\n",
+        styles=[
+            MATH
+            + src("""
                     def softmax(values):
                         exps = [math.exp(v) for v in values]
                         total = sum(exps)
                         return [e / total for e in exps]
                 """),
-                NP + "def softmax(values):\n    e = np.exp(values)\n    return e / np.sum(e)\n"],
-        wrong=[(NP + "def softmax(values):\n    v = np.asarray(values, dtype=float)\n    return v / v.sum()\n",
-                "without exponentiating"),
-               (NP + "def softmax(values):\n    return np.exp(values)\n", "did not normalise"),
-               (NP + "def softmax(values):\n    e = np.exp(values)\n    return e / e.max()\n",
-                "largest exponential"),
-               (NP + "def softmax(values):\n    values = np.asarray(values)\n    values -= values.max()\n"
-                     "    e = np.exp(values)\n    return e / e.sum()\n", "in place")],
+            NP + "def softmax(values):\n    e = np.exp(values)\n    return e / np.sum(e)\n",
+        ],
+        wrong=[
+            (
+                NP
+                + "def softmax(values):\n    v = np.asarray(values, dtype=float)\n    return v / v.sum()\n",
+                "without exponentiating",
+            ),
+            (NP + "def softmax(values):\n    return np.exp(values)\n", "did not normalise"),
+            (
+                NP + "def softmax(values):\n    e = np.exp(values)\n    return e / e.max()\n",
+                "largest exponential",
+            ),
+            (
+                NP + "def softmax(values):\n    values = np.asarray(values)\n    values -= values.max()\n"
+                "    e = np.exp(values)\n    return e / e.sum()\n",
+                "in place",
+            ),
+        ],
     ),
     "batch-softmax": dict(
-        reference=NP + src("""
+        reference=NP
+        + src("""
             def batch_softmax(layer_outputs):
                 e = np.exp(layer_outputs - np.max(layer_outputs, axis=1, keepdims=True))
                 return e / np.sum(e, axis=1, keepdims=True)
         """),
-        starter=NP + src("""
+        starter=NP
+        + src("""
             def batch_softmax(layer_outputs):
                 exp_values = np.exp(layer_outputs - np.max(layer_outputs))
                 return exp_values / np.sum(exp_values)
         """),
-        styles=[MATH + src("""
+        styles=[
+            MATH
+            + src("""
                     def batch_softmax(layer_outputs):
                         result = []
                         for row in layer_outputs:
@@ -220,47 +291,74 @@ EXERCISES = {
                             result.append([e / total for e in exps])
                         return result
                 """),
-                NP + src("""
+            NP
+            + src("""
                     def batch_softmax(layer_outputs):
                         shifted = layer_outputs - layer_outputs.max(axis=1)[:, None]
                         e = np.exp(shifted.astype(np.float32))
                         return e / e.sum(axis=1)[:, None]
-                """)],
-        wrong=[(NP + src("""
+                """),
+        ],
+        wrong=[
+            (
+                NP
+                + src("""
                     def batch_softmax(layer_outputs):
                         e = np.exp(layer_outputs - np.max(layer_outputs, axis=0, keepdims=True))
                         return e / np.sum(e, axis=0, keepdims=True)
-                """), "axis=1"),
-               (NP + src("""
+                """),
+                "axis=1",
+            ),
+            (
+                NP
+                + src("""
                     def batch_softmax(layer_outputs):
                         e = np.exp(layer_outputs - np.max(layer_outputs, axis=1, keepdims=True))
                         return e / np.sum(e, axis=1)
-                """), "keepdims"),
-               (NP + src("""
+                """),
+                "keepdims",
+            ),
+            (
+                NP
+                + src("""
                     def batch_softmax(layer_outputs):
                         e = np.exp(layer_outputs)
                         return e / np.sum(e, axis=1, keepdims=True)
-                """), "overflow"),
-               (NP + src("""
+                """),
+                "overflow",
+            ),
+            (
+                NP
+                + src("""
                     def batch_softmax(layer_outputs):
                         e = np.exp(layer_outputs - np.max(layer_outputs))
                         return e / np.sum(e, axis=1, keepdims=True)
-                """), "each row's own maximum"),
-               (NP + src("""
+                """),
+                "each row's own maximum",
+            ),
+            (
+                NP
+                + src("""
                     def batch_softmax(layer_outputs):
                         e = np.exp(layer_outputs - np.max(layer_outputs))
                         return e / np.sum(e)
-                """), "whole batch")],
+                """),
+                "whole batch",
+            ),
+        ],
     ),
     "cce-loss": dict(
         reference=NP + CCE_BODY.format(result="float(np.mean(-np.log(confidences)))"),
-        starter=NP + src("""
+        starter=NP
+        + src("""
             def categorical_cross_entropy(y_pred, y_true):
                 n_samples = len(y_pred)
                 correct_confidences = None
                 return None
         """),
-        styles=[MATH + src("""
+        styles=[
+            MATH
+            + src("""
                     def categorical_cross_entropy(y_pred, y_true):
                         total = 0.0
                         for row, target in zip(y_pred.tolist(), list(y_true)):
@@ -272,40 +370,61 @@ EXERCISES = {
                             total += -math.log(p)
                         return total / len(y_pred)
                 """),
-                NP + src("""
+            NP
+            + src("""
                     def categorical_cross_entropy(y_pred, y_true):
                         if y_true.ndim == 1:
                             y_true = np.eye(y_pred.shape[1])[y_true]
                         clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
                         return np.mean(-np.log(np.sum(clipped * y_true, axis=1, keepdims=True)))
-                """)],
-        wrong=[(NP + CCE_BODY.replace("np.clip(y_pred, 1e-7, 1 - 1e-7)", "y_pred").format(
-                    result="np.mean(-np.log(confidences))"), "clip"),
-               (NP + CCE_BODY.format(result="np.mean(-np.log10(confidences))"), "np.log10"),
-               (NP + CCE_BODY.format(result="np.sum(-np.log(confidences))"), "number of samples"),
-               (NP + CCE_BODY.format(result="np.mean(np.log(confidences))"), "wrong sign"),
-               (NP + CCE_BODY.format(result="-np.log(confidences)"), "one loss per sample"),
-               (NP + src("""
+                """),
+        ],
+        wrong=[
+            (
+                NP
+                + CCE_BODY.replace("np.clip(y_pred, 1e-7, 1 - 1e-7)", "y_pred").format(
+                    result="np.mean(-np.log(confidences))"
+                ),
+                "clip",
+            ),
+            (NP + CCE_BODY.format(result="np.mean(-np.log10(confidences))"), "np.log10"),
+            (NP + CCE_BODY.format(result="np.sum(-np.log(confidences))"), "number of samples"),
+            (NP + CCE_BODY.format(result="np.mean(np.log(confidences))"), "wrong sign"),
+            (NP + CCE_BODY.format(result="-np.log(confidences)"), "one loss per sample"),
+            (
+                NP
+                + src("""
                     def categorical_cross_entropy(y_pred, y_true):
                         clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
                         return np.mean(-np.log(clipped[range(len(y_pred)), y_true]))
-                """), "one-hot"),
-               (NP + CCE_BODY.replace("clipped[np.arange(len(y_pred)), y_true]", "clipped[:, y_true]").format(
-                   result="np.mean(-np.log(confidences))"), "pair each row with its own label")],
+                """),
+                "one-hot",
+            ),
+            (
+                NP
+                + CCE_BODY.replace("clipped[np.arange(len(y_pred)), y_true]", "clipped[:, y_true]").format(
+                    result="np.mean(-np.log(confidences))"
+                ),
+                "pair each row with its own label",
+            ),
+        ],
     ),
     "accuracy": dict(
-        reference=NP + src("""
+        reference=NP
+        + src("""
             def accuracy(y_pred, y_true):
                 if y_true.ndim == 2:
                     y_true = np.argmax(y_true, axis=1)
                 return float(np.mean(np.argmax(y_pred, axis=1) == y_true))
         """),
-        starter=NP + src("""
+        starter=NP
+        + src("""
             def accuracy(y_pred, y_true):
                 predictions = np.argmax(y_pred)
                 return None
         """),
-        styles=[src("""
+        styles=[
+            src("""
                     def accuracy(y_pred, y_true):
                         correct = 0
                         for row, target in zip(y_pred.tolist(), y_true.tolist()):
@@ -315,42 +434,67 @@ EXERCISES = {
                             correct += guess == target
                         return correct / len(y_pred)
                 """),
-                NP + src("""
+            NP
+            + src("""
                     def accuracy(y_pred, y_true):
                         labels = y_true.argmax(axis=1) if len(y_true.shape) == 2 else y_true
                         return np.mean(y_pred.argmax(axis=1) == labels)
-                """)],
-        wrong=[(NP + src("""
+                """),
+        ],
+        wrong=[
+            (
+                NP
+                + src("""
                     def accuracy(y_pred, y_true):
                         if y_true.ndim == 2:
                             y_true = np.argmax(y_true, axis=1)
                         return np.mean(np.argmax(y_pred) == y_true)
-                """), "axis=1"),
-               (NP + src("""
+                """),
+                "axis=1",
+            ),
+            (
+                NP
+                + src("""
                     def accuracy(y_pred, y_true):
                         if y_true.ndim == 2:
                             y_true = np.argmax(y_true, axis=1)
                         return np.sum(np.argmax(y_pred, axis=1) == y_true)
-                """), "number of samples"),
-               (NP + src("""
+                """),
+                "number of samples",
+            ),
+            (
+                NP
+                + src("""
                     def accuracy(y_pred, y_true):
                         if y_true.ndim == 2:
                             y_true = np.argmax(y_true, axis=1)
                         return np.mean(np.argmax(y_pred, axis=0) == y_true)
-                """), "axis=0"),
-               (NP + src("""
+                """),
+                "axis=0",
+            ),
+            (
+                NP
+                + src("""
                     def accuracy(y_pred, y_true):
                         return np.mean(np.argmax(y_pred, axis=1) == y_true)
-                """), "one-hot"),
-               (NP + src("""
+                """),
+                "one-hot",
+            ),
+            (
+                NP
+                + src("""
                     def accuracy(y_pred, y_true):
                         if y_true.ndim == 2:
                             y_true = np.argmax(y_true, axis=1)
                         return 100 * np.mean(np.argmax(y_pred, axis=1) == y_true)
-                """), "percentage")],
+                """),
+                "percentage",
+            ),
+        ],
     ),
     "neuron-gradients": dict(
-        reference=GRADIENTS + src("""
+        reference=GRADIENTS
+        + src("""
             z = sum(xi * wi for xi, wi in zip(x, w)) + b
             drelu = 1.0 if z > 0 else 0.0
             dx = [drelu * wi for wi in w]
@@ -358,33 +502,44 @@ EXERCISES = {
             db = drelu
         """),
         starter=GRADIENTS + "dvalue = 1.0\ndrelu = None\ndx = None\ndw = None\ndb = None\n",
-        styles=[NP + GRADIENTS + src("""
+        styles=[
+            NP
+            + GRADIENTS
+            + src("""
                     z = np.dot(x, w) + b
                     drelu = float(z > 0)
                     dx = drelu * np.array(w)
                     dw = drelu * np.array(x)
                     db = np.array([drelu])
                 """),
-                "dx = [-3.0, -1.0, 2.0]\ndw = [1.0, -2.0, 3.0]\ndb = 1\n"],
-        wrong=[(GRADIENTS + "dx = x\ndw = w\ndb = 1.0\n", "swapped"),
-               (GRADIENTS + "dx = [0.0, 0.0, 0.0]\ndw = [0.0, 0.0, 0.0]\ndb = 0.0\n", "derivative"),
-               (GRADIENTS + "z = 6.0\ndx = [z * wi for wi in w]\ndw = [z * xi for xi in x]\ndb = z\n",
-                "multiplied by z"),
-               (GRADIENTS + "dx = w\ndw = x\n", "doesn't define `db`")],
+            "dx = [-3.0, -1.0, 2.0]\ndw = [1.0, -2.0, 3.0]\ndb = 1\n",
+        ],
+        wrong=[
+            (GRADIENTS + "dx = x\ndw = w\ndb = 1.0\n", "swapped"),
+            (GRADIENTS + "dx = [0.0, 0.0, 0.0]\ndw = [0.0, 0.0, 0.0]\ndb = 0.0\n", "derivative"),
+            (
+                GRADIENTS + "z = 6.0\ndx = [z * wi for wi in w]\ndw = [z * xi for xi in x]\ndb = z\n",
+                "multiplied by z",
+            ),
+            (GRADIENTS + "dx = w\ndw = x\n", "doesn't define `db`"),
+        ],
     ),
     "dense-backward": dict(
-        reference=NP + src("""
+        reference=NP
+        + src("""
             def dense_backward(inputs, weights, dvalues):
                 return inputs.T @ dvalues, np.sum(dvalues, axis=0, keepdims=True), dvalues @ weights.T
         """),
-        starter=NP + src("""
+        starter=NP
+        + src("""
             def dense_backward(inputs, weights, dvalues):
                 dweights = None
                 dbiases = None
                 dinputs = None
                 return dweights, dbiases, dinputs
         """),
-        styles=[src("""
+        styles=[
+            src("""
                     def dense_backward(inputs, weights, dvalues):
                         n, n_in = len(inputs), len(weights)
                         n_out = len(weights[0])
@@ -395,71 +550,116 @@ EXERCISES = {
                                    for s in range(n)]
                         return dweights, dbiases, dinputs
                 """),
-                NP + src("""
+            NP
+            + src("""
                     def dense_backward(inputs, weights, dvalues):
                         dweights = np.dot(inputs.T, dvalues)
                         dbiases = dvalues.sum(axis=0).reshape(1, -1)
                         dinputs = np.dot(dvalues, weights.T)
                         return (dweights, dbiases, dinputs)
-                """)],
-        wrong=[(NP + src("""
+                """),
+        ],
+        wrong=[
+            (
+                NP
+                + src("""
                     def dense_backward(inputs, weights, dvalues):
                         return dvalues.T @ inputs, np.sum(dvalues, axis=0, keepdims=True), dvalues @ weights.T
-                """), "transposed"),
-               (NP + src("""
+                """),
+                "transposed",
+            ),
+            (
+                NP
+                + src("""
                     def dense_backward(inputs, weights, dvalues):
                         return inputs.T @ dvalues, np.sum(dvalues, axis=0), dvalues @ weights.T
-                """), "keepdims"),
-               (NP + src("""
+                """),
+                "keepdims",
+            ),
+            (
+                NP
+                + src("""
                     def dense_backward(inputs, weights, dvalues):
                         return inputs.T @ dvalues, np.sum(dvalues, axis=1, keepdims=True), dvalues @ weights.T
-                """), "axis=1"),
-               (NP + src("""
+                """),
+                "axis=1",
+            ),
+            (
+                NP
+                + src("""
                     def dense_backward(inputs, weights, dvalues):
                         return inputs.T @ dvalues, np.sum(dvalues, axis=0, keepdims=True), dvalues @ weights
-                """), "without transposing"),
-               (NP + src("""
+                """),
+                "without transposing",
+            ),
+            (
+                NP
+                + src("""
                     def dense_backward(inputs, weights, dvalues):
                         return dvalues @ weights.T, inputs.T @ dvalues, np.sum(dvalues, axis=0, keepdims=True)
-                """), "order"),
-               (NP + src("""
+                """),
+                "order",
+            ),
+            (
+                NP
+                + src("""
                     def dense_backward(inputs, weights, dvalues):
                         return inputs.T @ dvalues, np.sum(dvalues, axis=0, keepdims=True)
-                """), "Expected 3 values")],
+                """),
+                "Expected 3 values",
+            ),
+        ],
     ),
     "relu-backward": dict(
         reference=NP + "def relu_backward(dvalues, inputs):\n    return np.where(inputs > 0, dvalues, 0.0)\n",
         starter=NP + "def relu_backward(dvalues, inputs):\n    dinputs = None\n    return dinputs\n",
-        styles=[NP + "def relu_backward(dvalues, inputs):\n    d = dvalues.copy()\n    d[inputs <= 0] = 0\n"
-                     "    return d\n",
-                src("""
+        styles=[
+            NP + "def relu_backward(dvalues, inputs):\n    d = dvalues.copy()\n    d[inputs <= 0] = 0\n"
+            "    return d\n",
+            src("""
                     def relu_backward(dvalues, inputs):
                         return [[g if x > 0 else 0.0 for g, x in zip(grow, xrow)]
                                 for grow, xrow in zip(dvalues.tolist(), inputs.tolist())]
                 """),
-                NP + "def relu_backward(dvalues, inputs):\n    return dvalues * (inputs > 0)\n"],
-        wrong=[(NP + "def relu_backward(dvalues, inputs):\n    dvalues[inputs <= 0] = 0\n    return dvalues\n",
-                "changed its argument `dvalues` in place"),
-               (NP + "def relu_backward(dvalues, inputs):\n    return np.where(inputs >= 0, dvalues, 0.0)\n",
-                "exactly 0"),
-               (NP + "def relu_backward(dvalues, inputs):\n    return np.where(dvalues > 0, dvalues, 0.0)\n",
-                "sign of dvalues"),
-               (NP + "def relu_backward(dvalues, inputs):\n    return (inputs > 0).astype(float)\n",
-                "Multiply it by dvalues")],
+            NP + "def relu_backward(dvalues, inputs):\n    return dvalues * (inputs > 0)\n",
+        ],
+        wrong=[
+            (
+                NP
+                + "def relu_backward(dvalues, inputs):\n    dvalues[inputs <= 0] = 0\n    return dvalues\n",
+                "changed its argument `dvalues` in place",
+            ),
+            (
+                NP + "def relu_backward(dvalues, inputs):\n    return np.where(inputs >= 0, dvalues, 0.0)\n",
+                "exactly 0",
+            ),
+            (
+                NP + "def relu_backward(dvalues, inputs):\n    return np.where(dvalues > 0, dvalues, 0.0)\n",
+                "sign of dvalues",
+            ),
+            (
+                NP + "def relu_backward(dvalues, inputs):\n    return (inputs > 0).astype(float)\n",
+                "Multiply it by dvalues",
+            ),
+        ],
     ),
     "softmax-cce-backward": dict(
-        reference=NP + src("""
+        reference=NP
+        + src("""
             def softmax_cce_backward(softmax_outputs, y_true):
                 if y_true.ndim == 1:
                     y_true = np.eye(softmax_outputs.shape[1])[y_true]
                 return (softmax_outputs - y_true) / len(softmax_outputs)
         """),
-        starter=NP + src("""
+        starter=NP
+        + src("""
             def softmax_cce_backward(softmax_outputs, y_true):
                 n_samples = len(softmax_outputs)
                 return None
         """),
-        styles=[NP + src("""
+        styles=[
+            NP
+            + src("""
                     def softmax_cce_backward(softmax_outputs, y_true):
                         n = len(softmax_outputs)
                         if len(y_true.shape) == 2:
@@ -468,7 +668,7 @@ EXERCISES = {
                         d[range(n), y_true] -= 1
                         return d / n
                 """),
-                src("""
+            src("""
                     def softmax_cce_backward(softmax_outputs, y_true):
                         rows = softmax_outputs.tolist()
                         n = len(rows)
@@ -478,72 +678,120 @@ EXERCISES = {
                                 target = target.index(1)
                             out.append([(p - (1.0 if j == target else 0.0)) / n for j, p in enumerate(row)])
                         return out
-                """)],
-        wrong=[(NP + src("""
+                """),
+        ],
+        wrong=[
+            (
+                NP
+                + src("""
                     def softmax_cce_backward(softmax_outputs, y_true):
                         if y_true.ndim == 1:
                             y_true = np.eye(softmax_outputs.shape[1])[y_true]
                         return softmax_outputs - y_true
-                """), "number of samples"),
-               (NP + src("""
+                """),
+                "number of samples",
+            ),
+            (
+                NP
+                + src("""
                     def softmax_cce_backward(softmax_outputs, y_true):
                         if y_true.ndim == 1:
                             y_true = np.eye(softmax_outputs.shape[1])[y_true]
                         return (y_true - softmax_outputs) / len(softmax_outputs)
-                """), "sign is wrong"),
-               (NP + src("""
+                """),
+                "sign is wrong",
+            ),
+            (
+                NP
+                + src("""
                     def softmax_cce_backward(softmax_outputs, y_true):
                         n = len(softmax_outputs)
                         if y_true.ndim == 2:
                             y_true = np.argmax(y_true, axis=1)
                         softmax_outputs[range(n), y_true] -= 1
                         return softmax_outputs / n
-                """), "in place"),
-               (NP + src("""
+                """),
+                "in place",
+            ),
+            (
+                NP
+                + src("""
                     def softmax_cce_backward(softmax_outputs, y_true):
                         d = softmax_outputs.copy()
                         d[range(len(d)), y_true] -= 1
                         return d / len(d)
-                """), "one-hot")],
+                """),
+                "one-hot",
+            ),
+        ],
     ),
     "sgd-update": dict(
         reference="def sgd_update(weights, dweights, learning_rate):\n"
-                  "    return weights - learning_rate * dweights\n",
+        "    return weights - learning_rate * dweights\n",
         starter=NP + "def sgd_update(weights, dweights, learning_rate):\n"
-                     "    new_weights = np.array(weights, dtype=float)\n    return new_weights\n",
-        styles=[NP + "def sgd_update(weights, dweights, learning_rate):\n"
-                     "    return np.subtract(weights, np.multiply(learning_rate, dweights), dtype=np.float32)\n",
-                src("""
+        "    new_weights = np.array(weights, dtype=float)\n    return new_weights\n",
+        styles=[
+            NP + "def sgd_update(weights, dweights, learning_rate):\n"
+            "    return np.subtract(weights, np.multiply(learning_rate, dweights), dtype=np.float32)\n",
+            src("""
                     def sgd_update(weights, dweights, learning_rate):
                         new = weights.copy()
                         new += -learning_rate * dweights
                         return new
-                """)],
-        wrong=[("def sgd_update(weights, dweights, learning_rate):\n    return weights + learning_rate * dweights\n",
-                "against it"),
-               ("def sgd_update(weights, dweights, learning_rate):\n    return weights - dweights\n",
-                "learning rate"),
-               ("def sgd_update(weights, dweights, learning_rate):\n    return -learning_rate * dweights\n",
-                "step alone"),
-               ("def sgd_update(weights, dweights, learning_rate):\n    weights -= learning_rate * dweights\n"
-                "    return weights\n", "in place")],
+                """),
+        ],
+        wrong=[
+            (
+                "def sgd_update(weights, dweights, learning_rate):\n    return weights + learning_rate * dweights\n",
+                "against it",
+            ),
+            (
+                "def sgd_update(weights, dweights, learning_rate):\n    return weights - dweights\n",
+                "learning rate",
+            ),
+            (
+                "def sgd_update(weights, dweights, learning_rate):\n    return -learning_rate * dweights\n",
+                "step alone",
+            ),
+            (
+                "def sgd_update(weights, dweights, learning_rate):\n    weights -= learning_rate * dweights\n"
+                "    return weights\n",
+                "in place",
+            ),
+        ],
     ),
     "lr-decay": dict(
         reference="def decayed_learning_rate(learning_rate, decay, iteration):\n"
-                  "    return learning_rate / (1 + decay * iteration)\n",
+        "    return learning_rate / (1 + decay * iteration)\n",
         starter="def decayed_learning_rate(learning_rate, decay, iteration):\n    return learning_rate\n",
-        styles=["def decayed_learning_rate(learning_rate, decay, iteration):\n"
-                "    return learning_rate * (1.0 / (1.0 + decay * iteration))\n",
-                NP + "def decayed_learning_rate(learning_rate, decay, iteration):\n"
-                     "    return np.float32(learning_rate) / np.float32(1 + decay * iteration)\n"],
-        wrong=[("def decayed_learning_rate(learning_rate, decay, iteration):\n"
-                "    return learning_rate / (1 + decay * (iteration + 1))\n", "off by one"),
-               ("def decayed_learning_rate(learning_rate, decay, iteration):\n"
-                "    return learning_rate / 1 + decay * iteration\n", "brackets"),
-               ("def decayed_learning_rate(learning_rate, decay, iteration):\n"
-                "    return learning_rate * (1 / (1 + decay)) ** iteration\n", "exponentially"),
-               ("def decayed_learning_rate(learning_rate, decay, iteration):\n"
-                "    return learning_rate * (1 - decay * iteration)\n", "This rule divides")],
+        styles=[
+            "def decayed_learning_rate(learning_rate, decay, iteration):\n"
+            "    return learning_rate * (1.0 / (1.0 + decay * iteration))\n",
+            NP + "def decayed_learning_rate(learning_rate, decay, iteration):\n"
+            "    return np.float32(learning_rate) / np.float32(1 + decay * iteration)\n",
+        ],
+        wrong=[
+            (
+                "def decayed_learning_rate(learning_rate, decay, iteration):\n"
+                "    return learning_rate / (1 + decay * (iteration + 1))\n",
+                "off by one",
+            ),
+            (
+                "def decayed_learning_rate(learning_rate, decay, iteration):\n"
+                "    return learning_rate / 1 + decay * iteration\n",
+                "brackets",
+            ),
+            (
+                "def decayed_learning_rate(learning_rate, decay, iteration):\n"
+                "    return learning_rate * (1 / (1 + decay)) ** iteration\n",
+                "exponentially",
+            ),
+            (
+                "def decayed_learning_rate(learning_rate, decay, iteration):\n"
+                "    return learning_rate * (1 - decay * iteration)\n",
+                "This rule divides",
+            ),
+        ],
     ),
     "momentum-update": dict(
         reference=src("""
@@ -551,20 +799,23 @@ EXERCISES = {
                 new_momentums = momentum * momentums - learning_rate * dweights
                 return weights + new_momentums, new_momentums
         """),
-        starter=NP + src("""
+        starter=NP
+        + src("""
             def momentum_update(weights, dweights, momentums, learning_rate, momentum):
                 new_momentums = np.zeros_like(momentums)
                 new_weights = weights - learning_rate * dweights
                 return new_weights, new_momentums
         """),
-        styles=[NP + src("""
+        styles=[
+            NP
+            + src("""
                     def momentum_update(weights, dweights, momentums, learning_rate, momentum):
                         velocity = np.array(momentums, dtype=np.float32, copy=True)
                         velocity *= momentum
                         velocity -= learning_rate * dweights
                         return [weights + velocity, velocity]
                 """),
-                src("""
+            src("""
                     def momentum_update(weights, dweights, momentums, learning_rate, momentum):
                         flat_w, flat_d = weights.ravel().tolist(), dweights.ravel().tolist()
                         flat_m = momentums.ravel().tolist()
@@ -572,31 +823,49 @@ EXERCISES = {
                         new_w = [w + m for w, m in zip(flat_w, new_m)]
                         import numpy
                         return numpy.reshape(new_w, weights.shape), numpy.reshape(new_m, weights.shape)
-                """)],
-        wrong=[(src("""
+                """),
+        ],
+        wrong=[
+            (
+                src("""
                     def momentum_update(weights, dweights, momentums, learning_rate, momentum):
                         new_momentums = momentum * momentums + learning_rate * dweights
                         return weights + new_momentums, new_momentums
-                """), "wrong sign on the gradient"),
-               (src("""
+                """),
+                "wrong sign on the gradient",
+            ),
+            (
+                src("""
                     def momentum_update(weights, dweights, momentums, learning_rate, momentum):
                         new_momentums = momentum * momentums - learning_rate * dweights
                         return weights - new_momentums, new_momentums
-                """), "wrong way"),
-               (src("""
+                """),
+                "wrong way",
+            ),
+            (
+                src("""
                     def momentum_update(weights, dweights, momentums, learning_rate, momentum):
                         new_momentums = momentum * momentums - learning_rate * dweights
                         return weights + momentums, new_momentums
-                """), "old momentums"),
-               (src("""
+                """),
+                "old momentums",
+            ),
+            (
+                src("""
                     def momentum_update(weights, dweights, momentums, learning_rate, momentum):
                         new_momentums = momentum * momentums - learning_rate * dweights
                         return new_momentums, weights + new_momentums
-                """), "order"),
-               (src("""
+                """),
+                "order",
+            ),
+            (
+                src("""
                     def momentum_update(weights, dweights, momentums, learning_rate, momentum):
                         return weights + momentum * momentums - learning_rate * dweights
-                """), "tuple")],
+                """),
+                "tuple",
+            ),
+        ],
     ),
     "adam-update": dict(
         reference=adam("""
@@ -612,7 +881,8 @@ EXERCISES = {
             new_weights = weights - learning_rate * dweights
             return new_weights, new_m, new_v
         """),
-        styles=[adam("""
+        styles=[
+            adam("""
                     t = iteration + 1
                     new_m = m * beta_1 + dweights * (1 - beta_1)
                     new_v = v * beta_2 + np.square(dweights) * (1 - beta_2)
@@ -621,7 +891,8 @@ EXERCISES = {
                     new_weights -= step
                     return (new_weights, new_m, new_v)
                 """),
-                MATH + src("""
+            MATH
+            + src("""
                     def adam_update(weights, dweights, m, v, iteration, learning_rate=0.001, beta_1=0.9,
                                     beta_2=0.999, epsilon=1e-7):
                         shape = weights.shape
@@ -636,41 +907,59 @@ EXERCISES = {
                             out_v.append(vi)
                         import numpy
                         return (numpy.reshape(out_w, shape), numpy.reshape(out_m, shape), numpy.reshape(out_v, shape))
-                """)],
-        wrong=[(adam("""
+                """),
+        ],
+        wrong=[
+            (
+                adam("""
                     new_m = beta_1 * m + (1 - beta_1) * dweights
                     new_v = beta_2 * v + (1 - beta_2) * dweights ** 2
                     m_hat = new_m / (1 - beta_1 ** iteration)
                     v_hat = new_v / (1 - beta_2 ** iteration)
                     return weights - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), new_m, new_v
-                """), "iteration + 1"),
-               (adam("""
+                """),
+                "iteration + 1",
+            ),
+            (
+                adam("""
                     new_m = beta_1 * m + (1 - beta_1) * dweights
                     new_v = beta_2 * v + (1 - beta_2) * dweights ** 2
                     m_hat = new_m / (1 - beta_1 ** (iteration + 1))
                     v_hat = new_v / (1 - beta_2 ** (iteration + 1))
                     return weights - learning_rate * m_hat / np.sqrt(v_hat + epsilon), new_m, new_v
-                """), "inside the square root"),
-               (adam("""
+                """),
+                "inside the square root",
+            ),
+            (
+                adam("""
                     new_m = beta_1 * m + (1 - beta_1) * dweights
                     new_v = beta_2 * v + (1 - beta_2) * dweights ** 2
                     return weights - learning_rate * new_m / (np.sqrt(new_v) + epsilon), new_m, new_v
-                """), "bias correction"),
-               (adam("""
+                """),
+                "bias correction",
+            ),
+            (
+                adam("""
                     new_m = beta_1 * m + (1 - beta_1) * dweights
                     new_v = beta_2 * v + (1 - beta_2) * dweights ** 2
                     m_hat = new_m / (1 - beta_1 ** (iteration + 1))
                     v_hat = new_v / (1 - beta_2 ** (iteration + 1))
                     return weights + learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), new_m, new_v
-                """), "wrong way"),
-               (adam("""
+                """),
+                "wrong way",
+            ),
+            (
+                adam("""
                     new_m = beta_1 * m + (1 - beta_1) * dweights
                     new_v = beta_2 * v + (1 - beta_2) * dweights ** 2
                     m_hat = new_m / (1 - beta_1 ** (iteration + 1))
                     v_hat = new_v / (1 - beta_2 ** (iteration + 1))
                     return weights - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m_hat, v_hat
-                """), "bias-corrected m"),
-               (adam("""
+                """),
+                "bias-corrected m",
+            ),
+            (
+                adam("""
                     m *= beta_1
                     m += (1 - beta_1) * dweights
                     v *= beta_2
@@ -678,7 +967,10 @@ EXERCISES = {
                     m_hat = m / (1 - beta_1 ** (iteration + 1))
                     v_hat = v / (1 - beta_2 ** (iteration + 1))
                     return weights - learning_rate * m_hat / (np.sqrt(v_hat) + epsilon), m, v
-                """), "in place")],
+                """),
+                "in place",
+            ),
+        ],
     ),
 }
 
@@ -713,7 +1005,9 @@ def test_starter_fails(grader, exercise):
     assert not _leaks(result.feedback, exercise, EXERCISES[exercise]["starter"]), result.feedback
 
 
-STYLES = [(exercise, index) for exercise in sorted(EXERCISES) for index in range(len(EXERCISES[exercise]["styles"]))]
+STYLES = [
+    (exercise, index) for exercise in sorted(EXERCISES) for index in range(len(EXERCISES[exercise]["styles"]))
+]
 
 
 @pytest.mark.parametrize(("exercise", "index"), STYLES)
@@ -722,7 +1016,9 @@ def test_other_correct_styles_pass(grader, exercise, index):
     assert result.passed, result.feedback
 
 
-WRONG = [(exercise, index) for exercise in sorted(EXERCISES) for index in range(len(EXERCISES[exercise]["wrong"]))]
+WRONG = [
+    (exercise, index) for exercise in sorted(EXERCISES) for index in range(len(EXERCISES[exercise]["wrong"]))
+]
 
 
 @pytest.mark.parametrize(("exercise", "index"), WRONG)
@@ -764,7 +1060,10 @@ def test_shape_mismatch_is_explained(grader):
 
 
 def test_nan_where_the_answer_is_finite_fails(grader):
-    source = NP + "def relu(inputs):\n    x = np.asarray(inputs, dtype=float)\n    return np.where(x > 0, x, np.nan)\n"
+    source = (
+        NP
+        + "def relu(inputs):\n    x = np.asarray(inputs, dtype=float)\n    return np.where(x > 0, x, np.nan)\n"
+    )
     result = grader.grade("relu", source)
     assert not result.passed
     assert "nan" in result.feedback
@@ -834,7 +1133,9 @@ def _spellings(node: ast.AST) -> set[str]:
     with_dot = _expression_text(with_matmul)
     for _ in range(with_dot.count("@")):  # a @ b -> np.dot(a,b), one product at a time
         tree = ast.parse(with_dot, mode="eval")
-        product = next(n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult))
+        product = next(
+            n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult)
+        )
         call = ast.Call(ast.Attribute(ast.Name("np"), "dot"), [product.left, product.right], [])
         with_dot = _squeeze(ast.unparse(_Replace(product, call).visit(tree)))
     return {_expression_text(with_matmul), with_dot}
@@ -857,8 +1158,10 @@ def _computed_expressions(source: str) -> set[str]:
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return)) and node.value is not None:
             whole = _expression_text(node.value)
             for part in ast.walk(node.value):
-                if part is node.value or (isinstance(part, (ast.BinOp, ast.Call, ast.Subscript))
-                                          and len(_expression_text(part)) >= 0.6 * len(whole)):
+                if part is node.value or (
+                    isinstance(part, (ast.BinOp, ast.Call, ast.Subscript))
+                    and len(_expression_text(part)) >= 0.6 * len(whole)
+                ):
                     found |= _spellings(part)
     return found
 
@@ -897,13 +1200,19 @@ def _message_literals() -> tuple[str, ...]:
     texts = []
     for path in CHECK_SOURCES:
         tree = ast.parse(path.read_text())
-        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                      if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
-                      and isinstance(node.body[0], ast.Expr)}
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.JoinedStr):
                 texts.append("".join(part.value for part in node.values if isinstance(part, ast.Constant)))
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            elif (
+                isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+            ):
                 texts.append(node.value)
     return tuple(texts)
 
@@ -947,8 +1256,10 @@ def test_np_max_used_as_an_element_wise_maximum_is_explained(grader, call):
     result = grader.grade("relu", NP + f"def relu(inputs):\n    return {call}\n")
     assert not result.passed
     name = call.split("(")[0]
-    assert (f"{name} reduces an array to its largest value, and its second argument is the axis"
-            in result.feedback)
+    assert (
+        f"{name} reduces an array to its largest value, and its second argument is the axis"
+        in result.feedback
+    )
     assert "np.maximum is the one that compares element by element" in result.feedback
     assert "lists don't do element-wise arithmetic" not in result.feedback
 
@@ -975,7 +1286,8 @@ def test_built_in_max_on_a_whole_array_or_list_is_explained(grader):
 
 def test_cce_indexing_columns_with_the_labels_is_named(grader):
     source = NP + CCE_BODY.replace("clipped[np.arange(len(y_pred)), y_true]", "clipped[:, y_true]").format(
-        result="np.mean(-np.log(confidences))")
+        result="np.mean(-np.log(confidences))"
+    )
     result = grader.grade("cce-loss", source)
     assert not result.passed
     assert "expected: 0.385061" in result.feedback and "received: 1.41927" in result.feedback
@@ -999,8 +1311,10 @@ def test_cce_column_indexing_without_clipping_or_mean_is_named_too(grader):
 
 def test_a_starter_that_returns_none_on_purpose_is_told_it_is_not_finished(grader):
     result = grader.grade("dot-product", EXERCISES["dot-product"]["starter"])
-    assert ("`dot` still returns None: your code has `return None`, so the function is not finished yet."
-            in result.feedback)
+    assert (
+        "`dot` still returns None: your code has `return None`, so the function is not finished yet."
+        in result.feedback
+    )
     assert "forget" not in result.feedback
 
 
@@ -1011,8 +1325,10 @@ def test_returning_a_variable_only_ever_set_to_none_is_not_finished(grader):
             return dinputs
     """)
     result = grader.grade("relu-backward", source)
-    assert ("`relu_backward` still returns None: it returns `dinputs`, which your code only ever sets to None, "
-            "so the function is not finished yet.") in result.feedback
+    assert (
+        "`relu_backward` still returns None: it returns `dinputs`, which your code only ever sets to None, "
+        "so the function is not finished yet."
+    ) in result.feedback
 
 
 def test_a_variable_set_to_none_then_to_a_value_is_not_a_placeholder(grader):

@@ -215,13 +215,16 @@ def test_syntax_error_shows_the_line_and_a_caret(checked):
     assert caret_line.strip() == "^"
 
 
-@pytest.mark.parametrize("statement", [
-    "import engine",
-    "from engine.activations import relu",
-    "import tutor.grader",
-    "import importlib\nrelu = importlib.import_module('engine.activations').relu",
-    "__import__('engine')",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import engine",
+        "from engine.activations import relu",
+        "import tutor.grader",
+        "import importlib\nrelu = importlib.import_module('engine.activations').relu",
+        "__import__('engine')",
+    ],
+)
 def test_importing_the_project_is_refused(checked, statement):
     result = checked.grade("relu", statement + "\n")
     assert not result.passed
@@ -229,7 +232,9 @@ def test_importing_the_project_is_refused(checked, statement):
 
 
 def test_numpy_and_math_are_allowed(checked):
-    source = "import math\nimport numpy as np\ndef relu(inputs):\n    return np.maximum(0, inputs) * math.cos(0)\n"
+    source = (
+        "import math\nimport numpy as np\ndef relu(inputs):\n    return np.maximum(0, inputs) * math.cos(0)\n"
+    )
     assert checked.grade("relu", source).passed
 
 
@@ -241,12 +246,15 @@ def test_learner_killing_the_worker_does_not_break_the_grader(grader):
 
 
 def test_grandchildren_are_killed(checked):
-    source = code("""
+    source = (
+        code("""
         import os, time
         if os.fork() == 0:
             time.sleep(60)
             os._exit(0)
-    """) + GOOD_RELU
+    """)
+        + GOOD_RELU
+    )
     result = checked.grade("relu", source, timeout=2)
     assert result.passed  # the forked process is killed with the check's process group
 
@@ -267,8 +275,13 @@ def test_the_worker_exits_when_its_parent_dies(tmp_path):
         print(grader.worker_pid, flush=True)
         os._exit(0)  # no clean-up: as if the app crashed
     """)
-    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "NNTUTOR_HOME": str(tmp_path)})
+    output = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "NNTUTOR_HOME": str(tmp_path)},
+    )
     worker = int(output.stdout.strip())
     deadline = time.monotonic() + 10
     while _alive(worker) and time.monotonic() < deadline:
@@ -298,9 +311,11 @@ def test_unknown_check_and_bad_timeout_are_errors(grader):
 
 
 def test_check_ids_start_no_process_and_import_no_numpy():
-    script = ("import sys\nfrom tutor.grader import check_ids, has_check\n"
-              "ids = check_ids()\nassert has_check('relu') and not has_check('nope')\n"
-              "print(len(ids), 'numpy' in sys.modules)\n")
+    script = (
+        "import sys\nfrom tutor.grader import check_ids, has_check\n"
+        "ids = check_ids()\nassert has_check('relu') and not has_check('nope')\n"
+        "print(len(ids), 'numpy' in sys.modules)\n"
+    )
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     count, numpy_loaded = output.stdout.split()
     assert int(count) >= 19
@@ -309,9 +324,10 @@ def test_check_ids_start_no_process_and_import_no_numpy():
 
 def test_registered_ids_match_the_worker(grader):
     # The app reads ids from the source; the worker registers them by import: they must agree.
+    import importlib
+
     from tutor.grader.api import CHECKS
     from tutor.grader.registry import check_modules
-    import importlib
 
     for module in check_modules():
         importlib.import_module(module)

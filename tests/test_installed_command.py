@@ -12,8 +12,9 @@ pytestmark = pytest.mark.skipif(not NNTUTOR.exists(), reason="the nntutor comman
 
 
 def run(*args, cwd):
-    return subprocess.run([str(NNTUTOR), *args], capture_output=True, text=True, cwd=cwd, timeout=120,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [str(NNTUTOR), *args], capture_output=True, text=True, cwd=cwd, timeout=120, stdin=subprocess.DEVNULL
+    )
 
 
 def test_the_installed_command_finds_every_lesson(tmp_path):

@@ -86,8 +86,15 @@ def test_human_output(home, capsys):
     assert "solution revealed" in shape
     # Exercises come in course order.
     order = [line.split()[1] for line in lines if "fixture-" in line]
-    assert order == ["fixture-neuron", "fixture-choice", "fixture-several", "fixture-shape",
-                     "fixture-number", "fixture-match", "fixture-relu"]
+    assert order == [
+        "fixture-neuron",
+        "fixture-choice",
+        "fixture-several",
+        "fixture-shape",
+        "fixture-number",
+        "fixture-match",
+        "fixture-relu",
+    ]
 
 
 def test_next_skips_revealed_solutions_like_the_apps_continue(home, capsys):

@@ -17,8 +17,17 @@ from tutor.widgets.plots import CurvePlot, RacePlot, RegionPlot
 QUICK = TrainConfig(optimizer="adam", learning_rate=0.05, decay=5e-7, epochs=400, samples=40)
 # Long enough that a test can pause and stop it in the middle.
 LONG = replace(QUICK, epochs=200_000)
-CAPSTONE = TrainConfig(dataset="spiral", samples=100, classes=3, hidden=(64,), optimizer="adam",
-                       learning_rate=0.05, decay=5e-7, epochs=10001, nnfs_init=True)
+CAPSTONE = TrainConfig(
+    dataset="spiral",
+    samples=100,
+    classes=3,
+    hidden=(64,),
+    optimizer="adam",
+    learning_rate=0.05,
+    decay=5e-7,
+    epochs=10001,
+    nnfs_init=True,
+)
 
 
 class ScreenApp(App):
@@ -112,12 +121,17 @@ async def test_a_finished_run_shows_the_notebook_log_line_and_final_regions():
     app = ScreenApp(lambda: PlaygroundScreen(QUICK, autostart=True))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        await wait_for(pilot, lambda: screen.run is not None and screen.run.state == "finished", what="finish")
+        await wait_for(
+            pilot, lambda: screen.run is not None and screen.run.state == "finished", what="finish"
+        )
         assert screen.run.epoch == 399
         assert text_of(screen, "#log").startswith("epoch: 399, acc: ")
         assert screen.run.history[-1][0] == 399
         grid = screen.query_one(RegionPlot).grid
-        assert grid is not None and grid.classes.shape == (screen.grid_resolution[1], screen.grid_resolution[0])
+        assert grid is not None and grid.classes.shape == (
+            screen.grid_resolution[1],
+            screen.grid_resolution[0],
+        )
 
 
 async def test_diverging_run_stops_with_a_clear_message():
@@ -125,7 +139,9 @@ async def test_diverging_run_stops_with_a_clear_message():
     app = ScreenApp(lambda: PlaygroundScreen(config, autostart=True))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        await wait_for(pilot, lambda: screen.run is not None and screen.run.state == "diverged", what="divergence")
+        await wait_for(
+            pilot, lambda: screen.run is not None and screen.run.state == "diverged", what="divergence"
+        )
         message = text_of(screen, "#message")
         assert "diverged at epoch" in message and "make it smaller" in message
         assert screen.query_one("#message").has_class("-error")
@@ -189,8 +205,12 @@ async def test_capstone_reaches_the_notebooks_numbers():
     app = ScreenApp(lambda: PlaygroundScreen(CAPSTONE, autostart=True))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        await wait_for(pilot, lambda: screen.run is not None and screen.run.state == "finished", timeout=120,
-                       what="the capstone run")
+        await wait_for(
+            pilot,
+            lambda: screen.run is not None and screen.run.state == "finished",
+            timeout=120,
+            what="the capstone run",
+        )
         assert text_of(screen, "#log") == "epoch: 10000, acc: 0.967, loss: 0.074, lr: 0.04975126853296942"
 
 
@@ -199,7 +219,9 @@ async def test_race_draws_one_curve_per_optimizer_from_the_same_start():
     app = ScreenApp(lambda: RaceScreen(config, autostart=True))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        await wait_for(pilot, lambda: screen.race is not None and screen.race.state == "finished", what="race")
+        await wait_for(
+            pilot, lambda: screen.race is not None and screen.race.state == "finished", what="race"
+        )
         race = screen.race
         labels = ["SGD lr=1", "SGD+momentum lr=1", "Adagrad lr=1", "RMSprop lr=0.02", "Adam lr=0.05"]
         assert list(race.curves) == labels
@@ -225,7 +247,9 @@ async def test_race_reports_a_diverging_entry_and_finishes_the_others():
     app = ScreenApp(lambda: RaceScreen(replace(QUICK, epochs=100), entries, autostart=True))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
-        await wait_for(pilot, lambda: screen.race is not None and screen.race.state == "finished", what="race")
+        await wait_for(
+            pilot, lambda: screen.race is not None and screen.race.state == "finished", what="race"
+        )
         assert "SGD lr=1e+100" in screen.race.diverged
         standings = text_of(screen, "#race-table")
         assert "diverged at epoch" in standings and "Adam lr=0.05" in standings
@@ -253,14 +277,18 @@ async def test_pausing_and_resuming_does_not_change_the_numbers():
         async with app.run_test(size=(120, 40)) as pilot:
             screen = app.screen
             if pause:
-                await wait_for(pilot, lambda: screen.run is not None and (screen.run.epoch or 0) > 100,
-                               what="training")
+                await wait_for(
+                    pilot, lambda: screen.run is not None and (screen.run.epoch or 0) > 100, what="training"
+                )
                 await pilot.press("p")
                 await wait_for(pilot, lambda: screen.run.state == "paused", timeout=5, what="pause")
                 assert screen.run.trainer.epoch < 3001
                 await pilot.press("p")
-            await wait_for(pilot, lambda: screen.run is not None and screen.run.state == "finished",
-                           what="the end of the run")
+            await wait_for(
+                pilot,
+                lambda: screen.run is not None and screen.run.state == "finished",
+                what="the end of the run",
+            )
             return text_of(screen, "#log")
 
     assert await final_line(pause=True) == await final_line(pause=False)

@@ -10,8 +10,17 @@ from textual.widgets import Input
 from tutor.screens.playground import PlaygroundScreen
 from tutor.training_config import TrainConfig
 
-SNAPSHOT_CONFIG = TrainConfig(dataset="spiral", samples=60, classes=3, hidden=(32,), optimizer="adam",
-                              learning_rate=0.05, decay=5e-7, epochs=300, seed=0)
+SNAPSHOT_CONFIG = TrainConfig(
+    dataset="spiral",
+    samples=60,
+    classes=3,
+    hidden=(32,),
+    optimizer="adam",
+    learning_rate=0.05,
+    decay=5e-7,
+    epochs=300,
+    seed=0,
+)
 
 
 class PlaygroundApp(App):

@@ -29,13 +29,19 @@ def text_of(plot: LessonPlot) -> str:
 
 
 def colours_of(plot: LessonPlot) -> set:
-    return {segment.style.color.triplet for line in plot._lines or [] for segment in line
-            if segment.style and segment.style.color and segment.style.color.triplet}
+    return {
+        segment.style.color.triplet
+        for line in plot._lines or []
+        for segment in line
+        if segment.style and segment.style.color and segment.style.color.triplet
+    }
 
 
 async def test_lesson_plots_draw_data_and_functions_in_place():
-    app = PlotsApp({"data": "spiral", "samples": 50, "classes": 3, "title": "The spiral"},
-                   {"function": "relu", "range": [-3, 3]})
+    app = PlotsApp(
+        {"data": "spiral", "samples": 50, "classes": 3, "title": "The spiral"},
+        {"function": "relu", "range": [-3, 3]},
+    )
     async with app.run_test(size=(100, 50)) as pilot:
         await pilot.pause()
         data_plot, function_plot = app.query(LessonPlot)

@@ -35,6 +35,7 @@ class RecordingPlot:
     def __getattr__(self, name):  # title, xlabel, ylabel, xlim, ylim
         def setting(*args):
             self.settings[name] = args
+
         return setting
 
 
@@ -56,8 +57,10 @@ def spiral(samples=50, classes=3):
 
 
 def history(epochs=1001):
-    return [(epoch, 1.1 * np.exp(-epoch / 300) + 0.05, 1 - 0.6 * np.exp(-epoch / 200), 0.05 / (1 + 1e-3 * epoch))
-            for epoch in range(epochs)]
+    return [
+        (epoch, 1.1 * np.exp(-epoch / 300) + 0.05, 1 - 0.6 * np.exp(-epoch / 200), 0.05 / (1 + 1e-3 * epoch))
+        for epoch in range(epochs)
+    ]
 
 
 def canvas_rows(text: str) -> list[str]:
@@ -67,7 +70,7 @@ def canvas_rows(text: str) -> list[str]:
     bottom = next(i for i, line in enumerate(lines) if "└" in line)
     left = lines[top].index("┌")
     right = lines[top].index("┐")
-    return [line[left + 1:right] for line in lines[top + 1:bottom]]
+    return [line[left + 1 : right] for line in lines[top + 1 : bottom]]
 
 
 # -- curves -----------------------------------------------------------------------------------------
@@ -123,7 +126,7 @@ def test_long_runs_are_decimated_but_keep_their_spikes():
 
 
 def test_short_series_are_not_decimated():
-    x, y = plotting.decimate(np.arange(10), np.arange(10.0), 200)
+    x, _y = plotting.decimate(np.arange(10), np.arange(10.0), 200)
     assert list(x) == list(range(10))
 
 
@@ -214,10 +217,15 @@ def test_regions_without_colour_use_one_texture_per_class_and_class_numbers_for_
 # -- functions --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("step", [0.0, 0.0, 1.0]), ("relu", [0.0, 0.0, 2.0]), ("linear", [-2.0, 0.0, 2.0]),
-    ("sigmoid", [1 / (1 + np.e ** 2), 0.5, 1 / (1 + np.e ** -2)]),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("step", [0.0, 0.0, 1.0]),
+        ("relu", [0.0, 0.0, 2.0]),
+        ("linear", [-2.0, 0.0, 2.0]),
+        ("sigmoid", [1 / (1 + np.e**2), 0.5, 1 / (1 + np.e**-2)]),
+    ],
+)
 def test_functions_draw_their_curve(name, expected):
     plt = RecordingPlot()
     plotting.draw_function(plt, name, (-2, 2), points=3)
@@ -238,9 +246,11 @@ def test_unknown_function_and_backwards_range_are_refused():
 
 
 def test_race_draws_one_labelled_curve_per_optimizer():
-    curves = {"SGD lr=1": [(e, 1.0 - e / 400) for e in range(100)],
-              "Adam lr=0.05": [(e, 1.0 - e / 200) for e in range(100)],
-              "RMSprop lr=0.02": []}
+    curves = {
+        "SGD lr=1": [(e, 1.0 - e / 400) for e in range(100)],
+        "Adam lr=0.05": [(e, 1.0 - e / 200) for e in range(100)],
+        "RMSprop lr=0.02": [],
+    }
     plt = RecordingPlot()
     plotting.draw_race(plt, curves)
     # A run with no epochs yet has nothing to draw.
@@ -265,21 +275,31 @@ def test_race_with_very_short_curves_builds():
 
 def test_plot_spec_defaults():
     assert plotting.check_plot_spec({"data": "spiral"}) == {
-        "data": "spiral", "samples": 100, "classes": 3, "title": None}
+        "data": "spiral",
+        "samples": 100,
+        "classes": 3,
+        "title": None,
+    }
     assert plotting.check_plot_spec({"function": "relu", "title": "ReLU"}) == {
-        "function": "relu", "range": (-5.0, 5.0), "title": "ReLU"}
+        "function": "relu",
+        "range": (-5.0, 5.0),
+        "title": "ReLU",
+    }
 
 
-@pytest.mark.parametrize("spec, message", [
-    ({}, "exactly one of"),
-    ({"data": "spiral", "function": "relu"}, "exactly one of"),
-    ({"data": "moons"}, "'data' must be one of spiral, vertical"),
-    ({"data": "spiral", "samples": 0}, "'samples' must be a whole number"),
-    ({"data": "spiral", "colour": "red"}, "unknown plot key 'colour'"),
-    ({"function": "tanh"}, "'function' must be one of"),
-    ({"function": "relu", "range": [5, -5]}, "'range' must be two numbers"),
-    ({"function": "relu", "range": "wide"}, "'range' must be two numbers"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({}, "exactly one of"),
+        ({"data": "spiral", "function": "relu"}, "exactly one of"),
+        ({"data": "moons"}, "'data' must be one of spiral, vertical"),
+        ({"data": "spiral", "samples": 0}, "'samples' must be a whole number"),
+        ({"data": "spiral", "colour": "red"}, "unknown plot key 'colour'"),
+        ({"function": "tanh"}, "'function' must be one of"),
+        ({"function": "relu", "range": [5, -5]}, "'range' must be two numbers"),
+        ({"function": "relu", "range": "wide"}, "'range' must be two numbers"),
+    ],
+)
 def test_bad_plot_specs_name_the_key(spec, message):
     with pytest.raises(ValueError, match=message):
         plotting.check_plot_spec(spec)
@@ -336,12 +356,21 @@ def test_chart_lines_match_richs_reading_of_the_same_text():
     plotting.draw_regions(plt, AngleNetwork(), X, y, (60, 20))
     ansi = plt.build()
     console = Console(width=60, color_system="truecolor", force_terminal=True)
-    theirs = [(segment.text, segment.style or None) for segment in Text.from_ansi(ansi).render(console)
-              if segment.text and segment.text != "\n"]
-    ours = [(segment.text, segment.style or None) for line in ansi_to_strips(ansi, 60) for segment in line
-            if segment.text]
+    theirs = [
+        (segment.text, segment.style or None)
+        for segment in Text.from_ansi(ansi).render(console)
+        if segment.text and segment.text != "\n"
+    ]
+    ours = [
+        (segment.text, segment.style or None)
+        for line in ansi_to_strips(ansi, 60)
+        for segment in line
+        if segment.text
+    ]
+
     # Same characters in the same styles (runs may be cut differently).
     def cells(runs):
         return [(character, style) for text, style in runs for character in text.replace("\n", "")]
-    assert cells(ours)[:len(cells(theirs))] == cells(theirs)
+
+    assert cells(ours)[: len(cells(theirs))] == cells(theirs)
     assert len(ansi_to_strips(ansi, 60)) == 20

@@ -149,8 +149,9 @@ def test_read_only_folder_shows_saved_progress_but_does_not_save(home, monkeypat
         store.save_draft("step", "my draft")
     real_access = os.access
     # Simulated so that the test also means something when run as root (which may write anywhere).
-    monkeypatch.setattr(store_module.os, "access",
-                        lambda path, mode: False if Path(path) == home else real_access(path, mode))
+    monkeypatch.setattr(
+        store_module.os, "access", lambda path, mode: False if Path(path) == home else real_access(path, mode)
+    )
     before = (home / STORE_FILENAME).read_bytes()
     with Store.open() as store:
         assert not store.saving

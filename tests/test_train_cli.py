@@ -10,13 +10,37 @@ from pathlib import Path
 import pytest
 
 CAPSTONE_LOG = Path(__file__).parent / "data" / "capstone_log.txt"
-CAPSTONE = ["--nnfs-init", "--dataset", "spiral", "--samples", "100", "--classes", "3", "--hidden", "64",
-            "--optimizer", "adam", "--lr", "0.05", "--decay", "5e-7", "--epochs", "10001", "--every", "100"]
+CAPSTONE = [
+    "--nnfs-init",
+    "--dataset",
+    "spiral",
+    "--samples",
+    "100",
+    "--classes",
+    "3",
+    "--hidden",
+    "64",
+    "--optimizer",
+    "adam",
+    "--lr",
+    "0.05",
+    "--decay",
+    "5e-7",
+    "--epochs",
+    "10001",
+    "--every",
+    "100",
+]
 
 
 def nntutor(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "tutor", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_capstone_prints_the_notebooks_101_lines_exactly():
@@ -57,12 +81,15 @@ def test_plot_draws_curves_and_regions():
     assert "loss" in lowered and "accuracy" in lowered
 
 
-@pytest.mark.parametrize("settings", [
-    ["--hidden", "16,16", "--optimizer", "adam", "--lr", "0.02"],
-    ["--hidden", "16", "--optimizer", "sgd", "--lr", "1", "--momentum", "0.9"],
-    ["--hidden", "16", "--optimizer", "rmsprop", "--lr", "0.01", "--decay", "1e-4"],
-    ["--hidden", "16", "--optimizer", "adagrad", "--lr", "0.5", "--activation", "sigmoid"],
-])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        ["--hidden", "16,16", "--optimizer", "adam", "--lr", "0.02"],
+        ["--hidden", "16", "--optimizer", "sgd", "--lr", "1", "--momentum", "0.9"],
+        ["--hidden", "16", "--optimizer", "rmsprop", "--lr", "0.01", "--decay", "1e-4"],
+        ["--hidden", "16", "--optimizer", "adagrad", "--lr", "0.5", "--activation", "sigmoid"],
+    ],
+)
 def test_vertical_data_learns_with_every_optimizer(settings):
     result = nntutor("train", "--dataset", "vertical", *settings, "--epochs", "301", "--every", "300")
     assert result.returncode == 0, result.stderr
@@ -71,23 +98,26 @@ def test_vertical_data_learns_with_every_optimizer(settings):
     assert float(last.split("acc: ")[1].split(",")[0]) > 0.8
 
 
-@pytest.mark.parametrize("args, flag", [
-    (["--lr", "-0.1"], "--lr"),
-    (["--lr", "0"], "--lr"),
-    (["--samples", "0"], "--samples"),
-    (["--classes", "1"], "--classes"),
-    (["--optimizer", "adamw"], "--optimizer"),
-    (["--hidden", "0"], "--hidden"),
-    (["--hidden", "64,x"], "--hidden"),
-    (["--epochs", "0"], "--epochs"),
-    (["--epochs", "ten"], "--epochs"),
-    (["--momentum", "1.5"], "--momentum"),
-    (["--decay", "-1"], "--decay"),
-    (["--dataset", "moons"], "--dataset"),
-    (["--every", "-5"], "--every"),
-    (["--plot", "--json"], "--json"),
-    (["--no-such-flag"], "--no-such-flag"),
-])
+@pytest.mark.parametrize(
+    "args, flag",
+    [
+        (["--lr", "-0.1"], "--lr"),
+        (["--lr", "0"], "--lr"),
+        (["--samples", "0"], "--samples"),
+        (["--classes", "1"], "--classes"),
+        (["--optimizer", "adamw"], "--optimizer"),
+        (["--hidden", "0"], "--hidden"),
+        (["--hidden", "64,x"], "--hidden"),
+        (["--epochs", "0"], "--epochs"),
+        (["--epochs", "ten"], "--epochs"),
+        (["--momentum", "1.5"], "--momentum"),
+        (["--decay", "-1"], "--decay"),
+        (["--dataset", "moons"], "--dataset"),
+        (["--every", "-5"], "--every"),
+        (["--plot", "--json"], "--json"),
+        (["--no-such-flag"], "--no-such-flag"),
+    ],
+)
 def test_bad_values_get_one_line_naming_the_flag_and_exit_2(args, flag):
     result = nntutor("train", *args)
     assert result.returncode == 2
@@ -111,9 +141,13 @@ def test_progress_bar_on_a_terminal_only():
 
     leader, follower = pty.openpty()
     try:
-        process = subprocess.run([sys.executable, "-m", "tutor", "train", "--epochs", "3000", "--every", "0"],
-                                 stdout=subprocess.PIPE, stderr=follower, stdin=subprocess.DEVNULL,
-                                 timeout=120)
+        process = subprocess.run(
+            [sys.executable, "-m", "tutor", "train", "--epochs", "3000", "--every", "0"],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
         os.close(follower)
         follower = None
         chunks = []

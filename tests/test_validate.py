@@ -6,8 +6,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tutor.cli import main
 from tutor.validation import validate
 
@@ -103,8 +101,11 @@ def test_a_solution_that_stops_passing_is_caught(tmp_path):
     folder = tmp_path / "lessons"
     shutil.copytree(VALID, folder)
     lesson = folder / "02-shapes.md"
-    lesson.write_text(lesson.read_text().replace("return [max(0.0, x) for x in inputs]",
-                                                 "return [min(0.0, x) for x in inputs]"))
+    lesson.write_text(
+        lesson.read_text().replace(
+            "return [max(0.0, x) for x in inputs]", "return [min(0.0, x) for x in inputs]"
+        )
+    )
     report = validate(folder)
     assert not report.ok
     assert [(p.path.name, p.line) for p in report.problems] == [("02-shapes.md", 79)]
@@ -159,8 +160,12 @@ def test_a_grader_that_cannot_start_is_reported_once():
     report = validate(VALID, grader=grader)
     assert grader.calls == 1
     assert [(p.path.name, p.line, p.message) for p in report.problems] == [
-        ("01-first-steps.md", 36, "the grader could not run (worker died at start-up): "
-                                  "grading stopped; --no-grade checks the rest")]
+        (
+            "01-first-steps.md",
+            36,
+            "the grader could not run (worker died at start-up): grading stopped; --no-grade checks the rest",
+        )
+    ]
 
 
 def test_a_grader_error_on_one_exercise_is_reported_there_and_grading_goes_on():
@@ -168,6 +173,11 @@ def test_a_grader_error_on_one_exercise_is_reported_there_and_grading_goes_on():
     report = validate(VALID, grader=grader)
     assert grader.calls == 4
     assert [(p.path.name, p.line) for p in report.problems] == [
-        ("01-first-steps.md", 31), ("01-first-steps.md", 36), ("02-shapes.md", 74), ("02-shapes.md", 79)]
-    assert report.problems[1].message == ("could not grade the solution of 'fixture-neuron': "
-                                          "RuntimeError: protocol error")
+        ("01-first-steps.md", 31),
+        ("01-first-steps.md", 36),
+        ("02-shapes.md", 74),
+        ("02-shapes.md", 79),
+    ]
+    assert report.problems[1].message == (
+        "could not grade the solution of 'fixture-neuron': RuntimeError: protocol error"
+    )

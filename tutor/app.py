@@ -6,6 +6,7 @@ plotting code are imported when first used.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -98,10 +99,8 @@ class NNTutorApp(App[None]):
     def _save_theme(self, theme: Any) -> None:
         if not getattr(self.store, "saving", True):
             return  # the data folder is read-only or unusable; the store's notice said so
-        try:
+        with contextlib.suppress(OSError):  # a theme is not worth an error message
             self._settings_path().write_text(json.dumps({"theme": theme.name}), encoding="utf-8")
-        except OSError:
-            pass  # a theme is not worth an error message
 
     def get_grader(self) -> Any:
         """The grader, created on first use (it starts a worker process)."""
@@ -155,7 +154,9 @@ class NNTutorApp(App[None]):
             self.notify(f"{exercise_id}: reset to the start.")
 
         self.push_screen(
-            ConfirmScreen(f"Reset exercise {exercise_id!r}?\n\nYour draft will be replaced.", confirm_label="Reset"),
+            ConfirmScreen(
+                f"Reset exercise {exercise_id!r}?\n\nYour draft will be replaced.", confirm_label="Reset"
+            ),
             answered,
         )
 

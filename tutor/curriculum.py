@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Union
+from typing import Any
 
 import yaml
 
@@ -48,7 +49,7 @@ MAX_PLOT_CLASSES = 20
 PLOT_KEYS = ("data", "samples", "classes", "function", "range", "title")
 _TRAIN_FLOATS = ("learning_rate", "decay", "momentum", "beta_1", "beta_2")
 
-Numeric = Union[float, tuple[int, ...]]
+Numeric = float | tuple[int, ...]
 
 
 # --------------------------------------------------------------------------- the data
@@ -134,7 +135,7 @@ class Exercise:
         return self.kind == "choice" and isinstance(self.answer, list)
 
 
-Block = Union[MarkdownBlock, PlotBlock, TrainBlock, Exercise]
+Block = MarkdownBlock | PlotBlock | TrainBlock | Exercise
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: fields hold lists
@@ -279,9 +280,15 @@ class ParsedFile:
 
     def lesson(self) -> Lesson:
         front = self.front
-        return Lesson(id=front["id"], title=front["title"], order=front["order"],
-                      minutes=front["minutes"], objectives=front["objectives"], path=self.path,
-                      blocks=self.blocks)
+        return Lesson(
+            id=front["id"],
+            title=front["title"],
+            order=front["order"],
+            minutes=front["minutes"],
+            objectives=front["objectives"],
+            path=self.path,
+            blocks=self.blocks,
+        )
 
     def broken(self) -> BrokenLesson:
         """The file set aside: its problems by line, the first one named."""
@@ -298,22 +305,26 @@ def _check_across_lessons(parsed: list[ParsedFile]) -> None:
         lesson_id, order = result.front.get("id"), result.front.get("order")
         if isinstance(lesson_id, str):
             if lesson_id in lesson_ids:
-                result.problem(result.front_lines["id"],
-                               f"lesson id {lesson_id!r} is already used by {lesson_ids[lesson_id].path.name}")
+                result.problem(
+                    result.front_lines["id"],
+                    f"lesson id {lesson_id!r} is already used by {lesson_ids[lesson_id].path.name}",
+                )
             else:
                 lesson_ids[lesson_id] = result
         if _is_int(order):
             if order in orders:
-                result.problem(result.front_lines["order"],
-                               f"order {order} is already used by {orders[order].path.name}")
+                result.problem(
+                    result.front_lines["order"], f"order {order} is already used by {orders[order].path.name}"
+                )
             else:
                 orders[order] = result
         for exercise_id, line in result.exercise_ids:
             if exercise_id in exercise_ids:
                 other, other_line = exercise_ids[exercise_id]
                 if other is not result:  # duplicates within one file are reported by the parser
-                    result.problem(line, f"exercise id {exercise_id!r} is already used in "
-                                         f"{other.path.name}:{other_line}")
+                    result.problem(
+                        line, f"exercise id {exercise_id!r} is already used in {other.path.name}:{other_line}"
+                    )
             else:
                 exercise_ids[exercise_id] = (result, line)
 
@@ -323,8 +334,26 @@ def _check_across_lessons(parsed: list[ParsedFile]) -> None:
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)\Z")
 _SPECIAL_BLOCKS = ("exercise", "plot", "train")
 # Code block languages that are surely not a misspelt special block (skips the fuzzy match).
-_COMMON_LANGUAGES = frozenset({"python", "py", "pycon", "text", "txt", "console", "bash", "sh", "shell",
-                               "markdown", "md", "yaml", "json", "toml", "diff", "output"})
+_COMMON_LANGUAGES = frozenset(
+    {
+        "python",
+        "py",
+        "pycon",
+        "text",
+        "txt",
+        "console",
+        "bash",
+        "sh",
+        "shell",
+        "markdown",
+        "md",
+        "yaml",
+        "json",
+        "toml",
+        "diff",
+        "output",
+    }
+)
 
 
 def _parse_file(path: Path) -> ParsedFile:
@@ -347,8 +376,11 @@ def _parse_file(path: Path) -> ParsedFile:
 def _parse_front_matter(result: ParsedFile, lines: list[str]) -> int:
     """Read the front matter into ``result.front``; return the index of the first body line."""
     if not lines or lines[0].strip() != "---":
-        result.problem(1, "no front matter: the file must start with a '---' line, then id, title, "
-                          "order, minutes and objectives, then another '---' line")
+        result.problem(
+            1,
+            "no front matter: the file must start with a '---' line, then id, title, "
+            "order, minutes and objectives, then another '---' line",
+        )
         return 0
     end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
     if end is None:
@@ -359,8 +391,10 @@ def _parse_front_matter(result: ParsedFile, lines: list[str]) -> int:
         return end + 1
     data, node = loaded
     if not isinstance(data, dict):
-        result.problem(2 if data is not None else 1,
-                       "the front matter must be 'key: value' lines (id, title, order, minutes, objectives)")
+        result.problem(
+            2 if data is not None else 1,
+            "the front matter must be 'key: value' lines (id, title, order, minutes, objectives)",
+        )
         return end + 1
     values = _Mapping(result, data, node, first_line=2, missing_line=1, what="front matter")
     values.reject_unknown(FRONT_MATTER_KEYS, "front matter")
@@ -371,8 +405,13 @@ def _parse_front_matter(result: ParsedFile, lines: list[str]) -> int:
     objectives = values.text_list("objectives", what="objective")
     result.front_lines = {key: values.line(key) for key in data if isinstance(key, str)}
     result.title = title
-    result.front = {"id": lesson_id, "title": title, "order": order, "minutes": minutes,
-                    "objectives": objectives}
+    result.front = {
+        "id": lesson_id,
+        "title": title,
+        "order": order,
+        "minutes": minutes,
+        "objectives": objectives,
+    }
     return end + 1
 
 
@@ -413,8 +452,12 @@ def _parse_body(result: ParsedFile, lines: list[str], start: int) -> None:
         for j in range(index + 1, len(lines)):
             candidate = lines[j]
             stripped = candidate.lstrip(" ")
-            if (len(candidate) - len(stripped) <= max_indent and stripped.rstrip() and
-                    set(stripped.rstrip()) == {fence[0]} and len(stripped.rstrip()) >= len(fence)):
+            if (
+                len(candidate) - len(stripped) <= max_indent
+                and stripped.rstrip()
+                and set(stripped.rstrip()) == {fence[0]}
+                and len(stripped.rstrip()) >= len(fence)
+            ):
                 close = j
                 break
         if not special:
@@ -425,15 +468,17 @@ def _parse_body(result: ParsedFile, lines: list[str], start: int) -> None:
             if close is None:
                 result.problem(index + 1, f"this code block is never closed: add a {fence} line after it")
                 close = len(lines) - 1
-            markdown.extend(lines[index:close + 1])
+            markdown.extend(lines[index : close + 1])
             index = close + 1
             continue
         if close is None:
             result.problem(index + 1, f"this {kind} block is never closed: add a {fence} line after it")
             close = len(lines)
         flush(index)
-        body = "\n".join(line[len(indent):] if line.startswith(indent) else line.lstrip(" ")
-                         for line in lines[index + 1:close])
+        body = "\n".join(
+            line[len(indent) :] if line.startswith(indent) else line.lstrip(" ")
+            for line in lines[index + 1 : close]
+        )
         block_line = index + 1
         if kind == "exercise":
             exercise = _parse_exercise(result, body, block_line, seen_exercises)
@@ -452,24 +497,25 @@ def _parse_body(result: ParsedFile, lines: list[str], start: int) -> None:
     flush(len(lines))
 
 
-def _parse_exercise(result: ParsedFile, body: str, block_line: int,
-                    seen: dict[str, int]) -> Exercise | None:
+def _parse_exercise(result: ParsedFile, body: str, block_line: int, seen: dict[str, int]) -> Exercise | None:
     loaded = _load_yaml(result, body, first_line=block_line + 1, what="exercise block")
     if loaded is None:
         return None
     data, node = loaded
     if not isinstance(data, dict):
-        result.problem(block_line, "an exercise block must hold 'key: value' lines "
-                                   "(id, kind, prompt, hints, solution, ...)")
+        result.problem(
+            block_line,
+            "an exercise block must hold 'key: value' lines (id, kind, prompt, hints, solution, ...)",
+        )
         return None
-    values = _Mapping(result, data, node, first_line=block_line + 1, missing_line=block_line,
-                      what="exercise")
+    values = _Mapping(result, data, node, first_line=block_line + 1, missing_line=block_line, what="exercise")
     before = len(result.problems)
     exercise_id = values.identifier("id", "exercise id")
     if exercise_id is not None:
         if exercise_id in seen:
-            result.problem(values.line("id"),
-                           f"exercise id {exercise_id!r} is already used at line {seen[exercise_id]}")
+            result.problem(
+                values.line("id"), f"exercise id {exercise_id!r} is already used at line {seen[exercise_id]}"
+            )
         else:
             seen[exercise_id] = values.line("id")
             result.exercise_ids.append((exercise_id, values.line("id")))
@@ -479,8 +525,9 @@ def _parse_exercise(result: ParsedFile, body: str, block_line: int,
     elif kind not in KINDS:
         near = _close_match(str(kind), KINDS)
         hint = f" (did you mean {near!r}?)" if near else ""
-        result.problem(values.line("kind"), f"unknown exercise kind {kind!r}{hint}: use one of "
-                                            + ", ".join(KINDS))
+        result.problem(
+            values.line("kind"), f"unknown exercise kind {kind!r}{hint}: use one of " + ", ".join(KINDS)
+        )
         kind = None
     if kind is not None:
         values.reject_unknown(COMMON_KEYS + KIND_KEYS[kind], f"{kind} exercise", other_kinds=True)
@@ -511,11 +558,19 @@ def _parse_exercise(result: ParsedFile, body: str, block_line: int,
         fields.update(_numeric_fields(values))
     if len(result.problems) > before or kind is None:
         return None
-    return Exercise(id=exercise_id, kind=kind, prompt=prompt, hints=hints, solution=solution,
-                    line=block_line, lines=values.value_lines(), **fields)
+    return Exercise(
+        id=exercise_id,
+        kind=kind,
+        prompt=prompt,
+        hints=hints,
+        solution=solution,
+        line=block_line,
+        lines=values.value_lines(),
+        **fields,
+    )
 
 
-def _choice_answer(values: "_Mapping", options: dict[str, str] | None) -> str | list[str] | None:
+def _choice_answer(values: _Mapping, options: dict[str, str] | None) -> str | list[str] | None:
     if not values.has("answer"):
         return None
     raw = values.data["answer"]
@@ -531,7 +586,9 @@ def _choice_answer(values: "_Mapping", options: dict[str, str] | None) -> str | 
             values.bad("answer", f"{key!r} is not an option key (keys are short words like a, b, c)")
             return None
         if options is not None and name not in options:
-            values.bad("answer", f"names option {name!r}, which does not exist (options: {', '.join(options)})")
+            values.bad(
+                "answer", f"names option {name!r}, which does not exist (options: {', '.join(options)})"
+            )
             return None
         if name in answer:
             values.bad("answer", f"names option {name!r} twice")
@@ -540,7 +597,7 @@ def _choice_answer(values: "_Mapping", options: dict[str, str] | None) -> str | 
     return answer if many else answer[0]
 
 
-def _match_answer(values: "_Mapping", items: dict | None, options: dict | None) -> dict[str, str] | None:
+def _match_answer(values: _Mapping, items: dict | None, options: dict | None) -> dict[str, str] | None:
     if not values.has("answer"):
         return None
     raw = values.data["answer"]
@@ -552,12 +609,18 @@ def _match_answer(values: "_Mapping", items: dict | None, options: dict | None) 
         item_name, option_name = _key_name(item), _key_name(option)
         line = values.line("answer", item)
         if item_name is None or (items is not None and item_name not in items):
-            values.problem(line, f"answer names item {item!r}, which does not exist"
-                                 + (f" (items: {', '.join(items)})" if items else ""))
+            values.problem(
+                line,
+                f"answer names item {item!r}, which does not exist"
+                + (f" (items: {', '.join(items)})" if items else ""),
+            )
             return None
         if option_name is None or (options is not None and option_name not in options):
-            values.problem(line, f"answer for item {item_name!r} names option {option!r}, which does "
-                                 "not exist" + (f" (options: {', '.join(options)})" if options else ""))
+            values.problem(
+                line,
+                f"answer for item {item_name!r} names option {option!r}, which does "
+                "not exist" + (f" (options: {', '.join(options)})" if options else ""),
+            )
             return None
         answer[item_name] = option_name
     if items is not None:
@@ -568,7 +631,7 @@ def _match_answer(values: "_Mapping", items: dict | None, options: dict | None) 
     return answer
 
 
-def _numeric_fields(values: "_Mapping") -> dict[str, Any]:
+def _numeric_fields(values: _Mapping) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if not values.has("answer"):
         return fields
@@ -599,8 +662,12 @@ def _numeric_fields(values: "_Mapping") -> dict[str, Any]:
             values.problem(line, f"feedback answer: {error}")
             continue
         if isinstance(expected, tuple) != isinstance(answer, tuple):
-            values.problem(line, "feedback answer must be a " + ("shape" if isinstance(answer, tuple)
-                                                                  else "number") + " like the answer")
+            values.problem(
+                line,
+                "feedback answer must be a "
+                + ("shape" if isinstance(answer, tuple) else "number")
+                + " like the answer",
+            )
             continue
         if _numeric_equal(expected, answer, tolerance):
             values.problem(line, "feedback answer is the correct answer: feedback is for wrong answers")
@@ -620,7 +687,9 @@ def _parse_plot(result: ParsedFile, body: str, block_line: int) -> PlotBlock | N
         return None
     data, node = loaded
     if not isinstance(data, dict):
-        result.problem(block_line, "a plot block must hold 'key: value' lines (data: spiral, or function: relu)")
+        result.problem(
+            block_line, "a plot block must hold 'key: value' lines (data: spiral, or function: relu)"
+        )
         return None
     values = _Mapping(result, data, node, first_line=block_line + 1, missing_line=block_line, what="plot")
     before = len(result.problems)
@@ -629,8 +698,11 @@ def _parse_plot(result: ParsedFile, body: str, block_line: int) -> PlotBlock | N
     if "title" in data:
         spec["title"] = values.text("title")
     if ("data" in data) == ("function" in data):
-        result.problem(block_line, "a plot block needs exactly one of 'data' (spiral or vertical) "
-                                   "or 'function' (step, sigmoid, relu or linear)")
+        result.problem(
+            block_line,
+            "a plot block needs exactly one of 'data' (spiral or vertical) "
+            "or 'function' (step, sigmoid, relu or linear)",
+        )
     elif "data" in data:
         if data["data"] not in PLOT_DATASETS:
             values.bad("data", "must be one of " + ", ".join(PLOT_DATASETS))
@@ -766,8 +838,9 @@ class _Mapping:
     """A parsed YAML mapping with the file line of every key, and typed accessors that record
     a problem (at the right line) and return None when a value is wrong."""
 
-    def __init__(self, result: ParsedFile, data: dict, node, *, first_line: int, missing_line: int,
-                 what: str) -> None:
+    def __init__(
+        self, result: ParsedFile, data: dict, node, *, first_line: int, missing_line: int, what: str
+    ) -> None:
         self.result = result
         self.data = data
         self.node = node
@@ -790,7 +863,11 @@ class _Mapping:
         if key_node is None:
             return self.missing_line
         if child is not None:
-            if isinstance(value_node, yaml.SequenceNode) and isinstance(child, int) and child < len(value_node.value):
+            if (
+                isinstance(value_node, yaml.SequenceNode)
+                and isinstance(child, int)
+                and child < len(value_node.value)
+            ):
                 return self.first_line + value_node.value[child].start_mark.line
             if isinstance(value_node, yaml.MappingNode):
                 for child_key, _ in value_node.value:
@@ -834,7 +911,9 @@ class _Mapping:
                 message = f"key {key!r} does not belong in a {where}"
             else:
                 near = _close_match(str(key), allowed)
-                message = f"unknown key {key!r} in the {where}" + (f" (did you mean {near!r}?)" if near else "")
+                message = f"unknown key {key!r} in the {where}" + (
+                    f" (did you mean {near!r}?)" if near else ""
+                )
             self.problem(self.line(key), message)
 
     # typed values
@@ -849,8 +928,11 @@ class _Mapping:
         if allow_empty and value is None:
             return ""
         if not isinstance(value, str):
-            self.bad(key, f"must be text, not {_describe(value)}" + (
-                " (quote it)" if _is_number(value) or isinstance(value, bool) else ""))
+            self.bad(
+                key,
+                f"must be text, not {_describe(value)}"
+                + (" (quote it)" if _is_number(value) or isinstance(value, bool) else ""),
+            )
             return None
         if not value.strip() and not allow_empty:
             self.bad(key, "is empty")
@@ -869,9 +951,11 @@ class _Mapping:
             return None
         for position, entry in enumerate(value):
             if not isinstance(entry, str) or not entry.strip():
-                self.problem(self.line(key, position),
-                             f"{key} entry {position + 1} must be text, not {_describe(entry)}"
-                             + (" (quote it)" if isinstance(entry, dict) else ""))
+                self.problem(
+                    self.line(key, position),
+                    f"{key} entry {position + 1} must be text, not {_describe(entry)}"
+                    + (" (quote it)" if isinstance(entry, dict) else ""),
+                )
                 return None
         return [entry.strip() for entry in value]
 
@@ -880,8 +964,10 @@ class _Mapping:
             return None
         value = self.data[key]
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            self.bad(key, f"{value!r} is not a valid {what}: use lowercase words joined by '-', "
-                          "like 'batch-softmax'")
+            self.bad(
+                key,
+                f"{value!r} is not a valid {what}: use lowercase words joined by '-', like 'batch-softmax'",
+            )
             return None
         return value
 
@@ -906,8 +992,11 @@ class _Mapping:
             name = _key_name(option_key)
             line = self.line(key, option_key)
             if name is None:
-                self.problem(line, f"{noun} key {option_key!r} is read by YAML as {_describe(option_key)}: "
-                                   "put it in quotes or use a letter")
+                self.problem(
+                    line,
+                    f"{noun} key {option_key!r} is read by YAML as {_describe(option_key)}: "
+                    "put it in quotes or use a letter",
+                )
                 return None
             if not _is_scalar_text(text):
                 self.problem(line, f"{noun} {name!r} must be text, not {_describe(text)} (quote it)")
@@ -927,8 +1016,11 @@ class _Mapping:
             name = _key_name(message_key)
             line = self.line(key, message_key)
             if name is None or (keys is not None and name not in keys):
-                self.problem(line, f"feedback names {noun} {message_key!r}, which does not exist"
-                                   + (f" ({noun}s: {', '.join(keys)})" if keys else ""))
+                self.problem(
+                    line,
+                    f"feedback names {noun} {message_key!r}, which does not exist"
+                    + (f" ({noun}s: {', '.join(keys)})" if keys else ""),
+                )
                 return None
             if not isinstance(text, str) or not text.strip():
                 self.problem(line, f"feedback for {noun} {name!r} must be text, not {_describe(text)}")
@@ -968,8 +1060,7 @@ def _number(value: Any) -> float | int | None:
 
 
 def _is_number(value: Any) -> bool:
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _describe(value: Any) -> str:
@@ -1013,8 +1104,9 @@ def parse_numeric(text: str) -> Numeric:
         if parts and parts[-1] == "" and len(parts) > 1:
             parts = parts[:-1]  # "(3,)" is the shape of a 1-D array
         if not parts or any(not part.isdigit() for part in parts):
-            raise ValueError(f"{stripped!r} is not a shape: a shape is whole numbers separated by "
-                             "commas, like (3, 2, 4)")
+            raise ValueError(
+                f"{stripped!r} is not a shape: a shape is whole numbers separated by commas, like (3, 2, 4)"
+            )
         return tuple(int(part) for part in parts)
     if _SHAPE_BY_X.match(inner):
         return tuple(int(part) for part in re.split(r"\s*[x×]\s*", inner))
@@ -1091,12 +1183,18 @@ def _grade_choice(exercise: Exercise, response: Any) -> AnswerResult:
     picked = [response] if isinstance(response, str) else list(response or [])
     picked = [str(key) for key in picked]
     if not picked:
-        return AnswerResult(False, "Pick an option first." if not exercise.multiple
-                            else "Pick the options you think are right first.", valid=False)
+        return AnswerResult(
+            False,
+            "Pick an option first."
+            if not exercise.multiple
+            else "Pick the options you think are right first.",
+            valid=False,
+        )
     unknown = [key for key in picked if key not in options]
     if unknown:
-        return AnswerResult(False, f"{unknown[0]!r} is not one of the options ({', '.join(options)}).",
-                            valid=False)
+        return AnswerResult(
+            False, f"{unknown[0]!r} is not one of the options ({', '.join(options)}).", valid=False
+        )
     if not exercise.multiple:
         if len(picked) > 1:
             return AnswerResult(False, "Pick only one option.", valid=False)
@@ -1107,7 +1205,9 @@ def _grade_choice(exercise: Exercise, response: Any) -> AnswerResult:
     expected, chosen = set(exercise.answer), set(picked)
     if chosen == expected:
         messages = [feedback[key] for key in exercise.answer if key in feedback]
-        return AnswerResult(True, " ".join(messages) if messages else "Correct: you picked exactly the right options.")
+        return AnswerResult(
+            True, " ".join(messages) if messages else "Correct: you picked exactly the right options."
+        )
     wrong = [key for key in picked if key not in expected]
     if wrong:
         message = feedback.get(wrong[0], f"Option {wrong[0]} is not right.")
@@ -1115,8 +1215,11 @@ def _grade_choice(exercise: Exercise, response: Any) -> AnswerResult:
             message += f" ({len(wrong)} of your picks are wrong.)"
         return AnswerResult(False, message)
     missing = len(expected - chosen)
-    return AnswerResult(False, f"Everything you picked is right, but {missing} more option"
-                               f"{' is' if missing == 1 else 's are'} right too.")
+    return AnswerResult(
+        False,
+        f"Everything you picked is right, but {missing} more option"
+        f"{' is' if missing == 1 else 's are'} right too.",
+    )
 
 
 def _grade_match(exercise: Exercise, response: Any) -> AnswerResult:
@@ -1124,8 +1227,11 @@ def _grade_match(exercise: Exercise, response: Any) -> AnswerResult:
     options = exercise.options or {}
     if not isinstance(response, Mapping):
         raise TypeError("a match answer is a mapping {item key: option key}")
-    chosen = {str(item): str(option) for item, option in response.items()
-              if option is not None and str(option) != ""}
+    chosen = {
+        str(item): str(option)
+        for item, option in response.items()
+        if option is not None and str(option) != ""
+    }
     unknown_items = [item for item in chosen if item not in items]
     if unknown_items:
         return AnswerResult(False, f"{unknown_items[0]!r} is not one of the items.", valid=False)
@@ -1134,8 +1240,11 @@ def _grade_match(exercise: Exercise, response: Any) -> AnswerResult:
         return AnswerResult(False, f"{unknown_options[0]!r} is not one of the options.", valid=False)
     unmatched = [item for item in items if item not in chosen]
     if unmatched:
-        return AnswerResult(False, f"Match every item first ({len(items) - len(unmatched)} of "
-                                   f"{len(items)} matched).", valid=False)
+        return AnswerResult(
+            False,
+            f"Match every item first ({len(items) - len(unmatched)} of {len(items)} matched).",
+            valid=False,
+        )
     wrong = [item for item in items if chosen[item] != exercise.answer[item]]
     if not wrong:
         return AnswerResult(True, f"Correct: all {len(items)} pairs match.")
@@ -1149,16 +1258,20 @@ def _grade_numeric(exercise: Exercise, response: Any) -> AnswerResult:
     expected = exercise.answer
     wants_shape = isinstance(expected, tuple)
     try:
-        given = (float(response) if isinstance(response, (int, float)) and not isinstance(response, bool)
-                 else parse_numeric(str(response)))
+        given = (
+            float(response)
+            if isinstance(response, (int, float)) and not isinstance(response, bool)
+            else parse_numeric(str(response))
+        )
     except ValueError as error:
         return AnswerResult(False, f"{str(error)[0].upper()}{str(error)[1:]}.", valid=False)
     if wants_shape and not isinstance(given, tuple):
         if given.is_integer() and given >= 0:
             given = (int(given),)  # "3" for the shape (3,)
         else:
-            return AnswerResult(False, "The answer is a shape: whole numbers separated by commas, "
-                                       "like (3, 2).", valid=False)
+            return AnswerResult(
+                False, "The answer is a shape: whole numbers separated by commas, like (3, 2).", valid=False
+            )
     if not wants_shape and isinstance(given, tuple):
         return AnswerResult(False, "The answer is a single number, not a shape.", valid=False)
     tolerance = exercise.tolerance if exercise.tolerance is not None else DEFAULT_TOLERANCE
@@ -1171,8 +1284,11 @@ def _grade_numeric(exercise: Exercise, response: Any) -> AnswerResult:
             return AnswerResult(False, message)
     if wants_shape:
         if len(given) != len(expected):
-            return AnswerResult(False, f"Not quite: the answer has {len(expected)} dimension"
-                                       f"{'s' if len(expected) != 1 else ''}; yours has {len(given)}.")
+            return AnswerResult(
+                False,
+                f"Not quite: the answer has {len(expected)} dimension"
+                f"{'s' if len(expected) != 1 else ''}; yours has {len(given)}.",
+            )
         if sorted(given) == sorted(expected):
             return AnswerResult(False, "Right sizes, wrong order: which axis comes first?")
         return AnswerResult(False, f"Not quite: {format_numeric(given)} is not the shape.")

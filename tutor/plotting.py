@@ -13,12 +13,13 @@ or no colour at all (then classes differ by their marker characters).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 
 from engine.datasets import DATASETS
+
 # Lesson plots obey the lesson validator's limits (defined there: loading lessons needs no NumPy).
 from tutor.curriculum import MAX_PLOT_CLASSES, MAX_PLOT_SAMPLES
 
@@ -28,22 +29,74 @@ HistoryRow = tuple[int, float, float, float]
 # Saturated colours for points and lines, readable on a dark background. The first three follow the
 # notebook's 'brg' colour map order (blue, red, green); the rest are for more classes.
 _DARK_COLORS: tuple[RGB, ...] = (
-    (80, 150, 255), (255, 90, 90), (80, 220, 110), (255, 185, 60), (200, 120, 255),
-    (70, 215, 215), (255, 120, 200), (225, 225, 90), (160, 160, 160), (255, 150, 110),
-    (150, 190, 255), (190, 60, 60), (170, 240, 150), (180, 120, 40), (140, 80, 200),
-    (40, 150, 150), (255, 190, 230), (150, 150, 40), (235, 235, 235), (120, 200, 255),
+    (80, 150, 255),
+    (255, 90, 90),
+    (80, 220, 110),
+    (255, 185, 60),
+    (200, 120, 255),
+    (70, 215, 215),
+    (255, 120, 200),
+    (225, 225, 90),
+    (160, 160, 160),
+    (255, 150, 110),
+    (150, 190, 255),
+    (190, 60, 60),
+    (170, 240, 150),
+    (180, 120, 40),
+    (140, 80, 200),
+    (40, 150, 150),
+    (255, 190, 230),
+    (150, 150, 40),
+    (235, 235, 235),
+    (120, 200, 255),
 )
 # The same hues, darker, readable on a light background.
 _LIGHT_COLORS: tuple[RGB, ...] = (
-    (20, 80, 220), (205, 30, 30), (20, 140, 50), (210, 120, 0), (135, 50, 200),
-    (0, 140, 140), (200, 40, 140), (140, 140, 0), (90, 90, 90), (190, 80, 30),
-    (90, 130, 240), (130, 20, 20), (90, 190, 60), (140, 80, 10), (80, 20, 140),
-    (0, 90, 90), (240, 100, 180), (100, 100, 20), (30, 30, 30), (0, 150, 220),
+    (20, 80, 220),
+    (205, 30, 30),
+    (20, 140, 50),
+    (210, 120, 0),
+    (135, 50, 200),
+    (0, 140, 140),
+    (200, 40, 140),
+    (140, 140, 0),
+    (90, 90, 90),
+    (190, 80, 30),
+    (90, 130, 240),
+    (130, 20, 20),
+    (90, 190, 60),
+    (140, 80, 10),
+    (80, 20, 140),
+    (0, 90, 90),
+    (240, 100, 180),
+    (100, 100, 20),
+    (30, 30, 30),
+    (0, 150, 220),
 )
 # Without colour, a class is told apart by its characters: its points show the class number and
 # the region it wins is filled with a light texture.
-_REGION_MARKERS = ("·", "░", ":", "-", "+", "'", "=", "~", ",", "^",
-                   "*", "/", "\\", "|", "_", "`", ";", "!", ">", "<")
+_REGION_MARKERS = (
+    "·",
+    "░",
+    ":",
+    "-",
+    "+",
+    "'",
+    "=",
+    "~",
+    ",",
+    "^",
+    "*",
+    "/",
+    "\\",
+    "|",
+    "_",
+    "`",
+    ";",
+    "!",
+    ">",
+    "<",
+)
 _POINT_CHARACTERS = "0123456789abcdefghij"  # class 10 is "a", and so on
 _POINT_MARKER = "●"
 _CELL_MARKER = "█"
@@ -177,8 +230,16 @@ def history_arrays(history: Sequence[HistoryRow]) -> np.ndarray:
     return np.asarray(history, dtype=float).reshape(len(history), 4)
 
 
-def draw_curves(plt, history: Sequence[HistoryRow], metric: str, *, palette: Palette = DEFAULT_PALETTE,
-                title: str | None = None, max_points: int = DEFAULT_MAX_POINTS, epoch_label: bool = True) -> None:
+def draw_curves(
+    plt,
+    history: Sequence[HistoryRow],
+    metric: str,
+    *,
+    palette: Palette = DEFAULT_PALETTE,
+    title: str | None = None,
+    max_points: int = DEFAULT_MAX_POINTS,
+    epoch_label: bool = True,
+) -> None:
     """One curve: ``metric`` ("loss", "accuracy" or "learning_rate") against the epoch.
     ``epoch_label=False`` leaves out the x axis's name, a row a small chart needs for the curve."""
     if metric not in METRICS:
@@ -196,8 +257,12 @@ def draw_curves(plt, history: Sequence[HistoryRow], metric: str, *, palette: Pal
     else:
         epochs = values = np.zeros(0)
     if len(epochs):
-        plt.plot(epochs.tolist(), values.tolist(), color=_color(palette, palette.metric_color(metric)),
-                 marker="braille" if palette.color else "•")
+        plt.plot(
+            epochs.tolist(),
+            values.tolist(),
+            color=_color(palette, palette.metric_color(metric)),
+            marker="braille" if palette.color else "•",
+        )
     _epoch_axis(plt, float(epochs[-1]) if len(epochs) else 0.0)
     if metric == "accuracy":
         plt.ylim(0, 1)
@@ -210,8 +275,14 @@ def draw_curves(plt, history: Sequence[HistoryRow], metric: str, *, palette: Pal
         plt.ylim(None, None)
 
 
-def draw_race(plt, curves: Mapping[str, Sequence[tuple[int, float]]], *, palette: Palette = DEFAULT_PALETTE,
-              title: str = "loss by optimizer", max_points: int = DEFAULT_MAX_POINTS) -> None:
+def draw_race(
+    plt,
+    curves: Mapping[str, Sequence[tuple[int, float]]],
+    *,
+    palette: Palette = DEFAULT_PALETTE,
+    title: str = "loss by optimizer",
+    max_points: int = DEFAULT_MAX_POINTS,
+) -> None:
     """Loss curves of several runs on one chart, one colour and one legend entry per label.
 
     ``curves`` maps a label (like "Adam lr=0.05") to its ``[(epoch, loss), ...]``.
@@ -232,9 +303,13 @@ def draw_race(plt, curves: Mapping[str, Sequence[tuple[int, float]]], *, palette
         last_epoch = max(last_epoch, float(epochs[-1]))
         starting_losses.append(float(losses[0]))
         xs, ys = _legend_safe(epochs.tolist(), losses.tolist())
-        plt.plot(xs, ys, label=label,
-                 color=_color(palette, palette.class_color(index)),
-                 marker="braille" if palette.color else _REGION_MARKERS[index % len(_REGION_MARKERS)])
+        plt.plot(
+            xs,
+            ys,
+            label=label,
+            color=_color(palette, palette.class_color(index)),
+            marker="braille" if palette.color else _REGION_MARKERS[index % len(_REGION_MARKERS)],
+        )
     _epoch_axis(plt, last_epoch)
     # A run that blows up early would squash every other curve to the floor: show up to twice
     # the starting loss (what the race is about) and let higher spikes leave the chart.
@@ -266,13 +341,18 @@ def _draw_points(plt, X: np.ndarray, y: np.ndarray, palette: Palette, labels: bo
         xs, ys = X[chosen, 0].tolist(), X[chosen, 1].tolist()
         if labels:
             xs, ys = _legend_safe(xs, ys)
-        plt.scatter(xs, ys, marker=marker,
-                    color=_color(palette, palette.class_color(index)),
-                    label=f"class {index}" if labels else None)
+        plt.scatter(
+            xs,
+            ys,
+            marker=marker,
+            color=_color(palette, palette.class_color(index)),
+            label=f"class {index}" if labels else None,
+        )
 
 
-def draw_dataset(plt, X: np.ndarray, y: np.ndarray, *, palette: Palette = DEFAULT_PALETTE,
-                 title: str | None = None) -> None:
+def draw_dataset(
+    plt, X: np.ndarray, y: np.ndarray, *, palette: Palette = DEFAULT_PALETTE, title: str | None = None
+) -> None:
     """The points of ``X (n_samples, 2)`` coloured by their class ``y (n_samples,)``, with a legend."""
     X = np.asarray(X)
     plt.clear_data()
@@ -331,8 +411,15 @@ def region_grid(network, X: np.ndarray, resolution=(80, 24)) -> RegionGrid:
     return RegionGrid(xs, ys, classes)
 
 
-def draw_region_grid(plt, grid: RegionGrid, X: np.ndarray, y: np.ndarray, *,
-                     palette: Palette = DEFAULT_PALETTE, title: str | None = None) -> None:
+def draw_region_grid(
+    plt,
+    grid: RegionGrid,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    palette: Palette = DEFAULT_PALETTE,
+    title: str | None = None,
+) -> None:
     """Draw a computed ``RegionGrid`` as coloured cells, then the data points on top."""
     X = np.asarray(X)
     plt.clear_data()
@@ -345,16 +432,28 @@ def draw_region_grid(plt, grid: RegionGrid, X: np.ndarray, y: np.ndarray, *,
         if not chosen.any():
             continue
         marker = _CELL_MARKER if palette.color else _REGION_MARKERS[int(index) % len(_REGION_MARKERS)]
-        plt.scatter(grid_x[chosen].tolist(), grid_y[chosen].tolist(), marker=marker,
-                    color=_color(palette, palette.region_color(int(index))))
+        plt.scatter(
+            grid_x[chosen].tolist(),
+            grid_y[chosen].tolist(),
+            marker=marker,
+            color=_color(palette, palette.region_color(int(index))),
+        )
     _draw_points(plt, X, y, palette, labels=False)
     x_min, x_max, y_min, y_max = grid.bounds
     plt.xlim(x_min, x_max)
     plt.ylim(y_min, y_max)
 
 
-def draw_regions(plt, network, X: np.ndarray, y: np.ndarray, resolution=(80, 24), *,
-                 palette: Palette = DEFAULT_PALETTE, title: str | None = None) -> None:
+def draw_regions(
+    plt,
+    network,
+    X: np.ndarray,
+    y: np.ndarray,
+    resolution=(80, 24),
+    *,
+    palette: Palette = DEFAULT_PALETTE,
+    title: str | None = None,
+) -> None:
     """Decision regions: ``network``'s prediction over a grid drawn as coloured cells, with the data
     points ``X (n_samples, 2)``, ``y (n_samples,)`` on top (see ``region_grid`` for ``resolution``)."""
     draw_region_grid(plt, region_grid(network, X, resolution), X, y, palette=palette, title=title)
@@ -375,8 +474,15 @@ def function_values(name: str, x: np.ndarray) -> np.ndarray:
     return np.asarray(getattr(activations, name)(x), dtype=float)
 
 
-def draw_function(plt, name: str, range: Sequence[float] = (-5.0, 5.0), *,  # noqa: A002 (the lesson key)
-                  palette: Palette = DEFAULT_PALETTE, title: str | None = None, points: int = 401) -> None:
+def draw_function(
+    plt,
+    name: str,
+    range: Sequence[float] = (-5.0, 5.0),
+    *,
+    palette: Palette = DEFAULT_PALETTE,
+    title: str | None = None,
+    points: int = 401,
+) -> None:
     """The curve of the activation function ``name`` (step, sigmoid, relu or linear) over ``range``."""
     low, high = (float(value) for value in range)
     if not low < high:
@@ -387,8 +493,12 @@ def draw_function(plt, name: str, range: Sequence[float] = (-5.0, 5.0), *,  # no
     plt.title(title if title is not None else _FUNCTION_TITLES[name])
     plt.xlabel("x")
     plt.ylabel("")
-    plt.plot(x.tolist(), values.tolist(), color=_color(palette, palette.class_color(0)),
-             marker="braille" if palette.color else "•")
+    plt.plot(
+        x.tolist(),
+        values.tolist(),
+        color=_color(palette, palette.class_color(0)),
+        marker="braille" if palette.color else "•",
+    )
     plt.xlim(low, high)
     span = float(values.max() - values.min()) or 1.0
     plt.ylim(float(values.min()) - 0.08 * span, float(values.max()) + 0.08 * span)
@@ -417,7 +527,9 @@ def check_plot_spec(spec: Mapping) -> dict:
         allowed = {"data", "samples", "classes", "title"}
         unknown = sorted(set(spec) - allowed)
         if unknown:
-            raise ValueError(f"unknown plot key {unknown[0]!r} (a data plot takes {', '.join(sorted(allowed))})")
+            raise ValueError(
+                f"unknown plot key {unknown[0]!r} (a data plot takes {', '.join(sorted(allowed))})"
+            )
         if spec["data"] not in DATASETS:
             raise ValueError(f"plot 'data' must be one of {', '.join(DATASETS)}, got {spec['data']!r}")
         checked = {"data": spec["data"], "title": title}
@@ -430,17 +542,28 @@ def check_plot_spec(spec: Mapping) -> dict:
     allowed = {"function", "range", "title"}
     unknown = sorted(set(spec) - allowed)
     if unknown:
-        raise ValueError(f"unknown plot key {unknown[0]!r} (a function plot takes {', '.join(sorted(allowed))})")
+        raise ValueError(
+            f"unknown plot key {unknown[0]!r} (a function plot takes {', '.join(sorted(allowed))})"
+        )
     if spec["function"] not in FUNCTIONS:
         raise ValueError(f"plot 'function' must be one of {', '.join(FUNCTIONS)}, got {spec['function']!r}")
     value_range = spec.get("range", [-5, 5])
-    if (not isinstance(value_range, (list, tuple)) or len(value_range) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-                       for v in value_range)
-            or not value_range[0] < value_range[1]):
-        raise ValueError(f"plot 'range' must be two numbers, low then high, like [-5, 5]; got {value_range!r}")
-    return {"function": spec["function"], "range": (float(value_range[0]), float(value_range[1])),
-            "title": title}
+    if (
+        not isinstance(value_range, (list, tuple))
+        or len(value_range) != 2
+        or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value_range
+        )
+        or not value_range[0] < value_range[1]
+    ):
+        raise ValueError(
+            f"plot 'range' must be two numbers, low then high, like [-5, 5]; got {value_range!r}"
+        )
+    return {
+        "function": spec["function"],
+        "range": (float(value_range[0]), float(value_range[1])),
+        "title": title,
+    }
 
 
 def dataset_points(name: str, samples: int, classes: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -467,8 +590,11 @@ def draw_plot_spec(plt, spec: Mapping, *, palette: Palette = DEFAULT_PALETTE, da
         draw_function(plt, spec["function"], spec["range"], palette=palette, title=spec["title"])
         return
     X, y = data if data is not None else dataset_points(spec["data"], spec["samples"], spec["classes"])
-    title = spec["title"] if spec["title"] is not None else (
-        f"{spec['data']} data: {spec['samples']} points per class, {spec['classes']} classes")
+    title = (
+        spec["title"]
+        if spec["title"] is not None
+        else (f"{spec['data']} data: {spec['samples']} points per class, {spec['classes']} classes")
+    )
     draw_dataset(plt, X, y, palette=palette, title=title)
 
 
@@ -511,9 +637,17 @@ def _side_by_side(left: list[str], right: list[str], left_width: int) -> list[st
 MIN_REPORT_SIZE = (40, 16)
 
 
-def render_training_report(history: Sequence[HistoryRow], network, X: np.ndarray, y: np.ndarray,
-                           width: int, height: int, *, color: bool = True,
-                           palette: Palette | None = None) -> str:
+def render_training_report(
+    history: Sequence[HistoryRow],
+    network,
+    X: np.ndarray,
+    y: np.ndarray,
+    width: int,
+    height: int,
+    *,
+    color: bool = True,
+    palette: Palette | None = None,
+) -> str:
     """The charts printed by ``nntutor train --plot``: loss and accuracy curves side by side, and
     below them the decision regions with the data on top. Exactly ``height`` lines, none wider than
     ``width`` characters (not counting colour codes); a size below ``MIN_REPORT_SIZE`` is raised to
@@ -527,15 +661,21 @@ def render_training_report(history: Sequence[HistoryRow], network, X: np.ndarray
     regions_height = height - curves_height
     left_width = width // 2
     right_width = width - left_width
-    loss = _build(lambda plt: draw_curves(plt, history, "loss", palette=palette), left_width,
-                  curves_height, color)
-    accuracy = _build(lambda plt: draw_curves(plt, history, "accuracy", palette=palette), right_width,
-                      curves_height, color)
+    loss = _build(
+        lambda plt: draw_curves(plt, history, "loss", palette=palette), left_width, curves_height, color
+    )
+    accuracy = _build(
+        lambda plt: draw_curves(plt, history, "accuracy", palette=palette), right_width, curves_height, color
+    )
     last_epoch = int(history[-1][0]) if len(history) else None
     title = "class regions" + (f", epoch {last_epoch}" if last_epoch is not None else "")
     # Resolution: one grid point per character cell is enough for the canvas inside the axes.
-    regions = _build(lambda plt: draw_regions(plt, network, X, y, (width, regions_height), palette=palette,
-                                              title=title), width, regions_height, color)
+    regions = _build(
+        lambda plt: draw_regions(plt, network, X, y, (width, regions_height), palette=palette, title=title),
+        width,
+        regions_height,
+        color,
+    )
     lines = _side_by_side(loss, accuracy, left_width) + regions
     lines = lines[:height] + [""] * (height - len(lines))
     return "\n".join(lines)

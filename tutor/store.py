@@ -16,14 +16,15 @@ The app calls the store from its UI thread; a lock makes it safe to share with o
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 STORE_FILENAME = "progress.sqlite3"
 
@@ -56,13 +57,9 @@ def _migrate_to_1(db: sqlite3.Connection) -> None:
         " duration_ms REAL NOT NULL)"
     )
     db.execute("CREATE INDEX attempts_by_exercise ON attempts (exercise)")
-    db.execute(
-        "CREATE TABLE hints (exercise TEXT PRIMARY KEY, shown INTEGER NOT NULL, time REAL NOT NULL)"
-    )
+    db.execute("CREATE TABLE hints (exercise TEXT PRIMARY KEY, shown INTEGER NOT NULL, time REAL NOT NULL)")
     db.execute("CREATE TABLE reveals (exercise TEXT PRIMARY KEY, time REAL NOT NULL)")
-    db.execute(
-        "CREATE TABLE drafts (exercise TEXT PRIMARY KEY, text TEXT NOT NULL, time REAL NOT NULL)"
-    )
+    db.execute("CREATE TABLE drafts (exercise TEXT PRIMARY KEY, text TEXT NOT NULL, time REAL NOT NULL)")
 
 
 # MIGRATIONS[n] brings a store from schema version n to n + 1. Append new steps; never edit old ones.
@@ -81,8 +78,9 @@ class _NewerSchema(Exception):
 class Store:
     """Progress for every exercise. Create it with :meth:`Store.open`."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path | None, *, saving: bool,
-                 notice: str | None = None) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path | None, *, saving: bool, notice: str | None = None
+    ) -> None:
         self._db = connection
         self._lock = threading.RLock()
         self._drafts: dict[str, str] = {}  # last text saved per exercise: unchanged saves cost nothing
@@ -93,7 +91,7 @@ class Store:
     # ----------------------------------------------------------------- opening
 
     @classmethod
-    def open(cls, directory: str | os.PathLike[str] | None = None) -> "Store":
+    def open(cls, directory: str | os.PathLike[str] | None = None) -> Store:
         """Open (or create) the store in ``directory`` (default: ``paths.data_dir()``). Never raises."""
         if directory is None:
             from tutor.paths import data_dir
@@ -104,48 +102,61 @@ class Store:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            return cls._in_memory(f"Cannot create the progress folder {folder} ({_reason(error)}): "
-                                  "your progress will not be saved.")
+            return cls._in_memory(
+                f"Cannot create the progress folder {folder} ({_reason(error)}): "
+                "your progress will not be saved."
+            )
         if not os.access(folder, os.W_OK | os.X_OK):
-            return cls._read_only_copy(path, f"The progress folder {folder} is read-only: "
-                                             "your progress is shown but not saved.")
+            return cls._read_only_copy(
+                path, f"The progress folder {folder} is read-only: your progress is shown but not saved."
+            )
         if path.is_file() and os.access(path, os.R_OK) and not os.access(path, os.W_OK):
-            return cls._read_only_copy(path, f"The progress store {path} is read-only: "
-                                             "your progress is shown but not saved.")
+            return cls._read_only_copy(
+                path, f"The progress store {path} is read-only: your progress is shown but not saved."
+            )
         try:
             return cls(_connect(path), path, saving=True)
         except _NewerSchema as newer:
             return cls._read_only_copy(
-                path, f"The progress store {path} was written by a newer nntutor (schema "
-                      f"{newer.version}, this version knows {SCHEMA_VERSION}): it is left untouched "
-                      "and your progress is not saved.", migrate=False)
+                path,
+                f"The progress store {path} was written by a newer nntutor (schema "
+                f"{newer.version}, this version knows {SCHEMA_VERSION}): it is left untouched "
+                "and your progress is not saved.",
+                migrate=False,
+            )
         except (sqlite3.DatabaseError, OSError) as error:
             reason = _reason(error)
         try:
             moved_to = _move_aside(path)
         except OSError as error:
-            return cls._in_memory(f"The progress store {path} is unreadable ({reason}) and could not be "
-                                  f"moved aside ({_reason(error)}): your progress will not be saved.")
+            return cls._in_memory(
+                f"The progress store {path} is unreadable ({reason}) and could not be "
+                f"moved aside ({_reason(error)}): your progress will not be saved."
+            )
         try:
             store = cls(_connect(path), path, saving=True)
         except (sqlite3.DatabaseError, OSError, _NewerSchema) as error:
-            return cls._in_memory(f"Cannot start a fresh progress store at {path} ({_reason(error)}): "
-                                  "your progress will not be saved.")
-        store.notice = (f"The progress store was unreadable ({reason}); it was moved to {moved_to} "
-                        "and a fresh one was started.")
+            return cls._in_memory(
+                f"Cannot start a fresh progress store at {path} ({_reason(error)}): "
+                "your progress will not be saved."
+            )
+        store.notice = (
+            f"The progress store was unreadable ({reason}); it was moved to {moved_to} "
+            "and a fresh one was started."
+        )
         return store
 
     @classmethod
-    def in_memory(cls) -> "Store":
+    def in_memory(cls) -> Store:
         """A store that keeps progress for this session only (tests, demos)."""
         return cls._in_memory(None)
 
     @classmethod
-    def _in_memory(cls, notice: str | None) -> "Store":
+    def _in_memory(cls, notice: str | None) -> Store:
         return cls(_empty_memory_db(), None, saving=notice is None, notice=notice)
 
     @classmethod
-    def _read_only_copy(cls, path: Path, notice: str, *, migrate: bool = True) -> "Store":
+    def _read_only_copy(cls, path: Path, notice: str, *, migrate: bool = True) -> Store:
         """Show what a store we may not write holds, from an in-memory copy."""
         if not path.exists():
             return cls(_empty_memory_db(), path, saving=False, notice=notice)
@@ -163,7 +174,7 @@ class Store:
         with self._lock:
             self._db.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -173,20 +184,24 @@ class Store:
 
     def record_attempt(self, exercise_id: str, passed: bool, duration_ms: float) -> None:
         """One check of an exercise: passed or not, and how long it took."""
-        self._write("INSERT INTO attempts (exercise, time, passed, duration_ms) VALUES (?, ?, ?, ?)",
-                    (exercise_id, time.time(), int(bool(passed)), float(duration_ms)))
+        self._write(
+            "INSERT INTO attempts (exercise, time, passed, duration_ms) VALUES (?, ?, ?, ?)",
+            (exercise_id, time.time(), int(bool(passed)), float(duration_ms)),
+        )
 
     def record_hint(self, exercise_id: str, hints_shown: int) -> None:
         """The learner has now seen ``hints_shown`` hints of this exercise (the count never goes down)."""
         self._write(
             "INSERT INTO hints (exercise, shown, time) VALUES (?, ?, ?) ON CONFLICT (exercise) "
             "DO UPDATE SET shown = max(shown, excluded.shown), time = excluded.time",
-            (exercise_id, int(hints_shown), time.time()))
+            (exercise_id, int(hints_shown), time.time()),
+        )
 
     def record_reveal(self, exercise_id: str) -> None:
         """The learner revealed the solution (the first time is kept)."""
-        self._write("INSERT OR IGNORE INTO reveals (exercise, time) VALUES (?, ?)",
-                    (exercise_id, time.time()))
+        self._write(
+            "INSERT OR IGNORE INTO reveals (exercise, time) VALUES (?, ?)", (exercise_id, time.time())
+        )
 
     def save_draft(self, exercise_id: str, text: str) -> None:
         """Keep what is in the editor. Cheap: an unchanged text is not written again."""
@@ -197,7 +212,8 @@ class Store:
             self._write(
                 "INSERT INTO drafts (exercise, text, time) VALUES (?, ?, ?) ON CONFLICT (exercise) "
                 "DO UPDATE SET text = excluded.text, time = excluded.time",
-                (exercise_id, text, time.time()))
+                (exercise_id, text, time.time()),
+            )
 
     def clear_draft(self, exercise_id: str) -> None:
         """Forget the draft (the exercise opens with its starter again)."""
@@ -218,10 +234,8 @@ class Store:
     def _fall_back_to_memory(self, error: sqlite3.Error) -> None:
         """A write failed (disk full, folder gone): keep the session going in memory, say so."""
         memory = _memory_copy(self._db)
-        try:
+        with contextlib.suppress(sqlite3.Error):
             self._db.close()
-        except sqlite3.Error:
-            pass
         self._db = memory
         self.saving = False
         self.notice = f"Saving progress failed ({_reason(error)}): nothing more will be saved this session."
@@ -245,14 +259,16 @@ class Store:
         with self._lock:
             rows = self._db.execute(
                 "SELECT time, passed, duration_ms FROM attempts WHERE exercise = ? ORDER BY id",
-                (exercise_id,)).fetchall()
+                (exercise_id,),
+            ).fetchall()
         return [Attempt(time=t, passed=bool(p), duration_ms=d) for t, p, d in rows]
 
     def status(self, exercise_id: str) -> Status:
         """Where the learner stands on this exercise (reads its rows only, not every exercise's)."""
         with self._lock:
             (passed,) = self._db.execute(
-                "SELECT max(passed) FROM attempts WHERE exercise = ?", (exercise_id,)).fetchone()
+                "SELECT max(passed) FROM attempts WHERE exercise = ?", (exercise_id,)
+            ).fetchone()
         if passed:
             return Status.PASSED  # passing wins over having revealed the solution
         if self.revealed(exercise_id):
@@ -263,9 +279,10 @@ class Store:
         """The status of every exercise the learner has touched (others are NOT_STARTED)."""
         with self._lock:
             attempts = self._db.execute(
-                "SELECT exercise, max(passed) FROM attempts GROUP BY exercise").fetchall()
+                "SELECT exercise, max(passed) FROM attempts GROUP BY exercise"
+            ).fetchall()
             revealed = {row[0] for row in self._db.execute("SELECT exercise FROM reveals")}
-        result = {exercise: Status.REVEALED for exercise in revealed}
+        result = dict.fromkeys(revealed, Status.REVEALED)
         for exercise, passed in attempts:
             if passed:
                 result[exercise] = Status.PASSED  # passing wins over having revealed the solution

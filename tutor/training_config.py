@@ -49,7 +49,7 @@ class TrainConfig:
     title: str = field(default="", compare=False)
 
     @classmethod
-    def from_mapping(cls, values: dict) -> "TrainConfig":
+    def from_mapping(cls, values: dict) -> TrainConfig:
         """Build from a lesson's ``train`` block (unknown keys raise ConfigError)."""
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
@@ -69,7 +69,7 @@ class TrainConfig:
             return DEFAULT_LEARNING_RATES.get(self.optimizer, 0.001)
         return self.learning_rate
 
-    def validate(self) -> "TrainConfig":
+    def validate(self) -> TrainConfig:
         def require(ok: bool, setting: str, problem: str):
             if not ok:
                 raise ConfigError(setting, problem)
@@ -82,22 +82,34 @@ class TrainConfig:
 
         require(self.dataset in DATASETS, "dataset", f"must be one of {', '.join(DATASETS)}")
         require(is_int(self.samples) and self.samples > 0, "samples", "must be a whole number above 0")
-        require(is_int(self.classes) and 2 <= self.classes <= 20, "classes",
-                "must be a whole number from 2 to 20")
-        require(len(self.hidden) > 0 and all(is_int(size) and size > 0 for size in self.hidden),
-                "hidden", "must be one or more layer sizes above 0, like 64 or 64,64")
+        require(
+            is_int(self.classes) and 2 <= self.classes <= 20, "classes", "must be a whole number from 2 to 20"
+        )
+        require(
+            len(self.hidden) > 0 and all(is_int(size) and size > 0 for size in self.hidden),
+            "hidden",
+            "must be one or more layer sizes above 0, like 64 or 64,64",
+        )
         require(all(size <= 4096 for size in self.hidden), "hidden", "layer sizes above 4096 are too big")
         require(self.activation in ACTIVATIONS, "activation", f"must be one of {', '.join(ACTIVATIONS)}")
         require(self.optimizer in OPTIMIZERS, "optimizer", f"must be one of {', '.join(OPTIMIZERS)}")
-        require(self.learning_rate is None or (is_number(self.learning_rate) and self.learning_rate > 0),
-                "learning_rate", "must be a number above 0")
+        require(
+            self.learning_rate is None or (is_number(self.learning_rate) and self.learning_rate > 0),
+            "learning_rate",
+            "must be a number above 0",
+        )
         require(is_number(self.decay) and self.decay >= 0, "decay", "must be a number, 0 or more")
-        require(is_number(self.momentum) and 0 <= self.momentum < 1, "momentum",
-                "must be a number from 0 up to (not including) 1")
+        require(
+            is_number(self.momentum) and 0 <= self.momentum < 1,
+            "momentum",
+            "must be a number from 0 up to (not including) 1",
+        )
         require(is_number(self.beta_1) and 0 <= self.beta_1 < 1, "beta_1", "must be in [0, 1)")
         require(is_number(self.beta_2) and 0 <= self.beta_2 < 1, "beta_2", "must be in [0, 1)")
         require(is_int(self.epochs) and self.epochs > 0, "epochs", "must be a whole number above 0")
-        require(is_int(self.seed) and 0 <= self.seed < 2**32, "seed", "must be a whole number from 0 to 2**32 - 1")
+        require(
+            is_int(self.seed) and 0 <= self.seed < 2**32, "seed", "must be a whole number from 0 to 2**32 - 1"
+        )
         return self
 
     def to_dict(self) -> dict:
@@ -108,9 +120,12 @@ class TrainConfig:
 
     def describe(self) -> str:
         """One line, e.g. ``spiral 100x3, hidden 64, relu, adam lr 0.05 decay 5e-07, 10001 epochs``."""
-        parts = [f"{self.dataset} {self.samples}x{self.classes}",
-                 f"hidden {','.join(str(size) for size in self.hidden)}", self.activation,
-                 f"{self.optimizer} lr {self.effective_learning_rate:g}"]
+        parts = [
+            f"{self.dataset} {self.samples}x{self.classes}",
+            f"hidden {','.join(str(size) for size in self.hidden)}",
+            self.activation,
+            f"{self.optimizer} lr {self.effective_learning_rate:g}",
+        ]
         if self.decay:
             parts[-1] += f" decay {self.decay:g}"
         if self.optimizer == "sgd" and self.momentum:
@@ -152,17 +167,18 @@ def make_optimizer(config: TrainConfig):
 def build_run(config: TrainConfig):
     """``(network, optimizer, X, y)`` in the notebook's order: data first, then each layer's weights.
     Call inside ``numpy_setup(config)``."""
+    import numpy as np
+
     from engine.datasets import make
     from engine.network import Network
-
-    import numpy as np
 
     X, y = make(config.dataset, config.samples, config.classes)
     # float32, as the notebook computes (nnfs.init() makes it NumPy's default): ample precision for
     # training, and half-size arrays make every epoch faster than float64.
     X = X.astype(np.float32, copy=False)
-    network = Network.classifier(X.shape[1], config.hidden, config.classes, config.activation,
-                                 dtype=np.float32)
+    network = Network.classifier(
+        X.shape[1], config.hidden, config.classes, config.activation, dtype=np.float32
+    )
     return network, make_optimizer(config), X, y
 
 

@@ -13,9 +13,9 @@ Every problem is a :class:`tutor.curriculum.Problem` (file, line, message).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from tutor.curriculum import Exercise, Problem, parse_lesson_files
 
@@ -49,8 +49,13 @@ class ValidationReport:
         return f"{counts}: {_plural(len(self.problems), 'problem')} ({work})"
 
 
-def validate(path: str | Path, *, grade: bool = True, grader=None,
-             progress: Callable[[int, int, str], None] | None = None) -> ValidationReport:
+def validate(
+    path: str | Path,
+    *,
+    grade: bool = True,
+    grader=None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> ValidationReport:
     """Check the lessons under ``path`` (a folder, or one lesson file).
 
     ``grade``: run every code solution and starter through the grader (``grader``: a
@@ -60,8 +65,12 @@ def validate(path: str | Path, *, grade: bool = True, grader=None,
     started = time.perf_counter()
     parsed = parse_lesson_files(path)
     problems: list[Problem] = [problem for result in parsed for problem in result.problems]
-    code = [(result.path, block) for result in parsed for block in result.blocks
-            if isinstance(block, Exercise) and block.kind == "code"]
+    code = [
+        (result.path, block)
+        for result in parsed
+        for block in result.blocks
+        if isinstance(block, Exercise) and block.kind == "code"
+    ]
     exercises = sum(1 for result in parsed for block in result.blocks if isinstance(block, Exercise))
 
     gradable: list[tuple[Path, Exercise]] = []
@@ -71,8 +80,13 @@ def validate(path: str | Path, *, grade: bool = True, grader=None,
         for file, exercise in code:
             before = len(problems)
             if not has_check(exercise.check):
-                problems.append(Problem(file, exercise.lines.get("check", exercise.line),
-                                        _unknown_check(exercise.check, check_ids())))
+                problems.append(
+                    Problem(
+                        file,
+                        exercise.lines.get("check", exercise.line),
+                        _unknown_check(exercise.check, check_ids()),
+                    )
+                )
             for key in ("solution", "starter"):
                 problem = _syntax_problem(file, exercise, key)
                 if problem is not None:
@@ -98,13 +112,25 @@ def validate(path: str | Path, *, grade: bool = True, grader=None,
                         problems.append(problem)
         except _GraderDown as down:
             # One line, not one per exercise: nothing else can be graded either.
-            problems.append(Problem(down.file, down.line, f"the grader could not run ({down.reason}): "
-                                                          "grading stopped; --no-grade checks the rest"))
+            problems.append(
+                Problem(
+                    down.file,
+                    down.line,
+                    f"the grader could not run ({down.reason}): grading stopped; --no-grade checks the rest",
+                )
+            )
 
     problems.sort(key=lambda problem: (str(problem.path), problem.line))
-    return ValidationReport(path=Path(path), problems=problems, lessons=len(parsed), exercises=exercises,
-                            checks_run=checks_run, seconds=time.perf_counter() - started,
-                            graded=grade, files=[result.path for result in parsed])
+    return ValidationReport(
+        path=Path(path),
+        problems=problems,
+        lessons=len(parsed),
+        exercises=exercises,
+        checks_run=checks_run,
+        seconds=time.perf_counter() - started,
+        graded=grade,
+        files=[result.path for result in parsed],
+    )
 
 
 class _GraderDown(Exception):
@@ -119,19 +145,29 @@ def _grade_one(grader, file: Path, exercise: Exercise, key: str, must_pass: bool
     source = getattr(exercise, key)
     line = exercise.lines.get(key, exercise.line)
     try:
-        result = grader.grade(exercise.check, source, filename=f"{exercise.id}-{key}.py",
-                              timeout=exercise.timeout)
+        result = grader.grade(
+            exercise.check, source, filename=f"{exercise.id}-{key}.py", timeout=exercise.timeout
+        )
     except GraderUnavailable as error:
         raise _GraderDown(file, line, str(error) or type(error).__name__) from error
     except Exception as error:  # the grader failed on this one: say so at the exercise, keep going
-        return Problem(file, line, f"could not grade the {key} of {exercise.id!r}: "
-                                   f"{type(error).__name__}: {error}")
+        return Problem(
+            file, line, f"could not grade the {key} of {exercise.id!r}: {type(error).__name__}: {error}"
+        )
     if must_pass and not result.passed:
-        return Problem(file, line, f"the solution of {exercise.id!r} fails its check {exercise.check!r}: "
-                                   f"{_first_line(result.summary)}")
+        return Problem(
+            file,
+            line,
+            f"the solution of {exercise.id!r} fails its check {exercise.check!r}: "
+            f"{_first_line(result.summary)}",
+        )
     if not must_pass and result.passed:
-        return Problem(file, line, f"the starter of {exercise.id!r} passes its check {exercise.check!r}: "
-                                   "a starter must leave the work to the learner")
+        return Problem(
+            file,
+            line,
+            f"the starter of {exercise.id!r} passes its check {exercise.check!r}: "
+            "a starter must leave the work to the learner",
+        )
     return None
 
 
@@ -144,19 +180,23 @@ def _syntax_problem(file: Path, exercise: Exercise, key: str) -> Problem | None:
         line = first + (error.lineno or 1) - 1
         return Problem(file, line, f"the {key} of {exercise.id!r} is not valid Python: {error.msg}")
     except ValueError as error:  # e.g. a NUL byte
-        return Problem(file, exercise.lines.get(key, exercise.line),
-                       f"the {key} of {exercise.id!r} is not valid Python: {error}")
+        return Problem(
+            file,
+            exercise.lines.get(key, exercise.line),
+            f"the {key} of {exercise.id!r} is not valid Python: {error}",
+        )
     return None
 
 
 def _unknown_check(check_id: str, known: list[str]) -> str:
     import difflib
 
-    near = difflib.get_close_matches(check_id, known, n=1, cutoff=0.6) or sorted(
-        (k for k in known if k in check_id or check_id in k), key=len, reverse=True)[:1]
+    near = (
+        difflib.get_close_matches(check_id, known, n=1, cutoff=0.6)
+        or sorted((k for k in known if k in check_id or check_id in k), key=len, reverse=True)[:1]
+    )
     hint = f" (did you mean {near[0]!r}?)" if near else ""
-    return (f"check {check_id!r} does not exist{hint}; "
-            "`nntutor validate --checks` lists the checks there are")
+    return f"check {check_id!r} does not exist{hint}; `nntutor validate --checks` lists the checks there are"
 
 
 def _first_line(text: str) -> str:

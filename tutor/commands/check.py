@@ -14,8 +14,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("exercise", metavar="EXERCISE_ID", help="the exercise to check, e.g. relu")
     parser.add_argument("file", metavar="FILE", help="the Python file with your answer")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    parser.add_argument("--timeout", type=float, metavar="SECONDS",
-                        help="wall-clock limit for your code (default: the exercise's, usually 5)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="wall-clock limit for your code (default: the exercise's, usually 5)",
+    )
 
 
 def _resolve(exercise_id: str) -> tuple[str, float | None]:
@@ -28,9 +32,12 @@ def _resolve(exercise_id: str) -> tuple[str, float | None]:
     try:
         from tutor.curriculum import load_curriculum
 
-        exercises = {exercise.id: exercise for exercise in load_curriculum().exercises
-                     if exercise.kind == "code" and exercise.check}
-    except Exception:  # noqa: BLE001 - without lessons, check ids alone still work
+        exercises = {
+            exercise.id: exercise
+            for exercise in load_curriculum().exercises
+            if exercise.kind == "code" and exercise.check
+        }
+    except Exception:
         pass
     if exercise_id in exercises:
         exercise = exercises[exercise_id]

@@ -65,20 +65,35 @@ def _as_json(curriculum, statuses) -> dict:
     lessons = []
     passed_total = exercises_total = 0
     for lesson in curriculum.lessons:
-        exercises = [{"id": exercise.id, "kind": exercise.kind,
-                      "status": _status(statuses, exercise.id).value}
-                     for exercise in lesson.exercises]
+        exercises = [
+            {"id": exercise.id, "kind": exercise.kind, "status": _status(statuses, exercise.id).value}
+            for exercise in lesson.exercises
+        ]
         passed, _ = lesson_progress(lesson, statuses)
         passed_total += passed
         exercises_total += len(exercises)
-        lessons.append({"id": lesson.id, "order": lesson.order, "title": lesson.title,
-                        "minutes": lesson.minutes, "objectives": lesson.objectives,
-                        "path": str(lesson.path), "passed": passed, "total": len(exercises),
-                        "exercises": exercises})
-    broken = [{"path": str(item.path), "line": item.line, "error": item.error, "title": item.title}
-              for item in curriculum.broken]
-    return {"lessons": lessons, "broken": broken,
-            "summary": {"lessons": len(lessons), "exercises": exercises_total, "passed": passed_total}}
+        lessons.append(
+            {
+                "id": lesson.id,
+                "order": lesson.order,
+                "title": lesson.title,
+                "minutes": lesson.minutes,
+                "objectives": lesson.objectives,
+                "path": str(lesson.path),
+                "passed": passed,
+                "total": len(exercises),
+                "exercises": exercises,
+            }
+        )
+    broken = [
+        {"path": str(item.path), "line": item.line, "error": item.error, "title": item.title}
+        for item in curriculum.broken
+    ]
+    return {
+        "lessons": lessons,
+        "broken": broken,
+        "summary": {"lessons": len(lessons), "exercises": exercises_total, "passed": passed_total},
+    }
 
 
 class _Style:
@@ -86,14 +101,16 @@ class _Style:
 
     def __init__(self, colour: bool, unicode: bool) -> None:
         self.colour = colour
-        self.marks = ({"passed": "✓", "attempted": "•", "solution revealed": "◆", "not started": "·"}
-                      if unicode else
-                      {"passed": "+", "attempted": "~", "solution revealed": "!", "not started": "-"})
+        self.marks = (
+            {"passed": "✓", "attempted": "•", "solution revealed": "◆", "not started": "·"}
+            if unicode
+            else {"passed": "+", "attempted": "~", "solution revealed": "!", "not started": "-"}
+        )
         self.next_mark = "◀ next" if unicode else "<- next"
         self.broken_mark = "✗" if unicode else "x"
 
     @classmethod
-    def for_stream(cls, stream) -> "_Style":
+    def for_stream(cls, stream) -> _Style:
         colour = stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
         try:
             "✓•◆·◀✗".encode(stream.encoding or "ascii")
@@ -119,23 +136,31 @@ def _as_text(curriculum, statuses, style: _Style) -> str:
     passed_total = sum(1 for e in all_exercises if _status(statuses, e.id) is Status.PASSED)
     step = next_step(curriculum, statuses)  # the same "next" as the app's Continue
     next_id = step[1].id if step else None
-    out.append(style.paint(f"{len(curriculum.lessons)} lessons, {passed_total} of {len(all_exercises)} "
-                           "exercises passed", "1"))
+    out.append(
+        style.paint(
+            f"{len(curriculum.lessons)} lessons, {passed_total} of {len(all_exercises)} exercises passed", "1"
+        )
+    )
     id_width = max((len(e.id) for e in all_exercises), default=10)
     for lesson in curriculum.lessons:
         exercises = lesson.exercises
         passed, _ = lesson_progress(lesson, statuses)
         out.append("")
         heading = f"{lesson.order:>2}  {lesson.title}"
-        tail = f"{passed}/{len(exercises)} passed · {lesson.minutes} min" if style.marks["passed"] == "✓" \
+        tail = (
+            f"{passed}/{len(exercises)} passed · {lesson.minutes} min"
+            if style.marks["passed"] == "✓"
             else f"{passed}/{len(exercises)} passed, {lesson.minutes} min"
+        )
         done = passed == len(exercises) and exercises
         out.append(style.paint(heading, "1") + "  " + style.paint(tail, "32" if done else "2"))
         for exercise in exercises:
             status = _status(statuses, exercise.id).value
             mark = style.paint(style.marks[status], _STATUS_COLOURS[status])
-            line = (f"      {mark} {exercise.id:<{id_width}}  {exercise.kind:<8} "
-                    f"{style.paint(status, _STATUS_COLOURS[status])}")
+            line = (
+                f"      {mark} {exercise.id:<{id_width}}  {exercise.kind:<8} "
+                f"{style.paint(status, _STATUS_COLOURS[status])}"
+            )
             if exercise.id == next_id:
                 line += "  " + style.paint(style.next_mark, "1;36")
             out.append(line)
@@ -148,4 +173,3 @@ def _as_text(curriculum, statuses, style: _Style) -> str:
         out.append("")
         out.append(style.paint("Run `nntutor validate` for every problem in the broken lessons.", "2"))
     return "\n".join(out) + "\n"
-

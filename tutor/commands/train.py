@@ -16,9 +16,18 @@ import time
 
 # TrainConfig field -> the flag that sets it, so errors name what the learner typed.
 FLAGS = {
-    "dataset": "--dataset", "samples": "--samples", "classes": "--classes", "hidden": "--hidden",
-    "activation": "--activation", "optimizer": "--optimizer", "learning_rate": "--lr", "decay": "--decay",
-    "momentum": "--momentum", "beta_1": "--beta1", "beta_2": "--beta2", "epochs": "--epochs",
+    "dataset": "--dataset",
+    "samples": "--samples",
+    "classes": "--classes",
+    "hidden": "--hidden",
+    "activation": "--activation",
+    "optimizer": "--optimizer",
+    "learning_rate": "--lr",
+    "decay": "--decay",
+    "momentum": "--momentum",
+    "beta_1": "--beta1",
+    "beta_2": "--beta2",
+    "epochs": "--epochs",
     "seed": "--seed",
 }
 
@@ -39,27 +48,46 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--samples", type=int, default=100, help="points per class (default 100)")
     data.add_argument("--classes", type=int, default=3, help="number of classes (default 3)")
     model = parser.add_argument_group("network")
-    model.add_argument("--hidden", type=_hidden_sizes, default=(64,),
-                       help="hidden layer sizes: 64, or 64,64 for two layers (default 64)")
+    model.add_argument(
+        "--hidden",
+        type=_hidden_sizes,
+        default=(64,),
+        help="hidden layer sizes: 64, or 64,64 for two layers (default 64)",
+    )
     model.add_argument("--activation", choices=ACTIVATIONS, default="relu")
     training = parser.add_argument_group("training")
     training.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
-    training.add_argument("--lr", type=float, default=None,
-                          help="learning rate (default: sgd 1.0, adagrad 1.0, rmsprop 0.001, adam 0.001)")
+    training.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        help="learning rate (default: sgd 1.0, adagrad 1.0, rmsprop 0.001, adam 0.001)",
+    )
     training.add_argument("--decay", type=float, default=0.0, help="learning-rate decay (default 0)")
     training.add_argument("--momentum", type=float, default=0.0, help="SGD momentum (default 0)")
     training.add_argument("--beta1", type=float, default=0.9, help="Adam beta_1 (default 0.9)")
     training.add_argument("--beta2", type=float, default=0.999, help="Adam beta_2 (default 0.999)")
     training.add_argument("--epochs", type=int, default=10001, help="default 10001, like the notebook")
     training.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    training.add_argument("--nnfs-init", action="store_true",
-                          help="run under nnfs.init() to reproduce the notebook's numbers exactly")
+    training.add_argument(
+        "--nnfs-init",
+        action="store_true",
+        help="run under nnfs.init() to reproduce the notebook's numbers exactly",
+    )
     output = parser.add_argument_group("output")
-    output.add_argument("--every", type=int, default=100, metavar="N",
-                        help="log every N epochs in the notebook's format (0: final line only; default 100)")
+    output.add_argument(
+        "--every",
+        type=int,
+        default=100,
+        metavar="N",
+        help="log every N epochs in the notebook's format (0: final line only; default 100)",
+    )
     shown = output.add_mutually_exclusive_group()
-    shown.add_argument("--plot", action="store_true",
-                       help="after training, draw loss and accuracy curves and the decision regions")
+    shown.add_argument(
+        "--plot",
+        action="store_true",
+        help="after training, draw loss and accuracy curves and the decision regions",
+    )
     shown.add_argument("--json", action="store_true", help="print one JSON object at the end instead")
 
 
@@ -67,11 +95,22 @@ def _config_from(args):
     from tutor.cli import UsageError
     from tutor.training_config import ConfigError, TrainConfig
 
-    config = TrainConfig(dataset=args.dataset, samples=args.samples, classes=args.classes,
-                         hidden=args.hidden, activation=args.activation, optimizer=args.optimizer,
-                         learning_rate=args.lr, decay=args.decay, momentum=args.momentum,
-                         beta_1=args.beta1, beta_2=args.beta2, epochs=args.epochs, seed=args.seed,
-                         nnfs_init=args.nnfs_init)
+    config = TrainConfig(
+        dataset=args.dataset,
+        samples=args.samples,
+        classes=args.classes,
+        hidden=args.hidden,
+        activation=args.activation,
+        optimizer=args.optimizer,
+        learning_rate=args.lr,
+        decay=args.decay,
+        momentum=args.momentum,
+        beta_1=args.beta1,
+        beta_2=args.beta2,
+        epochs=args.epochs,
+        seed=args.seed,
+        nnfs_init=args.nnfs_init,
+    )
     try:
         config.validate()
     except ConfigError as error:
@@ -98,8 +137,9 @@ class ProgressBar:
         width = 30
         filled = int(width * done / self.total)
         bar = "#" * filled + "." * (width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{self.total} epochs  acc {report.accuracy:.3f}  "
-                          f"loss {report.loss:.3f} ")
+        self.stream.write(
+            f"\r[{bar}] {done}/{self.total} epochs  acc {report.accuracy:.3f}  loss {report.loss:.3f} "
+        )
         self.stream.flush()
 
     def close(self):
@@ -150,13 +190,22 @@ def run(args) -> int:
             print(final.log_line())
 
         if args.json:
-            print(json.dumps({
-                "epoch": final.epoch, "accuracy": final.accuracy, "loss": final.loss,
-                "learning_rate": final.learning_rate, "wall_seconds": round(seconds, 3),
-                "config": config.to_dict(),
-                "history": [{"epoch": e, "loss": l, "accuracy": a, "learning_rate": r}
-                            for e, l, a, r in history],
-            }))
+            print(
+                json.dumps(
+                    {
+                        "epoch": final.epoch,
+                        "accuracy": final.accuracy,
+                        "loss": final.loss,
+                        "learning_rate": final.learning_rate,
+                        "wall_seconds": round(seconds, 3),
+                        "config": config.to_dict(),
+                        "history": [
+                            {"epoch": e, "loss": loss, "accuracy": a, "learning_rate": r}
+                            for e, loss, a, r in history
+                        ],
+                    }
+                )
+            )
         if args.plot:
             import shutil
 
@@ -164,6 +213,15 @@ def run(args) -> int:
 
             size = shutil.get_terminal_size((100, 40))
             # Colours for a terminal; plain text for a file or a pipe.
-            print(render_training_report(history, network, X, y, width=size.columns,
-                                         height=max(20, size.lines - 2), color=sys.stdout.isatty()))
+            print(
+                render_training_report(
+                    history,
+                    network,
+                    X,
+                    y,
+                    width=size.columns,
+                    height=max(20, size.lines - 2),
+                    color=sys.stdout.isatty(),
+                )
+            )
     return 0

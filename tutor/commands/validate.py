@@ -14,12 +14,20 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", metavar="PATH",
-                        help="a lessons folder or one lesson file (default: the installed lessons)")
-    parser.add_argument("--no-grade", action="store_true",
-                        help="skip grading the solutions and starters of code exercises (fast)")
-    parser.add_argument("--checks", action="store_true",
-                        help="list the grader checks a code exercise can name, then exit")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="a lessons folder or one lesson file (default: the installed lessons)",
+    )
+    parser.add_argument(
+        "--no-grade",
+        action="store_true",
+        help="skip grading the solutions and starters of code exercises (fast)",
+    )
+    parser.add_argument(
+        "--checks", action="store_true", help="list the grader checks a code exercise can name, then exit"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,4 +67,3 @@ def run(args: argparse.Namespace) -> int:
         print(problem.format())
     print(report.summary())
     return 0 if report.ok else 1
-

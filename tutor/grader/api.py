@@ -22,14 +22,16 @@ from __future__ import annotations
 import ast
 import copy
 import difflib
+import itertools
 import linecache
 import traceback as tb_module
 import types
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -111,7 +113,7 @@ class LearnerFunction:
                     f"`{self.name}` called sys.exit({_exit_code(error)}). Remove that call: the grader "
                     "needs your function to return its result."
                 ) from None
-            except BaseException as error:  # noqa: BLE001 - every learner error becomes feedback
+            except BaseException as error:
                 self.answer.warnings = [str(w.message) for w in caught]
                 failure = self.answer.exception_failure(error, while_doing=f"calling {self.name}", args=args)
                 if isinstance(error, (RecursionError, MemoryError, KeyboardInterrupt)):
@@ -132,8 +134,11 @@ class LearnerFunction:
                 raise CaseFailure(
                     f"`{self.name}` changed its argument `{name}` in place. The caller still needs the "
                     "original values: work on a copy (.copy() makes one) or build a new array instead.",
-                    detail=feedback.side_by_side(_try_numbers(args[index]), _try_numbers(given[index]),
-                                                 labels=(f"{name} before", f"{name} after")),
+                    detail=feedback.side_by_side(
+                        _try_numbers(args[index]),
+                        _try_numbers(given[index]),
+                        labels=(f"{name} before", f"{name} after"),
+                    ),
                 )
         return result
 
@@ -176,12 +181,16 @@ class Answer:
             raise self._record_stop(self._missing(name, what))
         value = self.namespace[name]
         if value is None:
-            raise self._record_stop(StopCheck(
-                f"`{name}` is None. Replace None with your calculation of {what}."))
+            raise self._record_stop(
+                StopCheck(f"`{name}` is None. Replace None with your calculation of {what}.")
+            )
         if callable(value) and not isinstance(value, np.ndarray):
-            raise self._record_stop(StopCheck(
-                f"`{name}` is a function; the exercise asks for {what} as a value. Call your function "
-                f"and store its result: {name} = ..."))
+            raise self._record_stop(
+                StopCheck(
+                    f"`{name}` is a function; the exercise asks for {what} as a value. Call your function "
+                    f"and store its result: {name} = ..."
+                )
+            )
         return value
 
     def function(self, name: str, parameters: str) -> LearnerFunction:
@@ -192,15 +201,19 @@ class Answer:
             raise self._record_stop(self._missing(name, f"a function `{signature}`"))
         function = self.namespace[name]
         if not callable(function):
-            raise self._record_stop(StopCheck(
-                f"`{name}` is {feedback.describe_value(function)}, not a function. Define it with "
-                f"`def {signature}:`."))
+            raise self._record_stop(
+                StopCheck(
+                    f"`{name}` is {feedback.describe_value(function)}, not a function. Define it with "
+                    f"`def {signature}:`."
+                )
+            )
         return LearnerFunction(self, name, parameter_names, function)
 
     def _record_stop(self, failure: StopCheck) -> StopCheck:
         if not self._in_case:  # inside a case, case() records it
-            self._record(CaseResult("defines the names the exercise asks for", False, failure.sentence),
-                         failure)
+            self._record(
+                CaseResult("defines the names the exercise asks for", False, failure.sentence), failure
+            )
         return failure
 
     # -- cases --------------------------------------------------------------------------------------
@@ -241,9 +254,19 @@ class Answer:
 
     # -- comparing ----------------------------------------------------------------------------------
 
-    def expect(self, received, expected, *, what: str = "the result", mistakes: list[Mistake] = (),
-               one_element_ok: bool = False, rtol: float = RTOL, atol: float = ATOL,
-               meaning: str | None = None, nonfinite: str | None = None) -> None:
+    def expect(
+        self,
+        received,
+        expected,
+        *,
+        what: str = "the result",
+        mistakes: list[Mistake] = (),
+        one_element_ok: bool = False,
+        rtol: float = RTOL,
+        atol: float = ATOL,
+        meaning: str | None = None,
+        nonfinite: str | None = None,
+    ) -> None:
         """Fail the current case unless ``received`` equals ``expected`` within tolerance.
 
         Accepted as equal: list or array, any float or int dtype, Python or NumPy scalars; with
@@ -266,7 +289,7 @@ class Answer:
                     continue
                 with np.errstate(all="ignore"):
                     wrong = np.asarray(wrong, dtype=float)
-            except Exception:  # noqa: BLE001 - a mistake that cannot happen here is not this one
+            except Exception:
                 continue
             if expected.ndim == 0 and wrong.size == 1:
                 wrong = wrong.reshape(())
@@ -279,21 +302,33 @@ class Answer:
         if bad.any():
             sentence = nonfinite or (
                 f"{_capital(what)} contains {_nonfinite_words(received_array[bad])} where the answer is "
-                "a finite number.")
+                "a finite number."
+            )
             if self.warnings and not nonfinite:
                 sentence += f" NumPy warned: {self.warnings[0]}."
             raise CaseFailure(sentence, detail)
         differs = ~np.isclose(received_array, expected, rtol=rtol, atol=atol)
         if expected.ndim == 0:
-            sentence = f"{_capital(what)} is {feedback.number_text(received_array)}, not " \
-                       f"{feedback.number_text(expected)}."
+            sentence = (
+                f"{_capital(what)} is {feedback.number_text(received_array)}, not "
+                f"{feedback.number_text(expected)}."
+            )
         else:
-            sentence = f"{int(differs.sum())} of {expected.size} values of {what} differ from the expected ones."
+            sentence = (
+                f"{int(differs.sum())} of {expected.size} values of {what} differ from the expected ones."
+            )
         raise CaseFailure(sentence, detail)
 
-    def expect_tuple(self, received, expected: tuple, names: tuple[str, ...], *,
-                     mistakes: dict[str, list[Mistake]] | None = None, order: tuple[str, ...] | None = None,
-                     **options) -> None:
+    def expect_tuple(
+        self,
+        received,
+        expected: tuple,
+        names: tuple[str, ...],
+        *,
+        mistakes: dict[str, list[Mistake]] | None = None,
+        order: tuple[str, ...] | None = None,
+        **options,
+    ) -> None:
         """``received`` must be a tuple (or list) of ``len(names)`` values equal to ``expected``.
 
         A result returned in the wrong order is recognised and named. ``order`` is the order in which the
@@ -301,14 +336,17 @@ class Answer:
         """
         shown = "(" + ", ".join(names) + ")"
         if not isinstance(received, (tuple, list)) or (
-                isinstance(received, list) and len(received) != len(names)):
+            isinstance(received, list) and len(received) != len(names)
+        ):
             raise CaseFailure(
                 f"Expected a tuple of {len(names)} values, {shown}, but got "
-                f"{feedback.describe_value(received)}. End with `return {', '.join(names)}`.")
+                f"{feedback.describe_value(received)}. End with `return {', '.join(names)}`."
+            )
         if len(received) != len(names):
             raise CaseFailure(
                 f"Expected {len(names)} values, {shown}, but got a tuple of {len(received)}. "
-                f"End with `return {', '.join(names)}`.")
+                f"End with `return {', '.join(names)}`."
+            )
         rtol, atol = options.get("rtol", RTOL), options.get("atol", ATOL)
         arrays = [_try_numbers(value) for value in received]
         wanted = [np.asarray(value, dtype=float) for value in expected]
@@ -316,15 +354,25 @@ class Answer:
         if not all_right:
             for position, value in enumerate(arrays):
                 for index, want in enumerate(wanted):
-                    if (index != position and value is not None and _close(value, want, rtol, atol)
-                            and not _close(wanted[position], want, rtol, atol)):
+                    if (
+                        index != position
+                        and value is not None
+                        and _close(value, want, rtol, atol)
+                        and not _close(wanted[position], want, rtol, atol)
+                    ):
                         raise CaseFailure(
                             f"Value number {position + 1} of your tuple is {names[index]}, but that place "
-                            f"is for {names[position]}. Return them in the order {shown}.")
+                            f"is for {names[position]}. Return them in the order {shown}."
+                        )
         for name in order or names:
             index = names.index(name)
-            self.expect(received[index], expected[index], what=f"`{name}`",
-                        mistakes=(mistakes or {}).get(name, ()), **options)
+            self.expect(
+                received[index],
+                expected[index],
+                what=f"`{name}`",
+                mistakes=(mistakes or {}).get(name, ()),
+                **options,
+            )
 
     def _values_block(self, what: str, expected: np.ndarray, received: np.ndarray) -> str:
         block = feedback.side_by_side(expected, received)
@@ -354,14 +402,20 @@ def explain_exception(error: BaseException, namespace: dict, args=(), filename: 
     message = str(error)
     has_list_argument = any(isinstance(a, (list, tuple)) for a in args)
     if isinstance(error, RecursionError):
-        return ("A function kept calling itself without end (infinite recursion). Make sure each call "
-                "gets closer to a case that returns without calling again, or use a loop.")
+        return (
+            "A function kept calling itself without end (infinite recursion). Make sure each call "
+            "gets closer to a case that returns without calling again, or use a loop."
+        )
     if isinstance(error, MemoryError):
-        return ("It tried to use more memory than the grader allows (1 GiB). Look for an array or list "
-                "that grows without end, or a shape far bigger than the inputs.")
+        return (
+            "It tried to use more memory than the grader allows (1 GiB). Look for an array or list "
+            "that grows without end, or a shape far bigger than the inputs."
+        )
     if isinstance(error, EOFError) and "reading a line" in message:
-        return ("It called input(), but graded code cannot read from the keyboard. Put the values in "
-                "the code instead.")
+        return (
+            "It called input(), but graded code cannot read from the keyboard. Put the values in "
+            "the code instead."
+        )
     if isinstance(error, NameError):
         name = getattr(error, "name", None)
         if not name and "'" in message:
@@ -378,45 +432,76 @@ def explain_exception(error: BaseException, namespace: dict, args=(), filename: 
     if isinstance(error, ImportError) and getattr(error, "refused_by_grader", False):
         return ""
     if isinstance(error, OverflowError):
-        return ("A number grew too big for a float: math.exp overflows above about 709. np.exp gives inf "
-                "instead of failing (and 1 / (1 + inf) is 0), or rearrange the formula so the exponent "
-                "is never large and positive.")
+        return (
+            "A number grew too big for a float: math.exp overflows above about 709. np.exp gives inf "
+            "instead of failing (and 1 / (1 + inf) is 0), or rearrange the formula so the exponent "
+            "is never large and positive."
+        )
     if isinstance(error, ZeroDivisionError):
         return "Something was divided by zero. Check what the divisor is for these inputs."
-    if "only length-1 arrays" in message or "only 0-dimensional arrays" in message or (
-            "must be real number, not" in message):
-        return ("A `math` function (math.exp, math.log...) got a whole array; it works on one number at "
-                "a time. Use the NumPy version (np.exp, np.log) or loop over the values.")
-    if "not aligned" in message or "matmul: Input operand" in message or "mismatch in its core dimension" in message:
-        return ("The shapes don't fit a dot product: in (a, b) · (c, d) the inner sizes b and c must be "
-                "equal. Check which array needs transposing (.T).")
+    if (
+        "only length-1 arrays" in message
+        or "only 0-dimensional arrays" in message
+        or ("must be real number, not" in message)
+    ):
+        return (
+            "A `math` function (math.exp, math.log...) got a whole array; it works on one number at "
+            "a time. Use the NumPy version (np.exp, np.log) or loop over the values."
+        )
+    if (
+        "not aligned" in message
+        or "matmul: Input operand" in message
+        or "mismatch in its core dimension" in message
+    ):
+        return (
+            "The shapes don't fit a dot product: in (a, b) · (c, d) the inner sizes b and c must be "
+            "equal. Check which array needs transposing (.T)."
+        )
     if "indexing arrays could not be broadcast" in message or "index arrays" in message:
-        return ("Arrays used as indices did not fit together. Check the shape of what you index with: "
-                "one-hot labels are 2-D, class indices 1-D.")
+        return (
+            "Arrays used as indices did not fit together. Check the shape of what you index with: "
+            "one-hot labels are 2-D, class indices 1-D."
+        )
     if "could not be broadcast" in message:
-        return ("Two arrays of incompatible shapes met in an element-wise operation. If you summed or "
-                "took a maximum along an axis, keep that axis with keepdims=True so the result lines up "
-                "with the rows.")
+        return (
+            "Two arrays of incompatible shapes met in an element-wise operation. If you summed or "
+            "took a maximum along an axis, keep that axis with keepdims=True so the result lines up "
+            "with the rows."
+        )
     reduction = _numpy_reduction_called(error, filename) if filename else None
     if reduction and isinstance(error, TypeError):
         largest, elementwise = ("largest", "np.maximum") if "max" in reduction else ("smallest", "np.minimum")
-        return (f"np.{reduction} reduces an array to its {largest} value, and its second argument is the axis "
-                f"to reduce along, so NumPy tried to read your second argument as an axis number. "
-                f"{elementwise} is the one that compares element by element (each value with 0, say).")
+        return (
+            f"np.{reduction} reduces an array to its {largest} value, and its second argument is the axis "
+            f"to reduce along, so NumPy tried to read your second argument as an axis number. "
+            f"{elementwise} is the one that compares element by element (each value with 0, say)."
+        )
     if isinstance(error, ValueError) and "truth value of an array" in message:
-        return ("Python needed a single True or False but got a whole array of them: `if`, `and`, `or` and "
-                "the built-in max and min look at one value at a time. Loop over the values, or use NumPy's "
-                "element-wise functions (np.where, np.maximum, np.minimum).")
-    if isinstance(error, TypeError) and "not supported between instances of" in message and (
-            "'list'" in message or "'tuple'" in message):
+        return (
+            "Python needed a single True or False but got a whole array of them: `if`, `and`, `or` and "
+            "the built-in max and min look at one value at a time. Loop over the values, or use NumPy's "
+            "element-wise functions (np.where, np.maximum, np.minimum)."
+        )
+    if (
+        isinstance(error, TypeError)
+        and "not supported between instances of" in message
+        and ("'list'" in message or "'tuple'" in message)
+    ):
         passed = "This case passes a plain Python list, and a" if has_list_argument else "A"
-        return (f"{passed} whole list cannot be compared with a number: <, > and the built-in max and min "
-                "compare one value at a time. Convert the list with np.array(...) first, or loop over the "
-                "values.")
-    if has_list_argument and isinstance(error, (TypeError, AttributeError)) and (
-            "list" in message or "tuple" in message):
-        return ("This case passes a plain Python list, and lists don't do element-wise arithmetic. "
-                "Convert it first with np.array(...) or loop over the values.")
+        return (
+            f"{passed} whole list cannot be compared with a number: <, > and the built-in max and min "
+            "compare one value at a time. Convert the list with np.array(...) first, or loop over the "
+            "values."
+        )
+    if (
+        has_list_argument
+        and isinstance(error, (TypeError, AttributeError))
+        and ("list" in message or "tuple" in message)
+    ):
+        return (
+            "This case passes a plain Python list, and lists don't do element-wise arithmetic. "
+            "Convert it first with np.array(...) or loop over the values."
+        )
     if isinstance(error, IndexError) and "too many indices" in message:
         return "An array was indexed with more indices than it has dimensions. Check its shape first."
     if isinstance(error, (ModuleNotFoundError,)):
@@ -435,9 +520,12 @@ def _numpy_reduction_called(error: BaseException, filename: str) -> str | None:
     """'max' when the learner's own line called np.max (or amax, min, amin) and the error came from
     inside it; None otherwise."""
     frames = tb_module.extract_tb(error.__traceback__)
-    for frame, called in zip(frames, frames[1:]):
-        if (frame.filename == filename and called.name in _REDUCTIONS_MISTAKEN_FOR_ELEMENTWISE
-                and called.filename.replace("\\", "/").endswith("numpy/_core/fromnumeric.py")):
+    for frame, called in itertools.pairwise(frames):
+        if (
+            frame.filename == filename
+            and called.name in _REDUCTIONS_MISTAKEN_FOR_ELEMENTWISE
+            and called.filename.replace("\\", "/").endswith("numpy/_core/fromnumeric.py")
+        ):
             return called.name
     return None
 
@@ -448,21 +536,31 @@ def _returned_none_sentence(name: str, function: Callable, filename: str) -> str
     returns, none_only = _function_returns(function, filename)
     for node in returns:
         if _is_none(node.value):
-            return (f"`{name}` still returns None: your code has `return None`, so the function is not "
-                    "finished yet. Compute the result and return it instead of None.")
+            return (
+                f"`{name}` still returns None: your code has `return None`, so the function is not "
+                "finished yet. Compute the result and return it instead of None."
+            )
         if isinstance(node.value, ast.Name) and node.value.id in none_only:
             variable = node.value.id
-            return (f"`{name}` still returns None: it returns `{variable}`, which your code only ever sets "
-                    f"to None, so the function is not finished yet. Compute {variable} before returning it.")
+            return (
+                f"`{name}` still returns None: it returns `{variable}`, which your code only ever sets "
+                f"to None, so the function is not finished yet. Compute {variable} before returning it."
+            )
     if any(node.value is None for node in returns):
-        return (f"`{name}` returned None: a `return` with nothing after it gives back None. Put the result "
-                "after `return`.")
+        return (
+            f"`{name}` returned None: a `return` with nothing after it gives back None. Put the result "
+            "after `return`."
+        )
     if returns:
-        return (f"`{name}` returned None. It has a `return`, but either this call ended without reaching "
-                "it (a path through an `if` or a loop that returns nothing) or what it returned is None "
-                "(list.append, list.sort and print give back None).")
-    return (f"`{name}` returned None. Did you forget the `return` statement? A function that ends without "
-            "`return` gives back None.")
+        return (
+            f"`{name}` returned None. It has a `return`, but either this call ended without reaching "
+            "it (a path through an `if` or a loop that returns nothing) or what it returned is None "
+            "(list.append, list.sort and print give back None)."
+        )
+    return (
+        f"`{name}` returned None. Did you forget the `return` statement? A function that ends without "
+        "`return` gives back None."
+    )
 
 
 def _function_returns(function: Callable, filename: str) -> tuple[list[ast.Return], set[str]]:
@@ -475,17 +573,30 @@ def _function_returns(function: Callable, filename: str) -> tuple[list[ast.Retur
         tree = ast.parse("".join(linecache.getlines(filename)))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return [], set()
-    definition = next((node for node in ast.walk(tree)
-                       if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == code.co_name
-                       and min([node.lineno] + [d.lineno for d in node.decorator_list]) == code.co_firstlineno),
-                      None)
+    definition = next(
+        (
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.name == code.co_name
+            and min([node.lineno] + [d.lineno for d in node.decorator_list]) == code.co_firstlineno
+        ),
+        None,
+    )
     if definition is None:
         return [], set()
     own = list(_own_nodes(definition))
     returns = [node for node in own if isinstance(node, ast.Return)]
-    stores = Counter(node.id for node in own if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store))
-    stores_of_none = Counter(target.id for node in own if isinstance(node, ast.Assign) and _is_none(node.value)
-                             for target in node.targets if isinstance(target, ast.Name))
+    stores = Counter(
+        node.id for node in own if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    )
+    stores_of_none = Counter(
+        target.id
+        for node in own
+        if isinstance(node, ast.Assign) and _is_none(node.value)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    )
     none_only = {name for name, count in stores_of_none.items() if stores[name] == count}
     return returns, none_only
 
@@ -549,7 +660,8 @@ def _as_numbers(value, what: str) -> np.ndarray:
     except (TypeError, ValueError, np.exceptions.ComplexWarning):
         raise CaseFailure(
             f"{_capital(what)} should be numbers (a number, a list or an array), but it is "
-            f"{feedback.describe_value(value)} that NumPy cannot read as a regular array of numbers.") from None
+            f"{feedback.describe_value(value)} that NumPy cannot read as a regular array of numbers."
+        ) from None
 
 
 def _nonfinite_words(values: np.ndarray) -> str:
@@ -564,22 +676,29 @@ def _nonfinite_words(values: np.ndarray) -> str:
 def _shape_sentence(what, expected, received, meaning, rtol, atol) -> str:
     wanted = f"{meaning}, shape {expected.shape}" if meaning else f"shape {expected.shape}"
     if expected.ndim == 0:
-        return (f"Expected a single number for {what}, but got {received.size} values "
-                f"(shape {received.shape}).")
+        return (
+            f"Expected a single number for {what}, but got {received.size} values (shape {received.shape})."
+        )
     if received.ndim == 0:
         return f"Expected {wanted} for {what}, but got a single number."
     if received.size == 0:
-        return (f"{_capital(what)} is empty, but {wanted} was expected. Did the loop that should fill it "
-                "add nothing?")
+        return (
+            f"{_capital(what)} is empty, but {wanted} was expected. Did the loop that should fill it "
+            "add nothing?"
+        )
     if received.ndim == 2 and received.shape == expected.shape[::-1]:
         if _close(received.T, expected, rtol, atol):
-            return (f"{_capital(what)} is transposed: the right numbers, but rows and columns swapped. "
-                    f"Expected {wanted}; got {received.shape}.")
+            return (
+                f"{_capital(what)} is transposed: the right numbers, but rows and columns swapped. "
+                f"Expected {wanted}; got {received.shape}."
+            )
         return f"Expected {wanted}; got {received.shape}, rows and columns swapped."
     squeezed = tuple(size for size in expected.shape if size != 1)
     if received.shape == squeezed and _close(received.reshape(expected.shape), expected, rtol, atol):
-        return (f"The right numbers, but shape {received.shape} instead of {expected.shape}: the length-1 "
-                "axis is missing. Keep it when you sum (keepdims=True).")
+        return (
+            f"The right numbers, but shape {received.shape} instead of {expected.shape}: the length-1 "
+            "axis is missing. Keep it when you sum (keepdims=True)."
+        )
     if tuple(size for size in received.shape if size != 1) == expected.shape:
         return f"{_capital(what)}: expected {wanted}; got {received.shape}, which has an extra length-1 axis."
     return f"{_capital(what)}: expected {wanted}; got {received.shape}."

@@ -27,8 +27,14 @@ class SequenceCase:
     note: str | None = None
 
 
-def sequence_cases(rng: np.random.Generator, examples: list[list[float]], *, scale: float = 10.0,
-                   large: float | None = 1e6, zeros: bool = True) -> list[SequenceCase]:
+def sequence_cases(
+    rng: np.random.Generator,
+    examples: list[list[float]],
+    *,
+    scale: float = 10.0,
+    large: float | None = 1e6,
+    zeros: bool = True,
+) -> list[SequenceCase]:
     """The 1-D cases every element-wise exercise gets: the lesson's examples as a list and as an array,
     a single value, zeros, only negatives, integers, random lists and arrays of several sizes, and
     (with ``large``) large magnitudes. ``scale`` bounds the random values."""
@@ -36,13 +42,13 @@ def sequence_cases(rng: np.random.Generator, examples: list[list[float]], *, sca
     for number, example in enumerate(examples, start=1):
         label = "the lesson's example" if len(examples) == 1 else f"the lesson's example {number}"
         cases.append(SequenceCase(f"{label} (a list)", list(example), float32_exact(example)))
-        cases.append(SequenceCase(f"{label} (a NumPy array)", float32_exact(example),
-                                  float32_exact(example)))
+        cases.append(SequenceCase(f"{label} (a NumPy array)", float32_exact(example), float32_exact(example)))
     cases.append(SequenceCase("a single value", [-1.5], float32_exact([-1.5])))
     if zeros:
         values = [0.0, 0.0, 0.0]
-        cases.append(SequenceCase("all zeros", values, float32_exact(values),
-                                  note="every input here is exactly 0."))
+        cases.append(
+            SequenceCase("all zeros", values, float32_exact(values), note="every input here is exactly 0.")
+        )
     negatives = float32_exact(-rng.uniform(0.1, scale, 6))
     cases.append(SequenceCase("only negative numbers", negatives.tolist(), negatives))
     integers = [int(v) for v in rng.integers(-5, 6, 7)]
@@ -51,13 +57,18 @@ def sequence_cases(rng: np.random.Generator, examples: list[list[float]], *, sca
         values = float32_exact(rng.uniform(-scale, scale, size))
         values[rng.choice(size, size // 10 + 1, replace=False)] = 0.0
         kind = "list" if as_list else "NumPy array"
-        cases.append(SequenceCase(f"{size} random values (a {kind})", values.tolist() if as_list else values,
-                                  values))
+        cases.append(
+            SequenceCase(f"{size} random values (a {kind})", values.tolist() if as_list else values, values)
+        )
     if large is not None:
-        values = float32_exact(np.concatenate([[-large, large, -0.75 * large, 0.75 * large],
-                                               rng.uniform(-large, large, 4)]))
-        cases.append(SequenceCase("large magnitudes", values, values,
-                                  note=f"the inputs here are as large as {large:g} in size."))
+        values = float32_exact(
+            np.concatenate([[-large, large, -0.75 * large, 0.75 * large], rng.uniform(-large, large, 4)])
+        )
+        cases.append(
+            SequenceCase(
+                "large magnitudes", values, values, note=f"the inputs here are as large as {large:g} in size."
+            )
+        )
     return cases
 
 
@@ -90,6 +101,11 @@ def label_cases(rng: np.random.Generator, lesson_pred, lesson_labels) -> list[La
     classes than samples)."""
     cases = [LabelCase("the lesson's batch", float32_exact(lesson_pred), np.asarray(lesson_labels))]
     for rows, classes in ((1, 3), (5, 2), (4, 7), (300, 3)):
-        cases.append(LabelCase(f"{rows} sample{'s' if rows > 1 else ''}, {classes} classes",
-                               probability_rows(rng, rows, classes), rng.integers(0, classes, rows)))
+        cases.append(
+            LabelCase(
+                f"{rows} sample{'s' if rows > 1 else ''}, {classes} classes",
+                probability_rows(rng, rows, classes),
+                rng.integers(0, classes, rows),
+            )
+        )
     return cases

@@ -5,6 +5,7 @@ This module imports no NumPy: the app starts fast, and the learner's code never 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -56,10 +57,8 @@ def _stop_process(process) -> None:
     """Close the worker's stdin (it exits on EOF), then make sure it is gone and reaped."""
     if process is None:
         return
-    try:
+    with contextlib.suppress(OSError):
         process.stdin.close()
-    except OSError:
-        pass
     import subprocess  # already loaded: it started the process
 
     try:
@@ -67,10 +66,8 @@ def _stop_process(process) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-    try:
+    with contextlib.suppress(OSError):
         process.stdout.close()
-    except OSError:
-        pass
 
 
 class Grader:
@@ -139,8 +136,9 @@ class Grader:
 
     # -- grading ------------------------------------------------------------------------------------
 
-    def grade(self, check_id: str, source: str, *, filename: str = "answer.py",
-              timeout: float | None = None) -> CheckResult:
+    def grade(
+        self, check_id: str, source: str, *, filename: str = "answer.py", timeout: float | None = None
+    ) -> CheckResult:
         """Run ``source`` (the learner's whole file) in a fresh sandboxed process and check it.
 
         ``timeout`` is the wall-clock limit in seconds (default 5). Raises ``ValueError`` for an unknown
@@ -163,11 +161,14 @@ class Grader:
         duration_ms = (time.perf_counter() - started) * 1000
         if reply is None:
             result = CheckResult(
-                exercise=check_id, passed=False,
+                exercise=check_id,
+                passed=False,
                 summary="The grader stopped while checking your code.",
-                feedback=("The grader stopped while checking your code (its process ended or stopped "
-                          "answering). It will restart for the next check. If this keeps happening with "
-                          "this answer, look for code that signals or kills other processes."),
+                feedback=(
+                    "The grader stopped while checking your code (its process ended or stopped "
+                    "answering). It will restart for the next check. If this keeps happening with "
+                    "this answer, look for code that signals or kills other processes."
+                ),
             )
         elif "error" in reply:
             raise RuntimeError(f"grading worker error: {reply['error']}")

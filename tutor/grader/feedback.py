@@ -45,14 +45,16 @@ def compact(array) -> str:
 
 
 def _compact_row(row) -> str:
-    return "[" + ", ".join(number_text(x) if not isinstance(x, str) else x for x in _elide(list(row), 12)) + "]"
+    return (
+        "[" + ", ".join(number_text(x) if not isinstance(x, str) else x for x in _elide(list(row), 12)) + "]"
+    )
 
 
 def _elide(items: list, limit: int) -> list:
     if len(items) <= limit:
         return items
     keep = limit // 2
-    return items[:keep] + ["..."] + items[-keep:]
+    return [*items[:keep], "...", *items[-keep:]]
 
 
 def describe_value(value) -> str:
@@ -107,8 +109,9 @@ def side_by_side(expected, received, differs=None, labels=("expected", "received
     heads = [f"  {label}:".ljust(label_width + 4) for label in labels]
     indent = label_width + 4
     if expected.shape != received.shape or expected.ndim > 2:
-        return (f"{heads[0]}{_indent(compact(expected), indent)}\n"
-                f"{heads[1]}{_indent(compact(received), indent)}")
+        return (
+            f"{heads[0]}{_indent(compact(expected), indent)}\n{heads[1]}{_indent(compact(received), indent)}"
+        )
     if expected.ndim == 0:
         return f"{heads[0]}{number_text(expected)}\n{heads[1]}{number_text(received)}"
     if differs is None:
@@ -118,14 +121,19 @@ def side_by_side(expected, received, differs=None, labels=("expected", "received
     if expected.size <= GRID_MAX_ENTRIES and columns <= GRID_MAX_COLUMNS:
         return _grid(expected, received, differs, heads)
     flat = np.argwhere(differs.reshape(expected.shape))
-    lines = [f"{heads[0]}{_indent(compact(expected), indent)}", f"{heads[1]}{_indent(compact(received), indent)}"]
+    lines = [
+        f"{heads[0]}{_indent(compact(expected), indent)}",
+        f"{heads[1]}{_indent(compact(received), indent)}",
+    ]
     if len(flat):
         shown = []
         for index in flat[:3]:
             position = tuple(int(i) for i in index)
             where = position[0] if len(position) == 1 else list(position)
-            shown.append(f"at {where}: expected {number_text(expected[position])}, "
-                         f"received {number_text(received[position])}")
+            shown.append(
+                f"at {where}: expected {number_text(expected[position])}, "
+                f"received {number_text(received[position])}"
+            )
         more = f" (and {len(flat) - 3} more)" if len(flat) > 3 else ""
         lines.append("  first differences " + "; ".join(shown) + more)
     return "\n".join(lines)

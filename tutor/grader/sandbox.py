@@ -32,7 +32,9 @@ REFUSED_PACKAGES = ("engine", "tutor")
 def _refusal(name: str) -> ImportError:
     error = ImportError(
         f"`import {name}` is refused: nntutor's own code is not available to your answers. "
-        "Write this part yourself (with NumPy); that is the exercise.", name=name)
+        "Write this part yourself (with NumPy); that is the exercise.",
+        name=name,
+    )
     error.refused_by_grader = True
     return error
 
@@ -88,11 +90,13 @@ class Channel:
 
 def redirect_standard_streams() -> None:
     """Fresh unbuffered text streams on fds 0-2 (a print just before os._exit is not lost)."""
-    sys.stdin = open(os.devnull, encoding="utf-8")
-    sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8",
-                                  errors="backslashreplace", write_through=True)
-    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
-                                  errors="backslashreplace", write_through=True)
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (the process keeps it until it ends)
+    sys.stdout = io.TextIOWrapper(
+        io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True
+    )
+    sys.stderr = io.TextIOWrapper(
+        io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True
+    )
 
 
 def run_in_child(request: dict, channel_fd: int) -> None:
@@ -111,9 +115,11 @@ def run_in_child(request: dict, channel_fd: int) -> None:
     channel.send("stage", {"stage": "compile"})
     try:
         result = grade_source(exercise, source, filename, channel)
-    except Exception as error:  # noqa: BLE001 - a grader bug must still produce a readable result
-        sentence = (f"The grader itself failed while checking your code ({type(error).__name__}: {error}). "
-                    "This is a bug in nntutor, not in your answer.")
+    except Exception as error:
+        sentence = (
+            f"The grader itself failed while checking your code ({type(error).__name__}: {error}). "
+            "This is a bug in nntutor, not in your answer."
+        )
         result = _failure(exercise, sentence, sentence)
     faulthandler.cancel_dump_traceback_later()
     sys.stdout.flush()
@@ -145,17 +151,21 @@ def grade_source(exercise: str, source: str, filename: str, channel: Channel) ->
             exec(code, namespace)
     except SystemExit as error:
         code_text = "" if error.code is None else repr(error.code)
-        sentence = (f"Your code called sys.exit({code_text}) (or exit()). Remove it: the grader needs your "
-                    "code to run to the end so it can check the names it defines.")
+        sentence = (
+            f"Your code called sys.exit({code_text}) (or exit()). Remove it: the grader needs your "
+            "code to run to the end so it can check the names it defines."
+        )
         return _failure(exercise, sentence, sentence)
-    except BaseException as error:  # noqa: BLE001 - any learner exception becomes feedback
+    except BaseException as error:
         trace = feedback.learner_traceback(error, filename)
         line = feedback.last_learner_line(error, filename)
         where = f" on line {line}" if line else ""
         sentence = f"Your code raised {type(error).__name__}{where} before anything could be checked."
         if getattr(error, "refused_by_grader", False):
-            sentence = (f"Your code imports nntutor's own {error.name.partition('.')[0]}{where}. Graded code "
-                        "may not use it: write this part yourself with NumPy.")
+            sentence = (
+                f"Your code imports nntutor's own {error.name.partition('.')[0]}{where}. Graded code "
+                "may not use it: write this part yourself with NumPy."
+            )
         explanation = explain_exception(error, namespace, filename=filename)
         full = f"{sentence}\n\n{trace or f'{type(error).__name__}: {error}'}"
         if explanation:
@@ -170,9 +180,11 @@ def grade_source(exercise: str, source: str, filename: str, channel: Channel) ->
         CHECKS[exercise](answer)
     except StopCheck:
         pass
-    except Exception as error:  # noqa: BLE001 - a bug in a check must not look like the learner's
-        sentence = (f"The check for {exercise} itself failed ({type(error).__name__}: {error}). This is a "
-                    "bug in nntutor, not in your answer.")
+    except Exception as error:
+        sentence = (
+            f"The check for {exercise} itself failed ({type(error).__name__}: {error}). This is a "
+            "bug in nntutor, not in your answer."
+        )
         return _failure(exercise, sentence, sentence)
     return _answer_result(exercise, answer)
 
@@ -189,13 +201,20 @@ class _Silent:
 def warm_up() -> None:
     """Grade one answer in the worker itself, so that lazy imports and first-call set-up (NumPy's
     random module, say) happen once here instead of in every child."""
-    grade_source("relu", "def relu(inputs):\n    return [max(0, x) for x in inputs]\n", "warm-up.py",
-                 _Silent())
+    grade_source(
+        "relu", "def relu(inputs):\n    return [max(0, x) for x in inputs]\n", "warm-up.py", _Silent()
+    )
 
 
 def _failure(exercise: str, summary: str, text: str, traceback: str | None = None) -> dict:
-    return {"exercise": exercise, "passed": False, "summary": summary, "cases": [],
-            "traceback": traceback, "feedback": text}
+    return {
+        "exercise": exercise,
+        "passed": False,
+        "summary": summary,
+        "cases": [],
+        "traceback": traceback,
+        "feedback": text,
+    }
 
 
 def _answer_result(exercise: str, answer: Answer) -> dict:
@@ -204,8 +223,14 @@ def _answer_result(exercise: str, answer: Answer) -> dict:
     cases = [case.to_json() for case in answer.cases]
     if answer.first_failure is None and total:
         summary = f"Passed: all {total} cases are right." if total > 1 else "Passed: the answer is right."
-        return {"exercise": exercise, "passed": True, "summary": summary, "cases": cases,
-                "traceback": None, "feedback": summary}
+        return {
+            "exercise": exercise,
+            "passed": True,
+            "summary": summary,
+            "cases": cases,
+            "traceback": None,
+            "feedback": summary,
+        }
     failing = next(case for case in answer.cases if not case.passed)
     if passed_count == 0 and total == 1:
         summary = answer.first_failure.sentence.split(". ")[0].rstrip(".") + "."
@@ -215,5 +240,11 @@ def _answer_result(exercise: str, answer: Answer) -> dict:
         text = failing.message
     else:
         text = f"{summary}\n\nCase \"{failing.name}\":\n{failing.message}"
-    return {"exercise": exercise, "passed": False, "summary": summary, "cases": cases,
-            "traceback": answer.first_failure.traceback, "feedback": text}
+    return {
+        "exercise": exercise,
+        "passed": False,
+        "summary": summary,
+        "cases": cases,
+        "traceback": answer.first_failure.traceback,
+        "feedback": text,
+    }

@@ -12,6 +12,7 @@ Response: {"result": {...CheckResult fields except duration_ms...}}
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import json
@@ -88,7 +89,7 @@ def _child(request: dict, output_fd: int, channel_fd: int, close_fds: list[int])
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         sandbox.run_in_child(request, channel_fd)
-    except BaseException:  # noqa: BLE001 - the child must never return into the worker's loop
+    except BaseException:
         status = 70
     finally:
         os._exit(status)
@@ -104,10 +105,8 @@ def run_check(request: dict, protocol_fds: list[int]) -> dict:
         _child(request, output_write, channel_write, [output_read, channel_read, *protocol_fds])
     os.close(output_write)
     os.close(channel_write)
-    try:
+    with contextlib.suppress(OSError):  # the child already did it (or already exited)
         os.setpgid(pid, pid)
-    except OSError:
-        pass  # the child already did it (or already exited)
     deadline = time.monotonic() + timeout
     output = bytearray()
     output_total = 0
@@ -149,10 +148,8 @@ def run_check(request: dict, protocol_fds: list[int]) -> dict:
     if status is None:  # not reaped yet, so the pid is still ours
         kills.append(lambda: os.kill(pid, signal.SIGKILL))
     for kill in kills:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             kill()
-        except (ProcessLookupError, PermissionError):
-            pass
     if status is None:
         _, status = os.waitpid(pid, 0)
     for fd in (output_read, channel_read):
@@ -186,8 +183,9 @@ def _learner_line(fault_text: str, filename: str, source: str) -> str:
     return f"line {number}" + (f": `{code}`" if code else "")
 
 
-def _response(request, output: bytes, output_total: int, frames_data: bytes, status: int,
-              timed_out: bool) -> dict:
+def _response(
+    request, output: bytes, output_total: int, frames_data: bytes, status: int, timed_out: bool
+) -> dict:
     frames, fault_text = _parse_frames(frames_data)
     stdout = output.decode("utf-8", "replace")
     if output_total > len(output):
@@ -239,10 +237,18 @@ def _death_result(request, frames, fault_text, status, timed_out, output_total) 
     else:
         code = os.WEXITSTATUS(status)
         summary = "Your code ended the process before it could be checked."
-        text = (f"Your code ended the process{during} (exit status {code}) before it could be checked: "
-                "os._exit() or a similar call stops Python at once. Remove it so your code runs to the end.")
-    return {"exercise": exercise, "passed": False, "summary": summary, "cases": [],
-            "traceback": None, "feedback": text}
+        text = (
+            f"Your code ended the process{during} (exit status {code}) before it could be checked: "
+            "os._exit() or a similar call stops Python at once. Remove it so your code runs to the end."
+        )
+    return {
+        "exercise": exercise,
+        "passed": False,
+        "summary": summary,
+        "cases": [],
+        "traceback": None,
+        "feedback": text,
+    }
 
 
 def main() -> int:
@@ -270,7 +276,7 @@ def main() -> int:
             request["timeout"] = float(request.get("timeout") or 5.0)
             result = run_check(request, [protocol_in, protocol_out])
             reply = {"result": result}
-        except Exception as error:  # noqa: BLE001 - a bad request must not kill the worker
+        except Exception as error:
             reply = {"error": f"{type(error).__name__}: {error}"}
         responses.write(json.dumps(reply).encode() + b"\n")
 

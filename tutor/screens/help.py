@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
@@ -39,8 +39,9 @@ def _pretty_key(keys: str) -> str:
     return " / ".join(names)
 
 
-def binding_rows(bindings: Iterable[Binding | tuple],
-                 descriptions: dict[str, str] | None = None) -> list[tuple[str, str]]:
+def binding_rows(
+    bindings: Iterable[Binding | tuple], descriptions: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
     """``(keys, what they do)`` for each binding; ``descriptions`` (by action) replaces the short
     footer text where the help should say more."""
     rows = []
@@ -78,7 +79,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     home_rows = binding_rows(HomeScreen.BINDINGS, home_descriptions)
     return [
         ("Lesson list", home_rows),
-        ("In a lesson", lesson_rows + [("enter", "check a numeric answer")]),
+        ("In a lesson", [*lesson_rows, ("enter", "check a numeric answer")]),
         ("Code editor", EDITOR_KEYS),
         ("Everywhere", binding_rows(NNTutorApp.BINDINGS, {"help": "this list of keys"}) + GENERAL_KEYS),
     ]

@@ -123,12 +123,18 @@ class HomeScreen(Screen[None]):
         table.move_cursor(row=min(max(cursor, 0), len(self.curriculum.lessons) - 1), animate=False)
 
     def _show_overall(
-        self, passed: int, total: int, lessons_done: int, step: tuple[Any, Any] | None,
+        self,
+        passed: int,
+        total: int,
+        lessons_done: int,
+        step: tuple[Any, Any] | None,
         statuses: dict[str, Any],
     ) -> None:
         text = Text()
         text.append("Your progress: ", style="bold")
-        text.append(f"{passed} of {total} exercises passed, {lessons_done} of {len(self.curriculum.lessons)} lessons complete")
+        text.append(
+            f"{passed} of {total} exercises passed, {lessons_done} of {len(self.curriculum.lessons)} lessons complete"
+        )
         self.query_one("#overall-text", Static).update(text)
         self.query_one("#overall-bar", ProgressBar).update(total=max(total, 1), progress=passed)
         next_text = self.query_one("#next-step", Static)
@@ -138,7 +144,11 @@ class HomeScreen(Screen[None]):
             next_text.update("Every exercise is done. Revisit any lesson, or try the playground.")
         else:
             lesson, exercise = step
-            started = any(status_of(statuses, e.id) != "NOT_STARTED" for other in self.curriculum.lessons for e in other.exercises)
+            started = any(
+                status_of(statuses, e.id) != "NOT_STARTED"
+                for other in self.curriculum.lessons
+                for e in other.exercises
+            )
             verb = "Continue with" if started else "Start with"
             next_text.update(
                 f"▶ {verb} lesson {lesson.order}, {lesson.title}: exercise {exercise.id!r}. "
@@ -190,6 +200,8 @@ class HomeScreen(Screen[None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        {"continue": self.action_continue, "playground": self.action_playground, "help": self.app.action_help}[
-            event.button.id
-        ]()
+        {
+            "continue": self.action_continue,
+            "playground": self.action_playground,
+            "help": self.app.action_help,
+        }[event.button.id]()

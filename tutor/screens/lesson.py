@@ -6,7 +6,8 @@ The keys act on the *current* exercise: the one that holds the keyboard, or the 
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -40,7 +41,9 @@ def split_sections(text: str) -> list[tuple[str | None, str]]:
         elif not in_fence and line.startswith("## "):
             sections.append((line[3:].strip().strip("#").strip(), []))
         sections[-1][1].append(line)
-    return [(heading, "\n".join(lines).strip("\n")) for heading, lines in sections if "\n".join(lines).strip()]
+    return [
+        (heading, "\n".join(lines).strip("\n")) for heading, lines in sections if "\n".join(lines).strip()
+    ]
 
 
 def plot_placeholder_text(spec: dict[str, Any]) -> str:
@@ -149,7 +152,9 @@ class LessonScreen(Screen[None]):
         try:
             return LessonPlot(spec)
         except Exception as error:  # a plot that cannot be drawn must not take the lesson down
-            return Static(f"{plot_placeholder_text(spec)}: cannot be drawn ({error})", classes="plot-placeholder")
+            return Static(
+                f"{plot_placeholder_text(spec)}: cannot be drawn ({error})", classes="plot-placeholder"
+            )
 
     @staticmethod
     def _train_button(block: Any) -> Widget:
@@ -237,7 +242,9 @@ class LessonScreen(Screen[None]):
     def _with_target(self, action: str) -> None:
         panel = self._target()
         if panel is None:
-            message = "This lesson has no exercises." if not self.panels else "Go to an exercise first (ctrl+n)."
+            message = (
+                "This lesson has no exercises." if not self.panels else "Go to an exercise first (ctrl+n)."
+            )
             self.notify(message)
             return
         self.set_current(panel)

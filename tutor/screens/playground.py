@@ -75,8 +75,9 @@ class FormError(ValueError):
 class TrainingProgress(Message):
     """New history rows and the latest state of run ``run_id``."""
 
-    def __init__(self, run_id: int, rows: list[HistoryRow], epoch: int, log_line: str,
-                 grid: RegionGrid | None) -> None:
+    def __init__(
+        self, run_id: int, rows: list[HistoryRow], epoch: int, log_line: str, grid: RegionGrid | None
+    ) -> None:
         super().__init__()
         self.run_id = run_id
         self.rows = rows
@@ -252,21 +253,50 @@ class PlaygroundScreen(Screen):
         with Horizontal(id="playground-body"):
             with VerticalScroll(id="settings"):
                 yield Static("Data", classes="settings-title")
-                yield self._field("Data set", Select([("spiral", "spiral"), ("vertical", "vertical")],
-                                                     value=config.dataset, allow_blank=False,
-                                                     compact=True, id="dataset"))
+                yield self._field(
+                    "Data set",
+                    Select(
+                        [("spiral", "spiral"), ("vertical", "vertical")],
+                        value=config.dataset,
+                        allow_blank=False,
+                        compact=True,
+                        id="dataset",
+                    ),
+                )
                 yield self._number_field("Points/class", "samples", config.samples)
                 yield self._number_field("Classes", "classes", config.classes)
                 yield Static("Network", classes="settings-title")
-                yield self._field("Hidden sizes", Input(",".join(str(size) for size in config.hidden),
-                                                        placeholder="64 or 64,32", restrict=r"[0-9, ]*",
-                                                        compact=True, id="hidden"))
-                yield self._field("Activation", Select([("ReLU", "relu"), ("sigmoid", "sigmoid")],
-                                                       value=config.activation, allow_blank=False,
-                                                       compact=True, id="activation"))
+                yield self._field(
+                    "Hidden sizes",
+                    Input(
+                        ",".join(str(size) for size in config.hidden),
+                        placeholder="64 or 64,32",
+                        restrict=r"[0-9, ]*",
+                        compact=True,
+                        id="hidden",
+                    ),
+                )
+                yield self._field(
+                    "Activation",
+                    Select(
+                        [("ReLU", "relu"), ("sigmoid", "sigmoid")],
+                        value=config.activation,
+                        allow_blank=False,
+                        compact=True,
+                        id="activation",
+                    ),
+                )
                 yield Static("Optimizer", classes="settings-title")
-                yield self._field("Optimizer", Select(OPTIMIZER_CHOICES, value=optimizer_choice(config),
-                                                      allow_blank=False, compact=True, id="optimizer"))
+                yield self._field(
+                    "Optimizer",
+                    Select(
+                        OPTIMIZER_CHOICES,
+                        value=optimizer_choice(config),
+                        allow_blank=False,
+                        compact=True,
+                        id="optimizer",
+                    ),
+                )
                 yield self._number_field("Learning rate", "learning_rate", config.learning_rate)
                 yield self._number_field("Decay", "decay", config.decay)
                 yield self._number_field("Momentum", "momentum", config.momentum)
@@ -275,8 +305,9 @@ class PlaygroundScreen(Screen):
                 yield Static("Run", classes="settings-title")
                 yield self._number_field("Epochs", "epochs", config.epochs)
                 yield self._number_field("Seed", "seed", config.seed)
-                yield Checkbox("notebook's numbers (nnfs.init)", config.nnfs_init, compact=True,
-                               id="nnfs_init")
+                yield Checkbox(
+                    "notebook's numbers (nnfs.init)", config.nnfs_init, compact=True, id="nnfs_init"
+                )
                 with Horizontal(classes="buttons"):
                     yield Button("Start", id="start", variant="success", compact=True)
                     yield Button("Pause", id="pause", compact=True, disabled=True)
@@ -343,8 +374,9 @@ class PlaygroundScreen(Screen):
         try:
             hidden = tuple(int(part) for part in text.split(","))
         except ValueError:
-            raise FormError("hidden", "hidden sizes must be whole numbers separated by commas, "
-                                      "like 64 or 64,32") from None
+            raise FormError(
+                "hidden", "hidden sizes must be whole numbers separated by commas, like 64 or 64,32"
+            ) from None
         choice = self.query_one("#optimizer", Select).value
         optimizer = "sgd" if choice == "momentum" else str(choice)
         momentum = self._read_float("momentum", "momentum", blank=0.0) if choice == "momentum" else 0.0
@@ -372,9 +404,23 @@ class PlaygroundScreen(Screen):
         try:
             return config.validate()
         except ConfigError as error:
-            field_id = error.setting if error.setting in {
-                "samples", "classes", "hidden", "learning_rate", "decay", "momentum", "beta_1", "beta_2",
-                "epochs", "seed"} else "epochs"
+            field_id = (
+                error.setting
+                if error.setting
+                in {
+                    "samples",
+                    "classes",
+                    "hidden",
+                    "learning_rate",
+                    "decay",
+                    "momentum",
+                    "beta_1",
+                    "beta_2",
+                    "epochs",
+                    "seed",
+                }
+                else "epochs"
+            )
             raise FormError(field_id, str(error).replace("_", " ")) from None
 
     @on(Select.Changed, "#optimizer")
@@ -439,7 +485,11 @@ class PlaygroundScreen(Screen):
         self.redraw_budget.restart()
         self.run_worker(
             lambda: train_in_thread(run, self.post_message, self.redraw_budget, lambda: self.grid_resolution),
-            name=f"training run {run.run_id}", group="training", thread=True, exit_on_error=False)
+            name=f"training run {run.run_id}",
+            group="training",
+            thread=True,
+            exit_on_error=False,
+        )
         self._update_controls()
         if isinstance(self.focused, (Input, Select)):
             # Keys like p and x reach the screen only when no form field has focus. (Moving focus
@@ -526,8 +576,13 @@ class PlaygroundScreen(Screen):
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
-        actions = {"start": self.action_start, "pause": self.action_pause, "stop": self.action_stop,
-                   "reset": self.action_reset, "race": self.action_race}
+        actions = {
+            "start": self.action_start,
+            "pause": self.action_pause,
+            "stop": self.action_stop,
+            "reset": self.action_reset,
+            "race": self.action_race,
+        }
         action = actions.get(event.button.id or "")
         if action is not None:
             event.stop()
@@ -553,8 +608,9 @@ class PlaygroundScreen(Screen):
         for chart in self.query(CurvePlot):
             chart.set_history(run.history)
         if message.grid is not None:
-            self.query_one(RegionPlot).show_regions(message.grid, f"predicted classes, epoch {message.epoch}",
-                                                    X=run.X, y=run.y)
+            self.query_one(RegionPlot).show_regions(
+                message.grid, f"predicted classes, epoch {message.epoch}", X=run.X, y=run.y
+            )
         self._update_status()
 
     def on_training_ended(self, message: TrainingEnded) -> None:
@@ -563,17 +619,22 @@ class PlaygroundScreen(Screen):
             return
         run.state = message.outcome
         if message.outcome == "finished":
-            self._message(f"Finished {run.config.epochs} epochs. Change a setting and press s to try again, "
-                          "or c to race optimizers.")
+            self._message(
+                f"Finished {run.config.epochs} epochs. Change a setting and press s to try again, "
+                "or c to race optimizers."
+            )
         elif message.outcome == "paused":
             self._message("Paused: p resumes, x stops.")
         elif message.outcome == "stopped":
             self._message(f"Stopped at epoch {run.epoch}. s starts a new run.")
         elif message.outcome == "diverged":
             rate = run.config.effective_learning_rate
-            self._message(f"Training diverged at epoch {message.epoch}: the loss became nan or inf, the "
-                          f"steps were too big. The learning rate was {format_number(rate)}; make it "
-                          "smaller and press s.", error=True)
+            self._message(
+                f"Training diverged at epoch {message.epoch}: the loss became nan or inf, the "
+                f"steps were too big. The learning rate was {format_number(rate)}; make it "
+                "smaller and press s.",
+                error=True,
+            )
         else:
             self._message(f"Training failed: {message.detail}", error=True)
         self._update_controls()
@@ -603,7 +664,8 @@ class PlaygroundScreen(Screen):
         epoch = "-" if run.epoch is None else str(run.epoch)
         # Fixed heights: no layout pass needed for new text.
         self.query_one("#epoch", Static).update(
-            f"epoch {epoch} of {run.config.epochs - 1}  ({run.state})", layout=False)
+            f"epoch {epoch} of {run.config.epochs - 1}  ({run.state})", layout=False
+        )
         self.query_one("#log", Static).update(run.log_line, layout=False)
 
     def _update_controls(self) -> None:
@@ -617,4 +679,3 @@ class PlaygroundScreen(Screen):
         widget = self.query_one("#message", Static)
         widget.update(text)
         widget.set_class(error, "-error")
-

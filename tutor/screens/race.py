@@ -43,8 +43,13 @@ class RaceEntry:
     momentum: float = 0.0
 
     def config(self, base: TrainConfig) -> TrainConfig:
-        return replace(base, optimizer=self.optimizer, learning_rate=self.learning_rate, decay=self.decay,
-                       momentum=self.momentum).validate()
+        return replace(
+            base,
+            optimizer=self.optimizer,
+            learning_rate=self.learning_rate,
+            decay=self.decay,
+            momentum=self.momentum,
+        ).validate()
 
     @property
     def label(self) -> str:
@@ -65,8 +70,12 @@ DEFAULT_ENTRIES = (
 class RaceProgress(Message):
     """New ``(epoch, loss)`` points per label, and each entry's latest ``(epoch, loss, accuracy)``."""
 
-    def __init__(self, race_id: int, points: dict[str, list[tuple[int, float]]],
-                 latest: dict[str, tuple[int, float, float]]) -> None:
+    def __init__(
+        self,
+        race_id: int,
+        points: dict[str, list[tuple[int, float]]],
+        latest: dict[str, tuple[int, float, float]],
+    ) -> None:
         super().__init__()
         self.race_id = race_id
         self.points = points
@@ -123,9 +132,11 @@ def race_in_thread(race: Race, post, budget: RedrawBudget) -> None:
         with numpy_setup(race.base):
             while running and not race.stop.is_set():
                 for entry, trainer in list(running):
-                    def on_epoch(report, label=entry.label):
+
+                    def on_epoch(report, label=entry.label, pending=pending, latest=latest):
                         pending[label].append((report.epoch, report.loss))
                         latest[label] = (report.epoch, report.loss, report.accuracy)
+
                     try:
                         trainer.run(min(TURN_EPOCHS, epochs - trainer.epoch), on_epoch=on_epoch, every=every)
                     except TrainingDiverged as error:
@@ -184,8 +195,12 @@ class RaceScreen(Screen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, config: TrainConfig, entries: list[RaceEntry] | tuple[RaceEntry, ...] | None = None,
-                 autostart: bool = False) -> None:
+    def __init__(
+        self,
+        config: TrainConfig,
+        entries: list[RaceEntry] | tuple[RaceEntry, ...] | None = None,
+        autostart: bool = False,
+    ) -> None:
         super().__init__()
         self.base = config
         self.entries = list(entries or DEFAULT_ENTRIES)
@@ -202,14 +217,24 @@ class RaceScreen(Screen):
                     yield Horizontal(
                         Checkbox(entry.name, True, compact=True, id=f"use-{index}"),
                         Label("lr"),
-                        Input(f"{entry.learning_rate:g}", restrict=r"[0-9.eE+\-]*", compact=True,
-                              id=f"lr-{index}"),
+                        Input(
+                            f"{entry.learning_rate:g}",
+                            restrict=r"[0-9.eE+\-]*",
+                            compact=True,
+                            id=f"lr-{index}",
+                        ),
                         Label(" d"),
-                        Input(f"{entry.decay:g}", restrict=r"[0-9.eE+\-]*", compact=True, id=f"decay-{index}"),
-                        classes="entry")
+                        Input(
+                            f"{entry.decay:g}", restrict=r"[0-9.eE+\-]*", compact=True, id=f"decay-{index}"
+                        ),
+                        classes="entry",
+                    )
                 yield Static("Shared by all", classes="settings-title")
-                yield Horizontal(Label("Epochs"), Input(str(self.base.epochs), restrict=r"[0-9]*", compact=True,
-                                                        id="race-epochs"), classes="field")
+                yield Horizontal(
+                    Label("Epochs"),
+                    Input(str(self.base.epochs), restrict=r"[0-9]*", compact=True, id="race-epochs"),
+                    classes="field",
+                )
                 yield Static(self._shared_text(), id="race-shared")
                 with Horizontal(classes="buttons"):
                     yield Button("Start race", id="race-start", variant="success", compact=True)
@@ -225,9 +250,11 @@ class RaceScreen(Screen):
 
     def _shared_text(self) -> str:
         base = self.base
-        return (f"{base.dataset} data, {base.samples} points x {base.classes} classes, hidden "
-                f"{','.join(str(size) for size in base.hidden)}, {base.activation}, "
-                + ("nnfs.init()" if base.nnfs_init else f"seed {base.seed}"))
+        return (
+            f"{base.dataset} data, {base.samples} points x {base.classes} classes, hidden "
+            f"{','.join(str(size) for size in base.hidden)}, {base.activation}, "
+            + ("nnfs.init()" if base.nnfs_init else f"seed {base.seed}")
+        )
 
     def on_mount(self) -> None:
         self.sub_title = "optimizer race"
@@ -290,8 +317,13 @@ class RaceScreen(Screen):
         self.query_one(RacePlot).set_curves(race.curves)
         self.query_one("#race-table", Static).update(self._standings())
         self.redraw_budget.restart()
-        self.run_worker(lambda: race_in_thread(race, self.post_message, self.redraw_budget),
-                        name=f"optimizer race {race.race_id}", group="race", thread=True, exit_on_error=False)
+        self.run_worker(
+            lambda: race_in_thread(race, self.post_message, self.redraw_budget),
+            name=f"optimizer race {race.race_id}",
+            group="race",
+            thread=True,
+            exit_on_error=False,
+        )
         self._update_controls()
         self.query_one("#race-stop", Button).focus()
         self._message(f"Racing {len(entries)} optimizers for {base.epochs} epochs. x stops.")
@@ -312,7 +344,11 @@ class RaceScreen(Screen):
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
-        actions = {"race-start": self.action_start, "race-stop": self.action_stop, "race-back": self.action_back}
+        actions = {
+            "race-start": self.action_start,
+            "race-stop": self.action_stop,
+            "race-back": self.action_back,
+        }
         action = actions.get(event.button.id or "")
         if action is not None:
             event.stop()
@@ -339,8 +375,11 @@ class RaceScreen(Screen):
         if message.outcome == "failed":
             self._message(f"The race failed: {message.detail}", error=True)
         else:
-            ranked = sorted((loss, label) for label, (epoch, loss, accuracy) in race.latest.items()
-                            if label not in race.diverged)
+            ranked = sorted(
+                (loss, label)
+                for label, (epoch, loss, accuracy) in race.latest.items()
+                if label not in race.diverged
+            )
             lead = f" Lowest loss: {ranked[0][1]}." if ranked else ""
             verb = "Finished" if message.outcome == "finished" else "Stopped"
             self._message(f"{verb}.{lead} Change a learning rate and press s to race again.")

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -188,7 +189,12 @@ class ExercisePanel(Vertical):
     # --- actions (the lesson screen binds keys to these) -----------------------------------------
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"check": self.check, "hint": self.next_hint, "reveal": self.ask_reveal, "reset": self.ask_reset}
+        actions = {
+            "check": self.check,
+            "hint": self.next_hint,
+            "reveal": self.ask_reveal,
+            "reset": self.ask_reset,
+        }
         if event.button.id in actions:
             event.stop()
             actions[event.button.id]()
@@ -257,7 +263,9 @@ class ExercisePanel(Vertical):
                 self.run_worker(self.reset(), exclusive=True, group="reset")
 
         self.app.push_screen(
-            ConfirmScreen("Start this exercise again?\n\nWhat you entered will be replaced.", confirm_label="Reset"),
+            ConfirmScreen(
+                "Start this exercise again?\n\nWhat you entered will be replaced.", confirm_label="Reset"
+            ),
             answered,
         )
 
@@ -412,7 +420,9 @@ class CodeExercise(ExercisePanel):
 
     def _graded(self, result: Any, elapsed_ms: float) -> None:
         duration = getattr(result, "duration_ms", None)
-        self.store.record_attempt(self.exercise.id, bool(result.passed), duration if duration is not None else elapsed_ms)
+        self.store.record_attempt(
+            self.exercise.id, bool(result.passed), duration if duration is not None else elapsed_ms
+        )
         self.grading = False
         if not self.is_attached:
             return  # the learner left the lesson while it ran; the attempt is recorded all the same
@@ -515,7 +525,9 @@ class MatchExercise(_QuizExercise):
 
     def response(self) -> dict[str, str]:
         return {
-            key: select.value for key, select in getattr(self, "_selects", []) if select.is_attached and not select.is_blank()
+            key: select.value
+            for key, select in getattr(self, "_selects", [])
+            if select.is_attached and not select.is_blank()
         }
 
     def on_select_changed(self, event: Select.Changed) -> None:

@@ -19,7 +19,7 @@ def _clip(text: str, max_lines: int = MAX_OUTPUT_LINES) -> str:
     if len(lines) <= max_lines:
         return "\n".join(lines)
     hidden = len(lines) - max_lines
-    return "\n".join(lines[:max_lines] + [f"... ({hidden} more lines)"])
+    return "\n".join([*lines[:max_lines], f"... ({hidden} more lines)"])
 
 
 class FeedbackPanel(Vertical):

@@ -12,8 +12,8 @@ import math
 import re
 import textwrap
 import time
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Mapping, Sequence
 
 import numpy as np
 from rich.color import Color as RichColor
@@ -48,8 +48,7 @@ class ChartPlot(PlotextPlot):
     _lines: list[Strip] | None = None
     _lines_size: tuple[int, int] | None = None
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002 (Textual's name)
-                 classes: str | None = None) -> None:
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.renders = 0
 
@@ -105,8 +104,9 @@ class ChartPlot(PlotextPlot):
         """The chart as one renderable. Textual paints through ``render_line``; this is for
         anything that asks a widget for its content."""
         lines = self.draw_lines(self.size.width, self.size.height)
-        return Text("\n").join(Text.assemble(*((segment.text, segment.style) for segment in line))
-                               for line in lines)
+        return Text("\n").join(
+            Text.assemble(*((segment.text, segment.style) for segment in line)) for line in lines
+        )
 
 
 def _text_lines(text: str, width: int, style: Style) -> list[Strip]:
@@ -160,7 +160,7 @@ def ansi_to_strips(ansi: str, width: int) -> list[Strip]:
                         i += 1
                     elif param in ("38", "48") and i + 1 < len(params):
                         length = 4 if params[i + 1] == "2" else 2
-                        code = ";".join(params[i + 1:i + 1 + length])
+                        code = ";".join(params[i + 1 : i + 1 + length])
                         if param == "38":
                             foreground = code
                         else:
@@ -251,8 +251,9 @@ class LessonPlot(ChartPlot):
     }
     """
 
-    def __init__(self, spec: Mapping, *, name: str | None = None, id: str | None = None,  # noqa: A002
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, spec: Mapping, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.error: str | None = None
         self.spec: dict = {}
@@ -261,8 +262,9 @@ class LessonPlot(ChartPlot):
             self.spec = plotting.check_plot_spec(spec)
             if "data" in self.spec:
                 # Made once: redraws (resizes, theme changes) reuse the same points.
-                self._data = plotting.dataset_points(self.spec["data"], self.spec["samples"],
-                                                     self.spec["classes"])
+                self._data = plotting.dataset_points(
+                    self.spec["data"], self.spec["samples"], self.spec["classes"]
+                )
         except ValueError as error:
             self.error = str(error)
             self.add_class("-error")
@@ -277,8 +279,9 @@ class LessonPlot(ChartPlot):
 class CurvePlot(ChartPlot):
     """One training metric (``loss``, ``accuracy`` or ``learning_rate``) against the epoch."""
 
-    def __init__(self, metric: str, *, name: str | None = None, id: str | None = None,  # noqa: A002
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, metric: str, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         if metric not in plotting.METRICS:
             raise ValueError(f"unknown metric {metric!r}")
         super().__init__(name=name, id=id, classes=classes)
@@ -292,16 +295,21 @@ class CurvePlot(ChartPlot):
 
     def draw_chart(self, plt, palette: Palette, width: int, height: int) -> None:
         # Two points per column is as much detail as the braille marker can show.
-        plotting.draw_curves(plt, self.history, self.metric, palette=palette, max_points=max(40, 2 * width),
-                             epoch_label=height >= 12)
+        plotting.draw_curves(
+            plt,
+            self.history,
+            self.metric,
+            palette=palette,
+            max_points=max(40, 2 * width),
+            epoch_label=height >= 12,
+        )
 
 
 class RegionPlot(ChartPlot):
     """The decision regions (coloured cells) with the data points on top; only the points until the
     first ``RegionGrid`` arrives."""
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002
-                 classes: str | None = None) -> None:
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.X: np.ndarray | None = None
         self.y: np.ndarray | None = None
@@ -318,8 +326,14 @@ class RegionPlot(ChartPlot):
         self.X, self.y, self.grid, self.title = X, y, None, title
         self.refresh()
 
-    def show_regions(self, grid: RegionGrid, title: str | None = None, *, X: np.ndarray | None = None,
-                     y: np.ndarray | None = None) -> None:
+    def show_regions(
+        self,
+        grid: RegionGrid,
+        title: str | None = None,
+        *,
+        X: np.ndarray | None = None,
+        y: np.ndarray | None = None,
+    ) -> None:
         """Colour the plane by ``grid`` under the points (the ones shown, or new ``X`` and ``y``)."""
         if X is not None and y is not None:
             self.X, self.y = X, y
@@ -340,8 +354,7 @@ class RegionPlot(ChartPlot):
 class RacePlot(ChartPlot):
     """Several loss curves on one chart with a legend: ``{label: [(epoch, loss), ...]}``."""
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002
-                 classes: str | None = None) -> None:
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.curves: Mapping[str, Sequence[tuple[int, float]]] = {}
 

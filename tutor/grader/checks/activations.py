@@ -18,20 +18,42 @@ def relu_check(answer):
         with answer.case(case.name, note=case.note):
             x = case.array
             received = relu(case.values, unchanged=("inputs",))
-            answer.expect(received, activations.relu(x), meaning=ONE_PER_INPUT, mistakes=[
-                Mistake("Negative inputs should become 0 but yours came through unchanged, and positive "
-                        "ones became 0: that is min(0, x). ReLU is max(0, x).", lambda: np.minimum(0, x)),
-                Mistake("Your function returned 1 for positive inputs: that is the step function. ReLU "
-                        "passes a positive input through unchanged.", lambda: activations.step(x)),
-                Mistake("Your function returned the absolute value. ReLU turns negative inputs into 0 "
-                        "instead of flipping their sign.", lambda: np.abs(x)),
-                Mistake("Your function returned the inputs unchanged. Negative inputs should become 0.",
-                        lambda: x),
-                Mistake("Your function kept the negative inputs and zeroed the positive ones: the "
-                        "comparison is the wrong way round.", lambda: np.where(x < 0, x, 0)),
-                Mistake("Your function left the negative inputs out. ReLU gives one value per input: a "
-                        "negative input becomes 0, it is not dropped.", lambda: x[x > 0]),
-            ])
+            answer.expect(
+                received,
+                activations.relu(x),
+                meaning=ONE_PER_INPUT,
+                mistakes=[
+                    Mistake(
+                        "Negative inputs should become 0 but yours came through unchanged, and positive "
+                        "ones became 0: that is min(0, x). ReLU is max(0, x).",
+                        lambda: np.minimum(0, x),
+                    ),
+                    Mistake(
+                        "Your function returned 1 for positive inputs: that is the step function. ReLU "
+                        "passes a positive input through unchanged.",
+                        lambda: activations.step(x),
+                    ),
+                    Mistake(
+                        "Your function returned the absolute value. ReLU turns negative inputs into 0 "
+                        "instead of flipping their sign.",
+                        lambda: np.abs(x),
+                    ),
+                    Mistake(
+                        "Your function returned the inputs unchanged. Negative inputs should become 0.",
+                        lambda: x,
+                    ),
+                    Mistake(
+                        "Your function kept the negative inputs and zeroed the positive ones: the "
+                        "comparison is the wrong way round.",
+                        lambda: np.where(x < 0, x, 0),
+                    ),
+                    Mistake(
+                        "Your function left the negative inputs out. ReLU gives one value per input: a "
+                        "negative input becomes 0, it is not dropped.",
+                        lambda: x[x > 0],
+                    ),
+                ],
+            )
 
 
 @check("step")
@@ -40,51 +62,90 @@ def step_check(answer):
     for case in sequence_cases(answer.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -100.0]]):
         with answer.case(case.name, note=case.note):
             x = case.array
-            answer.expect(step(case.values), activations.step(x), meaning=ONE_PER_INPUT, mistakes=[
-                Mistake("At exactly 0 your step gives 1. The step is 1 only where x > 0, so use >, not >=.",
-                        lambda: (x >= 0).astype(float)),
-                Mistake("Your step is 1 for negative inputs and 0 for positive ones: the comparison is the "
-                        "wrong way round.", lambda: (x < 0).astype(float)),
-                Mistake("Below zero your function gives -1: that is the sign function. The step gives 0 "
-                        "there.", lambda: np.sign(x)),
-                Mistake("Your function passed positive inputs through unchanged: that is ReLU. The step "
-                        "gives exactly 1 for every positive input.", lambda: activations.relu(x)),
-            ])
+            answer.expect(
+                step(case.values),
+                activations.step(x),
+                meaning=ONE_PER_INPUT,
+                mistakes=[
+                    Mistake(
+                        "At exactly 0 your step gives 1. The step is 1 only where x > 0, so use >, not >=.",
+                        lambda: (x >= 0).astype(float),
+                    ),
+                    Mistake(
+                        "Your step is 1 for negative inputs and 0 for positive ones: the comparison is the "
+                        "wrong way round.",
+                        lambda: (x < 0).astype(float),
+                    ),
+                    Mistake(
+                        "Below zero your function gives -1: that is the sign function. The step gives 0 "
+                        "there.",
+                        lambda: np.sign(x),
+                    ),
+                    Mistake(
+                        "Your function passed positive inputs through unchanged: that is ReLU. The step "
+                        "gives exactly 1 for every positive input.",
+                        lambda: activations.relu(x),
+                    ),
+                ],
+            )
 
 
 @check("sigmoid")
 def sigmoid_check(answer):
     sigmoid = answer.function("sigmoid", "inputs")
     # The lesson promises inputs of hundreds or more: e^-x overflows below x = -709.
-    for case in sequence_cases(answer.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -10.0]], scale=8.0,
-                               large=1000.0):
+    for case in sequence_cases(
+        answer.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -10.0]], scale=8.0, large=1000.0
+    ):
         with answer.case(case.name, note=case.note):
             x = case.array
             received = sigmoid(case.values, unchanged=("inputs",))
-            answer.expect(received, activations.sigmoid(x), meaning=ONE_PER_INPUT, mistakes=[
-                Mistake("Your sigmoid is mirrored: big inputs give values near 0. The sign of the exponent "
-                        "is wrong; it is 1 / (1 + e^(-x)).", lambda: 1 / (1 + np.exp(x))),
-                Mistake("Check the brackets: you computed 1 / 1 + e^(-x). Division comes before addition, "
+            answer.expect(
+                received,
+                activations.sigmoid(x),
+                meaning=ONE_PER_INPUT,
+                mistakes=[
+                    Mistake(
+                        "Your sigmoid is mirrored: big inputs give values near 0. The sign of the exponent "
+                        "is wrong; it is 1 / (1 + e^(-x)).",
+                        lambda: 1 / (1 + np.exp(x)),
+                    ),
+                    Mistake(
+                        "Check the brackets: you computed 1 / 1 + e^(-x). Division comes before addition, "
                         "so only the 1 was divided: put brackets around the whole divisor, 1 + e^(-x).",
-                        lambda: 1 + np.exp(-x)),
-                Mistake("You computed 1 / (1 + x) without the exponential. The sigmoid is 1 / (1 + e^(-x)).",
-                        lambda: 1 / (1 + x) if np.all(x != -1) else None),
-                Mistake("You used 10 as the base. The sigmoid uses e: np.exp(-x) or math.exp(-x).",
-                        lambda: 1 / (1 + 10.0 ** (-x))),
-                Mistake("You returned e^(-x) without the 1 / (1 + ...) around it.", lambda: np.exp(-x)),
-            ])
+                        lambda: 1 + np.exp(-x),
+                    ),
+                    Mistake(
+                        "You computed 1 / (1 + x) without the exponential. The sigmoid is 1 / (1 + e^(-x)).",
+                        lambda: 1 / (1 + x) if np.all(x != -1) else None,
+                    ),
+                    Mistake(
+                        "You used 10 as the base. The sigmoid uses e: np.exp(-x) or math.exp(-x).",
+                        lambda: 1 / (1 + 10.0 ** (-x)),
+                    ),
+                    Mistake("You returned e^(-x) without the 1 / (1 + ...) around it.", lambda: np.exp(-x)),
+                ],
+            )
 
 
 def _softmax_mistakes(x, axis):
     """Wrong softmaxes of ``x`` that learners write, named."""
     exp = np.exp(x - x.max(axis=axis, keepdims=True))
     return [
-        Mistake("You normalised without exponentiating: softmax first takes e^x of every value, then "
-                "divides by the sum of those.", lambda: x / x.sum(axis=axis, keepdims=True)),
-        Mistake("You exponentiated but did not normalise: divide by the sum of the exponentials so the "
-                "probabilities add up to 1.", lambda: np.exp(x)),
-        Mistake("You divided by the largest exponential instead of the sum of them.",
-                lambda: exp / exp.max(axis=axis, keepdims=True)),
+        Mistake(
+            "You normalised without exponentiating: softmax first takes e^x of every value, then "
+            "divides by the sum of those.",
+            lambda: x / x.sum(axis=axis, keepdims=True),
+        ),
+        Mistake(
+            "You exponentiated but did not normalise: divide by the sum of the exponentials so the "
+            "probabilities add up to 1.",
+            lambda: np.exp(x),
+        ),
+        Mistake(
+            "You divided by the largest exponential instead of the sum of them.",
+            lambda: exp / exp.max(axis=axis, keepdims=True),
+        ),
     ]
 
 
@@ -95,8 +156,12 @@ def softmax_check(answer):
     for case in sequence_cases(answer.rng, examples, scale=5.0, large=40.0):
         with answer.case(case.name, note=case.note):
             x = case.array
-            answer.expect(softmax(case.values, unchanged=("values",)), activations.softmax(x), meaning=ONE_PER_INPUT,
-                          mistakes=_softmax_mistakes(x, axis=0))
+            answer.expect(
+                softmax(case.values, unchanged=("values",)),
+                activations.softmax(x),
+                meaning=ONE_PER_INPUT,
+                mistakes=_softmax_mistakes(x, axis=0),
+            )
 
 
 LESSON_BATCH = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.2], [1.41, 1.051, 0.026]]
@@ -107,12 +172,16 @@ def batch_softmax_check(answer):
     batch_softmax = answer.function("batch_softmax", "layer_outputs")
     rng = answer.rng
     big_rows = float32_exact(1e4 - rng.integers(0, 40, (4, 5)) * 0.25)
-    mixed_scales = float32_exact(np.array([
-        [1e4, 1e4 - 1.5, 1e4 - 3.0],
-        [-1e4, -1e4 + 2.0, -1e4 + 0.5],
-        [0.5, -0.25, 1.0],
-        [-5e3, 5e3, 0.0],
-    ]))
+    mixed_scales = float32_exact(
+        np.array(
+            [
+                [1e4, 1e4 - 1.5, 1e4 - 3.0],
+                [-1e4, -1e4 + 2.0, -1e4 + 0.5],
+                [0.5, -0.25, 1.0],
+                [-5e3, 5e3, 0.0],
+            ]
+        )
+    )
     cases = [
         ("the lesson's batch", float32_exact(LESSON_BATCH), None),
         ("a single sample", random_matrix(rng, 1, 4, 2.0), None),
@@ -120,15 +189,24 @@ def batch_softmax_check(answer):
         ("2 samples, 6 classes", random_matrix(rng, 2, 6, 2.0), None),
         ("all zeros", np.zeros((3, 4)), "every score here is 0, so every class is equally likely."),
         ("100 samples, 10 classes", random_matrix(rng, 100, 10, 3.0), None),
-        ("large scores (about 1e4)", big_rows,
-         "these scores are about 10000: e^10000 overflows to inf unless each row's maximum is subtracted "
-         "first."),
-        ("rows of different sizes", float32_exact([[1, 2, 3], [1000, 1001, 1002]]),
-         "the second row's scores are about 1000: e^1000 overflows unless each row's maximum is "
-         "subtracted first."),
-        ("rows of very different sizes", mixed_scales,
-         "one row's scores are about 10000, another's about -10000: subtracting one maximum for the whole "
-         "batch makes the low rows underflow to 0 / 0."),
+        (
+            "large scores (about 1e4)",
+            big_rows,
+            "these scores are about 10000: e^10000 overflows to inf unless each row's maximum is subtracted "
+            "first.",
+        ),
+        (
+            "rows of different sizes",
+            float32_exact([[1, 2, 3], [1000, 1001, 1002]]),
+            "the second row's scores are about 1000: e^1000 overflows unless each row's maximum is "
+            "subtracted first.",
+        ),
+        (
+            "rows of very different sizes",
+            mixed_scales,
+            "one row's scores are about 10000, another's about -10000: subtracting one maximum for the whole "
+            "batch makes the low rows underflow to 0 / 0.",
+        ),
     ]
     for name, x, note in cases:
         with answer.case(name, note=note):
@@ -137,24 +215,38 @@ def batch_softmax_check(answer):
             with np.errstate(all="ignore"):
                 global_max_exp = np.exp(x - x.max())
             mistakes = [
-                Mistake("Your probabilities add up to 1 down each column instead of along each row: the "
-                        "sum (and the maximum) must run over axis=1, one row per sample.",
-                        lambda: activations.softmax(x.T).T),
-                Mistake("Each row was divided by the wrong sums: without keepdims=True, the row sums have "
-                        "shape (n,) and line up with the columns instead of the rows. Keep the summed axis "
-                        "(keepdims=True) so the sums form a column, one per row.",
-                        lambda: exp / exp.sum(axis=1)),
-                Mistake("You normalised over the whole batch, so all the probabilities together add up to "
-                        "1. Each row (sample) should add up to 1: sum over axis=1.",
-                        lambda: global_max_exp / global_max_exp.sum() if x.shape[0] > 1 else None),
-                Mistake("You subtracted one maximum for the whole batch. A row far below that maximum "
-                        "becomes e^(very negative) = 0 everywhere, and 0 / 0 is nan. Subtract each row's own "
-                        "maximum (along axis=1, keeping the axis with keepdims=True).",
-                        lambda: global_max_exp / global_max_exp.sum(axis=1, keepdims=True)),
+                Mistake(
+                    "Your probabilities add up to 1 down each column instead of along each row: the "
+                    "sum (and the maximum) must run over axis=1, one row per sample.",
+                    lambda: activations.softmax(x.T).T,
+                ),
+                Mistake(
+                    "Each row was divided by the wrong sums: without keepdims=True, the row sums have "
+                    "shape (n,) and line up with the columns instead of the rows. Keep the summed axis "
+                    "(keepdims=True) so the sums form a column, one per row.",
+                    lambda: exp / exp.sum(axis=1),
+                ),
+                Mistake(
+                    "You normalised over the whole batch, so all the probabilities together add up to "
+                    "1. Each row (sample) should add up to 1: sum over axis=1.",
+                    lambda: global_max_exp / global_max_exp.sum() if x.shape[0] > 1 else None,
+                ),
+                Mistake(
+                    "You subtracted one maximum for the whole batch. A row far below that maximum "
+                    "becomes e^(very negative) = 0 everywhere, and 0 / 0 is nan. Subtract each row's own "
+                    "maximum (along axis=1, keeping the axis with keepdims=True).",
+                    lambda: global_max_exp / global_max_exp.sum(axis=1, keepdims=True),
+                ),
                 *_softmax_mistakes(x, axis=1),
             ]
-            answer.expect(batch_softmax(x, unchanged=("layer_outputs",)), expected, mistakes=mistakes,
-                          meaning="one row per sample, one column per class",
-                          nonfinite=("Your result has nan or inf: e^x overflowed. e^x is too big for a float "
-                                     "above x = 709, and inf / inf is nan. Subtract each row's maximum "
-                                     "before np.exp; it does not change the probabilities."))
+            answer.expect(
+                batch_softmax(x, unchanged=("layer_outputs",)),
+                expected,
+                mistakes=mistakes,
+                meaning="one row per sample, one column per class",
+                nonfinite=(
+                    "Your result has nan or inf: e^x overflowed. e^x is too big for a float "
+                    "above x = 709, and inf / inf is nan. Subtract each row's maximum "
+                    "before np.exp; it does not change the probabilities."
+                ),
+            )

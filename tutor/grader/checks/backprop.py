@@ -9,10 +9,12 @@ from engine.activations import ReLU
 from engine.layers import Dense
 from tutor.grader.api import Mistake, check
 from tutor.grader.cases import label_cases, random_matrix
-from tutor.grader.checks.losses import LESSON_PREDICTIONS, LESSON_TARGETS, ONE_HOT_NOTE, INDEX_NOTE
+from tutor.grader.checks.losses import INDEX_NOTE, LESSON_PREDICTIONS, LESSON_TARGETS, ONE_HOT_NOTE
 
-SUMMED_ALONG_ROWS = ("dbiases was summed along each sample's row (axis=1). The bias gradient sums over the "
-                     "samples (axis=0): one value per neuron.")
+SUMMED_ALONG_ROWS = (
+    "dbiases was summed along each sample's row (axis=1). The bias gradient sums over the "
+    "samples (axis=0): one value per neuron."
+)
 
 X = np.array([1.0, -2.0, 3.0])
 W = np.array([-3.0, -1.0, 2.0])
@@ -24,33 +26,70 @@ def neuron_gradients_check(answer):
     z = X @ W + B
     drelu = 1.0 if z > 0 else 0.0
     expected = {"dx": drelu * W, "dw": drelu * X, "db": drelu * 1.0}
-    zero_relu = Mistake(f"Your gradients are all 0, but z = {z:g} is above 0, so ReLU's derivative there is "
-                        "1 and the gradient flows through.", lambda: 0 * W)
+    zero_relu = Mistake(
+        f"Your gradients are all 0, but z = {z:g} is above 0, so ReLU's derivative there is "
+        "1 and the gradient flows through.",
+        lambda: 0 * W,
+    )
     mistakes = {
-        "dx": [Mistake("dx holds the inputs x, but the gradient with respect to each input is its weight "
-                       "(times ReLU's derivative): dx and dw are swapped.", lambda: drelu * X),
-               Mistake(f"dx was multiplied by z (or y) = {z:g}. Multiply by ReLU's derivative instead, which "
-                       "is 1 here.", lambda: z * W),
-               zero_relu],
-        "dw": [Mistake("dw holds the weights w, but the gradient with respect to each weight is its input "
-                       "(times ReLU's derivative): dw and dx are swapped.", lambda: drelu * W),
-               Mistake(f"dw was multiplied by z (or y) = {z:g}. Multiply by ReLU's derivative instead, which "
-                       "is 1 here.", lambda: z * X),
-               Mistake(f"Your gradients are all 0, but z = {z:g} is above 0, so ReLU's derivative there is "
-                       "1 and the gradient flows through.", lambda: 0 * X)],
-        "db": [Mistake("db is 0, but the bias is added straight into z, so its gradient is ReLU's "
-                       "derivative times 1: here 1.", lambda: 0.0),
-               Mistake(f"db was set to z (or y) = {z:g}. The bias's gradient is ReLU's derivative times 1.",
-                       lambda: z)],
+        "dx": [
+            Mistake(
+                "dx holds the inputs x, but the gradient with respect to each input is its weight "
+                "(times ReLU's derivative): dx and dw are swapped.",
+                lambda: drelu * X,
+            ),
+            Mistake(
+                f"dx was multiplied by z (or y) = {z:g}. Multiply by ReLU's derivative instead, which "
+                "is 1 here.",
+                lambda: z * W,
+            ),
+            zero_relu,
+        ],
+        "dw": [
+            Mistake(
+                "dw holds the weights w, but the gradient with respect to each weight is its input "
+                "(times ReLU's derivative): dw and dx are swapped.",
+                lambda: drelu * W,
+            ),
+            Mistake(
+                f"dw was multiplied by z (or y) = {z:g}. Multiply by ReLU's derivative instead, which "
+                "is 1 here.",
+                lambda: z * X,
+            ),
+            Mistake(
+                f"Your gradients are all 0, but z = {z:g} is above 0, so ReLU's derivative there is "
+                "1 and the gradient flows through.",
+                lambda: 0 * X,
+            ),
+        ],
+        "db": [
+            Mistake(
+                "db is 0, but the bias is added straight into z, so its gradient is ReLU's "
+                "derivative times 1: here 1.",
+                lambda: 0.0,
+            ),
+            Mistake(
+                f"db was set to z (or y) = {z:g}. The bias's gradient is ReLU's derivative times 1.",
+                lambda: z,
+            ),
+        ],
     }
-    descriptions = {"dx": "the gradient with respect to the inputs x (three numbers)",
-                    "dw": "the gradient with respect to the weights w (three numbers)",
-                    "db": "the gradient with respect to the bias b (a number)"}
+    descriptions = {
+        "dx": "the gradient with respect to the inputs x (three numbers)",
+        "dw": "the gradient with respect to the weights w (three numbers)",
+        "db": "the gradient with respect to the bias b (a number)",
+    }
     for name in ("dx", "dw", "db"):
         with answer.case(name):
             value = answer.value(name, descriptions[name])
-            answer.expect(value, expected[name], what=f"`{name}`", mistakes=mistakes[name],
-                          one_element_ok=(name == "db"), meaning="one value per input")
+            answer.expect(
+                value,
+                expected[name],
+                what=f"`{name}`",
+                mistakes=mistakes[name],
+                one_element_ok=(name == "db"),
+                meaning="one value per input",
+            )
 
 
 def _dense_gradients(inputs, weights, dvalues):
@@ -65,9 +104,13 @@ def _dense_gradients(inputs, weights, dvalues):
 def dense_backward_check(answer):
     dense_backward = answer.function("dense_backward", "inputs, weights, dvalues")
     rng = answer.rng
-    shapes = [("3 samples, 3 inputs, 3 neurons", 3, 3, 3), ("4 samples, 3 inputs, 5 neurons", 4, 3, 5),
-              ("a single sample, 4 inputs, 2 neurons", 1, 4, 2), ("2 samples, 5 inputs, 1 neuron", 2, 5, 1),
-              ("100 samples, 2 inputs, 64 neurons", 100, 2, 64)]
+    shapes = [
+        ("3 samples, 3 inputs, 3 neurons", 3, 3, 3),
+        ("4 samples, 3 inputs, 5 neurons", 4, 3, 5),
+        ("a single sample, 4 inputs, 2 neurons", 1, 4, 2),
+        ("2 samples, 5 inputs, 1 neuron", 2, 5, 1),
+        ("100 samples, 2 inputs, 64 neurons", 100, 2, 64),
+    ]
     names = ("dweights", "dbiases", "dinputs")
     for name, samples, n_inputs, n_neurons in shapes:
         with answer.case(name):
@@ -77,32 +120,44 @@ def dense_backward_check(answer):
             expected = _dense_gradients(inputs, weights, dvalues)
             mistakes = {
                 "dweights": [
-                    Mistake("dweights is transposed: yours has one row per neuron. It should be shaped like "
-                            "the weights, (n_inputs, n_neurons): the inputs are the ones to transpose, "
-                            "not dvalues.",
-                            lambda: dvalues.T @ inputs),
-                    Mistake("dweights was divided by the number of samples. dvalues already carries the "
-                            "loss's 1/n; here the gradients are summed over the batch, not averaged.",
-                            lambda: inputs.T @ dvalues / samples if samples > 1 else None),
+                    Mistake(
+                        "dweights is transposed: yours has one row per neuron. It should be shaped like "
+                        "the weights, (n_inputs, n_neurons): the inputs are the ones to transpose, "
+                        "not dvalues.",
+                        lambda: dvalues.T @ inputs,
+                    ),
+                    Mistake(
+                        "dweights was divided by the number of samples. dvalues already carries the "
+                        "loss's 1/n; here the gradients are summed over the batch, not averaged.",
+                        lambda: inputs.T @ dvalues / samples if samples > 1 else None,
+                    ),
                 ],
                 "dbiases": [
                     Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1, keepdims=True)),
                     Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1)),
-                    Mistake("dbiases was averaged over the batch. Sum over the samples instead of taking "
-                            "the mean.",
-                            lambda: np.mean(dvalues, axis=0, keepdims=True) if samples > 1 else None),
-                    Mistake("dbiases is one number: everything was summed. Sum over the samples only, keeping "
-                            "one value per neuron (keepdims=True keeps the shape (1, n_neurons)).",
-                            lambda: np.sum(dvalues) if n_neurons > 1 else None),
+                    Mistake(
+                        "dbiases was averaged over the batch. Sum over the samples instead of taking "
+                        "the mean.",
+                        lambda: np.mean(dvalues, axis=0, keepdims=True) if samples > 1 else None,
+                    ),
+                    Mistake(
+                        "dbiases is one number: everything was summed. Sum over the samples only, keeping "
+                        "one value per neuron (keepdims=True keeps the shape (1, n_neurons)).",
+                        lambda: np.sum(dvalues) if n_neurons > 1 else None,
+                    ),
                 ],
                 "dinputs": [
-                    Mistake("dinputs used the weights without transposing them. The weights are shaped "
-                            "(n_inputs, n_neurons); going back from the neurons to the inputs needs them "
-                            "turned the other way.",
-                            lambda: dvalues @ weights),
-                    Mistake("dinputs is transposed: yours has one row per input. It should have one row per "
-                            "sample, shape (n_samples, n_inputs), like the inputs.",
-                            lambda: weights @ dvalues.T),
+                    Mistake(
+                        "dinputs used the weights without transposing them. The weights are shaped "
+                        "(n_inputs, n_neurons); going back from the neurons to the inputs needs them "
+                        "turned the other way.",
+                        lambda: dvalues @ weights,
+                    ),
+                    Mistake(
+                        "dinputs is transposed: yours has one row per input. It should have one row per "
+                        "sample, shape (n_samples, n_inputs), like the inputs.",
+                        lambda: weights @ dvalues.T,
+                    ),
                 ],
             }
             received = dense_backward(inputs, weights, dvalues, unchanged=("inputs", "weights", "dvalues"))
@@ -118,31 +173,56 @@ def relu_backward_check(answer):
     cases = [("the lesson's example", lesson_dvalues, lesson_inputs, None)]
     with_zeros = random_matrix(rng, 4, 5, 2.0)
     with_zeros[rng.random((4, 5)) < 0.3] = 0.0
-    cases.append(("inputs exactly 0", random_matrix(rng, 4, 5), with_zeros,
-                  "some inputs here are exactly 0; ReLU's gradient there is 0."))
-    cases.append(("negative gradients", -np.abs(random_matrix(rng, 3, 3)), random_matrix(rng, 3, 3),
-                  "every dvalue here is negative."))
+    cases.append(
+        (
+            "inputs exactly 0",
+            random_matrix(rng, 4, 5),
+            with_zeros,
+            "some inputs here are exactly 0; ReLU's gradient there is 0.",
+        )
+    )
+    cases.append(
+        (
+            "negative gradients",
+            -np.abs(random_matrix(rng, 3, 3)),
+            random_matrix(rng, 3, 3),
+            "every dvalue here is negative.",
+        )
+    )
     cases.append(("a single sample", random_matrix(rng, 1, 6), random_matrix(rng, 1, 6), None))
-    cases.append(("200 samples, 64 values each", random_matrix(rng, 200, 64), random_matrix(rng, 200, 64),
-                  None))
+    cases.append(
+        ("200 samples, 64 values each", random_matrix(rng, 200, 64), random_matrix(rng, 200, 64), None)
+    )
     for name, dvalues, inputs, note in cases:
         with answer.case(name, note=note):
             relu = ReLU()
             relu.forward(inputs)
             relu.backward(dvalues)
             mistakes = [
-                Mistake("Where an input is exactly 0 your gradient passes through. ReLU's gradient is 0 "
-                        "wherever inputs <= 0: use inputs > 0 to decide what passes.",
-                        lambda: np.where(inputs >= 0, dvalues, 0.0)),
-                Mistake("You decided by the sign of dvalues. What passes depends on the forward pass's "
-                        "inputs: zero where inputs <= 0.", lambda: np.where(dvalues > 0, dvalues, 0.0)),
-                Mistake("You returned ReLU's derivative (1 or 0) alone. Multiply it by dvalues: the chain "
-                        "rule.", lambda: (inputs > 0).astype(float)),
-                Mistake("The two arguments are swapped: the function is relu_backward(dvalues, inputs), "
-                        "gradients first.", lambda: np.where(dvalues > 0, inputs, 0.0)),
-                Mistake("You returned ReLU of the inputs, the forward pass. The backward pass returns the "
-                        "gradient: dvalues passed on where the input was positive, 0 elsewhere.",
-                        lambda: np.maximum(0, inputs)),
+                Mistake(
+                    "Where an input is exactly 0 your gradient passes through. ReLU's gradient is 0 "
+                    "wherever inputs <= 0: use inputs > 0 to decide what passes.",
+                    lambda: np.where(inputs >= 0, dvalues, 0.0),
+                ),
+                Mistake(
+                    "You decided by the sign of dvalues. What passes depends on the forward pass's "
+                    "inputs: zero where inputs <= 0.",
+                    lambda: np.where(dvalues > 0, dvalues, 0.0),
+                ),
+                Mistake(
+                    "You returned ReLU's derivative (1 or 0) alone. Multiply it by dvalues: the chain rule.",
+                    lambda: (inputs > 0).astype(float),
+                ),
+                Mistake(
+                    "The two arguments are swapped: the function is relu_backward(dvalues, inputs), "
+                    "gradients first.",
+                    lambda: np.where(dvalues > 0, inputs, 0.0),
+                ),
+                Mistake(
+                    "You returned ReLU of the inputs, the forward pass. The backward pass returns the "
+                    "gradient: dvalues passed on where the input was positive, 0 elsewhere.",
+                    lambda: np.maximum(0, inputs),
+                ),
             ]
             received = relu_backward(dvalues, inputs, unchanged=("dvalues", "inputs"))
             answer.expect(received, relu.dinputs, mistakes=mistakes, meaning="shaped like dvalues")
@@ -159,31 +239,48 @@ def softmax_cce_backward_check(answer):
     backward = answer.function("softmax_cce_backward", "softmax_outputs, y_true")
     cases = label_cases(answer.rng, LESSON_PREDICTIONS, LESSON_TARGETS)
     for case in cases:
-        for y_true, form, note in ((case.indices, "labels as indices", INDEX_NOTE),
-                                   (case.one_hot.astype(int), "labels one-hot", ONE_HOT_NOTE)):
+        for y_true, form, note in (
+            (case.indices, "labels as indices", INDEX_NOTE),
+            (case.one_hot.astype(int), "labels one-hot", ONE_HOT_NOTE),
+        ):
             with answer.case(f"{case.name}, {form}", note=note):
                 p = case.y_pred
                 samples, classes = p.shape
                 one_hot = case.one_hot
                 expected = losses.softmax_cross_entropy_gradient(p, y_true)
                 mistakes = [
-                    Mistake("You did not divide by the number of samples. The loss is a mean over the "
-                            "batch, so its gradient is (p - one_hot) / n_samples.",
-                            lambda: p - one_hot if samples > 1 else None),
-                    Mistake("The sign is wrong: the gradient is (p - one_hot) / n_samples, not "
-                            "(one_hot - p) / n_samples.", lambda: (one_hot - p) / samples),
-                    Mistake("You divided by the number of classes. Divide by the number of samples "
-                            "(len(softmax_outputs)).",
-                            lambda: (p - one_hot) / classes if classes != samples else None),
-                    Mistake("You forgot to subtract 1 at each sample's true class: the gradient is "
-                            "(p - one_hot) / n_samples.", lambda: p / samples),
-                    Mistake("y_true here holds one-hot rows, but your code used them as class indices. Turn "
-                            "each row into its class index first: the position of its 1, the row's argmax.",
-                            lambda: _one_hot_used_as_indices(p, y_true) if y_true.ndim == 2 else None),
-                    Mistake("You subtracted 1 at the wrong places: the first index must be the sample "
-                            "(0, 1, 2, ...) and the second its true class.",
-                            lambda: (p - one_hot.T) / samples if samples == classes else None),
+                    Mistake(
+                        "You did not divide by the number of samples. The loss is a mean over the "
+                        "batch, so its gradient is (p - one_hot) / n_samples.",
+                        lambda: p - one_hot if samples > 1 else None,
+                    ),
+                    Mistake(
+                        "The sign is wrong: the gradient is (p - one_hot) / n_samples, not "
+                        "(one_hot - p) / n_samples.",
+                        lambda: (one_hot - p) / samples,
+                    ),
+                    Mistake(
+                        "You divided by the number of classes. Divide by the number of samples "
+                        "(len(softmax_outputs)).",
+                        lambda: (p - one_hot) / classes if classes != samples else None,
+                    ),
+                    Mistake(
+                        "You forgot to subtract 1 at each sample's true class: the gradient is "
+                        "(p - one_hot) / n_samples.",
+                        lambda: p / samples,
+                    ),
+                    Mistake(
+                        "y_true here holds one-hot rows, but your code used them as class indices. Turn "
+                        "each row into its class index first: the position of its 1, the row's argmax.",
+                        lambda: _one_hot_used_as_indices(p, y_true) if y_true.ndim == 2 else None,
+                    ),
+                    Mistake(
+                        "You subtracted 1 at the wrong places: the first index must be the sample "
+                        "(0, 1, 2, ...) and the second its true class.",
+                        lambda: (p - one_hot.T) / samples if samples == classes else None,
+                    ),
                 ]
                 received = backward(p, y_true, unchanged=("softmax_outputs", "y_true"))
-                answer.expect(received, expected, mistakes=mistakes,
-                              meaning="one row per sample, one column per class")
+                answer.expect(
+                    received, expected, mistakes=mistakes, meaning="one row per sample, one column per class"
+                )

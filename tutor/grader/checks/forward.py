@@ -31,20 +31,41 @@ def neuron_output_check(answer):
     x, w, b = NEURON_INPUTS, NEURON_WEIGHTS, NEURON_BIAS
     expected = layer_forward(x, w.reshape(1, -1), [b])[0, 0]
     with answer.case("output is the neuron's output"):
-        answer.expect(output, expected, what="`output`", one_element_ok=True, mistakes=[
-            Mistake("You left out the bias: add it once, after the weighted sum.", lambda: x @ w),
-            Mistake("You added the bias to every product, so it counted four times. Add it once, after "
-                    "the sum.", lambda: x @ w + 4 * b),
-            Mistake("You subtracted the bias; it is added.", lambda: x @ w - b),
-            Mistake("Only three of the four inputs are in your sum: include the fourth input, 2.5, and "
-                    "its weight, 1.0.", lambda: x[:3] @ w[:3] + b),
-            Mistake("You added the inputs and the weights instead of multiplying each input by its weight.",
-                    lambda: x.sum() + w.sum() + b),
-            Mistake("Your output is the list of products, one per input: add them up (and the bias) to get "
-                    "the neuron's single output.", lambda: x * w),
-            Mistake("Your output is the list of products plus the bias: add the products up first, then add "
-                    "the bias once.", lambda: x * w + b),
-        ], nonfinite="`output` is not a finite number.")
+        answer.expect(
+            output,
+            expected,
+            what="`output`",
+            one_element_ok=True,
+            mistakes=[
+                Mistake("You left out the bias: add it once, after the weighted sum.", lambda: x @ w),
+                Mistake(
+                    "You added the bias to every product, so it counted four times. Add it once, after "
+                    "the sum.",
+                    lambda: x @ w + 4 * b,
+                ),
+                Mistake("You subtracted the bias; it is added.", lambda: x @ w - b),
+                Mistake(
+                    "Only three of the four inputs are in your sum: include the fourth input, 2.5, and "
+                    "its weight, 1.0.",
+                    lambda: x[:3] @ w[:3] + b,
+                ),
+                Mistake(
+                    "You added the inputs and the weights instead of multiplying each input by its weight.",
+                    lambda: x.sum() + w.sum() + b,
+                ),
+                Mistake(
+                    "Your output is the list of products, one per input: add them up (and the bias) to get "
+                    "the neuron's single output.",
+                    lambda: x * w,
+                ),
+                Mistake(
+                    "Your output is the list of products plus the bias: add the products up first, then add "
+                    "the bias once.",
+                    lambda: x * w + b,
+                ),
+            ],
+            nonfinite="`output` is not a finite number.",
+        )
 
 
 @check("layer-output")
@@ -53,18 +74,34 @@ def layer_output_check(answer):
     x, w, b = NEURON_INPUTS, LAYER_WEIGHTS, LAYER_BIASES
     expected = layer_forward(x, w, b)[0]
     with answer.case("output holds the three neurons' outputs"):
-        answer.expect(output, expected, what="`output`", meaning="one value per neuron", mistakes=[
-            Mistake("You left out the biases: add each neuron's own bias to its weighted sum.",
-                    lambda: w @ x),
-            Mistake("Every neuron got the first bias (2). Each neuron has its own bias: 2, 3 and 0.5.",
-                    lambda: w @ x + b[0]),
-            Mistake("You added all the biases to every neuron. Each neuron adds only its own bias.",
-                    lambda: w @ x + b.sum()),
-            Mistake("The biases are paired with the wrong neurons: neuron 1 gets bias 2, neuron 2 gets 3, "
-                    "neuron 3 gets 0.5.", lambda: w @ x + b[::-1]),
-            Mistake("Your output is only the first neuron's. The layer has three neurons: one output each.",
-                    lambda: w[0] @ x + b[0]),
-        ])
+        answer.expect(
+            output,
+            expected,
+            what="`output`",
+            meaning="one value per neuron",
+            mistakes=[
+                Mistake(
+                    "You left out the biases: add each neuron's own bias to its weighted sum.", lambda: w @ x
+                ),
+                Mistake(
+                    "Every neuron got the first bias (2). Each neuron has its own bias: 2, 3 and 0.5.",
+                    lambda: w @ x + b[0],
+                ),
+                Mistake(
+                    "You added all the biases to every neuron. Each neuron adds only its own bias.",
+                    lambda: w @ x + b.sum(),
+                ),
+                Mistake(
+                    "The biases are paired with the wrong neurons: neuron 1 gets bias 2, neuron 2 gets 3, "
+                    "neuron 3 gets 0.5.",
+                    lambda: w @ x + b[::-1],
+                ),
+                Mistake(
+                    "Your output is only the first neuron's. The layer has three neurons: one output each.",
+                    lambda: w[0] @ x + b[0],
+                ),
+            ],
+        )
 
 
 @check("dot-product")
@@ -72,30 +109,56 @@ def dot_product_check(answer):
     dot = answer.function("dot", "a, b")
     rng = answer.rng
     lesson_a, lesson_b = [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]
-    cases = [("the lesson's vectors (lists)", lesson_a, lesson_b),
-             ("the lesson's vectors (NumPy arrays)", float32_exact(lesson_a), float32_exact(lesson_b))]
+    cases = [
+        ("the lesson's vectors (lists)", lesson_a, lesson_b),
+        ("the lesson's vectors (NumPy arrays)", float32_exact(lesson_a), float32_exact(lesson_b)),
+    ]
     for case in sequence_cases(rng, [NEURON_INPUTS.tolist()], scale=10.0, large=1e3):
         partner = float32_exact(rng.uniform(-5, 5, len(case.array)))
         other = partner.tolist() if isinstance(case.values, list) else partner
-        cases.append((case.name.replace("the lesson's example", "the neuron's inputs and random weights"),
-                      case.values, other))
+        cases.append(
+            (
+                case.name.replace("the lesson's example", "the neuron's inputs and random weights"),
+                case.values,
+                other,
+            )
+        )
     for name, a, b in cases:
         with answer.case(name):
             x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-            answer.expect(dot(a, b), np.dot(x, y), mistakes=[
-                Mistake("You returned the products of each pair, one per position: add them up to get a "
-                        "single number.", lambda: x * y),
-                Mistake("Your loop skips the last pair: range(len(a) - 1) stops one short; use "
-                        "range(len(a)).", lambda: np.dot(x[:-1], y[:-1]) if len(x) > 1 else None),
-                Mistake("Your loop skips the first pair: start counting at 0.",
-                        lambda: np.dot(x[1:], y[1:]) if len(x) > 1 else None),
-                Mistake("You multiplied the two sums. The dot product multiplies pair by pair, then adds.",
-                        lambda: x.sum() * y.sum()),
-                Mistake("You added everything up. The dot product multiplies each pair first, then adds the "
-                        "products.", lambda: x.sum() + y.sum()),
-                Mistake("You returned only the first product. Did `return` end up inside the loop?",
-                        lambda: x[0] * y[0] if len(x) > 1 else None),
-            ])
+            answer.expect(
+                dot(a, b),
+                np.dot(x, y),
+                mistakes=[
+                    Mistake(
+                        "You returned the products of each pair, one per position: add them up to get a "
+                        "single number.",
+                        lambda: x * y,
+                    ),
+                    Mistake(
+                        "Your loop skips the last pair: range(len(a) - 1) stops one short; use "
+                        "range(len(a)).",
+                        lambda: np.dot(x[:-1], y[:-1]) if len(x) > 1 else None,
+                    ),
+                    Mistake(
+                        "Your loop skips the first pair: start counting at 0.",
+                        lambda: np.dot(x[1:], y[1:]) if len(x) > 1 else None,
+                    ),
+                    Mistake(
+                        "You multiplied the two sums. The dot product multiplies pair by pair, then adds.",
+                        lambda: x.sum() * y.sum(),
+                    ),
+                    Mistake(
+                        "You added everything up. The dot product multiplies each pair first, then adds the "
+                        "products.",
+                        lambda: x.sum() + y.sum(),
+                    ),
+                    Mistake(
+                        "You returned only the first product. Did `return` end up inside the loop?",
+                        lambda: x[0] * y[0] if len(x) > 1 else None,
+                    ),
+                ],
+            )
 
 
 @check("batch-output")
@@ -104,15 +167,29 @@ def batch_output_check(answer):
     x, w, b = BATCH, LAYER_WEIGHTS, LAYER_BIASES
     expected = layer_forward(x, w, b)
     with answer.case("layer_outputs for the lesson's batch"):
-        answer.expect(layer_outputs, expected, what="`layer_outputs`",
-                      meaning="one row per sample, one column per neuron", mistakes=[
-            Mistake("You left out the biases: add them after the dot product.", lambda: x @ w.T),
-            Mistake("The weights are transposed the wrong way, so your rows are the neurons, not the "
+        answer.expect(
+            layer_outputs,
+            expected,
+            what="`layer_outputs`",
+            meaning="one row per sample, one column per neuron",
+            mistakes=[
+                Mistake("You left out the biases: add them after the dot product.", lambda: x @ w.T),
+                Mistake(
+                    "The weights are transposed the wrong way, so your rows are the neurons, not the "
                     "samples, and the biases land on the wrong numbers. Each row of weights is one neuron "
                     "and each row of inputs one sample: it is the weights that need turning (transposing) "
-                    "to give one row per sample and one column per neuron.", lambda: w @ x.T + b),
-            Mistake("Rows and columns are swapped: your result has one row per neuron, but each row should "
-                    "be one sample, with one column per neuron.", lambda: expected.T),
-            Mistake("The biases are added down the columns instead of along the rows: each column (neuron) "
-                    "gets its own bias.", lambda: x @ w.T + b.reshape(-1, 1)),
-        ])
+                    "to give one row per sample and one column per neuron.",
+                    lambda: w @ x.T + b,
+                ),
+                Mistake(
+                    "Rows and columns are swapped: your result has one row per neuron, but each row should "
+                    "be one sample, with one column per neuron.",
+                    lambda: expected.T,
+                ),
+                Mistake(
+                    "The biases are added down the columns instead of along the rows: each column (neuron) "
+                    "gets its own bias.",
+                    lambda: x @ w.T + b.reshape(-1, 1),
+                ),
+            ],
+        )

@@ -11,12 +11,16 @@ from tutor.grader.cases import LabelCase, float32_exact, label_cases
 LESSON_PREDICTIONS = [[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]
 ZERO_FOR_TRUE_CLASS = [[0.0, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]
 LESSON_TARGETS = [0, 1, 1]
-ONE_HOT_NOTE = ("y_true here holds one-hot rows, shape (n_samples, n_classes), not class indices: handle "
-                "both forms (check y_true.ndim or len(y_true.shape)).")
+ONE_HOT_NOTE = (
+    "y_true here holds one-hot rows, shape (n_samples, n_classes), not class indices: handle "
+    "both forms (check y_true.ndim or len(y_true.shape))."
+)
 INDEX_NOTE = "y_true here holds class indices, shape (n_samples,)."
-COLUMNS_PICKED = ("Indexing with [:, y_true] takes whole columns: every row gets every sample's label, an "
-                  "(n, n) array for n samples, so the loss is computed from the wrong numbers. Pair each row "
-                  "with its own label: rows 0, 1, ..., n-1 together with y_true, one confidence per sample.")
+COLUMNS_PICKED = (
+    "Indexing with [:, y_true] takes whole columns: every row gets every sample's label, an "
+    "(n, n) array for n samples, so the loss is computed from the wrong numbers. Pair each row "
+    "with its own label: rows 0, 1, ..., n-1 together with y_true, one confidence per sample."
+)
 
 
 def _both_label_forms(cases: list[LabelCase]):
@@ -30,8 +34,14 @@ def _both_label_forms(cases: list[LabelCase]):
 def cce_loss_check(answer):
     cce = answer.function("categorical_cross_entropy", "y_pred, y_true")
     cases = label_cases(answer.rng, LESSON_PREDICTIONS, LESSON_TARGETS)
-    cases.insert(1, LabelCase("a prediction of 0 for the true class", float32_exact(ZERO_FOR_TRUE_CLASS),
-                              np.asarray(LESSON_TARGETS)))
+    cases.insert(
+        1,
+        LabelCase(
+            "a prediction of 0 for the true class",
+            float32_exact(ZERO_FOR_TRUE_CLASS),
+            np.asarray(LESSON_TARGETS),
+        ),
+    )
     for name, y_pred, y_true, note in _both_label_forms(cases):
         if "prediction of 0" in name:
             note = f"{note} One prediction for a true class is exactly 0, and log(0) is -inf."
@@ -44,35 +54,68 @@ def cce_loss_check(answer):
             index_labels = y_true.ndim == 1
             with np.errstate(all="ignore"):
                 mistakes = [
-                    Mistake("Your loss is infinite because a prediction of 0 went into the log: clip the "
-                            "predictions to [1e-7, 1 - 1e-7] first (np.clip).",
-                            lambda: np.mean(-np.log(unclipped))),
+                    Mistake(
+                        "Your loss is infinite because a prediction of 0 went into the log: clip the "
+                        "predictions to [1e-7, 1 - 1e-7] first (np.clip).",
+                        lambda: np.mean(-np.log(unclipped)),
+                    ),
                     # y_pred[:, y_true] with or without clipping, averaged or not (an infinite loss is
                     # left to the clipping message above).
-                    Mistake(COLUMNS_PICKED, lambda: np.mean(-np.log(all_clipped[:, y_true])) if index_labels else None),
-                    Mistake(COLUMNS_PICKED, lambda: np.mean(-np.log(y_pred[:, y_true])) if index_labels else None),
-                    Mistake(COLUMNS_PICKED, lambda: -np.log(all_clipped[:, y_true]) if index_labels else None),
-                    Mistake("You used log base 10 (np.log10). Cross-entropy uses the natural log: np.log.",
-                            lambda: np.mean(-np.log10(clipped))),
-                    Mistake("Your loss is the sum over the batch. Divide by the number of samples: the mean "
-                            "loss (np.mean).", lambda: np.sum(-np.log(clipped)) if len(clipped) > 1 else None),
-                    Mistake("Your loss has the wrong sign: the log of a probability is negative, so the "
-                            "loss is -log(p).", lambda: np.mean(np.log(clipped))),
-                    Mistake("You returned one loss per sample. The function returns their mean, a single "
-                            "number.", lambda: -np.log(clipped) if len(clipped) > 1 else None),
-                    Mistake("y_true here holds one-hot rows, but your code used them as class indices. "
-                            "Handle both forms: a one-hot row has its 1 at the true class, so multiplying it by "
-                            "the sample's predictions and summing the row picks that sample's confidence.",
-                            lambda: np.mean(-np.log(all_clipped[range(len(y_pred)), y_true]))
-                            if y_true.ndim == 2 else None),
-                    Mistake("You averaged over every entry of the one-hot array (n_samples * n_classes of "
-                            "them). Sum each row first, then take the mean over the samples.",
-                            lambda: np.mean(-np.log(all_clipped) * y_true)),
+                    Mistake(
+                        COLUMNS_PICKED,
+                        lambda: np.mean(-np.log(all_clipped[:, y_true])) if index_labels else None,
+                    ),
+                    Mistake(
+                        COLUMNS_PICKED, lambda: np.mean(-np.log(y_pred[:, y_true])) if index_labels else None
+                    ),
+                    Mistake(
+                        COLUMNS_PICKED, lambda: -np.log(all_clipped[:, y_true]) if index_labels else None
+                    ),
+                    Mistake(
+                        "You used log base 10 (np.log10). Cross-entropy uses the natural log: np.log.",
+                        lambda: np.mean(-np.log10(clipped)),
+                    ),
+                    Mistake(
+                        "Your loss is the sum over the batch. Divide by the number of samples: the mean "
+                        "loss (np.mean).",
+                        lambda: np.sum(-np.log(clipped)) if len(clipped) > 1 else None,
+                    ),
+                    Mistake(
+                        "Your loss has the wrong sign: the log of a probability is negative, so the "
+                        "loss is -log(p).",
+                        lambda: np.mean(np.log(clipped)),
+                    ),
+                    Mistake(
+                        "You returned one loss per sample. The function returns their mean, a single number.",
+                        lambda: -np.log(clipped) if len(clipped) > 1 else None,
+                    ),
+                    Mistake(
+                        "y_true here holds one-hot rows, but your code used them as class indices. "
+                        "Handle both forms: a one-hot row has its 1 at the true class, so multiplying it by "
+                        "the sample's predictions and summing the row picks that sample's confidence.",
+                        lambda: (
+                            np.mean(-np.log(all_clipped[range(len(y_pred)), y_true]))
+                            if y_true.ndim == 2
+                            else None
+                        ),
+                    ),
+                    Mistake(
+                        "You averaged over every entry of the one-hot array (n_samples * n_classes of "
+                        "them). Sum each row first, then take the mean over the samples.",
+                        lambda: np.mean(-np.log(all_clipped) * y_true),
+                    ),
                 ]
             received = cce(y_pred, y_true, unchanged=("y_pred", "y_true"))
-            answer.expect(received, expected, mistakes=mistakes, meaning="the mean loss, a single number",
-                          nonfinite=("Your loss is inf or nan: log(0) is -inf. Clip the predictions to "
-                                     "[1e-7, 1 - 1e-7] before taking the log."))
+            answer.expect(
+                received,
+                expected,
+                mistakes=mistakes,
+                meaning="the mean loss, a single number",
+                nonfinite=(
+                    "Your loss is inf or nan: log(0) is -inf. Clip the predictions to "
+                    "[1e-7, 1 - 1e-7] before taking the log."
+                ),
+            )
 
 
 @check("accuracy")
@@ -85,21 +128,32 @@ def accuracy_check(answer):
             predictions = np.argmax(y_pred, axis=1)
             expected = losses.accuracy(y_pred, y_true)
             mistakes = [
-                Mistake("np.argmax without axis=1 gives one index into the whole flattened array. Take the "
-                        "argmax of each row (axis=1): one predicted class per sample.",
-                        lambda: np.mean(np.argmax(y_pred) == indices)),
-                Mistake("You took the argmax down the columns (axis=0). Each row is one sample: use axis=1.",
-                        lambda: np.mean(np.argmax(y_pred, axis=0) == indices)),
-                Mistake("You returned the number of correct predictions. Divide by the number of samples "
-                        "to get a fraction between 0 and 1.",
-                        lambda: np.sum(predictions == indices) if len(indices) > 1 else None),
-                Mistake("You returned a percentage. Return the fraction, between 0 and 1.",
-                        lambda: 100 * expected),
-                Mistake("You returned the fraction of wrong predictions. Accuracy counts the right ones.",
-                        lambda: 1 - expected),
-                Mistake("The one-hot targets were compared as they are. Turn each one-hot row into its "
-                        "class index first: the position of its 1, which is the row's argmax.",
-                        lambda: np.mean(predictions == y_true) if y_true.ndim == 2 else None),
+                Mistake(
+                    "np.argmax without axis=1 gives one index into the whole flattened array. Take the "
+                    "argmax of each row (axis=1): one predicted class per sample.",
+                    lambda: np.mean(np.argmax(y_pred) == indices),
+                ),
+                Mistake(
+                    "You took the argmax down the columns (axis=0). Each row is one sample: use axis=1.",
+                    lambda: np.mean(np.argmax(y_pred, axis=0) == indices),
+                ),
+                Mistake(
+                    "You returned the number of correct predictions. Divide by the number of samples "
+                    "to get a fraction between 0 and 1.",
+                    lambda: np.sum(predictions == indices) if len(indices) > 1 else None,
+                ),
+                Mistake(
+                    "You returned a percentage. Return the fraction, between 0 and 1.", lambda: 100 * expected
+                ),
+                Mistake(
+                    "You returned the fraction of wrong predictions. Accuracy counts the right ones.",
+                    lambda: 1 - expected,
+                ),
+                Mistake(
+                    "The one-hot targets were compared as they are. Turn each one-hot row into its "
+                    "class index first: the position of its 1, which is the row's argmax.",
+                    lambda: np.mean(predictions == y_true) if y_true.ndim == 2 else None,
+                ),
             ]
             received = accuracy(y_pred, y_true, unchanged=("y_pred", "y_true"))
             answer.expect(received, expected, mistakes=mistakes, meaning="a single number between 0 and 1")

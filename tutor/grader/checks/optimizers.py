@@ -25,46 +25,83 @@ def sgd_update_check(answer):
     for (name, w, dw), lr in zip(_parameter_shapes(answer.rng), (0.1, 1.0, 0.05, 0.5)):
         with answer.case(f"{name}, learning rate {lr:g}"):
             mistakes = [
-                Mistake("You stepped with the gradient instead of against it: the gradient points uphill, "
-                        "so the step is subtracted from the weights, not added.", lambda: w + lr * dw),
-                Mistake("You left out the learning rate: it scales the gradient to make the step.",
-                        lambda: w - dw if lr != 1 else None),
-                Mistake("You returned the step alone. Return the new weights: the old weights moved by "
-                        "that step.", lambda: -lr * dw),
-                Mistake("You returned the weights unchanged: they should move one step against the "
-                        "gradient.", lambda: w),
+                Mistake(
+                    "You stepped with the gradient instead of against it: the gradient points uphill, "
+                    "so the step is subtracted from the weights, not added.",
+                    lambda: w + lr * dw,
+                ),
+                Mistake(
+                    "You left out the learning rate: it scales the gradient to make the step.",
+                    lambda: w - dw if lr != 1 else None,
+                ),
+                Mistake(
+                    "You returned the step alone. Return the new weights: the old weights moved by "
+                    "that step.",
+                    lambda: -lr * dw,
+                ),
+                Mistake(
+                    "You returned the weights unchanged: they should move one step against the gradient.",
+                    lambda: w,
+                ),
             ]
             received = sgd_update(w, dw, lr, unchanged=("weights", "dweights"))
-            answer.expect(received, optimizers.sgd_step(w, dw, lr), mistakes=mistakes,
-                          meaning="the same shape as weights")
+            answer.expect(
+                received,
+                optimizers.sgd_step(w, dw, lr),
+                mistakes=mistakes,
+                meaning="the same shape as weights",
+            )
 
 
 @check("lr-decay")
 def lr_decay_check(answer):
     decayed = answer.function("decayed_learning_rate", "learning_rate, decay, iteration")
-    cases = [(1.0, 0.1, 1), (1.0, 0.1, 0), (1.0, 1e-3, 100), (0.05, 5e-7, 10000), (0.02, 1e-5, 9999),
-             (1.0, 0.0, 50), (0.5, 0.1, 3)]
+    cases = [
+        (1.0, 0.1, 1),
+        (1.0, 0.1, 0),
+        (1.0, 1e-3, 100),
+        (0.05, 5e-7, 10000),
+        (0.02, 1e-5, 9999),
+        (1.0, 0.0, 50),
+        (0.5, 0.1, 3),
+    ]
     for lr, decay, iteration in cases:
         with answer.case(f"learning_rate={lr:g}, decay={decay:g}, iteration={iteration}"):
             expected = optimizers.decayed_learning_rate(lr, decay, iteration)
             mistakes = [
-                Mistake("Your iterations are off by one: they count from 0, and the first update "
-                        "(iteration 0) uses the full learning rate. Use decay * iteration, not "
-                        "decay * (iteration + 1).", lambda: lr / (1 + decay * (iteration + 1))),
-                Mistake("Check the brackets: you computed learning_rate / 1 + decay * iteration. Division "
-                        "comes before addition, so only the 1 was divided: put brackets around the whole "
-                        "divisor.", lambda: lr + decay * iteration),
-                Mistake("Check the brackets: you computed learning_rate / (1 + decay) * iteration, which "
-                        "multiplies by the iteration. decay and iteration belong together inside the "
-                        "divisor.", lambda: lr / (1 + decay) * iteration),
-                Mistake("You decayed exponentially (a power of 1 / (1 + decay)). This rule divides once, "
-                        "by a divisor that grows by decay with every iteration.",
-                        lambda: lr * (1 / (1 + decay)) ** iteration),
-                Mistake("You multiplied by (1 - decay * iteration), which reaches 0 and then goes negative. "
-                        "This rule divides, by a divisor that grows with every iteration.",
-                        lambda: lr * (1 - decay * iteration)),
-                Mistake("You returned the learning rate unchanged: it should shrink as the iterations go "
-                        "by, following the lesson's decay rule.", lambda: lr),
+                Mistake(
+                    "Your iterations are off by one: they count from 0, and the first update "
+                    "(iteration 0) uses the full learning rate. Use decay * iteration, not "
+                    "decay * (iteration + 1).",
+                    lambda: lr / (1 + decay * (iteration + 1)),
+                ),
+                Mistake(
+                    "Check the brackets: you computed learning_rate / 1 + decay * iteration. Division "
+                    "comes before addition, so only the 1 was divided: put brackets around the whole "
+                    "divisor.",
+                    lambda: lr + decay * iteration,
+                ),
+                Mistake(
+                    "Check the brackets: you computed learning_rate / (1 + decay) * iteration, which "
+                    "multiplies by the iteration. decay and iteration belong together inside the "
+                    "divisor.",
+                    lambda: lr / (1 + decay) * iteration,
+                ),
+                Mistake(
+                    "You decayed exponentially (a power of 1 / (1 + decay)). This rule divides once, "
+                    "by a divisor that grows by decay with every iteration.",
+                    lambda: lr * (1 / (1 + decay)) ** iteration,
+                ),
+                Mistake(
+                    "You multiplied by (1 - decay * iteration), which reaches 0 and then goes negative. "
+                    "This rule divides, by a divisor that grows with every iteration.",
+                    lambda: lr * (1 - decay * iteration),
+                ),
+                Mistake(
+                    "You returned the learning rate unchanged: it should shrink as the iterations go "
+                    "by, following the lesson's decay rule.",
+                    lambda: lr,
+                ),
             ]
             received = decayed(lr, decay, iteration)
             answer.expect(received, expected, mistakes=mistakes, meaning="a single number")
@@ -72,50 +109,75 @@ def lr_decay_check(answer):
 
 @check("momentum-update")
 def momentum_update_check(answer):
-    momentum_update = answer.function("momentum_update",
-                                      "weights, dweights, momentums, learning_rate, momentum")
+    momentum_update = answer.function(
+        "momentum_update", "weights, dweights, momentums, learning_rate, momentum"
+    )
     rng = answer.rng
     settings = [(0.1, 0.9, "random"), (0.5, 0.5, "zeros"), (0.05, 0.0, "random"), (1.0, 0.9, "random")]
     names = ("new_weights", "new_momentums")
     for (name, w, dw), (lr, beta, start) in zip(_parameter_shapes(rng), settings):
         m = np.zeros_like(w) if start == "zeros" else random_matrix(rng, 1, w.size).reshape(w.shape) * 0.1
         label = f"{name}, learning rate {lr:g}, momentum {beta:g}" + (
-            ", momentums all 0 (the first step)" if start == "zeros" else "")
+            ", momentums all 0 (the first step)" if start == "zeros" else ""
+        )
         with answer.case(label):
             expected = optimizers.momentum_step(w, dw, m, lr, beta)
             new_m = beta * m - lr * dw
             mistakes = {
                 "new_momentums": [
-                    Mistake("new_momentums has the wrong sign on the gradient: the gradient's part is "
-                            "subtracted, so the momentums point against the gradient.",
-                            lambda: beta * m + lr * dw),
-                    Mistake("new_momentums ignores the old momentums: start from the old momentums, scaled "
-                            "by the momentum factor.", lambda: -lr * dw if np.any(m) and beta else None),
-                    Mistake("new_momentums adds the old momentums without scaling them by the momentum "
-                            "factor.", lambda: m - lr * dw if beta != 1 and np.any(m) else None),
-                    Mistake("new_momentums leaves out the learning rate: it scales the gradient's part.",
-                            lambda: beta * m - dw if lr != 1 else None),
-                    Mistake("new_momentums is still all zeros: compute them from the old momentums and "
-                            "the gradient.", lambda: np.zeros_like(w)),
+                    Mistake(
+                        "new_momentums has the wrong sign on the gradient: the gradient's part is "
+                        "subtracted, so the momentums point against the gradient.",
+                        lambda: beta * m + lr * dw,
+                    ),
+                    Mistake(
+                        "new_momentums ignores the old momentums: start from the old momentums, scaled "
+                        "by the momentum factor.",
+                        lambda: -lr * dw if np.any(m) and beta else None,
+                    ),
+                    Mistake(
+                        "new_momentums adds the old momentums without scaling them by the momentum factor.",
+                        lambda: m - lr * dw if beta != 1 and np.any(m) else None,
+                    ),
+                    Mistake(
+                        "new_momentums leaves out the learning rate: it scales the gradient's part.",
+                        lambda: beta * m - dw if lr != 1 else None,
+                    ),
+                    Mistake(
+                        "new_momentums is still all zeros: compute them from the old momentums and "
+                        "the gradient.",
+                        lambda: np.zeros_like(w),
+                    ),
                 ],
                 "new_weights": [
-                    Mistake("new_weights moves the wrong way: you subtracted the new momentums, but they "
-                            "already point against the gradient, so they are added.", lambda: w - new_m),
-                    Mistake("new_weights ignores momentum: it is a plain SGD step. The weights move by the "
-                            "new momentums instead.", lambda: w - lr * dw if np.any(m) and beta else None),
-                    Mistake("new_weights uses the old momentums. Compute new_momentums first, then move the "
-                            "weights by those.", lambda: w + m if np.any(m) else None),
+                    Mistake(
+                        "new_weights moves the wrong way: you subtracted the new momentums, but they "
+                        "already point against the gradient, so they are added.",
+                        lambda: w - new_m,
+                    ),
+                    Mistake(
+                        "new_weights ignores momentum: it is a plain SGD step. The weights move by the "
+                        "new momentums instead.",
+                        lambda: w - lr * dw if np.any(m) and beta else None,
+                    ),
+                    Mistake(
+                        "new_weights uses the old momentums. Compute new_momentums first, then move the "
+                        "weights by those.",
+                        lambda: w + m if np.any(m) else None,
+                    ),
                 ],
             }
             received = momentum_update(w, dw, m, lr, beta, unchanged=("weights", "dweights", "momentums"))
-            answer.expect_tuple(received, expected, names, mistakes=mistakes,
-                                order=("new_momentums", "new_weights"))
+            answer.expect_tuple(
+                received, expected, names, mistakes=mistakes, order=("new_momentums", "new_weights")
+            )
 
 
 @check("adam-update")
 def adam_update_check(answer):
-    adam_update = answer.function("adam_update", "weights, dweights, m, v, iteration, learning_rate, beta_1, "
-                                                 "beta_2, epsilon")
+    adam_update = answer.function(
+        "adam_update", "weights, dweights, m, v, iteration, learning_rate, beta_1, beta_2, epsilon"
+    )
     rng = answer.rng
     w1, dw1 = random_matrix(rng, 3, 4), random_matrix(rng, 3, 4)
     w5, dw5 = random_matrix(rng, 4, 3), random_matrix(rng, 4, 3)
@@ -128,10 +190,16 @@ def adam_update_check(answer):
     cases = [
         ("the first step (iteration 0), default settings", (w1, dw1, zeros(w1), zeros(w1), 0), None),
         ("iteration 5, learning rate 0.01", (w5, dw5, m5, v5, 5, 0.01, 0.9, 0.999, 1e-7), None),
-        ("tiny gradients (about 1e-6)", (wt, dwt, zeros(wt), zeros(wt), 0, 0.001, 0.9, 0.999, 1e-7),
-         "the gradients here are tiny, so where epsilon goes matters: it is added after the square root."),
-        ("biases (1, 8), iteration 99, beta_1=0.8, beta_2=0.99, epsilon=1e-5",
-         (wb, dwb, mb, vb, 99, 0.02, 0.8, 0.99, 1e-5), None),
+        (
+            "tiny gradients (about 1e-6)",
+            (wt, dwt, zeros(wt), zeros(wt), 0, 0.001, 0.9, 0.999, 1e-7),
+            "the gradients here are tiny, so where epsilon goes matters: it is added after the square root.",
+        ),
+        (
+            "biases (1, 8), iteration 99, beta_1=0.8, beta_2=0.99, epsilon=1e-5",
+            (wb, dwb, mb, vb, 99, 0.02, 0.8, 0.99, 1e-5),
+            None,
+        ),
         ("weights (2, 64), iteration 2", (wl, dwl, zeros(wl), zeros(wl), 2, 0.05, 0.9, 0.999, 1e-7), None),
     ]
     names = ("new_weights", "new_m", "new_v")
@@ -141,52 +209,92 @@ def adam_update_check(answer):
             lr, b1, b2, eps = args[5:] if len(args) > 5 else (0.001, 0.9, 0.999, 1e-7)
             expected = optimizers.adam_step(w, dw, m, v, iteration, lr, b1, b2, eps)
             new_m = b1 * m + (1 - b1) * dw
-            new_v = b2 * v + (1 - b2) * dw ** 2
+            new_v = b2 * v + (1 - b2) * dw**2
             m_hat = new_m / (1 - b1 ** (iteration + 1))
             v_hat = new_v / (1 - b2 ** (iteration + 1))
             step = expected[0] - w
             with np.errstate(all="ignore"):
-                m_hat_off = new_m / (1 - b1 ** iteration)
-                v_hat_off = new_v / (1 - b2 ** iteration)
+                m_hat_off = new_m / (1 - b1**iteration)
+                v_hat_off = new_v / (1 - b2**iteration)
             mistakes = {
                 "new_m": [
-                    Mistake("new_m has beta_1 and 1 - beta_1 swapped: the old m is weighted by beta_1, the "
-                            "gradient by 1 - beta_1.", lambda: (1 - b1) * m + b1 * dw),
-                    Mistake("You returned the bias-corrected m (m_hat). Return the running average itself; "
-                            "the correction is only for this step.", lambda: m_hat),
-                    Mistake("new_m was not updated: it is a running average that mixes the old m with the "
-                            "gradient.", lambda: m),
+                    Mistake(
+                        "new_m has beta_1 and 1 - beta_1 swapped: the old m is weighted by beta_1, the "
+                        "gradient by 1 - beta_1.",
+                        lambda: (1 - b1) * m + b1 * dw,
+                    ),
+                    Mistake(
+                        "You returned the bias-corrected m (m_hat). Return the running average itself; "
+                        "the correction is only for this step.",
+                        lambda: m_hat,
+                    ),
+                    Mistake(
+                        "new_m was not updated: it is a running average that mixes the old m with the "
+                        "gradient.",
+                        lambda: m,
+                    ),
                 ],
                 "new_v": [
-                    Mistake("new_v uses the gradient itself; it averages the squared gradients.",
-                            lambda: b2 * v + (1 - b2) * dw),
-                    Mistake("new_v has beta_2 and 1 - beta_2 swapped: the old v is weighted by beta_2, the "
-                            "squared gradient by 1 - beta_2.", lambda: (1 - b2) * v + b2 * dw ** 2),
-                    Mistake("You returned the bias-corrected v (v_hat). Return the running average itself; "
-                            "the correction is only for this step.", lambda: v_hat),
-                    Mistake("new_v was not updated: it is a running average that mixes the old v with the "
-                            "squared gradient.", lambda: v),
+                    Mistake(
+                        "new_v uses the gradient itself; it averages the squared gradients.",
+                        lambda: b2 * v + (1 - b2) * dw,
+                    ),
+                    Mistake(
+                        "new_v has beta_2 and 1 - beta_2 swapped: the old v is weighted by beta_2, the "
+                        "squared gradient by 1 - beta_2.",
+                        lambda: (1 - b2) * v + b2 * dw**2,
+                    ),
+                    Mistake(
+                        "You returned the bias-corrected v (v_hat). Return the running average itself; "
+                        "the correction is only for this step.",
+                        lambda: v_hat,
+                    ),
+                    Mistake(
+                        "new_v was not updated: it is a running average that mixes the old v with the "
+                        "squared gradient.",
+                        lambda: v,
+                    ),
                 ],
                 "new_weights": [
-                    Mistake("The bias correction uses iteration instead of iteration + 1. Iterations count "
-                            "from 0, so at the first step 1 - beta ** 0 = 0 and you divide by zero.",
-                            lambda: w - lr * m_hat_off / (np.sqrt(v_hat_off) + eps)),
-                    Mistake("Epsilon went inside the square root. Add it after taking the square root.",
-                            lambda: w - lr * m_hat / np.sqrt(v_hat + eps)),
-                    Mistake("You left out the bias correction: the step uses new_m and new_v corrected for "
-                            "starting at zero (m_hat and v_hat), not the raw averages.",
-                            lambda: w - lr * new_m / (np.sqrt(new_v) + eps)),
-                    Mistake("The step goes the wrong way: it is subtracted from the weights, against the "
-                            "gradient.", lambda: w + lr * m_hat / (np.sqrt(v_hat) + eps)),
-                    Mistake("The step has no square root on v_hat: divide by its square root (plus "
-                            "epsilon).", lambda: w - lr * m_hat / (v_hat + eps)),
-                    Mistake("That is a plain SGD step: Adam's step uses m_hat, scaled down by the square "
-                            "root of v_hat, not the raw gradient.", lambda: w - lr * dw),
+                    Mistake(
+                        "The bias correction uses iteration instead of iteration + 1. Iterations count "
+                        "from 0, so at the first step 1 - beta ** 0 = 0 and you divide by zero.",
+                        lambda: w - lr * m_hat_off / (np.sqrt(v_hat_off) + eps),
+                    ),
+                    Mistake(
+                        "Epsilon went inside the square root. Add it after taking the square root.",
+                        lambda: w - lr * m_hat / np.sqrt(v_hat + eps),
+                    ),
+                    Mistake(
+                        "You left out the bias correction: the step uses new_m and new_v corrected for "
+                        "starting at zero (m_hat and v_hat), not the raw averages.",
+                        lambda: w - lr * new_m / (np.sqrt(new_v) + eps),
+                    ),
+                    Mistake(
+                        "The step goes the wrong way: it is subtracted from the weights, against the "
+                        "gradient.",
+                        lambda: w + lr * m_hat / (np.sqrt(v_hat) + eps),
+                    ),
+                    Mistake(
+                        "The step has no square root on v_hat: divide by its square root (plus epsilon).",
+                        lambda: w - lr * m_hat / (v_hat + eps),
+                    ),
+                    Mistake(
+                        "That is a plain SGD step: Adam's step uses m_hat, scaled down by the square "
+                        "root of v_hat, not the raw gradient.",
+                        lambda: w - lr * dw,
+                    ),
                 ],
             }
             received = adam_update(*args, unchanged=("weights", "dweights", "m", "v"))
             # The step is small next to the weights: judge the weights by the size of the step.
             atol = 1e-4 * float(np.max(np.abs(step))) + 1e-12
-            answer.expect_tuple(received, expected, names, mistakes=mistakes,
-                                order=("new_m", "new_v", "new_weights"), rtol=1e-6, atol=atol,
-                                )
+            answer.expect_tuple(
+                received,
+                expected,
+                names,
+                mistakes=mistakes,
+                order=("new_m", "new_v", "new_weights"),
+                rtol=1e-6,
+                atol=atol,
+            )
