@@ -20,6 +20,7 @@ SNAPSHOT_CONFIG = TrainConfig(
     decay=5e-7,
     epochs=300,
     seed=0,
+    nnfs_init=True,
 )
 
 
