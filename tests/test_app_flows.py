@@ -439,6 +439,42 @@ async def test_help_lists_every_lesson_key(nntutor_home):
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_help_shows_the_running_apps_own_keys(nntutor_home):
+    import io
+
+    from rich.console import Console
+    from textual.binding import Binding
+
+    class AppWithMoreKeys(NNTutorApp):
+        BINDINGS = [*NNTutorApp.BINDINGS, Binding("f9", "bell", "Ring the bell")]
+
+    app = AppWithMoreKeys(lessons_dir=APP_LESSONS, store_dir=nntutor_home, grader=StandInGrader())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#help Static", Static).content)
+        shown = console.export_text()
+        assert "Ring the bell" in shown
+        assert "this list of keys" in shown
+
+
+async def test_opening_another_exercise_of_the_open_lesson_goes_there(nntutor_home):
+    app = make_app(nntutor_home)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.open_lesson("shapes")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        app.open_lesson("shapes", "which-are-arrays")  # the palette's "Exercise:" on the open lesson
+        await wait_until_loaded(pilot)
+        await pilot.pause()
+        assert app.screen is screen  # the same screen, not a new one
+        assert screen.current is panel(app, "which-are-arrays")
+        assert screen.current.has_focus_within
+
+
 async def test_q_quits_from_home_without_asking(nntutor_home):
     app = make_app(nntutor_home)
     async with app.run_test(size=(80, 24)) as pilot:
