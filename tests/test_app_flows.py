@@ -10,11 +10,11 @@ from app_support import APP_LESSONS, StandInGrader, type_text, wait_until_loaded
 from textual.widgets import DataTable, Input, Markdown, RadioSet, Select, SelectionList, Static, TextArea
 
 from tutor.app import NNTutorApp
-from tutor.screens.confirm import ConfirmScreen
 from tutor.screens.help import HelpScreen, help_sections
 from tutor.screens.home import HomeScreen
 from tutor.screens.lesson import LessonScreen, split_sections
 from tutor.store import STORE_FILENAME, Status, Store
+from tutor.widgets.confirm import ConfirmDialog
 from tutor.widgets.exercise import ExercisePanel
 from tutor.widgets.feedback import FeedbackPanel
 
@@ -176,7 +176,7 @@ async def test_reveal_asks_first_and_is_recorded(nntutor_home):
         solution = panel(app, "neuron-output").query_one(".solution")
         await pilot.press("ctrl+o")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
@@ -365,7 +365,7 @@ async def test_reset_asks_and_restores_the_starter(nntutor_home):
         await type_text(pilot, "oops")
         await pilot.press("ctrl+l")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -387,11 +387,11 @@ async def test_palette_reset_of_an_exercise_not_on_screen(nntutor_home):
 
 
 async def test_palette_lists_lessons_and_exercises(nntutor_home):
-    from tutor.palette import CurriculumCommands
+    from tutor.lesson_commands import LessonCommands
 
     app = make_app(nntutor_home)
     async with app.run_test(size=(100, 40)):
-        provider = CurriculumCommands(app.screen)
+        provider = LessonCommands(app.screen)
         hits = [hit.text async for hit in provider.search("match-shapes")]
         assert "Exercise: match-shapes" in hits
         assert "Reset exercise: match-shapes" in hits
@@ -420,7 +420,7 @@ async def test_help_lists_every_lesson_key(nntutor_home):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = "\n".join(f"{key} {what}" for _, rows in help_sections() for key, what in rows)
+        text = "\n".join(f"{key} {what}" for _, rows in help_sections(app.BINDINGS) for key, what in rows)
         for key in (
             "ctrl+r",
             "ctrl+t",
@@ -437,6 +437,42 @@ async def test_help_lists_every_lesson_key(nntutor_home):
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_help_shows_the_running_apps_own_keys(nntutor_home):
+    import io
+
+    from rich.console import Console
+    from textual.binding import Binding
+
+    class AppWithMoreKeys(NNTutorApp):
+        BINDINGS = [*NNTutorApp.BINDINGS, Binding("f9", "bell", "Ring the bell")]
+
+    app = AppWithMoreKeys(lessons_dir=APP_LESSONS, store_dir=nntutor_home, grader=StandInGrader())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#help Static", Static).content)
+        shown = console.export_text()
+        assert "Ring the bell" in shown
+        assert "this list of keys" in shown
+
+
+async def test_opening_another_exercise_of_the_open_lesson_goes_there(nntutor_home):
+    app = make_app(nntutor_home)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.open_lesson("shapes")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        app.open_lesson("shapes", "which-are-arrays")  # the palette's "Exercise:" on the open lesson
+        await wait_until_loaded(pilot)
+        await pilot.pause()
+        assert app.screen is screen  # the same screen, not a new one
+        assert screen.current is panel(app, "which-are-arrays")
+        assert screen.current.has_focus_within
 
 
 async def test_q_quits_from_home_without_asking(nntutor_home):

@@ -10,12 +10,21 @@ import contextlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
-from tutor.palette import CurriculumCommands
+from tutor.lesson_commands import LessonCommands
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
+
+    from tutor.curriculum import Curriculum
+    from tutor.grader import Grader
+    from tutor.screens.base import TutorApp
+    from tutor.store import Store
+    from tutor.training_config import TrainConfig
 
 SETTINGS_FILENAME = "settings.json"  # beside the progress store: the learner's theme
 
@@ -30,7 +39,7 @@ class NNTutorApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
     TITLE = "nntutor"
-    COMMANDS = App.COMMANDS | {CurriculumCommands}
+    COMMANDS = App.COMMANDS | {LessonCommands}
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
     ]
@@ -39,35 +48,48 @@ class NNTutorApp(App[None]):
         self,
         *,
         lessons_dir: Path | str | None = None,
-        store: Any = None,
+        store: Store | None = None,
         store_dir: Path | str | None = None,
-        grader: Any = None,
+        grader: Grader | None = None,
     ) -> None:
         super().__init__()
         self.lessons_dir = Path(lessons_dir) if lessons_dir is not None else None
-        self.store = store
         self.store_dir = Path(store_dir) if store_dir is not None else None
+        self._store = store
         self._grader = grader
-        self.curriculum: Any = None
+        self._curriculum: Curriculum | None = None
+
+    @property
+    def curriculum(self) -> Curriculum:
+        """The loaded lessons (loaded first thing on mount)."""
+        if self._curriculum is None:
+            raise RuntimeError("the lessons are loaded when the app mounts")
+        return self._curriculum
+
+    @property
+    def store(self) -> Store:
+        """The progress store (the one given, else opened on mount)."""
+        if self._store is None:
+            raise RuntimeError("the progress store is opened when the app mounts")
+        return self._store
 
     # --- start-up -------------------------------------------------------------------------------
 
     async def on_mount(self) -> None:
-        self.curriculum = self._load_curriculum()
-        if self.store is None:
+        self._curriculum = self._load_curriculum()
+        if self._store is None:
             from tutor.store import Store
 
-            self.store = Store.open(self.store_dir)
+            self._store = Store.open(self.store_dir)
         from tutor.screens.home import HomeScreen
 
         self._restore_theme()
         self.theme_changed_signal.subscribe(self, self._save_theme)
         await self.push_screen(HomeScreen())
-        notice = getattr(self.store, "notice", None)
-        if notice:
-            self.notify(notice, title="Progress store", severity="warning", timeout=20)
+        if self.store.notice:
+            self.notify(self.store.notice, title="Progress store", severity="warning", timeout=20)
 
-    def _load_curriculum(self) -> Any:
+    def _load_curriculum(self) -> Curriculum:
         from tutor.curriculum import BrokenLesson, Curriculum, load_curriculum
 
         try:
@@ -76,7 +98,7 @@ class NNTutorApp(App[None]):
             return load_curriculum(self.lessons_dir)
         except Exception as error:  # a missing or unreadable folder: say so on the lesson list
             path = self.lessons_dir or Path("lessons")
-            broken = BrokenLesson(path, None, f"{error.__class__.__name__}: {error}")  # type: ignore[arg-type]
+            broken = BrokenLesson(path, 0, f"{error.__class__.__name__}: {error}")  # line 0: no line
             return Curriculum(path, [], [broken])
 
     # --- the learner's theme, kept between sessions ----------------------------------------------
@@ -96,13 +118,13 @@ class NNTutorApp(App[None]):
         if theme in self.available_themes:
             self.theme = theme
 
-    def _save_theme(self, theme: Any) -> None:
-        if not getattr(self.store, "saving", True):
+    def _save_theme(self, theme: Theme) -> None:
+        if not self.store.saving:
             return  # the data folder is read-only or unusable; the store's notice said so
         with contextlib.suppress(OSError):  # a theme is not worth an error message
             self._settings_path().write_text(json.dumps({"theme": theme.name}), encoding="utf-8")
 
-    def get_grader(self) -> Any:
+    def get_grader(self) -> Grader:
         """The grader, created on first use (it starts a worker process)."""
         if self._grader is None:
             from tutor.grader import default_grader
@@ -123,8 +145,7 @@ class NNTutorApp(App[None]):
         top = self.screen
         if isinstance(top, LessonScreen) and top.lesson.id == lesson_id:
             if exercise_id:
-                top.focus_exercise = exercise_id
-                top.when_loaded(top._go_to_focus_exercise)
+                top.go_to(exercise_id)
             return
         screen = LessonScreen(lesson, focus_exercise=exercise_id)
         if isinstance(top, LessonScreen):
@@ -134,7 +155,7 @@ class NNTutorApp(App[None]):
 
     def reset_exercise(self, exercise_id: str) -> None:
         """Replace the learner's draft with the starting state, after asking."""
-        from tutor.screens.confirm import ConfirmScreen
+        from tutor.widgets.confirm import ConfirmDialog
         from tutor.widgets.exercise import ExercisePanel
 
         try:
@@ -154,15 +175,14 @@ class NNTutorApp(App[None]):
             self.notify(f"{exercise_id}: reset to the start.")
 
         self.push_screen(
-            ConfirmScreen(
+            ConfirmDialog(
                 f"Reset exercise {exercise_id!r}?\n\nYour draft will be replaced.", confirm_label="Reset"
             ),
             answered,
         )
 
-    def open_playground(self, config: Any = None, *, autostart: bool = False) -> None:
-        """The playground with ``config`` (a ``TrainConfig``; None: its defaults), training at once
-        when ``autostart``."""
+    def open_playground(self, config: TrainConfig | None = None, *, autostart: bool = False) -> None:
+        """The playground with ``config`` (None: its defaults), training at once when ``autostart``."""
         from tutor.screens.playground import PlaygroundScreen
 
         self.push_screen(PlaygroundScreen(config, autostart=autostart))
@@ -190,9 +210,14 @@ class NNTutorApp(App[None]):
         self.exit()
 
     def on_unmount(self) -> None:
-        close = getattr(self.store, "close", None)
-        if close is not None:
-            close()
+        if self._store is not None:
+            self._store.close()
+
+
+if TYPE_CHECKING:  # the screens' view of the app must stay true of the app
+
+    def _fits_the_screens(app: NNTutorApp) -> TutorApp:
+        return app
 
 
 def run_app() -> int:

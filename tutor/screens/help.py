@@ -54,8 +54,9 @@ def binding_rows(
     return rows
 
 
-def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
-    from tutor.app import NNTutorApp
+def help_sections(app_bindings: Iterable[Binding | tuple]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The key list, section by section; ``app_bindings`` are the running app's own (its ``BINDINGS``),
+    which work on every screen."""
     from tutor.screens.home import HomeScreen
     from tutor.screens.lesson import LessonScreen
 
@@ -81,7 +82,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Lesson list", home_rows),
         ("In a lesson", [*lesson_rows, ("enter", "check a numeric answer")]),
         ("Code editor", EDITOR_KEYS),
-        ("Everywhere", binding_rows(NNTutorApp.BINDINGS, {"help": "this list of keys"}) + GENERAL_KEYS),
+        ("Everywhere", binding_rows(app_bindings, {"help": "this list of keys"}) + GENERAL_KEYS),
     ]
 
 
@@ -109,7 +110,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True, width=24)
         table.add_column(ratio=1)
-        for index, (title, rows) in enumerate(help_sections()):
+        for index, (title, rows) in enumerate(help_sections(self.app.BINDINGS)):
             if index:
                 table.add_row("", "")
             table.add_row(Text(title, style="bold underline"), "")
@@ -121,7 +122,7 @@ class HelpScreen(ModalScreen[None]):
         yield scroll
 
     def on_mount(self) -> None:
-        self.query_one("#help").focus()
+        self.query_one("#help", VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Static
 
-from tutor.progress import lesson_progress, next_step, status_of
+from tutor.progress import lesson_progress, next_step
+from tutor.screens.base import TutorScreen
+from tutor.store import Status
+
+if TYPE_CHECKING:
+    from tutor.curriculum import Curriculum, Exercise, Lesson
 
 BAR_WIDTH = 10
 
@@ -24,7 +29,7 @@ def progress_bar_text(passed: int, total: int) -> Text:
     return text
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(TutorScreen[None]):
     """Lessons in order; Enter opens one, ``c`` goes straight to the next unfinished exercise."""
 
     DEFAULT_CSS = """
@@ -50,6 +55,8 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.title = "nntutor"
         self.sub_title = "neural networks from scratch"
+        # The cursor starts on the next lesson, then stays where the learner puts it.
+        self._placed_cursor = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,13 +75,17 @@ class HomeScreen(Screen[None]):
         yield Footer(compact=True)
 
     @property
-    def curriculum(self) -> Any:
-        return self.app.curriculum
+    def curriculum(self) -> Curriculum:
+        return self.tutor.curriculum
+
+    @property
+    def lesson_table(self) -> DataTable[Any]:
+        return self.query_one("#lessons", DataTable)
 
     def on_mount(self) -> None:
-        if not getattr(self.app.store, "saving", True):
+        if not self.tutor.store.saving:
             self.sub_title = "progress is NOT being saved (see the notice)"
-        table = self.query_one("#lessons", DataTable)
+        table = self.lesson_table
         table.add_column(" ", key="mark")
         table.add_column("Lesson", key="lesson")
         table.add_column("Time", key="time")
@@ -88,8 +99,8 @@ class HomeScreen(Screen[None]):
 
     def refresh_progress(self) -> None:
         """Re-read the store and redraw every row, the totals and the next step."""
-        table = self.query_one("#lessons", DataTable)
-        statuses = self.app.store.statuses()
+        table = self.lesson_table
+        statuses = self.tutor.store.statuses()
         step = next_step(self.curriculum, statuses)
         next_lesson = step[0] if step else None
         cursor = table.cursor_row
@@ -117,7 +128,7 @@ class HomeScreen(Screen[None]):
         self._show_overall(passed_total, exercise_total, lessons_done, step, statuses)
         if not self.curriculum.lessons:
             return
-        if next_lesson is not None and not getattr(self, "_placed_cursor", False):
+        if next_lesson is not None and not self._placed_cursor:
             cursor = self.curriculum.lessons.index(next_lesson)
         self._placed_cursor = True
         table.move_cursor(row=min(max(cursor, 0), len(self.curriculum.lessons) - 1), animate=False)
@@ -127,8 +138,8 @@ class HomeScreen(Screen[None]):
         passed: int,
         total: int,
         lessons_done: int,
-        step: tuple[Any, Any] | None,
-        statuses: dict[str, Any],
+        step: tuple[Lesson, Exercise] | None,
+        statuses: dict[str, Status],
     ) -> None:
         text = Text()
         text.append("Your progress: ", style="bold")
@@ -145,9 +156,8 @@ class HomeScreen(Screen[None]):
         else:
             lesson, exercise = step
             started = any(
-                status_of(statuses, e.id) != "NOT_STARTED"
-                for other in self.curriculum.lessons
-                for e in other.exercises
+                statuses.get(e.id, Status.NOT_STARTED) is not Status.NOT_STARTED
+                for e in self.curriculum.exercises
             )
             verb = "Continue with" if started else "Start with"
             next_text.update(
@@ -163,7 +173,7 @@ class HomeScreen(Screen[None]):
         count = len(self.curriculum.broken)
         text = Text(f"⚠ {count} lesson file{'s' if count > 1 else ''} could not be loaded:\n", style="bold")
         for item in self.curriculum.broken:
-            name = getattr(item.path, "name", item.path)
+            name = item.path.name
             where = f"{name}, line {item.line}" if item.line else f"{name}"
             text.append(f"  {where}: {item.error}\n", style="")
         text.rstrip()
@@ -173,19 +183,21 @@ class HomeScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.open_lesson(event.row_key.value)
+        if event.row_key.value is not None:
+            self.open_lesson(event.row_key.value)
 
     def action_open_lesson(self) -> None:
-        table = self.query_one("#lessons", DataTable)
+        table = self.lesson_table
         if table.row_count:
             row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-            self.open_lesson(row_key.value)
+            if row_key.value is not None:
+                self.open_lesson(row_key.value)
 
-    def open_lesson(self, lesson_id: str | None, exercise_id: str | None = None) -> None:
-        self.app.open_lesson(lesson_id, exercise_id)
+    def open_lesson(self, lesson_id: str, exercise_id: str | None = None) -> None:
+        self.tutor.open_lesson(lesson_id, exercise_id)
 
     def action_continue(self) -> None:
-        step = next_step(self.curriculum, self.app.store.statuses())
+        step = next_step(self.curriculum, self.tutor.store.statuses())
         if step is None:
             self.notify("Every exercise is done. Well done!")
             return
@@ -193,15 +205,22 @@ class HomeScreen(Screen[None]):
         self.open_lesson(lesson.id, exercise.id)
 
     def action_playground(self) -> None:
-        self.app.open_playground()
+        self.tutor.open_playground()
 
     def action_quit(self) -> None:
         self.app.exit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed, "#continue")
+    def _continue_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        {
-            "continue": self.action_continue,
-            "playground": self.action_playground,
-            "help": self.app.action_help,
-        }[event.button.id]()
+        self.action_continue()
+
+    @on(Button.Pressed, "#playground")
+    def _playground_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_playground()
+
+    @on(Button.Pressed, "#help")
+    def _help_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.tutor.action_help()

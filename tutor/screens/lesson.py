@@ -9,15 +9,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Markdown, Static
 
+from tutor.curriculum import Exercise, Lesson, MarkdownBlock, PlotBlock, TrainBlock
 from tutor.progress import lesson_progress
+from tutor.screens.base import TutorScreen
 from tutor.widgets.exercise import ExercisePanel
+from tutor.widgets.lesson_blocks import Section, TrainButton
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -57,7 +60,7 @@ def plot_placeholder_text(spec: dict[str, Any]) -> str:
     return "plot: " + (spec.get("title") or "(no data given)")
 
 
-class LessonScreen(Screen[None]):
+class LessonScreen(TutorScreen[None]):
     """One lesson. Escape goes back to the lesson list."""
 
     DEFAULT_CSS = """
@@ -91,7 +94,7 @@ class LessonScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, lesson: Any, *, focus_exercise: str | None = None) -> None:
+    def __init__(self, lesson: Lesson, *, focus_exercise: str | None = None) -> None:
         super().__init__()
         self.lesson = lesson
         self.focus_exercise = focus_exercise
@@ -122,28 +125,27 @@ class LessonScreen(Screen[None]):
             )
         section_number = exercise_number = 0
         for block in self.lesson.blocks:
-            kind = type(block).__name__
-            if kind == "MarkdownBlock":
-                for heading, chunk in split_sections(block.text):
-                    widget = Markdown(chunk)
-                    if heading is not None:
-                        section_number += 1
-                        widget.id = f"section-{section_number}"
-                        widget.section_title = heading  # type: ignore[attr-defined]
-                    yield widget
-            elif kind == "PlotBlock":
-                yield self._plot(block.spec)
-            elif kind == "TrainBlock":
-                yield self._train_button(block)
-            else:  # an Exercise
-                exercise_number += 1
-                yield ExercisePanel.create(
-                    block,
-                    number=exercise_number,
-                    total=len(exercises),
-                    store=self.app.store,
-                    get_grader=self.app.get_grader,
-                )
+            match block:
+                case MarkdownBlock():
+                    for heading, chunk in split_sections(block.text):
+                        if heading is None:
+                            yield Markdown(chunk)
+                        else:
+                            section_number += 1
+                            yield Section(chunk, heading=heading, id=f"section-{section_number}")
+                case PlotBlock():
+                    yield self._plot(block.spec)
+                case TrainBlock():
+                    yield TrainButton(block)
+                case Exercise():
+                    exercise_number += 1
+                    yield ExercisePanel.create(
+                        block,
+                        number=exercise_number,
+                        total=len(exercises),
+                        store=self.tutor.store,
+                        get_grader=self.tutor.get_grader,
+                    )
 
     @staticmethod
     def _plot(spec: dict[str, Any]) -> Widget:
@@ -156,23 +158,15 @@ class LessonScreen(Screen[None]):
                 f"{plot_placeholder_text(spec)}: cannot be drawn ({error})", classes="plot-placeholder"
             )
 
-    @staticmethod
-    def _train_button(block: Any) -> Widget:
-        config = block.config
-        title = config.title or f"{config.optimizer} on the {config.dataset} data, {config.epochs} epochs"
-        button = Button(f"▶ Train: {title}", classes="train-button", variant="success")
-        button.train_block = block  # type: ignore[attr-defined]
-        return button
-
     def on_mount(self) -> None:
         self._update_subtitle()
-        self.query_one("#lesson-body").focus()
+        self.body.focus()
         if self.focus_exercise:
-            self.when_loaded(self._go_to_focus_exercise)
+            self.go_to(self.focus_exercise)
         self.run_worker(self._mount_rest(), group="lesson-mount")
 
     async def _mount_rest(self) -> None:
-        body = self.query_one("#lesson-body", VerticalScroll)
+        body = self.body
         while self._unmounted:
             batch, self._unmounted = self._unmounted[:MOUNT_BATCH], self._unmounted[MOUNT_BATCH:]
             await body.mount_all(batch)
@@ -188,10 +182,20 @@ class LessonScreen(Screen[None]):
         else:
             self._waiting.append(callback)
 
+    def go_to(self, exercise_id: str) -> None:
+        """Show exercise ``exercise_id`` and put the keyboard in its answer, as soon as it is mounted."""
+        self.focus_exercise = exercise_id
+        self.when_loaded(self._go_to_focus_exercise)
+
     def _go_to_focus_exercise(self) -> None:
         target = self._panel(self.focus_exercise)
         if target is not None:
             self.call_after_refresh(self.go_to_exercise, target)
+
+    @property
+    def body(self) -> VerticalScroll:
+        """The lesson's scroll: its text, plots and exercises in document order."""
+        return self.query_one("#lesson-body", VerticalScroll)
 
     # --- exercises ------------------------------------------------------------------------------
 
@@ -214,7 +218,7 @@ class LessonScreen(Screen[None]):
         if panel is not None:
             panel.add_class("-current")
 
-    def on_descendant_focus(self, event: Any) -> None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         for ancestor in event.widget.ancestors_with_self:
             if isinstance(ancestor, ExercisePanel):
                 self.set_current(ancestor)
@@ -227,19 +231,19 @@ class LessonScreen(Screen[None]):
         self.call_after_refresh(self._scroll_to_top, panel)
 
     def _scroll_to_top(self, widget: Widget) -> None:
-        self.query_one("#lesson-body", VerticalScroll).scroll_to_widget(widget, top=True, animate=False)
+        self.body.scroll_to_widget(widget, top=True, animate=False)
 
     def _target(self) -> ExercisePanel | None:
         """The current exercise, else the first one in view."""
         if self.current is not None:
             return self.current
-        body = self.query_one("#lesson-body", VerticalScroll)
+        body = self.body
         for panel in self.panels:
             if panel.region.y < body.region.bottom and panel.region.bottom > body.region.y:
                 return panel
         return None
 
-    def _with_target(self, action: str) -> None:
+    def _with_target(self, action: Callable[[ExercisePanel], None]) -> None:
         panel = self._target()
         if panel is None:
             message = (
@@ -248,19 +252,19 @@ class LessonScreen(Screen[None]):
             self.notify(message)
             return
         self.set_current(panel)
-        getattr(panel, action)()
+        action(panel)
 
     def action_check(self) -> None:
-        self.when_loaded(lambda: self._with_target("check"))
+        self.when_loaded(lambda: self._with_target(lambda panel: panel.check()))
 
     def action_hint(self) -> None:
-        self.when_loaded(lambda: self._with_target("next_hint"))
+        self.when_loaded(lambda: self._with_target(lambda panel: panel.next_hint()))
 
     def action_reveal(self) -> None:
-        self.when_loaded(lambda: self._with_target("ask_reveal"))
+        self.when_loaded(lambda: self._with_target(lambda panel: panel.ask_reveal()))
 
     def action_reset(self) -> None:
-        self.when_loaded(lambda: self._with_target("ask_reset"))
+        self.when_loaded(lambda: self._with_target(lambda panel: panel.ask_reset()))
 
     def _step(self, offset: int) -> None:
         panels = self.panels
@@ -290,19 +294,22 @@ class LessonScreen(Screen[None]):
         if not exercises:
             self.sub_title = f"about {self.lesson.minutes} min"
             return
-        passed, _ = lesson_progress(self.lesson, self.app.store.statuses())
+        passed, _ = lesson_progress(self.lesson, self.tutor.store.statuses())
         self.sub_title = f"{passed}/{len(exercises)} passed"
 
     # --- navigation -----------------------------------------------------------------------------
 
     def jump_targets(self) -> list[tuple[str, str, bool]]:
+        """``(widget id, label, is_exercise)`` of every section and exercise, for the jump list."""
         targets = []
-        for widget in self.query_one("#lesson-body").children:
+        for widget in self.body.children:
+            if widget.id is None:
+                continue
             if isinstance(widget, ExercisePanel):
                 label = f"Exercise {widget.number}: {widget.exercise.id} ({widget.border_subtitle})"
                 targets.append((widget.id, label, True))
-            elif getattr(widget, "section_title", None):
-                targets.append((widget.id, widget.section_title, False))
+            elif isinstance(widget, Section) and widget.heading:
+                targets.append((widget.id, widget.heading, False))
         return targets
 
     def action_jump(self) -> None:
@@ -327,8 +334,6 @@ class LessonScreen(Screen[None]):
         self.app.pop_screen()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        block = getattr(event.button, "train_block", None)
-        if block is None:
-            return
-        event.stop()
-        self.app.open_playground(block.config, autostart=True)
+        if isinstance(event.button, TrainButton):
+            event.stop()
+            self.tutor.open_playground(event.button.block.config, autostart=True)

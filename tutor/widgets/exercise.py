@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -37,13 +37,22 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from tutor.progress import STATUS_LABELS, status_name
+from tutor.progress import STATUS_LABELS
+from tutor.store import Status
+from tutor.widgets.confirm import ConfirmDialog
 from tutor.widgets.feedback import FeedbackPanel
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
+
+    from tutor.curriculum import Exercise
+    from tutor.grader import CheckResult, Grader
+    from tutor.store import Store
 
 DRAFT_SAVE_DELAY = 1.0  # seconds; the most typing a crash can lose
 
 
-def editor_theme(app_theme: Any) -> str:
+def editor_theme(app_theme: Theme) -> str:
     """The code editor's highlighting theme that suits the app's Textual theme."""
     return "css" if app_theme.dark else "github_light"
 
@@ -96,12 +105,12 @@ class ExercisePanel(Vertical):
 
     def __init__(
         self,
-        exercise: Any,
+        exercise: Exercise,
         *,
         number: int,
         total: int,
-        store: Any,
-        get_grader: Callable[[], Any] | None = None,
+        store: Store,
+        get_grader: Callable[[], Grader] | None = None,
     ) -> None:
         super().__init__(id=f"exercise-{exercise.id}", classes="exercise")
         self.exercise = exercise
@@ -116,14 +125,22 @@ class ExercisePanel(Vertical):
         self.border_title = f"Exercise {number} of {total}"
 
     @staticmethod
-    def create(exercise: Any, **kwargs: Any) -> ExercisePanel:
-        panel_class = {
+    def create(
+        exercise: Exercise,
+        *,
+        number: int,
+        total: int,
+        store: Store,
+        get_grader: Callable[[], Grader] | None = None,
+    ) -> ExercisePanel:
+        """The panel for ``exercise``'s kind."""
+        panel_class: type[ExercisePanel] = {
             "code": CodeExercise,
             "choice": ChoiceExercise,
             "match": MatchExercise,
             "numeric": NumericExercise,
         }[exercise.kind]
-        return panel_class(exercise, **kwargs)
+        return panel_class(exercise, number=number, total=total, store=store, get_grader=get_grader)
 
     # --- building -----------------------------------------------------------------------------
 
@@ -150,23 +167,45 @@ class ExercisePanel(Vertical):
 
     def _update_hint_button(self) -> None:
         left = len(self.exercise.hints) - self.hints_shown
-        button = self.query_one("#hint", Button)
+        button = self.hint_button
         button.disabled = left <= 0
         button.tooltip = f"{left} hint{'s' if left != 1 else ''} left" if left else "No more hints"
 
     def build_answer(self, response: Any) -> ComposeResult:
         raise NotImplementedError
 
+    # --- the widgets the actions use ----------------------------------------------------------------
+
+    @property
+    def answer_box(self) -> Vertical:
+        """The container of the answer widgets (rebuilt on reset)."""
+        return self.query_one(".answer", Vertical)
+
+    @property
+    def check_button(self) -> Button:
+        return self.query_one("#check", Button)
+
+    @property
+    def hint_button(self) -> Button:
+        return self.query_one("#hint", Button)
+
+    @property
+    def feedback(self) -> FeedbackPanel:
+        return self.query_one(FeedbackPanel)
+
+    @property
+    def solution_box(self) -> Vertical:
+        return self.query_one(".solution", Vertical)
+
     def focus_answer(self) -> None:
         """Put the keyboard in the answer widget."""
-        answer = self.query_one(".answer")
-        for widget in answer.query("*"):
+        for widget in self.answer_box.query("*"):
             if widget.focusable:
                 widget.focus()
                 return
 
     async def rebuild_answer(self, response: Any) -> None:
-        answer = self.query_one(".answer", Vertical)
+        answer = self.answer_box
         await answer.remove_children()
         await answer.mount_all(list(self.build_answer(response)))
 
@@ -177,9 +216,9 @@ class ExercisePanel(Vertical):
         return min(self.store.hints_shown(self.exercise.id), len(self.exercise.hints))
 
     def refresh_status(self) -> None:
-        name = status_name(self.store.status(self.exercise.id))
-        self.border_subtitle = STATUS_LABELS.get(name, name.lower())
-        self.set_class(name == "PASSED", "-passed")
+        status = self.store.status(self.exercise.id)
+        self.border_subtitle = STATUS_LABELS[status.name]
+        self.set_class(status is Status.PASSED, "-passed")
 
     def _status_changed(self) -> None:
         """Show the new status and tell the lesson screen (its progress line)."""
@@ -188,16 +227,25 @@ class ExercisePanel(Vertical):
 
     # --- actions (the lesson screen binds keys to these) -----------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {
-            "check": self.check,
-            "hint": self.next_hint,
-            "reveal": self.ask_reveal,
-            "reset": self.ask_reset,
-        }
-        if event.button.id in actions:
-            event.stop()
-            actions[event.button.id]()
+    @on(Button.Pressed, "#check")
+    def _check_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.check()
+
+    @on(Button.Pressed, "#hint")
+    def _hint_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.next_hint()
+
+    @on(Button.Pressed, "#reveal")
+    def _reveal_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.ask_reveal()
+
+    @on(Button.Pressed, "#reset")
+    def _reset_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.ask_reset()
 
     def check(self) -> None:
         """Grade the current answer and show the result."""
@@ -221,11 +269,10 @@ class ExercisePanel(Vertical):
         return Markdown(f"**Hint {index + 1} of {total}:** {self.exercise.hints[index]}", classes="hint")
 
     def ask_reveal(self) -> None:
-        solution = self.query_one(".solution", Vertical)
+        solution = self.solution_box
         if solution.has_class("-shown"):  # already revealed and recorded: just show it
             solution.scroll_visible()
             return
-        from tutor.screens.confirm import ConfirmScreen
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
@@ -234,7 +281,7 @@ class ExercisePanel(Vertical):
                 self._status_changed()
 
         self.app.push_screen(
-            ConfirmScreen(
+            ConfirmDialog(
                 "Reveal the solution?\n\nTry a hint first if you have not. "
                 "Your progress will note that you looked.",
                 confirm_label="Reveal",
@@ -243,7 +290,7 @@ class ExercisePanel(Vertical):
         )
 
     def show_solution(self) -> None:
-        solution = self.query_one(".solution", Vertical)
+        solution = self.solution_box
         if not solution.has_class("-shown"):
             solution.mount(Markdown(self.solution_markdown()))
             solution.add_class("-shown")
@@ -256,14 +303,13 @@ class ExercisePanel(Vertical):
         if self.response_is_initial():
             self.notify("Nothing to reset: this is how the exercise starts.")
             return
-        from tutor.screens.confirm import ConfirmScreen
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
                 self.run_worker(self.reset(), exclusive=True, group="reset")
 
         self.app.push_screen(
-            ConfirmScreen(
+            ConfirmDialog(
                 "Start this exercise again?\n\nWhat you entered will be replaced.", confirm_label="Reset"
             ),
             answered,
@@ -278,11 +324,11 @@ class ExercisePanel(Vertical):
         self.store.clear_draft(self.exercise.id)
         await self.rebuild_answer(None)
         self._draft_dirty = False  # rebuilding fires change events; nothing new to save
-        self.query_one(FeedbackPanel).clear()
+        self.feedback.clear()
         self.focus_answer()
 
     def show_feedback(self, show: Callable[[FeedbackPanel], None]) -> None:
-        feedback = self.query_one(FeedbackPanel)
+        feedback = self.feedback
         show(feedback)
         self.call_after_refresh(feedback.scroll_visible, animate=False)
 
@@ -340,8 +386,16 @@ class ExercisePanel(Vertical):
 class CodeExercise(ExercisePanel):
     """A Python editor with the starter code (or the learner's draft), graded by the grader."""
 
-    def __init__(self, exercise: Any, **kwargs: Any) -> None:
-        super().__init__(exercise, **kwargs)
+    def __init__(
+        self,
+        exercise: Exercise,
+        *,
+        number: int,
+        total: int,
+        store: Store,
+        get_grader: Callable[[], Grader] | None = None,
+    ) -> None:
+        super().__init__(exercise, number=number, total=total, store=store, get_grader=get_grader)
         self._source: str | None = None  # cached so the draft can be saved after the editor is gone
 
     def decode_draft(self, text: str) -> Any:
@@ -367,7 +421,7 @@ class CodeExercise(ExercisePanel):
         super().on_mount()
         self.app.theme_changed_signal.subscribe(self, self._follow_theme)
 
-    def _follow_theme(self, theme: Any) -> None:
+    def _follow_theme(self, theme: Theme) -> None:
         for editor in self.query(TextArea):
             editor.theme = editor_theme(theme)
 
@@ -395,22 +449,24 @@ class CodeExercise(ExercisePanel):
             self.notify("Already checking, one moment.")
             return
         if self.get_grader is None:
-            self.query_one(FeedbackPanel).show_error("No grader is available.")
+            self.feedback.show_error("No grader is available.")
+            return
+        if self.exercise.check is None:  # the lesson loader requires one; this is only a safeguard
+            self.feedback.show_error("This exercise names no check.")
             return
         self.flush_draft()
         self.grading = True
-        self.query_one("#check", Button).disabled = True
-        self.query_one(FeedbackPanel).show_running()
-        self._grade(self.response())
+        self.check_button.disabled = True
+        self.feedback.show_running()
+        self._grade(self.get_grader, self.exercise.check, self.response())
 
     @work(thread=True, exclusive=True, group="grade", exit_on_error=False)
-    def _grade(self, source: str) -> None:
+    def _grade(self, get_grader: Callable[[], Grader], check_id: str, source: str) -> None:
         # Runs in a thread: only call_from_thread may reach the UI from here.
         started = time.perf_counter()
         try:
-            grader = self.get_grader()
-            timeout = getattr(self.exercise, "timeout", None)
-            result = grader.grade(self.exercise.check, source, timeout=timeout)
+            grader = get_grader()
+            result = grader.grade(check_id, source, timeout=self.exercise.timeout)
         except Exception as error:  # the grader's own failure, not the learner's code
             message = f"The grader failed: {error.__class__.__name__}: {error}"
             self.app.call_from_thread(self._grading_failed, message)
@@ -418,15 +474,12 @@ class CodeExercise(ExercisePanel):
         elapsed_ms = (time.perf_counter() - started) * 1000
         self.app.call_from_thread(self._graded, result, elapsed_ms)
 
-    def _graded(self, result: Any, elapsed_ms: float) -> None:
-        duration = getattr(result, "duration_ms", None)
-        self.store.record_attempt(
-            self.exercise.id, bool(result.passed), duration if duration is not None else elapsed_ms
-        )
+    def _graded(self, result: CheckResult, elapsed_ms: float) -> None:
+        self.store.record_attempt(self.exercise.id, bool(result.passed), result.duration_ms)
         self.grading = False
         if not self.is_attached:
             return  # the learner left the lesson while it ran; the attempt is recorded all the same
-        self.query_one("#check", Button).disabled = False
+        self.check_button.disabled = False
         self.show_feedback(lambda panel: panel.show_check(result))
         self._status_changed()
         if result.passed:
@@ -436,12 +489,17 @@ class CodeExercise(ExercisePanel):
         self.grading = False
         if not self.is_attached:
             return
-        self.query_one("#check", Button).disabled = False
+        self.check_button.disabled = False
         self.show_feedback(lambda panel: panel.show_error(message))
 
 
 class _QuizExercise(ExercisePanel):
     """Kinds graded in-process by ``tutor.curriculum.grade_answer``."""
+
+    @property
+    def options(self) -> dict[str, str]:
+        """The options to choose from (choice and match exercises; the loader requires them)."""
+        return self.exercise.options or {}
 
     def check(self) -> None:
         from tutor.curriculum import grade_answer
@@ -463,10 +521,10 @@ class ChoiceExercise(_QuizExercise):
 
     @property
     def option_keys(self) -> list[str]:
-        return [str(key) for key in self.exercise.options]
+        return [str(key) for key in self.options]
 
     def build_answer(self, response: Any) -> ComposeResult:
-        options = self.exercise.options
+        options = self.options
         if self.multiple:
             chosen = set(response) if isinstance(response, list) else set()
             yield Label("Tick every correct option (space toggles):", classes="instructions")
@@ -498,19 +556,36 @@ class ChoiceExercise(_QuizExercise):
     def solution_markdown(self) -> str:
         answer = self.exercise.answer
         keys = answer if isinstance(answer, (list, tuple)) else [answer]
-        lines = [f"- {key}) {self.exercise.options.get(key, key)}" for key in keys]
+        lines = [f"- {key}) {self.options.get(key, key)}" for key in keys]
         return "**Answer:**\n\n" + "\n".join(lines) + f"\n\n{self.exercise.solution}"
 
 
 class MatchExercise(_QuizExercise):
     """A dropdown of the right-hand options for each left-hand item."""
 
+    def __init__(
+        self,
+        exercise: Exercise,
+        *,
+        number: int,
+        total: int,
+        store: Store,
+        get_grader: Callable[[], Grader] | None = None,
+    ) -> None:
+        super().__init__(exercise, number=number, total=total, store=store, get_grader=get_grader)
+        self._selects: list[tuple[str, Select[str]]] = []  # (item key, its dropdown), set by build_answer
+
+    @property
+    def items(self) -> dict[str, str]:
+        """The left-hand items (the loader requires them)."""
+        return self.exercise.items or {}
+
     def build_answer(self, response: Any) -> ComposeResult:
         chosen = response if isinstance(response, dict) else {}
-        choices = [(text, str(key)) for key, text in self.exercise.options.items()]
+        choices = [(text, str(key)) for key, text in self.options.items()]
         option_keys = {key for _, key in choices}
-        self._selects: list[tuple[str, Select[str]]] = []
-        for key, text in self.exercise.items.items():
+        self._selects = []
+        for key, text in self.items.items():
             initial = chosen.get(str(key))
             select: Select[str] = Select(
                 choices,
@@ -524,11 +599,12 @@ class MatchExercise(_QuizExercise):
                 yield select
 
     def response(self) -> dict[str, str]:
-        return {
-            key: select.value
-            for key, select in getattr(self, "_selects", [])
-            if select.is_attached and not select.is_blank()
-        }
+        chosen = {}
+        for key, select in self._selects:
+            value = select.value
+            if select.is_attached and isinstance(value, str):  # not Select.NULL: nothing chosen yet
+                chosen[key] = value
+        return chosen
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
@@ -536,7 +612,7 @@ class MatchExercise(_QuizExercise):
 
     def solution_markdown(self) -> str:
         lines = [
-            f"- {self.exercise.items[item]} → {self.exercise.options.get(option, option)}"
+            f"- {self.items[item]} → {self.options.get(option, option)}"
             for item, option in self.exercise.answer.items()
         ]
         return "**Answer:**\n\n" + "\n".join(lines) + f"\n\n{self.exercise.solution}"

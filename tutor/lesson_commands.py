@@ -1,22 +1,31 @@
-"""Command palette entries (ctrl+p): open any lesson, go to any exercise, reset an exercise, the playground."""
+"""The command palette's lesson and exercise commands (ctrl+p): open any lesson, go to any exercise,
+reset an exercise, open the playground or the key list."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+if TYPE_CHECKING:
+    from tutor.app import NNTutorApp
 
-class CurriculumCommands(Provider):
+# (name shown in the palette, what it does, help text)
+Command = tuple[str, Callable[[], object], str]
+
+
+class LessonCommands(Provider):
     """Lessons and exercises from the loaded curriculum, fuzzy-matched."""
 
-    def _commands(self) -> Iterator[tuple[str, Any, str]]:
-        app: Any = self.app
-        curriculum = getattr(app, "curriculum", None)
-        if curriculum is None:
-            return
+    @property
+    def tutor(self) -> NNTutorApp:
+        return cast("NNTutorApp", self.app)
+
+    def _commands(self) -> Iterator[Command]:
+        app = self.tutor
+        curriculum = app.curriculum
         yield ("Help: every key", app.action_help, "every key of nntutor, screen by screen")
         yield ("Playground", app.open_playground, "train a network on the spiral data and watch it learn")
         for lesson in curriculum.lessons:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -9,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmDialog(ModalScreen[bool]):
     """Ask one question; dismisses with True for the confirming button, False otherwise.
 
     ``y`` / ``n`` answer from the keyboard, ``escape`` is always "no". The safe answer has focus,
@@ -17,11 +18,11 @@ class ConfirmScreen(ModalScreen[bool]):
     """
 
     DEFAULT_CSS = """
-    ConfirmScreen {
+    ConfirmDialog {
         align: center middle;
         background: $background 60%;
     }
-    ConfirmScreen > #dialog {
+    ConfirmDialog > #dialog {
         width: 60;
         max-width: 90%;
         height: auto;
@@ -29,16 +30,16 @@ class ConfirmScreen(ModalScreen[bool]):
         background: $surface;
         padding: 1 2;
     }
-    ConfirmScreen #question {
+    ConfirmDialog #question {
         width: 100%;
         margin-bottom: 1;
     }
-    ConfirmScreen #buttons {
+    ConfirmDialog #buttons {
         width: 100%;
         height: auto;
         align-horizontal: right;
     }
-    ConfirmScreen Button {
+    ConfirmDialog Button {
         margin-left: 2;
     }
     """
@@ -62,11 +63,21 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button(f"{self.confirm_label} (y)", id="confirm", variant="warning")
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        self.cancel_button.focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    @property
+    def cancel_button(self) -> Button:
+        return self.query_one("#cancel", Button)
+
+    @on(Button.Pressed, "#confirm")
+    def confirm(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(event.button.id == "confirm")
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(False)
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
