@@ -9,15 +9,25 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 
 from tutor.palette import CurriculumCommands
 
 SETTINGS_FILENAME = "settings.json"  # beside the progress store: the learner's theme
+
+
+@dataclass
+class StoreNotice(Message):
+    """The progress store stopped or started saving again (posted from the thread that wrote)."""
+
+    text: str
+    saving: bool
 
 
 class NNTutorApp(App[None]):
@@ -58,6 +68,8 @@ class NNTutorApp(App[None]):
             from tutor.store import Store
 
             self.store = Store.open(self.store_dir)
+        if hasattr(self.store, "on_notice"):  # told at once when a later write fails or recovers
+            self.store.on_notice = lambda text, saving: self.post_message(StoreNotice(text, saving))
         from tutor.screens.home import HomeScreen
 
         self._restore_theme()
@@ -66,6 +78,14 @@ class NNTutorApp(App[None]):
         notice = getattr(self.store, "notice", None)
         if notice:
             self.notify(notice, title="Progress store", severity="warning", timeout=20)
+
+    def on_store_notice(self, message: StoreNotice) -> None:
+        self.notify(
+            message.text,
+            title="Progress store",
+            severity="warning" if message.saving else "error",
+            timeout=20,
+        )
 
     def _load_curriculum(self) -> Any:
         from tutor.curriculum import BrokenLesson, Curriculum, load_curriculum
