@@ -308,11 +308,13 @@ class Store:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             found = _identity(path)
+            if found is not None and found != self._last_identity and path.is_file():
+                # Someone else's file (a backup put back?): keep it beside ours. Only the file: a
+                # -wal or -shm at the path is the one this store had open, already copied.
+                moved_to = _move_aside(path, "replaced", companions=False)
+                found = None
             if found is None:
                 _remove_companions(path)  # a deleted store's -wal must not be applied to the new file
-                created = True
-            elif path.is_file() and found != self._last_identity:
-                moved_to = _move_aside(path, "replaced")  # someone else's file: keep it, beside ours
                 created = True
             db = _connect(path)
             try:
@@ -522,7 +524,7 @@ def _migrate(db: sqlite3.Connection) -> None:
         raise
 
 
-def _move_aside(path: Path, why: str = "corrupt") -> Path:
+def _move_aside(path: Path, why: str = "corrupt", *, companions: bool = True) -> Path:
     """Rename a bad store (and its WAL files) to a name that says what happened; return it."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.{why}-{stamp}")
@@ -532,7 +534,7 @@ def _move_aside(path: Path, why: str = "corrupt") -> Path:
         target = path.with_name(f"{path.name}.{why}-{stamp}-{counter}")
     if path.exists():
         path.rename(target)
-    for suffix in ("-wal", "-shm"):
+    for suffix in ("-wal", "-shm") if companions else ():
         companion = path.with_name(path.name + suffix)
         if companion.exists():
             companion.rename(target.with_name(target.name + suffix))
