@@ -122,8 +122,10 @@ def test_corrupt_store_notice_goes_to_stderr(home, capsys):
     assert main(["list", "--json", "--lessons", str(VALID)]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["summary"]["passed"] == 0
-    assert captured.err.startswith("note: The progress store was unreadable")
-    assert "moved to" in captured.err and captured.err.count("\n") == 1
+    assert captured.err.startswith(f"note: The progress store {home / STORE_FILENAME} is unreadable")
+    assert captured.err.count("\n") == 1
+    assert sorted(path.name for path in home.iterdir()) == [STORE_FILENAME]  # list moves nothing aside
+    assert (home / STORE_FILENAME).read_bytes() == b"garbage" * 100
 
 
 def test_missing_lessons_folder_is_a_usage_error(home, capsys, tmp_path):

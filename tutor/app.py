@@ -9,11 +9,13 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 
 from tutor.lesson_commands import LessonCommands
 
@@ -27,6 +29,14 @@ if TYPE_CHECKING:
     from tutor.training_config import TrainConfig
 
 SETTINGS_FILENAME = "settings.json"  # beside the progress store: the learner's theme
+
+
+@dataclass
+class StoreNotice(Message):
+    """The progress store stopped or started saving again (posted from the thread that wrote)."""
+
+    text: str
+    saving: bool
 
 
 class NNTutorApp(App[None]):
@@ -81,6 +91,8 @@ class NNTutorApp(App[None]):
             from tutor.store import Store
 
             self._store = Store.open(self.store_dir)
+        # Told at once when a later write fails, or saving works again.
+        self.store.on_notice = lambda text, saving: self.post_message(StoreNotice(text, saving))
         from tutor.screens.home import HomeScreen
 
         self._restore_theme()
@@ -88,6 +100,14 @@ class NNTutorApp(App[None]):
         await self.push_screen(HomeScreen())
         if self.store.notice:
             self.notify(self.store.notice, title="Progress store", severity="warning", timeout=20)
+
+    def on_store_notice(self, message: StoreNotice) -> None:
+        self.notify(
+            message.text,
+            title="Progress store",
+            severity="warning" if message.saving else "error",
+            timeout=20,
+        )
 
     def _load_curriculum(self) -> Curriculum:
         from tutor.curriculum import BrokenLesson, Curriculum, load_curriculum

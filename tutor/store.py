@@ -3,11 +3,20 @@
 One file, ``progress.sqlite3``, in :func:`tutor.paths.data_dir` (``NNTUTOR_HOME`` overrides it).
 The store never raises at the learner for a bad file or folder:
 
-- a corrupt or unreadable store is moved aside (``progress.sqlite3.corrupt-<time>``) and a fresh one
-  started; ``store.notice`` names where the old file went;
+- a corrupt, unreadable or empty (0-byte) store is moved aside (``progress.sqlite3.corrupt-<time>``)
+  and a fresh one started; ``store.notice`` names where the old file went;
 - a read-only folder or file: the saved progress is still shown, nothing new is saved,
   ``store.saving`` is False and ``store.notice`` says so;
-- a write that fails later (disk full, folder removed) turns saving off the same way.
+- the file or its folder deleted while the store is open: the next write notices (the file at ``path``
+  is no longer the one opened), recreates folder and file and writes everything the store holds;
+- a write that fails (disk full, the path taken by a folder): the session goes on in memory,
+  ``store.saving`` is False, and every later write (and :meth:`Store.close`) tries to write everything
+  back; when that works, saving is on again.
+
+Each change of that state sets ``store.notice`` and calls ``store.on_notice(notice, saving)`` at once, so
+that the app can tell the learner (it may be called from any thread that writes).
+:meth:`Store.open_read_only` (``nntutor list``) reads a snapshot of the file and its ``-wal`` and
+never creates, moves or changes anything.
 
 Write-ahead logging with ``synchronous=NORMAL``: every call commits its own transaction, so a
 ``kill -9`` loses nothing already passed to the store, and a draft save costs well under a millisecond.
@@ -19,7 +28,9 @@ from __future__ import annotations
 import contextlib
 import enum
 import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -87,6 +98,12 @@ class Store:
         self.path = path
         self.saving = saving
         self.notice = notice
+        # Told (notice, saving) whenever saving stops or starts again after the store was opened.
+        self.on_notice: Callable[[str, bool], None] | None = None
+        # _db is the file at path, opened as the file with this (st_dev, st_ino); None: _db is in memory.
+        self._identity = _identity(path) if saving and path is not None else None
+        self._last_identity = self._identity  # the file this store last wrote
+        self._retry = False  # a write failed: _db is an in-memory copy to write back to path
 
     # ----------------------------------------------------------------- opening
 
@@ -115,6 +132,8 @@ class Store:
                 path, f"The progress store {path} is read-only: your progress is shown but not saved."
             )
         try:
+            if path.is_file() and path.stat().st_size == 0:
+                raise sqlite3.DatabaseError("the file is empty")
             return cls(_connect(path), path, saving=True)
         except _NewerSchema as newer:
             return cls._read_only_copy(
@@ -147,6 +166,37 @@ class Store:
         return store
 
     @classmethod
+    def open_read_only(cls, directory: str | os.PathLike[str] | None = None) -> Store:
+        """The saved progress in ``directory`` (default: ``paths.data_dir()``), for commands that only
+        read (``nntutor list``): creates, moves and changes nothing, even for a missing or corrupt
+        store. ``saving`` is False; ``notice`` says why nothing could be read. Never raises."""
+        if directory is None:
+            from tutor.paths import data_dir
+
+            directory = data_dir()
+        path = Path(directory) / STORE_FILENAME
+        if not path.exists():
+            return cls(_empty_memory_db(), path, saving=False)
+        try:
+            db = _snapshot(path)
+        except _NewerSchema as newer:
+            return cls._read_only_copy(
+                path,
+                f"The progress store {path} was written by a newer nntutor (schema {newer.version}, "
+                f"this version knows {SCHEMA_VERSION}).",
+                migrate=False,
+            )
+        except (sqlite3.DatabaseError, OSError) as error:
+            return cls(
+                _empty_memory_db(),
+                path,
+                saving=False,
+                notice=f"The progress store {path} is unreadable ({_reason(error)}); the app will move "
+                "it aside and start a fresh one when it next opens it.",
+            )
+        return cls(db, path, saving=False)
+
+    @classmethod
     def in_memory(cls) -> Store:
         """A store that keeps progress for this session only (tests, demos)."""
         return cls._in_memory(None)
@@ -157,21 +207,18 @@ class Store:
 
     @classmethod
     def _read_only_copy(cls, path: Path, notice: str, *, migrate: bool = True) -> Store:
-        """Show what a store we may not write holds, from an in-memory copy."""
-        if not path.exists():
-            return cls(_empty_memory_db(), path, saving=False, notice=notice)
+        """Show what a store we may not write holds (with what its ``-wal`` holds), from a copy."""
         try:
-            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-        except sqlite3.Error:
-            return cls(_empty_memory_db(), path, saving=False, notice=notice)
-        try:
-            db = _memory_copy(source, migrate=migrate)
-        finally:
-            source.close()
+            db = _snapshot(path, migrate=migrate)
+        except (sqlite3.DatabaseError, OSError, _NewerSchema):
+            db = _empty_memory_db()
         return cls(db, path, saving=False, notice=notice)
 
     def close(self) -> None:
+        """Close the store; a store holding unsaved progress in memory tries once more to write it."""
         with self._lock:
+            if self._retry:
+                self._write_back()
             self._db.close()
 
     def __enter__(self) -> Store:
@@ -223,22 +270,95 @@ class Store:
 
     def _write(self, sql: str, parameters: tuple) -> None:
         with self._lock:
+            if self._identity is None:  # in memory: for good, or until a write-back works
+                self._db.execute(sql, parameters)  # an error here is a real bug, not a disk problem
+                if self._retry:
+                    self._write_back()
+                return
+            if _identity(self.path) != self._identity:  # one stat: the file was deleted or replaced
+                self._to_memory()
+                self._db.execute(sql, parameters)
+                self._write_back(went_away=True)
+                return
             try:
                 self._db.execute(sql, parameters)
             except sqlite3.Error as error:
-                if not self.saving:
-                    raise  # already in memory: a real bug, not a disk problem
-                self._fall_back_to_memory(error)
+                self._to_memory()
                 self._db.execute(sql, parameters)
+                self._retry = True
+                self._tell(f"Saving your progress failed ({_reason(error)}). {_KEPT_IN_MEMORY}", saving=False)
 
-    def _fall_back_to_memory(self, error: sqlite3.Error) -> None:
-        """A write failed (disk full, folder gone): keep the session going in memory, say so."""
+    def _to_memory(self) -> None:
+        """Go on with an in-memory copy of everything the open file holds (even a deleted file can
+        still be read through the open connection)."""
         memory = _memory_copy(self._db)
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
         self._db = memory
-        self.saving = False
-        self.notice = f"Saving progress failed ({_reason(error)}): nothing more will be saved this session."
+        self._identity = None
+
+    def _write_back(self, *, went_away: bool = False) -> None:
+        """Write everything held in memory to ``path`` (recreating folder and file as needed) and go
+        on with that file; when that fails, keep it in memory and try again at the next write."""
+        assert self.path is not None
+        path = self.path
+        moved_to: Path | None = None
+        created = False
+        folder_gone = not path.parent.is_dir()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            found = _identity(path)
+            if found is not None and found != self._last_identity and path.is_file():
+                # Someone else's file (a backup put back?): keep it beside ours. Only the file: a
+                # -wal or -shm at the path is the one this store had open, already copied.
+                moved_to = _move_aside(path, "replaced", companions=False)
+                found = None
+            if found is None:
+                _remove_companions(path)  # a deleted store's -wal must not be applied to the new file
+                created = True
+            db = _connect(path)
+            try:
+                self._db.backup(db)
+            except BaseException:
+                db.close()
+                raise
+        except (sqlite3.Error, OSError, _NewerSchema) as error:
+            if created:  # leave no half-made file behind, or the next try would take it for a stranger
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    _remove_companions(path)
+            if not self._retry:
+                self._retry = True
+                cause = "was deleted and could not be recreated" if went_away else "cannot be written"
+                self._tell(f"Your progress file {cause} ({_reason(error)}). {_KEPT_IN_MEMORY}", saving=False)
+            return
+        self._db.close()
+        self._db = db
+        self._identity = self._last_identity = _identity(path)
+        if moved_to is not None:
+            notice = (
+                f"Your progress file was replaced by another file; nntutor moved that one to {moved_to}, "
+                "recreated yours and saved everything from this session."
+            )
+        elif self._retry:
+            notice = f"Saving works again: everything from this session is saved in {path}."
+        elif folder_gone:
+            notice = (
+                f"Your progress folder {path.parent} was deleted; nntutor recreated it and saved "
+                "everything from this session."
+            )
+        else:
+            notice = (
+                "Your progress file was deleted; nntutor recreated it and saved everything from this session."
+            )
+        self._retry = False
+        self._tell(notice, saving=True)
+
+    def _tell(self, notice: str, *, saving: bool) -> None:
+        self.saving = saving
+        self.notice = notice
+        if self.on_notice is not None:
+            self.on_notice(notice, saving)
 
     # ----------------------------------------------------------------- reading
 
@@ -293,6 +413,55 @@ class Store:
     def _read_one(self, sql: str, parameters: tuple) -> tuple | None:
         with self._lock:
             return self._db.execute(sql, parameters).fetchone()
+
+
+_KEPT_IN_MEMORY = (
+    "nntutor keeps your progress in memory and tries again at your next change; "
+    "it is lost if you quit before saving works again."
+)
+
+
+def _identity(path: Path | None) -> tuple[int, int] | None:
+    """Which file is at ``path`` (device, inode), or None when there is none."""
+    try:
+        found = os.stat(path)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _remove_companions(path: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _snapshot(path: Path, *, migrate: bool = True) -> sqlite3.Connection:
+    """An in-memory copy of the store at ``path`` with what its ``-wal`` holds (a crash leaves the
+    last writes there), read from a temporary copy so that nothing beside the store is created or
+    changed. Raises sqlite3.DatabaseError or OSError for an unreadable store, _NewerSchema."""
+    if path.stat().st_size == 0:
+        raise sqlite3.DatabaseError("the file is empty")
+    with tempfile.TemporaryDirectory(prefix="nntutor-store-") as folder:
+        copy = Path(folder) / STORE_FILENAME
+        shutil.copyfile(path, copy)
+        wal = path.with_name(path.name + "-wal")
+        if wal.is_file():
+            shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+        source = sqlite3.connect(copy, isolation_level=None)
+        db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        try:
+            (verdict,) = source.execute("PRAGMA quick_check").fetchone()
+            if verdict != "ok":
+                raise sqlite3.DatabaseError(f"integrity check: {verdict}")
+            source.backup(db)
+            if migrate:
+                _migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        finally:
+            source.close()
+    return db
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -355,17 +524,17 @@ def _migrate(db: sqlite3.Connection) -> None:
         raise
 
 
-def _move_aside(path: Path) -> Path:
+def _move_aside(path: Path, why: str = "corrupt", *, companions: bool = True) -> Path:
     """Rename a bad store (and its WAL files) to a name that says what happened; return it."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    target = path.with_name(f"{path.name}.{why}-{stamp}")
     counter = 1
     while target.exists():
         counter += 1
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+        target = path.with_name(f"{path.name}.{why}-{stamp}-{counter}")
     if path.exists():
         path.rename(target)
-    for suffix in ("-wal", "-shm"):
+    for suffix in ("-wal", "-shm") if companions else ():
         companion = path.with_name(path.name + suffix)
         if companion.exists():
             companion.rename(target.with_name(target.name + suffix))

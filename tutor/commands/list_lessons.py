@@ -40,13 +40,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _statuses():
-    """(exercise id -> Status, notice): read without creating a store when there is none yet."""
-    from tutor.paths import data_dir
-    from tutor.store import STORE_FILENAME, Store
+    """(exercise id -> Status, notice): read only, never creating or moving a store."""
+    from tutor.store import Store
 
-    if not (data_dir() / STORE_FILENAME).exists():
-        return {}, None
-    store = Store.open()
+    store = Store.open_read_only()
     try:
         return store.statuses(), store.notice
     finally:
