@@ -9,8 +9,9 @@ import plotext
 from textual.app import App
 from textual.widgets import Input, Static
 
+from tutor.runs import RaceEntry
 from tutor.screens.playground import PlaygroundScreen
-from tutor.screens.race import RaceEntry, RaceScreen
+from tutor.screens.race import RaceScreen
 from tutor.training_config import TrainConfig
 from tutor.widgets.plots import CurvePlot, RacePlot, RegionPlot
 
@@ -230,8 +231,8 @@ async def test_race_draws_one_curve_per_optimizer_from_the_same_start():
         # Same data and initial weights: every optimizer starts from the same loss.
         first_losses = {round(points[0][1], 12) for points in race.curves.values()}
         assert len(first_losses) == 1
-        trainers = race.trainers
-        assert all((t.X == trainers[0].X).all() for t in trainers)
+        trainings = race.trainings
+        assert all((t.X == trainings[0].X).all() for t in trainings)
         plot = screen.query_one(RacePlot)
         assert plot.curves is race.curves
         await pilot.pause(0.2)
