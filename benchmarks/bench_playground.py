@@ -7,8 +7,8 @@ Dense 64->3, Adam lr 0.05 decay 5e-7, under nnfs.init()), interleaved so that a 
 of them alike:
 
     engine     Trainer.run alone, no callback: the baseline
-    callback   the playground's worker without a screen: history rows, log lines and decision-region
-               grids, posted into a list instead of the app
+    callback   the playground's run (tutor.runs.Run.work) without a screen: history rows, log lines
+               and decision-region grids, posted into a list instead of the app
     playground the real PlaygroundScreen in a headless app (Textual's run_test) at the given terminal
                size, started with its s key once the screen is up, its live charts redrawn as it trains
 
@@ -39,11 +39,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.training import Trainer
-from tutor import plotting
+from tutor import plotting, runs
 from tutor.screens import playground
-from tutor.training_config import TrainConfig, build_run, numpy_setup
-from tutor.widgets.plots import RedrawBudget
+from tutor.training_config import TrainConfig
 
 CAPSTONE = TrainConfig(
     dataset="spiral",
@@ -60,21 +58,20 @@ CAPSTONE = TrainConfig(
 
 def time_engine(config: TrainConfig) -> tuple[float, float]:
     """(wall seconds, CPU seconds) for ``config.epochs`` epochs of the engine alone."""
-    with numpy_setup(config):
-        network, optimizer, X, y = build_run(config)
-        trainer = Trainer(network, optimizer, X, y)
+    training = runs.Training.build(config)
+    with training.numerics():
         wall, cpu = time.perf_counter(), time.thread_time()
-        trainer.run(config.epochs)
+        training.trainer.run(config.epochs)
         return time.perf_counter() - wall, time.thread_time() - cpu
 
 
-def measured_worker(seconds: dict, train_in_thread=playground.train_in_thread):
-    """``train_in_thread``, noting the wall and CPU time of the training thread into ``seconds``."""
+def measured_worker(seconds: dict, work=runs.Run.work):
+    """``Run.work`` (a training thread's body), noting its wall and CPU time into ``seconds``."""
 
-    def worker(*args, **kwargs):
+    def worker(run, post):
         wall, cpu = time.perf_counter(), time.thread_time()
         try:
-            return train_in_thread(*args, **kwargs)
+            return work(run, post)
         finally:
             seconds["wall"], seconds["cpu"] = time.perf_counter() - wall, time.thread_time() - cpu
 
@@ -84,17 +81,23 @@ def measured_worker(seconds: dict, train_in_thread=playground.train_in_thread):
 def time_callback(config: TrainConfig, resolution=(60, 34)) -> tuple[float, float]:
     """(wall, CPU) seconds for the playground's worker with its callback, posting into a list."""
     posted = []
-    run = playground.Run(1, config, plotting.history_step(config.epochs))
-    budget = RedrawBudget(playground.REDRAW_BUDGET, playground.MIN_REDRAW_INTERVAL)
+    budget = runs.RedrawBudget(runs.REDRAW_SHARE, runs.MIN_POST_INTERVAL)
+    run = runs.Run(
+        1,
+        config,
+        every=plotting.history_step(config.epochs),
+        picture=lambda network, X: plotting.region_grid(network, X, resolution),
+        budget=budget,
+    )
 
     def post(message):
         # Stands in for the screen: take the update, allow the next after the shortest interval.
         posted.append(message)
-        budget.next_post_at = time.perf_counter() + playground.MIN_REDRAW_INTERVAL
+        budget.next_post_at = time.perf_counter() + runs.MIN_POST_INTERVAL
 
     seconds: dict = {}
-    measured_worker(seconds)(run, post, budget, lambda: resolution)
-    assert type(posted[-1]).__name__ == "TrainingEnded" and posted[-1].outcome == "finished", posted[-1]
+    measured_worker(seconds)(run, post)
+    assert type(posted[-1]).__name__ == "RunEnded" and posted[-1].outcome == "finished", posted[-1]
     return seconds["wall"], seconds["cpu"]
 
 
@@ -109,9 +112,9 @@ class TimedPlayground(playground.PlaygroundScreen):
         self.ui_cpu_started = time.thread_time()
         super()._launch()
 
-    def on_training_ended(self, message) -> None:
+    def on_run_ended(self, message) -> None:
         self.ui_cpu = time.thread_time() - self.ui_cpu_started
-        super().on_training_ended(message)
+        super().on_run_ended(message)
         self.done.set()
 
 
@@ -126,8 +129,8 @@ async def run_playground(config: TrainConfig, size: tuple[int, int]) -> tuple[fl
             self.push_screen(TimedPlayground(config))
 
     seconds: dict = {}
-    original = playground.train_in_thread
-    playground.train_in_thread = measured_worker(seconds)
+    original = runs.Run.work
+    runs.Run.work = measured_worker(seconds)  # type: ignore[method-assign]
     try:
         app = BenchApp()
         async with app.run_test(size=size) as pilot:
@@ -154,7 +157,7 @@ async def run_playground(config: TrainConfig, size: tuple[int, int]) -> tuple[fl
                 "ui_cpu": screen.ui_cpu,
             }
     finally:
-        playground.train_in_thread = original
+        runs.Run.work = original  # type: ignore[method-assign]
     return seconds["wall"], seconds["cpu"] + figures["ui_cpu"], figures
 
 

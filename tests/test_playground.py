@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import replace
 
@@ -9,8 +10,11 @@ import plotext
 from textual.app import App
 from textual.widgets import Input, Static
 
+from tutor import runs
+from tutor.messages import RaceEnded, RaceProgress, RunEnded, RunProgress
+from tutor.runs import RaceEntry
 from tutor.screens.playground import PlaygroundScreen
-from tutor.screens.race import RaceEntry, RaceScreen
+from tutor.screens.race import RaceScreen
 from tutor.training_config import TrainConfig
 from tutor.widgets.plots import CurvePlot, RacePlot, RegionPlot
 
@@ -230,8 +234,8 @@ async def test_race_draws_one_curve_per_optimizer_from_the_same_start():
         # Same data and initial weights: every optimizer starts from the same loss.
         first_losses = {round(points[0][1], 12) for points in race.curves.values()}
         assert len(first_losses) == 1
-        trainers = race.trainers
-        assert all((t.X == trainers[0].X).all() for t in trainers)
+        trainings = race.trainings
+        assert all((t.X == trainings[0].X).all() for t in trainings)
         plot = screen.query_one(RacePlot)
         assert plot.curves is race.curves
         await pilot.pause(0.2)
@@ -292,3 +296,93 @@ async def test_pausing_and_resuming_does_not_change_the_numbers():
             return text_of(screen, "#log")
 
     assert await final_line(pause=True) == await final_line(pause=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# tutor.runs and tutor.messages without a screen
+
+
+def run_to_the_end(run: runs.Run) -> list:
+    posted: list = []
+    run.work(posted.append)  # the thread's body, here in the test's thread
+    return posted
+
+
+def test_a_run_posts_its_whole_history_and_ends_finished():
+    config = replace(QUICK, epochs=230)
+    run = runs.Run(
+        1, config, every=20, picture=lambda network, X: ("picture", len(X)), pacing=runs.Pacing(35)
+    )
+    posted = run_to_the_end(run)
+    progress = [m for m in posted if isinstance(m, RunProgress)]
+    assert isinstance(posted[-1], RunEnded) and posted[-1].outcome == "finished"
+    final = progress[-1]
+    # Rows every 20 epochs and the last, whatever the chunks the loop trained in.
+    assert [row[0] for row in final.history] == [*range(0, 230, 20), 229]
+    assert final.epoch == 229 and final.log_line.startswith("epoch: 229, acc: ")
+    assert final.picture == ("picture", 120)
+    # Each progress message holds every row an earlier one did.
+    for older, newer in itertools.pairwise(progress):
+        assert tuple(newer.history[: len(older.history)]) == tuple(older.history)
+
+
+def test_small_chunks_train_the_same_numbers_as_one_chunk():
+    config = replace(CAPSTONE, epochs=301)
+
+    def last_line(chunk_epochs: int) -> str:
+        run = runs.Run(1, config, every=50, pacing=runs.Pacing(chunk_epochs))
+        return [m for m in run_to_the_end(run) if isinstance(m, RunProgress)][-1].log_line
+
+    assert last_line(7) == last_line(1000)
+
+
+def test_a_stopped_run_resumes_where_it_stopped():
+    run = runs.Run(1, replace(QUICK, epochs=200), every=10, pacing=runs.Pacing(50))
+    run.stop.set()  # stopped before the first chunk: nothing trains
+    assert run_to_the_end(run)[-1].outcome == "stopped"
+    assert run.training is not None and run.training.epoch == 0
+    run.stop.clear()
+    assert run_to_the_end(run)[-1].outcome == "finished"
+    assert run.training.epoch == 200
+
+
+def test_a_diverging_run_posts_its_rows_then_diverged():
+    run = runs.Run(1, TrainConfig(optimizer="sgd", learning_rate=1e100, epochs=100, samples=20), every=1)
+    posted = run_to_the_end(run)
+    ended = posted[-1]
+    assert isinstance(ended, RunEnded) and ended.outcome == "diverged" and ended.epoch is not None
+    assert "diverged" in ended.detail
+
+
+def test_the_same_config_builds_the_same_data_and_weights():
+    first, second = runs.Training.build(CAPSTONE), runs.Training.build(CAPSTONE)
+    assert (first.X == second.X).all() and (first.y == second.y).all()
+    for a, b in zip(first.network.dense_layers, second.network.dense_layers):
+        assert (a.weights == b.weights).all()
+    assert first.epoch == 0 and first.remaining == CAPSTONE.epochs
+
+
+def test_a_race_posts_divergence_as_it_happens_and_finishes_the_rest():
+    entries = [RaceEntry("SGD", "sgd", 1e100), RaceEntry("Adam", "adam", 0.05)]
+    race = runs.Race(1, replace(QUICK, epochs=60), entries, every=1)
+    posted: list = []
+    race.work(posted.append)
+    progress = [m for m in posted if isinstance(m, RaceProgress)]
+    assert "SGD lr=1e+100" in progress[-1].diverged
+    assert [point[0] for point in progress[-1].curves["Adam lr=0.05"]] == list(range(60))
+    ended = posted[-1]
+    assert isinstance(ended, RaceEnded) and ended.outcome == "finished"
+    assert set(ended.diverged) == {"SGD lr=1e+100"}
+
+
+def test_progress_messages_replace_older_ones_of_the_same_run_only():
+    older = RunProgress(1, ((0, 1.0, 0.3, 0.05),), 0, "epoch: 0", picture=None)
+    newer = RunProgress(1, ((0, 1.0, 0.3, 0.05), (10, 0.9, 0.4, 0.05)), 10, "epoch: 10", picture="grid")
+    assert older.can_replace(newer)  # Textual then handles only the newer
+    # A newer one without a picture must not swallow an older picture.
+    assert not newer.can_replace(replace(older, epoch=20, picture=None))
+    assert not older.can_replace(replace(newer, run_id=2))
+    assert not older.can_replace(RunEnded(1, "finished"))
+    race = RaceProgress(1, {"Adam": ((0, 1.0),)}, {})
+    assert race.can_replace(RaceProgress(1, {"Adam": ((0, 1.0), (1, 0.9))}, {}))
+    assert not race.can_replace(RaceProgress(2, {}, {}))

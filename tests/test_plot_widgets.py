@@ -10,7 +10,8 @@ from textual.app import App
 from textual.containers import VerticalScroll
 
 from tutor.plotting import Palette
-from tutor.widgets.plots import LessonPlot, RedrawBudget
+from tutor.runs import RedrawBudget
+from tutor.widgets.plots import LessonPlot
 
 
 class PlotsApp(App):

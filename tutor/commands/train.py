@@ -150,8 +150,8 @@ class ProgressBar:
 def run(args) -> int:
     config = _config_from(args)
 
-    from engine.training import Trainer, TrainingDiverged
-    from tutor.training_config import build_run, numpy_setup
+    from engine.training import TrainingDiverged
+    from tutor.runs import Training
 
     every = args.every
     quiet = args.json
@@ -173,11 +173,11 @@ def run(args) -> int:
             progress.update(report)
 
     start = time.perf_counter()
-    with numpy_setup(config):
-        network, optimizer, X, y = build_run(config)
-        trainer = Trainer(network, optimizer, X, y)
+    training = Training.build(config)
+    network, X, y = training.network, training.X, training.y
+    with training.numerics():
         try:
-            final = trainer.run(config.epochs, on_epoch=on_epoch)
+            final = training.trainer.run(config.epochs, on_epoch=on_epoch)
         except TrainingDiverged as error:
             if progress:
                 progress.close()

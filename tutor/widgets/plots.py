@@ -8,10 +8,8 @@ with its setter (on the UI thread) and it refreshes.
 
 from __future__ import annotations
 
-import math
 import re
 import textwrap
-import time
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -173,63 +171,6 @@ def ansi_to_strips(ansi: str, width: int) -> list[Strip]:
                 segments.append(Segment(part, _style(foreground, background, bold) if styled else None))
         lines.append(Strip(segments).adjust_cell_length(width))
     return lines
-
-
-class RedrawBudget:
-    """Keeps drawing to a ``share`` of the CPU while a training thread runs.
-
-    The UI thread and a training thread share one interpreter, so every millisecond the UI thread
-    spends (drawing charts, laying out and painting the screen, handling messages) is a millisecond
-    training waits. Two rules keep that time to ``share`` of the total:
-
-    - one update in flight: the worker posts only when ``due()``, and calls ``posting()`` first,
-      which holds further updates until the UI thread has handled this one (queued updates would
-      all be drawn, for nothing);
-    - the UI thread calls ``tick()`` as it handles an update: it measures the UI thread's CPU time
-      since the previous update (handling, drawing, painting) and sets the next update's time so
-      that this cost stays ``share`` of the time in between.
-
-    The threads share only floats, each replaced whole.
-    """
-
-    def __init__(self, share: float, minimum: float = 0.1, maximum: float = 2.0, first: float = 0.4) -> None:
-        self.share = share
-        self.minimum = minimum
-        self.maximum = maximum
-        # Until a frame has been measured: a typical playground frame costs about 50 ms.
-        self.interval = max(minimum, min(maximum, first))
-        self.cycle_seconds = 0.0  # UI CPU time between the last two updates
-        self.next_post_at = 0.0  # perf_counter time after which the worker may post
-        self._mark: float | None = None
-
-    def restart(self) -> None:
-        """A new run (or a resumed one): post at once, forget the idle time in between (the
-        interval learned so far stays: the charts cost the same)."""
-        self._mark = None
-        self.next_post_at = 0.0
-
-    # -- the worker thread
-
-    def due(self) -> bool:
-        return time.perf_counter() >= self.next_post_at
-
-    def posting(self) -> None:
-        """Call just before posting an update: no other until the UI thread has handled it."""
-        self.next_post_at = math.inf
-
-    # -- the UI thread
-
-    def tick(self) -> float:
-        now = time.thread_time()
-        if self._mark is not None:
-            self.cycle_seconds = now - self._mark
-            # At most double at a time: one costly moment (the first frame, a resize) should not
-            # freeze the charts for seconds; a lasting cost still reaches its interval in a few steps.
-            wanted = min(self.cycle_seconds / self.share, 2 * self.interval)
-            self.interval = min(self.maximum, max(self.minimum, wanted))
-        self._mark = now
-        self.next_post_at = time.perf_counter() + self.interval
-        return self.interval
 
 
 class LessonPlot(ChartPlot):

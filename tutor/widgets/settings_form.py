@@ -1,0 +1,381 @@
+"""The settings column of the playground and the optimizer race: one form widget and its styles.
+
+``SettingsForm`` is the column itself (titles, label + input rows, rows of buttons, the look of a field
+that cannot be read) with the helpers that read its inputs; ``TrainingForm`` (the playground: data,
+network, optimizer, run) and ``RaceForm`` (the race: contestants and epochs) are its two uses. A form
+only reads and marks its fields: its buttons' presses and Enter in a field bubble up to the screen,
+which decides what they do.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from tutor.runs import RaceEntry
+from tutor.training_config import DEFAULT_LEARNING_RATES, ConfigError, TrainConfig
+
+NUMBER = r"[0-9.eE+\-]*"  # what a number field accepts as it is typed
+WHOLE_NUMBER = r"[0-9]*"
+
+
+def format_number(value: float) -> str:
+    """Short, exact enough, and parseable again: 0.05, 5e-07, 1, 0.999."""
+    return f"{value:g}"
+
+
+class FormError(ValueError):
+    """A field of a settings form that cannot be read. ``field_id`` names the input."""
+
+    def __init__(self, field_id: str, message: str):
+        super().__init__(message)
+        self.field_id = field_id
+
+
+class SettingsForm(VerticalScroll):
+    """A scrolling column of settings: ``section`` titles, ``field`` rows (a label and an input),
+    ``buttons`` rows. ``read_int`` / ``read_float`` read an input or raise ``FormError``;
+    ``show_error`` marks the field at fault and focuses it; typing in it clears the mark."""
+
+    DEFAULT_CSS = """
+    SettingsForm {
+        width: 36;
+        height: 1fr;
+        border-right: tall $panel;
+        padding: 0 1;
+    }
+    SettingsForm .settings-title { text-style: bold; margin: 1 0 0 0; color: $accent; }
+    SettingsForm .field { height: 1; }
+    SettingsForm .field Label { width: 14; color: $text-muted; }
+    SettingsForm .field Input, SettingsForm .field Select { width: 1fr; }
+    SettingsForm Input.-invalid { background: $error 30%; }
+    SettingsForm .buttons { height: auto; margin-top: 1; }
+    SettingsForm .buttons Button { min-width: 8; margin-right: 1; }
+    """
+
+    # -- building
+
+    @staticmethod
+    def section(title: str) -> Static:
+        return Static(title, classes="settings-title")
+
+    @staticmethod
+    def field(label: str, widget: Widget) -> Horizontal:
+        return Horizontal(Label(label), widget, classes="field")
+
+    @classmethod
+    def number_field(cls, label: str, field_id: str, value: float | None) -> Horizontal:
+        """A number input; whole numbers show as such, others as ``format_number`` writes them."""
+        text = "" if value is None else (str(value) if isinstance(value, int) else format_number(value))
+        return cls.field(label, Input(text, restrict=NUMBER, compact=True, id=field_id))
+
+    @staticmethod
+    def buttons(*buttons: Button) -> Horizontal:
+        return Horizontal(*buttons, classes="buttons")
+
+    # -- reading
+
+    def input(self, field_id: str) -> Input:
+        return self.query_one(f"#{field_id}", Input)
+
+    def read_int(self, field_id: str, name: str, *, minimum: int | None = None) -> int:
+        text = self.input(field_id).value.strip()
+        try:
+            value = int(text)
+        except ValueError:
+            raise FormError(field_id, f"{name} must be a whole number, like 100") from None
+        if minimum is not None and value < minimum:
+            raise FormError(field_id, f"{name} must be a whole number, {minimum} or more")
+        return value
+
+    def read_float(self, field_id: str, name: str, *, blank: float | None = None) -> float:
+        """The number in the field (``blank`` if it is empty and ``blank`` is given)."""
+        text = self.input(field_id).value.strip()
+        if not text and blank is not None:
+            return blank
+        try:
+            value = float(text)
+        except ValueError:
+            raise FormError(field_id, f"{name} must be a number, like 0.05 or 5e-7") from None
+        if not math.isfinite(value):
+            raise FormError(field_id, f"{name} must be a finite number")
+        return value
+
+    def show_error(self, error: FormError, *, focus: bool = True) -> None:
+        """Mark the field ``error`` names (until it is edited) and, with ``focus``, move to it."""
+        widget = self.query_one(f"#{error.field_id}")
+        widget.add_class("-invalid")
+        if focus:
+            widget.focus()
+
+    @on(Input.Changed)
+    def _clear_invalid(self, event: Input.Changed) -> None:
+        event.input.remove_class("-invalid")
+
+
+# ---------------------------------------------------------------------------------------------
+# The playground's form
+
+# The optimizer menu. "SGD with momentum" is the sgd optimizer with a momentum above 0.
+OPTIMIZER_CHOICES = [
+    ("SGD", "sgd"),
+    ("SGD with momentum", "momentum"),
+    ("Adagrad", "adagrad"),
+    ("RMSprop", "rmsprop"),
+    ("Adam", "adam"),
+]
+DEFAULT_MOMENTUM = 0.9
+# Settings a ConfigError may name that have a field of their own; others are blamed on epochs.
+_CONFIG_FIELDS = {
+    "samples",
+    "classes",
+    "hidden",
+    "learning_rate",
+    "decay",
+    "momentum",
+    "beta_1",
+    "beta_2",
+    "epochs",
+    "seed",
+}
+MAX_POINTS = 100_000  # samples x classes: more would not keep the playground live
+
+
+def optimizer_choice(config: TrainConfig) -> str:
+    """The menu entry for ``config``'s optimizer."""
+    if config.optimizer == "sgd" and config.momentum:
+        return "momentum"
+    return config.optimizer
+
+
+class TrainingForm(SettingsForm):
+    """Every setting of a ``TrainConfig`` (data, network, optimizer, run), then the ``buttons``
+    rows. ``read_config()`` gives the validated config. Only the settings the chosen optimizer uses
+    are editable."""
+
+    DEFAULT_CSS = """
+    TrainingForm #nnfs_init { margin-top: 1; }
+    """
+
+    def __init__(
+        self, config: TrainConfig, buttons: Sequence[Sequence[Button]] = (), *, id: str | None = None
+    ):
+        super().__init__(id=id)
+        self.config = config
+        self._button_rows = buttons
+
+    def compose(self) -> ComposeResult:
+        config = self.config
+        yield self.section("Data")
+        yield self.field(
+            "Data set",
+            Select(
+                [("spiral", "spiral"), ("vertical", "vertical")],
+                value=config.dataset,
+                allow_blank=False,
+                compact=True,
+                id="dataset",
+            ),
+        )
+        yield self.number_field("Points/class", "samples", config.samples)
+        yield self.number_field("Classes", "classes", config.classes)
+        yield self.section("Network")
+        yield self.field(
+            "Hidden sizes",
+            Input(
+                ",".join(str(size) for size in config.hidden),
+                placeholder="64 or 64,32",
+                restrict=r"[0-9, ]*",
+                compact=True,
+                id="hidden",
+            ),
+        )
+        yield self.field(
+            "Activation",
+            Select(
+                [("ReLU", "relu"), ("sigmoid", "sigmoid")],
+                value=config.activation,
+                allow_blank=False,
+                compact=True,
+                id="activation",
+            ),
+        )
+        yield self.section("Optimizer")
+        yield self.field(
+            "Optimizer",
+            Select(
+                OPTIMIZER_CHOICES,
+                value=optimizer_choice(config),
+                allow_blank=False,
+                compact=True,
+                id="optimizer",
+            ),
+        )
+        yield self.number_field("Learning rate", "learning_rate", config.learning_rate)
+        yield self.number_field("Decay", "decay", config.decay)
+        yield self.number_field("Momentum", "momentum", config.momentum)
+        yield self.number_field("Beta 1", "beta_1", config.beta_1)
+        yield self.number_field("Beta 2", "beta_2", config.beta_2)
+        yield self.section("Run")
+        yield self.number_field("Epochs", "epochs", config.epochs)
+        yield self.number_field("Seed", "seed", config.seed)
+        yield Checkbox("notebook's numbers (nnfs.init)", config.nnfs_init, compact=True, id="nnfs_init")
+        for row in self._button_rows:
+            yield self.buttons(*row)
+
+    def on_mount(self) -> None:
+        self._sync_optimizer_fields()
+
+    def read_config(self) -> TrainConfig:
+        """The form as a validated ``TrainConfig``; raises ``FormError`` naming the field at fault."""
+        text = self.input("hidden").value.replace(" ", "").strip(",")
+        try:
+            hidden = tuple(int(part) for part in text.split(","))
+        except ValueError:
+            raise FormError(
+                "hidden", "hidden sizes must be whole numbers separated by commas, like 64 or 64,32"
+            ) from None
+        choice = self.query_one("#optimizer", Select).value
+        optimizer = "sgd" if choice == "momentum" else str(choice)
+        momentum = self.read_float("momentum", "momentum", blank=0.0) if choice == "momentum" else 0.0
+        rate_text = self.input("learning_rate").value.strip()
+        config = TrainConfig(
+            dataset=str(self.query_one("#dataset", Select).value),
+            samples=self.read_int("samples", "points per class"),
+            classes=self.read_int("classes", "classes"),
+            hidden=hidden,
+            activation=str(self.query_one("#activation", Select).value),
+            optimizer=optimizer,
+            # Blank: the optimizer's own default.
+            learning_rate=self.read_float("learning_rate", "learning rate") if rate_text else None,
+            decay=self.read_float("decay", "decay", blank=0.0),
+            momentum=momentum,
+            beta_1=self.read_float("beta_1", "beta 1", blank=0.9),
+            beta_2=self.read_float("beta_2", "beta 2", blank=0.999),
+            epochs=self.read_int("epochs", "epochs"),
+            seed=self.read_int("seed", "seed"),
+            nnfs_init=self.query_one("#nnfs_init", Checkbox).value,
+            title=self.config.title,
+        )
+        if choice == "momentum" and momentum == 0:
+            raise FormError("momentum", "SGD with momentum needs a momentum above 0, like 0.9")
+        if config.samples * config.classes > MAX_POINTS:
+            raise FormError("samples", f"at most {MAX_POINTS} points in all, to keep the playground live")
+        try:
+            return config.validate()
+        except ConfigError as error:
+            field_id = error.setting if error.setting in _CONFIG_FIELDS else "epochs"
+            raise FormError(field_id, str(error).replace("_", " ")) from None
+
+    @on(Select.Changed, "#optimizer")
+    def _optimizer_changed(self) -> None:
+        self._sync_optimizer_fields()
+        momentum = self.input("momentum")
+        if self.query_one("#optimizer", Select).value == "momentum" and momentum.value.strip() in (
+            "",
+            "0",
+            "0.0",
+        ):
+            momentum.value = format_number(DEFAULT_MOMENTUM)
+
+    def _sync_optimizer_fields(self) -> None:
+        """Only the settings the chosen optimizer uses are editable; the learning rate's
+        placeholder names its default."""
+        choice = self.query_one("#optimizer", Select).value
+        self.input("momentum").disabled = choice != "momentum"
+        self.input("beta_1").disabled = choice != "adam"
+        self.input("beta_2").disabled = choice != "adam"
+        rate = DEFAULT_LEARNING_RATES.get("sgd" if choice == "momentum" else str(choice))
+        self.input("learning_rate").placeholder = f"default {format_number(rate)}" if rate else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The race's form
+
+
+class RaceForm(SettingsForm):
+    """One row per contestant (ticked or not, learning rate, decay), the epochs, a line saying what
+    every contestant shares, then the ``buttons`` rows. ``read(base)`` gives the chosen entries and
+    the base config with the epochs typed in."""
+
+    DEFAULT_CSS = """
+    RaceForm { width: 37; }
+    RaceForm .entry { height: 1; }
+    RaceForm .entry Checkbox { width: 17; }
+    RaceForm .entry Label { width: 3; color: $text-muted; }
+    RaceForm .entry Input { width: 1fr; }
+    """
+
+    def __init__(
+        self,
+        base: TrainConfig,
+        entries: Sequence[RaceEntry],
+        buttons: Sequence[Sequence[Button]] = (),
+        *,
+        id: str | None = None,
+    ):
+        super().__init__(id=id)
+        self.base = base
+        self.entries = list(entries)
+        self._button_rows = buttons
+
+    def compose(self) -> ComposeResult:
+        yield self.section("Optimizers: lr, decay")
+        for index, entry in enumerate(self.entries):
+            yield Horizontal(
+                Checkbox(entry.name, True, compact=True, id=f"use-{index}"),
+                Label("lr"),
+                Input(format_number(entry.learning_rate), restrict=NUMBER, compact=True, id=f"lr-{index}"),
+                Label(" d"),
+                Input(format_number(entry.decay), restrict=NUMBER, compact=True, id=f"decay-{index}"),
+                classes="entry",
+            )
+        yield self.section("Shared by all")
+        yield self.field(
+            "Epochs", Input(str(self.base.epochs), restrict=WHOLE_NUMBER, compact=True, id="race-epochs")
+        )
+        yield Static(self.shared_text(), id="race-shared")
+        for row in self._button_rows:
+            yield self.buttons(*row)
+
+    def shared_text(self) -> str:
+        base = self.base
+        return (
+            f"{base.dataset} data, {base.samples} points x {base.classes} classes, hidden "
+            f"{','.join(str(size) for size in base.hidden)}, {base.activation}, "
+            + ("nnfs.init()" if base.nnfs_init else f"seed {base.seed}")
+        )
+
+    def read(self) -> tuple[list[RaceEntry], TrainConfig]:
+        """The ticked entries with the rates and decays typed in, and the base config with the
+        epochs typed in; raises ``FormError`` for a field that cannot be read (``field_id`` is ""
+        for a problem of the whole form)."""
+        chosen = []
+        for index, entry in enumerate(self.entries):
+            if not self.query_one(f"#use-{index}", Checkbox).value:
+                continue
+            rate = self.read_float(f"lr-{index}", f"{entry.name}: the learning rate")
+            if rate <= 0:
+                raise FormError(f"lr-{index}", f"{entry.name}: the learning rate must be a number above 0")
+            decay = self.read_float(f"decay-{index}", f"{entry.name}: the decay")
+            if decay < 0:
+                raise FormError(f"decay-{index}", f"{entry.name}: the decay must be a number, 0 or more")
+            chosen.append(replace(entry, learning_rate=rate, decay=decay))
+        if not chosen:
+            raise FormError("", "Tick at least one optimizer to race.")
+        labels = [entry.label for entry in chosen]
+        if len(set(labels)) != len(labels):
+            raise FormError("", "Two contestants have the same optimizer and learning rate.")
+        epochs = self.read_int("race-epochs", "Epochs", minimum=1)
+        return chosen, replace(self.base, epochs=epochs).validate()
+
+    def show_error(self, error: FormError, *, focus: bool = False) -> None:
+        if error.field_id:
+            super().show_error(error, focus=focus)
