@@ -12,10 +12,10 @@ import re
 import numpy as np
 import pytest
 
-from engine.training import Trainer
 from tutor.curriculum import load_curriculum
 from tutor.paths import LESSONS_DIR
-from tutor.training_config import TrainConfig, build_run, numpy_setup
+from tutor.runs import Training
+from tutor.training_config import TrainConfig
 
 LESSON_FILES = sorted(LESSONS_DIR.glob("0*.md"))
 CODE_WIDTH = 76  # a code line must not be cut in a lesson read at 80 columns
@@ -50,10 +50,9 @@ def _train(**settings):
         if report.epoch == config.epochs - 1:
             last["probabilities"] = np.array(report.probabilities, copy=True)
 
-    with numpy_setup(config):
-        network, optimizer, X, y = build_run(config)
-        Trainer(network, optimizer, X, y).run(config.epochs, on_epoch=on_epoch)
-    return log, last["probabilities"], X, y
+    training = Training.build(config)
+    training.run(config.epochs, on_epoch=on_epoch)
+    return log, last["probabilities"], training.X, training.y
 
 
 # ----------------------------------------------------------------------------- quizzes

@@ -9,15 +9,14 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 
 from tutor.lesson_commands import LessonCommands
+from tutor.messages import StoreNotice
 
 if TYPE_CHECKING:
     from textual.theme import Theme
@@ -29,14 +28,6 @@ if TYPE_CHECKING:
     from tutor.training_config import TrainConfig
 
 SETTINGS_FILENAME = "settings.json"  # beside the progress store: the learner's theme
-
-
-@dataclass
-class StoreNotice(Message):
-    """The progress store stopped or started saving again (posted from the thread that wrote)."""
-
-    text: str
-    saving: bool
 
 
 class NNTutorApp(App[None]):

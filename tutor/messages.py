@@ -1,4 +1,4 @@
-"""The messages training threads post and screens react to, all in one place.
+"""The messages worker threads post and screens react to, all in one place.
 
 A worker in ``tutor.runs`` never touches a widget: it posts these with a screen's thread-safe
 ``post_message``, and the screen's ``on_run_progress`` (etc.) handles them on the UI thread.
@@ -76,3 +76,11 @@ class RaceEnded(Message):
     outcome: str
     diverged: Mapping[str, int] = field(default_factory=dict)
     detail: str = ""
+
+
+@dataclass
+class StoreNotice(Message):
+    """The progress store stopped or started saving again (posted from the thread that wrote)."""
+
+    text: str
+    saving: bool
