@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from engine.names import ACTIVATIONS, DATASETS
+
 try:  # libyaml is many times faster; PyYAML's pure-Python loader gives the same results
     _YamlLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -40,8 +42,8 @@ KIND_KEYS = {
     "numeric": ("answer", "tolerance", "feedback"),
 }
 EVERY_EXERCISE_KEY = frozenset(COMMON_KEYS).union(*KIND_KEYS.values())
-PLOT_DATASETS = ("spiral", "vertical")
-PLOT_FUNCTIONS = ("step", "sigmoid", "relu", "linear")
+PLOT_DATASETS = DATASETS
+PLOT_FUNCTIONS = ACTIVATIONS
 # What a lesson plot can show: more points than this are a solid blot (and slow to draw), and the
 # palettes have distinct colours for this many classes. tutor/plotting.py applies the same limits.
 MAX_PLOT_SAMPLES = 10_000

@@ -15,10 +15,11 @@ from __future__ import annotations
 import contextlib
 from dataclasses import asdict, dataclass, field, fields
 
-DATASETS = ("spiral", "vertical")
-ACTIVATIONS = ("relu", "sigmoid")
-OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam")
-DEFAULT_LEARNING_RATES = {"sgd": 1.0, "adagrad": 1.0, "rmsprop": 0.001, "adam": 0.001}
+from engine.names import DATASETS, DEFAULT_LEARNING_RATES, HIDDEN_ACTIVATIONS, OPTIMIZERS
+
+# The settings an optimizer takes as keyword arguments when its class accepts them (SGD: momentum;
+# Adam: beta_1, beta_2); the learning rate is passed first, to every optimizer.
+OPTIMIZER_SETTINGS = ("decay", "momentum", "beta_1", "beta_2")
 
 
 class ConfigError(ValueError):
@@ -91,7 +92,11 @@ class TrainConfig:
             "must be one or more layer sizes above 0, like 64 or 64,64",
         )
         require(all(size <= 4096 for size in self.hidden), "hidden", "layer sizes above 4096 are too big")
-        require(self.activation in ACTIVATIONS, "activation", f"must be one of {', '.join(ACTIVATIONS)}")
+        require(
+            self.activation in HIDDEN_ACTIVATIONS,
+            "activation",
+            f"must be one of {', '.join(HIDDEN_ACTIVATIONS)}",
+        )
         require(self.optimizer in OPTIMIZERS, "optimizer", f"must be one of {', '.join(OPTIMIZERS)}")
         require(
             self.learning_rate is None or (is_number(self.learning_rate) and self.learning_rate > 0),
@@ -152,16 +157,15 @@ def numpy_setup(config: TrainConfig):
 
 
 def make_optimizer(config: TrainConfig):
-    from engine import optimizers
+    """The engine's optimizer called ``config.optimizer``, given the settings its class takes."""
+    import inspect
 
-    rate = config.effective_learning_rate
-    if config.optimizer == "sgd":
-        return optimizers.SGD(rate, decay=config.decay, momentum=config.momentum)
-    if config.optimizer == "adagrad":
-        return optimizers.Adagrad(rate, decay=config.decay)
-    if config.optimizer == "rmsprop":
-        return optimizers.RMSprop(rate, decay=config.decay)
-    return optimizers.Adam(rate, decay=config.decay, beta_1=config.beta_1, beta_2=config.beta_2)
+    from engine.optimizers import OPTIMIZERS as OPTIMIZER_CLASSES
+
+    optimizer_class = OPTIMIZER_CLASSES[config.optimizer]
+    accepted = inspect.signature(optimizer_class).parameters
+    settings = {name: getattr(config, name) for name in OPTIMIZER_SETTINGS if name in accepted}
+    return optimizer_class(config.effective_learning_rate, **settings)
 
 
 def build_run(config: TrainConfig):

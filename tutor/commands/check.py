@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 
+from tutor.commands import UsageError
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("exercise", metavar="EXERCISE_ID", help="the exercise to check, e.g. relu")
@@ -25,7 +27,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _resolve(exercise_id: str) -> tuple[str, float | None]:
     """The check id and time limit for ``exercise_id``: a lesson's code exercise names its check and may
     set a timeout; a check id works on its own too."""
-    from tutor.cli import UsageError
     from tutor.grader import check_ids, has_check
 
     exercises = {}
@@ -55,8 +56,6 @@ def _resolve(exercise_id: str) -> tuple[str, float | None]:
 def _read_source(path_text: str) -> str:
     from pathlib import Path
 
-    from tutor.cli import UsageError
-
     path = Path(path_text)
     if not path.exists():
         raise UsageError(f"no such file: {path_text}")
@@ -76,7 +75,6 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from tutor.cli import UsageError
     from tutor.grader.client import MAX_TIMEOUT
 
     if args.timeout is not None and not 0 < args.timeout <= MAX_TIMEOUT:

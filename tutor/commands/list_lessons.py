@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from tutor.commands import UsageError
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
@@ -20,7 +22,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tutor.cli import UsageError
     from tutor.curriculum import load_curriculum
     from tutor.paths import LESSONS_DIR
 

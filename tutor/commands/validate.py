@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from tutor.commands import UsageError
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -31,7 +33,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tutor.cli import UsageError
 
     if args.checks:
         if args.path is not None:

@@ -23,9 +23,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
+from engine.names import DATASETS, DEFAULT_LEARNING_RATES
 from tutor import plotting
 from tutor.plotting import HistoryRow, RegionGrid
-from tutor.training_config import DEFAULT_LEARNING_RATES, ConfigError, TrainConfig
+from tutor.training_config import ConfigError, TrainConfig
 from tutor.widgets.plots import CurvePlot, RedrawBudget, RegionPlot
 
 # The UI thread may use at most this share of the CPU while training runs; the rest is training's.
@@ -256,7 +257,7 @@ class PlaygroundScreen(Screen):
                 yield self._field(
                     "Data set",
                     Select(
-                        [("spiral", "spiral"), ("vertical", "vertical")],
+                        [(name, name) for name in DATASETS],
                         value=config.dataset,
                         allow_blank=False,
                         compact=True,
