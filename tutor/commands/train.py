@@ -113,6 +113,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     shown.add_argument("--json", action="store_true", help="print one JSON object at the end instead")
 
 
+# --plot draws to the terminal's size (COLUMNS and LINES override it), kept within these bounds: no
+# terminal is wider or taller, and an absurd COLUMNS must not ask for a huge drawing.
+MAX_PLOT_SIZE = (400, 200)
+
+
+def _plot_size() -> tuple[int, int]:
+    """(width, height) for ``--plot``: the terminal's, clamped to MAX_PLOT_SIZE."""
+    import shutil
+
+    size = shutil.get_terminal_size((100, 40))
+    return min(size.columns, MAX_PLOT_SIZE[0]), min(max(20, size.lines - 2), MAX_PLOT_SIZE[1])
+
+
+def _usage_error(error) -> UsageError:
+    """A ``ConfigError`` told with the flag the learner typed."""
+    return UsageError(f"{FLAGS.get(error.setting, error.setting)} {error.problem}")
+
+
 def _config_from(args):
     from tutor.training_config import ConfigError, TrainConfig
 
@@ -134,8 +152,12 @@ def _config_from(args):
     )
     try:
         config.validate()
+        if args.plot:
+            # The decision regions predict one point per character cell of the drawing.
+            width, height = _plot_size()
+            config.check_memory(predict_points=width * height)
     except ConfigError as error:
-        raise UsageError(f"{FLAGS.get(error.setting, error.setting)} {error.problem}") from None
+        raise _usage_error(error) from None
     if args.every < 0:
         raise UsageError("--every must be 0 or more")
     return config
@@ -228,21 +250,13 @@ def run(args) -> int:
                 )
             )
         if args.plot:
-            import shutil
-
             from tutor.plotting import render_training_report
 
-            size = shutil.get_terminal_size((100, 40))
+            width, height = _plot_size()
             # Colours for a terminal; plain text for a file or a pipe.
             print(
                 render_training_report(
-                    history,
-                    network,
-                    X,
-                    y,
-                    width=size.columns,
-                    height=max(20, size.lines - 2),
-                    color=sys.stdout.isatty(),
+                    history, network, X, y, width=width, height=height, color=sys.stdout.isatty()
                 )
             )
     return 0
