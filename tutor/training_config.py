@@ -149,20 +149,15 @@ class TrainConfig:
         require(
             is_int(self.seed) and 0 <= self.seed < 2**32, "seed", "must be a whole number from 0 to 2**32 - 1"
         )
-        self.check_memory()
-        return self
-
-    def check_memory(self, predict_points: int = 0) -> None:
-        """Raise ConfigError when the run would need more than MEMORY_LIMIT; ``predict_points``: the
-        size of a prediction grid drawn afterwards (``nntutor train --plot``)."""
-        needed = self.memory_estimate(predict_points)
+        needed = self.memory_estimate()
         if needed > MEMORY_LIMIT:
-            points = (self.samples * self.classes + predict_points) * sum(self.hidden)
+            points = self.samples * self.classes * sum(self.hidden)
             raise ConfigError(
                 "samples" if points >= self.parameter_count() else "hidden",
                 f"is too big: this run would need about {needed / 2**30:.1f} GiB of memory, over the "
                 f"{MEMORY_LIMIT / 2**30:g} GiB limit; use fewer samples or classes, or smaller hidden layers",
             )
+        return self
 
     def parameter_count(self) -> int:
         """Weights and biases of the network these settings build (2 inputs, ``classes`` outputs)."""

@@ -132,7 +132,7 @@ def _usage_error(error) -> UsageError:
 
 
 def _config_from(args):
-    from tutor.training_config import ConfigError, TrainConfig
+    from tutor.training_config import MEMORY_LIMIT, ConfigError, TrainConfig
 
     config = TrainConfig(
         dataset=args.dataset,
@@ -152,12 +152,18 @@ def _config_from(args):
     )
     try:
         config.validate()
-        if args.plot:
-            # The decision regions predict one point per character cell of the drawing.
-            width, height = _plot_size()
-            config.check_memory(predict_points=width * height)
     except ConfigError as error:
         raise _usage_error(error) from None
+    if args.plot:
+        # The decision regions predict one point per character cell of the drawing.
+        width, height = _plot_size()
+        needed = config.memory_estimate(predict_points=width * height)
+        if needed > MEMORY_LIMIT:
+            raise UsageError(
+                f"--plot would need about {needed / 2**30:.1f} GiB of memory for a {width}x{height} "
+                f"drawing of this network, over the {MEMORY_LIMIT / 2**30:g} GiB limit; "
+                "use smaller hidden layers or a smaller terminal"
+            )
     if args.every < 0:
         raise UsageError("--every must be 0 or more")
     return config
