@@ -12,8 +12,6 @@ import contextlib
 import numpy as np
 from nnfs.datasets import sine_data, spiral_data, vertical_data
 
-DATASETS = ("spiral", "vertical")
-
 
 def spiral(samples=100, classes=3):
     """``classes`` interleaved spiral arms of ``samples`` points each: not separable by straight lines."""
@@ -30,13 +28,16 @@ def sine(samples=1000):
     return sine_data(samples=samples)
 
 
+# Classification data set name -> its function. ``engine.names.DATASETS`` lists the same names
+# without importing NumPy (tests/test_train_cli.py holds the two together).
+DATASETS = {"spiral": spiral, "vertical": vertical}
+
+
 def make(name, samples=100, classes=3):
-    """The data set called ``name`` (``spiral`` or ``vertical``)."""
-    if name == "spiral":
-        return spiral(samples, classes)
-    if name == "vertical":
-        return vertical(samples, classes)
-    raise ValueError(f"unknown data set {name!r}; choose from {', '.join(DATASETS)}")
+    """The data set called ``name`` (a key of ``DATASETS``: ``spiral`` or ``vertical``)."""
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; choose from {', '.join(DATASETS)}")
+    return DATASETS[name](samples, classes)
 
 
 # What nnfs.init() replaces, so it can be put back.

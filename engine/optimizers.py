@@ -162,6 +162,8 @@ class Adam(Optimizer):
         param += -self.current_learning_rate * momentums_corrected / (np.sqrt(cache_corrected) + self.epsilon)
 
 
+# Optimizer name -> its class. ``engine.names`` lists the same names and the classes' default learning
+# rates without importing NumPy (tests/test_train_cli.py holds them together).
 OPTIMIZERS = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam}
 
 

@@ -166,3 +166,41 @@ def test_progress_bar_on_a_terminal_only():
     assert process.returncode == 0
     terminal = b"".join(chunks).decode()
     assert "epochs" in terminal and "[#" in terminal
+
+
+def test_the_engine_name_tables_match_its_registries():
+    """``engine.names`` (NumPy-free, for --help) lists what the engine's registries hold."""
+    import inspect
+
+    from engine import activations, datasets, names, optimizers
+
+    assert tuple(datasets.DATASETS) == names.DATASETS
+    assert tuple(optimizers.OPTIMIZERS) == names.OPTIMIZERS
+    assert set(activations.ACTIVATIONS) == set(names.ACTIVATIONS)
+    assert set(names.HIDDEN_ACTIVATIONS) <= set(names.ACTIVATIONS)
+    for name, optimizer_class in optimizers.OPTIMIZERS.items():
+        default = inspect.signature(optimizer_class).parameters["learning_rate"].default
+        assert names.DEFAULT_LEARNING_RATES[name] == default, name
+
+
+@pytest.mark.parametrize("name", ["sgd", "adagrad", "rmsprop", "adam"])
+def test_each_optimizer_gets_the_settings_its_class_takes(name):
+    from engine.optimizers import OPTIMIZERS
+    from tutor.training_config import TrainConfig, make_optimizer
+
+    config = TrainConfig(optimizer=name, decay=1e-3, momentum=0.5, beta_1=0.8, beta_2=0.99)
+    optimizer = make_optimizer(config)
+    assert type(optimizer) is OPTIMIZERS[name]
+    assert optimizer.learning_rate == config.effective_learning_rate and optimizer.decay == 1e-3
+    assert getattr(optimizer, "momentum", 0.5) == 0.5
+    assert (getattr(optimizer, "beta_1", 0.8), getattr(optimizer, "beta_2", 0.99)) == (0.8, 0.99)
+
+
+def test_help_imports_no_numpy():
+    code = (
+        "import sys\nfrom tutor.cli import main\n"
+        "try:\n    main(['train', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print('numpy' in sys.modules, file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stderr.strip() == "False"

@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from tutor.commands import UsageError
+
 # subcommand name -> (module under tutor.commands, one-line help)
 SUBCOMMANDS = {
     "check": ("check", "grade a Python file against an exercise"),
@@ -18,10 +20,6 @@ SUBCOMMANDS = {
     "validate": ("validate", "check a lessons folder for mistakes"),
     "train": ("train", "train a network on the spiral data in the terminal"),
 }
-
-
-class UsageError(Exception):
-    """A bad command line: reported as one line, exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):

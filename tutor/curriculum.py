@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from engine.names import ACTIVATIONS, DATASETS
+
 try:  # libyaml is many times faster; PyYAML's pure-Python loader gives the same results
     _YamlLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -29,6 +31,7 @@ KINDS = ("code", "choice", "match", "numeric")
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DEFAULT_TIMEOUT = 5.0
 MAX_TIMEOUT = 120.0
+MAX_LESSON_BYTES = 10 << 20  # a lesson file; the longest real lesson is a few dozen KB
 DEFAULT_TOLERANCE = 1e-6
 
 FRONT_MATTER_KEYS = ("id", "title", "order", "minutes", "objectives")
@@ -40,8 +43,8 @@ KIND_KEYS = {
     "numeric": ("answer", "tolerance", "feedback"),
 }
 EVERY_EXERCISE_KEY = frozenset(COMMON_KEYS).union(*KIND_KEYS.values())
-PLOT_DATASETS = ("spiral", "vertical")
-PLOT_FUNCTIONS = ("step", "sigmoid", "relu", "linear")
+PLOT_DATASETS = DATASETS
+PLOT_FUNCTIONS = ACTIVATIONS
 # What a lesson plot can show: more points than this are a solid blot (and slow to draw), and the
 # palettes have distinct colours for this many classes. tutor/plotting.py applies the same limits.
 MAX_PLOT_SAMPLES = 10_000
@@ -359,7 +362,13 @@ _COMMON_LANGUAGES = frozenset(
 def _parse_file(path: Path) -> ParsedFile:
     result = ParsedFile(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(MAX_LESSON_BYTES + 1)  # never more: a lesson is far smaller
+        if len(data) > MAX_LESSON_BYTES:
+            result.problem(1, f"the file is bigger than {MAX_LESSON_BYTES >> 20} MB, too big for a lesson")
+            return result
+        # Universal newlines, as reading in text mode gives.
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as error:
         result.problem(1, f"the file is not UTF-8 text ({error.reason} at byte {error.start})")
         return result

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.datasets import DATASETS
+from engine.names import ACTIVATIONS, DATASETS
 
 # Lesson plots obey the lesson validator's limits (defined there: loading lessons needs no NumPy).
 from tutor.curriculum import MAX_PLOT_CLASSES, MAX_PLOT_SAMPLES
@@ -109,7 +109,7 @@ METRICS = {
     "accuracy": (2, "accuracy"),
     "learning_rate": (3, "learning rate"),
 }
-FUNCTIONS = ("step", "sigmoid", "relu", "linear")
+FUNCTIONS = ACTIVATIONS
 _FUNCTION_TITLES = {
     "step": "step: 1 if x > 0 else 0",
     "sigmoid": "sigmoid: 1 / (1 + e^-x)",

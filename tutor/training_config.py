@@ -13,12 +13,30 @@ Imports NumPy and the engine lazily, so importing this module is cheap.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import math
 from dataclasses import asdict, dataclass, field, fields
 
-DATASETS = ("spiral", "vertical")
-ACTIVATIONS = ("relu", "sigmoid")
-OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam")
-DEFAULT_LEARNING_RATES = {"sgd": 1.0, "adagrad": 1.0, "rmsprop": 0.001, "adam": 0.001}
+from engine.names import DATASETS, DEFAULT_LEARNING_RATES, HIDDEN_ACTIVATIONS, OPTIMIZERS
+
+# Upper bounds, so that no setting can ask for more than a learner's computer has. Memory decides:
+# ``TrainConfig.memory_estimate()`` counts the arrays a run keeps (measured with tracemalloc: about 7
+# float32 values per point per hidden unit, 10 per parameter with Adam's state and its temporaries, 8 per
+# point per class) and a run must fit in MEMORY_LIMIT, 1 GiB: a quarter of a small 4 GB laptop, and
+# ~700 times what the lessons' run needs (100 samples x 3 classes, hidden 64: about 1.5 MB). Each
+# setting's own cap is where it alone would reach that limit with the others at their defaults, rounded:
+MEMORY_LIMIT = 1 << 30
+MAX_SAMPLES = 100_000  # per class: 300,000 points x hidden 64 is ~540 MB; the playground allows 100,000
+MAX_CLASSES = 20  # as many colours as a plot can tell apart
+MAX_HIDDEN_SIZE = 4096  # 4096,4096 is ~670 MB of parameters and Adam state
+MAX_HIDDEN_LAYERS = 10  # more only multiplies the memory; the lessons use one or two
+# Epochs cost time, not memory (the history kept for the curves is decimated): 100 times the
+# notebook's 10,001 is a long evening, and the learner can stop it with Ctrl-C.
+MAX_EPOCHS = 1_000_000
+
+# The settings an optimizer takes as keyword arguments when its class accepts them (SGD: momentum;
+# Adam: beta_1, beta_2); the learning rate is passed first, to every optimizer.
+OPTIMIZER_SETTINGS = ("decay", "momentum", "beta_1", "beta_2")
 
 
 class ConfigError(ValueError):
@@ -78,20 +96,37 @@ class TrainConfig:
             return isinstance(value, int) and not isinstance(value, bool)
 
         def is_number(value):
-            return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+            """A finite int or float (nan and infinities are not settings)."""
+            return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
         require(self.dataset in DATASETS, "dataset", f"must be one of {', '.join(DATASETS)}")
-        require(is_int(self.samples) and self.samples > 0, "samples", "must be a whole number above 0")
         require(
-            is_int(self.classes) and 2 <= self.classes <= 20, "classes", "must be a whole number from 2 to 20"
+            is_int(self.samples) and 0 < self.samples <= MAX_SAMPLES,
+            "samples",
+            f"must be a whole number from 1 to {MAX_SAMPLES}",
         )
         require(
-            len(self.hidden) > 0 and all(is_int(size) and size > 0 for size in self.hidden),
+            is_int(self.classes) and 2 <= self.classes <= MAX_CLASSES,
+            "classes",
+            f"must be a whole number from 2 to {MAX_CLASSES}",
+        )
+        require(
+            isinstance(self.hidden, (tuple, list))
+            and 0 < len(self.hidden) <= MAX_HIDDEN_LAYERS
+            and all(is_int(size) and size > 0 for size in self.hidden),
             "hidden",
-            "must be one or more layer sizes above 0, like 64 or 64,64",
+            f"must be 1 to {MAX_HIDDEN_LAYERS} layer sizes above 0, like 64 or 64,64",
         )
-        require(all(size <= 4096 for size in self.hidden), "hidden", "layer sizes above 4096 are too big")
-        require(self.activation in ACTIVATIONS, "activation", f"must be one of {', '.join(ACTIVATIONS)}")
+        require(
+            all(size <= MAX_HIDDEN_SIZE for size in self.hidden),
+            "hidden",
+            f"layer sizes above {MAX_HIDDEN_SIZE} are too big",
+        )
+        require(
+            self.activation in HIDDEN_ACTIVATIONS,
+            "activation",
+            f"must be one of {', '.join(HIDDEN_ACTIVATIONS)}",
+        )
         require(self.optimizer in OPTIMIZERS, "optimizer", f"must be one of {', '.join(OPTIMIZERS)}")
         require(
             self.learning_rate is None or (is_number(self.learning_rate) and self.learning_rate > 0),
@@ -106,11 +141,38 @@ class TrainConfig:
         )
         require(is_number(self.beta_1) and 0 <= self.beta_1 < 1, "beta_1", "must be in [0, 1)")
         require(is_number(self.beta_2) and 0 <= self.beta_2 < 1, "beta_2", "must be in [0, 1)")
-        require(is_int(self.epochs) and self.epochs > 0, "epochs", "must be a whole number above 0")
+        require(
+            is_int(self.epochs) and 0 < self.epochs <= MAX_EPOCHS,
+            "epochs",
+            f"must be a whole number from 1 to {MAX_EPOCHS}",
+        )
         require(
             is_int(self.seed) and 0 <= self.seed < 2**32, "seed", "must be a whole number from 0 to 2**32 - 1"
         )
+        needed = self.memory_estimate()
+        if needed > MEMORY_LIMIT:
+            points = self.samples * self.classes * sum(self.hidden)
+            raise ConfigError(
+                "samples" if points >= self.parameter_count() else "hidden",
+                f"is too big: this run would need about {needed / 2**30:.1f} GiB of memory, over the "
+                f"{MEMORY_LIMIT / 2**30:g} GiB limit; use fewer samples or classes, or smaller hidden layers",
+            )
         return self
+
+    def parameter_count(self) -> int:
+        """Weights and biases of the network these settings build (2 inputs, ``classes`` outputs)."""
+        widths = (2, *self.hidden, self.classes)
+        return sum((inputs + 1) * outputs for inputs, outputs in itertools.pairwise(widths))
+
+    def memory_estimate(self, predict_points: int = 0) -> int:
+        """Bytes the run needs at its peak, roughly (float32 arrays; see MEMORY_LIMIT for the factors),
+        from the settings alone, before anything is allocated. ``predict_points``: a prediction grid
+        drawn afterwards (the run's arrays are still alive then), about 3 values per point per unit
+        of the widest layer."""
+        points = self.samples * self.classes
+        values = 7 * points * sum(self.hidden) + 10 * self.parameter_count() + 8 * points * self.classes
+        predicting = 3 * predict_points * max(*self.hidden, self.classes)
+        return 4 * (values + predicting) + 2**20  # + 1 MiB for the small things
 
     def to_dict(self) -> dict:
         values = asdict(self)
@@ -152,16 +214,15 @@ def numpy_setup(config: TrainConfig):
 
 
 def make_optimizer(config: TrainConfig):
-    from engine import optimizers
+    """The engine's optimizer called ``config.optimizer``, given the settings its class takes."""
+    import inspect
 
-    rate = config.effective_learning_rate
-    if config.optimizer == "sgd":
-        return optimizers.SGD(rate, decay=config.decay, momentum=config.momentum)
-    if config.optimizer == "adagrad":
-        return optimizers.Adagrad(rate, decay=config.decay)
-    if config.optimizer == "rmsprop":
-        return optimizers.RMSprop(rate, decay=config.decay)
-    return optimizers.Adam(rate, decay=config.decay, beta_1=config.beta_1, beta_2=config.beta_2)
+    from engine.optimizers import OPTIMIZERS as OPTIMIZER_CLASSES
+
+    optimizer_class = OPTIMIZER_CLASSES[config.optimizer]
+    accepted = inspect.signature(optimizer_class).parameters
+    settings = {name: getattr(config, name) for name in OPTIMIZER_SETTINGS if name in accepted}
+    return optimizer_class(config.effective_learning_rate, **settings)
 
 
 def build_run(config: TrainConfig):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 
+from tutor.commands import UsageError
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("exercise", metavar="EXERCISE_ID", help="the exercise to check, e.g. relu")
@@ -25,58 +27,49 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _resolve(exercise_id: str) -> tuple[str, float | None]:
     """The check id and time limit for ``exercise_id``: a lesson's code exercise names its check and may
     set a timeout; a check id works on its own too."""
-    from tutor.cli import UsageError
+    from tutor.commands.inputs import shown
     from tutor.grader import check_ids, has_check
 
-    exercises = {}
+    # exercise id -> (check id, timeout) for the lessons' code exercises
+    exercises: dict[str, tuple[str, float | None]] = {}
     try:
         from tutor.curriculum import load_curriculum
 
         exercises = {
-            exercise.id: exercise
+            exercise.id: (exercise.check, exercise.timeout)
             for exercise in load_curriculum().exercises
             if exercise.kind == "code" and exercise.check
         }
     except Exception:
         pass
     if exercise_id in exercises:
-        exercise = exercises[exercise_id]
-        return exercise.check, exercise.timeout
+        return exercises[exercise_id]
     if has_check(exercise_id):
         return exercise_id, None
     import difflib
 
     known = sorted(set(exercises) | set(check_ids()))
-    close = difflib.get_close_matches(exercise_id, known, n=3, cutoff=0.5)
+    # An id far longer than any known one is close to none of them (and slow to compare).
+    close = difflib.get_close_matches(exercise_id, known, n=3, cutoff=0.5) if len(exercise_id) < 100 else []
     hint = f"; did you mean {', '.join(close)}?" if close else "; `nntutor validate --checks` lists them"
-    raise UsageError(f"unknown exercise id {exercise_id!r}{hint}")
+    raise UsageError(f"unknown exercise id '{shown(exercise_id)}'{hint}")
 
 
 def _read_source(path_text: str) -> str:
-    from pathlib import Path
+    """The learner's file as text: a regular file of at most 1 MB, UTF-8 (a BOM is allowed)."""
+    from tutor.commands.inputs import MAX_ANSWER_BYTES, read_file, shown
 
-    from tutor.cli import UsageError
-
-    path = Path(path_text)
-    if not path.exists():
-        raise UsageError(f"no such file: {path_text}")
-    if path.is_dir():
-        raise UsageError(f"{path_text} is a folder, not a Python file")
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise UsageError(f"cannot read {path_text}: {error.strerror or error}") from None
+    data = read_file(path_text, cap=MAX_ANSWER_BYTES, kind="a Python file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UsageError(f"{path_text} is not UTF-8 text; save it as UTF-8") from None
+        raise UsageError(f"{shown(path_text)} is not UTF-8 text; save it as UTF-8") from None
 
 
 def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from tutor.cli import UsageError
     from tutor.grader.client import MAX_TIMEOUT
 
     if args.timeout is not None and not 0 < args.timeout <= MAX_TIMEOUT:

@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,13 +19,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tutor.cli import UsageError
+    from tutor.commands.inputs import readable_folder
     from tutor.curriculum import load_curriculum
     from tutor.paths import LESSONS_DIR
 
-    folder = Path(args.lessons) if args.lessons else LESSONS_DIR
-    if not folder.is_dir():
-        raise UsageError(f"no such lessons folder: {args.lessons or folder}")
+    folder = LESSONS_DIR
+    if args.lessons is not None:
+        folder = readable_folder(args.lessons, missing="no such lessons folder", kind="a lessons folder")
     curriculum = load_curriculum(folder)
     statuses, notice = _statuses()
     if notice:

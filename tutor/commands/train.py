@@ -14,6 +14,8 @@ import json
 import sys
 import time
 
+from tutor.commands import UsageError
+
 # TrainConfig field -> the flag that sets it, so errors name what the learner typed.
 FLAGS = {
     "dataset": "--dataset",
@@ -41,34 +43,54 @@ def _hidden_sizes(text: str) -> tuple[int, ...]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from tutor.training_config import ACTIVATIONS, DATASETS, OPTIMIZERS
+    from engine.names import DATASETS, DEFAULT_LEARNING_RATES, HIDDEN_ACTIVATIONS, OPTIMIZERS
+    from tutor.training_config import TrainConfig
 
+    defaults = TrainConfig()  # one home for the defaults: the settings a run starts from
     data = parser.add_argument_group("data")
-    data.add_argument("--dataset", choices=DATASETS, default="spiral")
-    data.add_argument("--samples", type=int, default=100, help="points per class (default 100)")
-    data.add_argument("--classes", type=int, default=3, help="number of classes (default 3)")
+    data.add_argument("--dataset", choices=DATASETS, default=defaults.dataset)
+    data.add_argument(
+        "--samples", type=int, default=defaults.samples, help="points per class (default %(default)s)"
+    )
+    data.add_argument(
+        "--classes", type=int, default=defaults.classes, help="number of classes (default %(default)s)"
+    )
     model = parser.add_argument_group("network")
     model.add_argument(
         "--hidden",
         type=_hidden_sizes,
-        default=(64,),
-        help="hidden layer sizes: 64, or 64,64 for two layers (default 64)",
+        default=defaults.hidden,
+        help="hidden layer sizes: 64, or 64,64 for two layers (default "
+        + ",".join(str(size) for size in defaults.hidden)
+        + ")",
     )
-    model.add_argument("--activation", choices=ACTIVATIONS, default="relu")
+    model.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default=defaults.activation)
     training = parser.add_argument_group("training")
-    training.add_argument("--optimizer", choices=OPTIMIZERS, default="adam")
+    training.add_argument("--optimizer", choices=OPTIMIZERS, default=defaults.optimizer)
     training.add_argument(
         "--lr",
         type=float,
-        default=None,
-        help="learning rate (default: sgd 1.0, adagrad 1.0, rmsprop 0.001, adam 0.001)",
+        default=defaults.learning_rate,
+        help="learning rate (default: "
+        + ", ".join(f"{name} {rate}" for name, rate in DEFAULT_LEARNING_RATES.items())
+        + ")",
     )
-    training.add_argument("--decay", type=float, default=0.0, help="learning-rate decay (default 0)")
-    training.add_argument("--momentum", type=float, default=0.0, help="SGD momentum (default 0)")
-    training.add_argument("--beta1", type=float, default=0.9, help="Adam beta_1 (default 0.9)")
-    training.add_argument("--beta2", type=float, default=0.999, help="Adam beta_2 (default 0.999)")
-    training.add_argument("--epochs", type=int, default=10001, help="default 10001, like the notebook")
-    training.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    training.add_argument(
+        "--decay", type=float, default=defaults.decay, help="learning-rate decay (default %(default)s)"
+    )
+    training.add_argument(
+        "--momentum", type=float, default=defaults.momentum, help="SGD momentum (default %(default)s)"
+    )
+    training.add_argument(
+        "--beta1", type=float, default=defaults.beta_1, help="Adam beta_1 (default %(default)s)"
+    )
+    training.add_argument(
+        "--beta2", type=float, default=defaults.beta_2, help="Adam beta_2 (default %(default)s)"
+    )
+    training.add_argument(
+        "--epochs", type=int, default=defaults.epochs, help="default %(default)s, like the notebook"
+    )
+    training.add_argument("--seed", type=int, default=defaults.seed, help="random seed (default %(default)s)")
     training.add_argument(
         "--nnfs-init",
         action="store_true",
@@ -91,9 +113,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     shown.add_argument("--json", action="store_true", help="print one JSON object at the end instead")
 
 
+# --plot draws to the terminal's size (COLUMNS and LINES override it), kept within these bounds: no
+# terminal is wider or taller, and an absurd COLUMNS must not ask for a huge drawing.
+MAX_PLOT_SIZE = (400, 200)
+
+
+def _plot_size() -> tuple[int, int]:
+    """(width, height) for ``--plot``: the terminal's, clamped to MAX_PLOT_SIZE."""
+    import shutil
+
+    size = shutil.get_terminal_size((100, 40))
+    return min(size.columns, MAX_PLOT_SIZE[0]), min(max(20, size.lines - 2), MAX_PLOT_SIZE[1])
+
+
+def _usage_error(error) -> UsageError:
+    """A ``ConfigError`` told with the flag the learner typed."""
+    return UsageError(f"{FLAGS.get(error.setting, error.setting)} {error.problem}")
+
+
 def _config_from(args):
-    from tutor.cli import UsageError
-    from tutor.training_config import ConfigError, TrainConfig
+    from tutor.training_config import MEMORY_LIMIT, ConfigError, TrainConfig
 
     config = TrainConfig(
         dataset=args.dataset,
@@ -114,7 +153,17 @@ def _config_from(args):
     try:
         config.validate()
     except ConfigError as error:
-        raise UsageError(f"{FLAGS.get(error.setting, error.setting)} {error.problem}") from None
+        raise _usage_error(error) from None
+    if args.plot:
+        # The decision regions predict one point per character cell of the drawing.
+        width, height = _plot_size()
+        needed = config.memory_estimate(predict_points=width * height)
+        if needed > MEMORY_LIMIT:
+            raise UsageError(
+                f"--plot would need about {needed / 2**30:.1f} GiB of memory for a {width}x{height} "
+                f"drawing of this network, over the {MEMORY_LIMIT / 2**30:g} GiB limit; "
+                "use smaller hidden layers or a smaller terminal"
+            )
     if args.every < 0:
         raise UsageError("--every must be 0 or more")
     return config
@@ -207,21 +256,13 @@ def run(args) -> int:
                 )
             )
         if args.plot:
-            import shutil
-
             from tutor.plotting import render_training_report
 
-            size = shutil.get_terminal_size((100, 40))
+            width, height = _plot_size()
             # Colours for a terminal; plain text for a file or a pipe.
             print(
                 render_training_report(
-                    history,
-                    network,
-                    X,
-                    y,
-                    width=size.columns,
-                    height=max(20, size.lines - 2),
-                    color=sys.stdout.isatty(),
+                    history, network, X, y, width=width, height=height, color=sys.stdout.isatty()
                 )
             )
     return 0

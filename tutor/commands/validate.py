@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+
+from tutor.commands import UsageError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +32,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tutor.cli import UsageError
 
     if args.checks:
         if args.path is not None:
@@ -42,14 +42,16 @@ def run(args: argparse.Namespace) -> int:
             print(check_id)
         return 0
 
+    from tutor.commands.inputs import lesson_path, shown
+    from tutor.curriculum import MAX_LESSON_BYTES, lesson_files
     from tutor.paths import LESSONS_DIR
     from tutor.validation import validate
 
-    path = Path(args.path) if args.path is not None else LESSONS_DIR
-    if not path.exists():
-        raise UsageError(f"no such file or folder: {args.path}")
-    if path.is_file() and path.suffix.lower() != ".md":
-        raise UsageError(f"{args.path} is not a lesson file (lesson files end in .md)")
+    path = LESSONS_DIR
+    if args.path is not None:
+        path = lesson_path(args.path, max_bytes=MAX_LESSON_BYTES)
+        if path.is_dir() and not lesson_files(path):
+            raise UsageError(f"{shown(args.path)} is not a lessons folder: it holds no lesson files (*.md)")
 
     show_progress = sys.stderr.isatty() and not args.no_grade
 

@@ -19,8 +19,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from engine.names import DATASETS, DEFAULT_LEARNING_RATES
 from tutor.runs import RaceEntry
-from tutor.training_config import DEFAULT_LEARNING_RATES, ConfigError, TrainConfig
+from tutor.training_config import ConfigError, TrainConfig
 
 NUMBER = r"[0-9.eE+\-]*"  # what a number field accepts as it is typed
 WHOLE_NUMBER = r"[0-9]*"
@@ -177,7 +178,7 @@ class TrainingForm(SettingsForm):
         yield self.field(
             "Data set",
             Select(
-                [("spiral", "spiral"), ("vertical", "vertical")],
+                [(name, name) for name in DATASETS],
                 value=config.dataset,
                 allow_blank=False,
                 compact=True,
