@@ -512,20 +512,6 @@ def _empty_memory_db() -> sqlite3.Connection:
     return db
 
 
-def _memory_copy(source: sqlite3.Connection, *, migrate: bool = True) -> sqlite3.Connection:
-    """An in-memory copy of ``source``, brought to our schema unless ``migrate`` is False; an empty
-    store when the copy cannot be read or migrated."""
-    db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-    try:
-        source.backup(db)
-        if migrate:
-            _migrate(db)
-    except (sqlite3.Error, _NewerSchema):
-        db.close()
-        return _empty_memory_db()
-    return db
-
-
 def _migrate(db: sqlite3.Connection) -> None:
     """Apply the missing migrations in one transaction; refuse a schema newer than ours."""
     (version,) = db.execute("PRAGMA user_version").fetchone()
