@@ -646,3 +646,35 @@ async def test_a_failing_write_under_the_app_is_told_at_once(home, monkeypatch):
         assert any(n.message.startswith("Saving works again") for n in app._notifications)
     with _reopened(home) as fresh:
         assert fresh.draft("neuron-output") == "z = 3\n" * 5000
+
+
+def test_a_store_that_cannot_be_read_back_is_never_written_over(home, told):
+    store = _open_listening(home, told)
+    store.record_attempt("relu", True, 1)
+    with _reopened(home) as disk:
+        before = disk.statuses()
+
+    class Unreadable:
+        """A connection whose writes and copies both fail."""
+
+        def __init__(self, real):
+            self.real = real
+
+        def execute(self, sql, *args):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        def backup(self, target):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        def close(self):
+            self.real.close()
+
+    store._db = Unreadable(store._db)
+    store.save_draft("step", "typed")
+    assert not store.saving and told[-1][0].startswith("Saving your progress failed and the progress file")
+    assert store.draft("step") == "typed"  # the session goes on, in memory
+    store.record_attempt("step", True, 1)
+    store.close()
+    assert len(told) == 1
+    with _reopened(home) as fresh:
+        assert fresh.statuses() == before and fresh.draft("step") is None  # not overwritten by the empty copy

@@ -276,26 +276,46 @@ class Store:
                     self._write_back()
                 return
             if _identity(self.path) != self._identity:  # one stat: the file was deleted or replaced
-                self._to_memory()
+                copied = self._to_memory()
                 self._db.execute(sql, parameters)
-                self._write_back(went_away=True)
+                if copied:
+                    self._write_back(went_away=True)
                 return
             try:
                 self._db.execute(sql, parameters)
             except sqlite3.Error as error:
-                self._to_memory()
+                copied = self._to_memory()
                 self._db.execute(sql, parameters)
-                self._retry = True
-                self._tell(f"Saving your progress failed ({_reason(error)}). {_KEPT_IN_MEMORY}", saving=False)
+                if copied:
+                    self._retry = True
+                    self._tell(
+                        f"Saving your progress failed ({_reason(error)}). {_KEPT_IN_MEMORY}", saving=False
+                    )
 
-    def _to_memory(self) -> None:
+    def _to_memory(self) -> bool:
         """Go on with an in-memory copy of everything the open file holds (even a deleted file can
-        still be read through the open connection)."""
-        memory = _memory_copy(self._db)
+        still be read through the open connection). When that copy cannot be read, go on with an
+        empty store that is never written back, so that it cannot overwrite the file; say so."""
+        memory = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        try:
+            self._db.backup(memory)
+            failure = None
+        except sqlite3.Error as error:
+            memory.close()
+            memory = _empty_memory_db()
+            failure = _reason(error)
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
         self._db = memory
         self._identity = None
+        if failure is not None:
+            self._retry = False
+            self._tell(
+                f"Saving your progress failed and the progress file could not be read back ({failure}): "
+                "nothing more is saved this session, and the file is left as it is.",
+                saving=False,
+            )
+        return failure is None
 
     def _write_back(self, *, went_away: bool = False) -> None:
         """Write everything held in memory to ``path`` (recreating folder and file as needed) and go
@@ -489,20 +509,6 @@ def _empty_memory_db() -> sqlite3.Connection:
     """A fresh in-memory store at our schema."""
     db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
     _migrate(db)
-    return db
-
-
-def _memory_copy(source: sqlite3.Connection, *, migrate: bool = True) -> sqlite3.Connection:
-    """An in-memory copy of ``source``, brought to our schema unless ``migrate`` is False; an empty
-    store when the copy cannot be read or migrated."""
-    db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-    try:
-        source.backup(db)
-        if migrate:
-            _migrate(db)
-    except (sqlite3.Error, _NewerSchema):
-        db.close()
-        return _empty_memory_db()
     return db
 
 
