@@ -336,6 +336,18 @@ def test_deleted_file_is_recreated_at_the_next_write_with_everything(home, told)
     store.close()
 
 
+def test_store_deleted_after_the_last_write_is_recreated_when_it_closes(home, told):
+    store = _open_listening(home, told)
+    store.record_attempt("relu", True, 1)
+    store.save_draft("step", "typed before the folder went")
+    shutil.rmtree(home)
+    store.close()  # the learner quits without another change
+    assert told and told[0][1] is True
+    with _reopened(home) as fresh:
+        assert fresh.statuses() == {"relu": Status.PASSED}
+        assert fresh.draft("step") == "typed before the folder went"
+
+
 def test_deleted_folder_is_recreated_at_the_next_write_with_everything(home, told):
     store = _open_listening(home, told)
     store.record_attempt("relu", True, 1)
