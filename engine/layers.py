@@ -1,8 +1,15 @@
 """Layers with parameters (Dense) and without (Dropout).
 
-``forward(inputs)`` stores ``output``; ``backward(dvalues)`` stores the gradients: ``dweights`` and
-``dbiases`` (how the loss changes with each parameter, used by the optimizer) and ``dinputs`` (how it
-changes with each input, passed on to the layer before).
+Every layer has the same three methods:
+
+    apply(inputs) -> output     the maths alone, remembering nothing (for predictions)
+    forward(inputs)             the same, storing ``output`` and what ``backward`` will need
+    backward(dvalues)           given ``dvalues``, the gradient of the loss with respect to ``output``,
+                                store ``dinputs`` (passed on to the layer before) and, for Dense,
+                                ``dweights`` and ``dbiases`` (used by the optimizer)
+
+Shapes: ``inputs (n_samples, n_inputs)``, ``output`` and ``dvalues (n_samples, n_neurons)``; every
+gradient has the shape of the thing it is the gradient of.
 """
 
 from __future__ import annotations
@@ -13,24 +20,27 @@ import numpy as np
 class Dense:
     """A fully connected layer: every input feeds every neuron.
 
-    ``weights`` has shape ``(n_inputs, n_neurons)``: one column per neuron, so a batch ``(n_samples,
-    n_inputs)`` multiplies straight in, ``inputs @ weights``, without the transpose that weights stored one
-    row per neuron would need. ``biases`` has shape ``(1, n_neurons)``: one per neuron, broadcast over the
-    batch.
+        output = inputs @ weights + biases
 
-    The optional regularisers add ``l1 * sum|w|`` and ``l2 * sum w^2`` to the loss (see
-    ``losses.regularization_loss``) to keep the parameters small.
+        inputs  (n_samples, n_inputs)
+        weights (n_inputs, n_neurons)    one column per neuron
+        biases  (1, n_neurons)           one per neuron, broadcast over the samples
+        output  (n_samples, n_neurons)
+
+    Storing one column per neuron lets a batch multiply straight in, without the transpose that one
+    row per neuron would need. The optional regularisers add ``l1 * sum|w|`` and ``l2 * sum w^2`` to
+    the loss (see ``losses.regularization_loss``) to keep the parameters small.
     """
 
     def __init__(
         self,
-        n_inputs,
-        n_neurons,
-        weight_regularizer_l1=0.0,
-        weight_regularizer_l2=0.0,
-        bias_regularizer_l1=0.0,
-        bias_regularizer_l2=0.0,
-    ):
+        n_inputs: int,
+        n_neurons: int,
+        weight_regularizer_l1: float = 0.0,
+        weight_regularizer_l2: float = 0.0,
+        bias_regularizer_l1: float = 0.0,
+        bias_regularizer_l2: float = 0.0,
+    ) -> None:
         # Small random weights break the symmetry between neurons; zero biases are a fine start.
         self.weights = 0.01 * np.random.randn(n_inputs, n_neurons)
         self.biases = np.zeros((1, n_neurons))
@@ -38,38 +48,43 @@ class Dense:
         self.weight_regularizer_l2 = weight_regularizer_l2
         self.bias_regularizer_l1 = bias_regularizer_l1
         self.bias_regularizer_l2 = bias_regularizer_l2
-        # Gradients are written into these arrays in place, so a network can keep all of its
-        # parameters and gradients in one flat buffer each (see network.Network).
         self.dweights = np.zeros_like(self.weights)
         self.dbiases = np.zeros_like(self.biases)
-        # The first layer of a network sets this to False: nothing reads the gradient on the data,
-        # so computing it would be work for nobody.
+        # A network sets this to False on its first layer: nothing reads the gradient with respect to
+        # the data, so computing it would be work for nobody.
         self.needs_dinputs = True
 
-    def apply(self, inputs):
-        """``inputs (n_samples, n_inputs) -> (n_samples, n_neurons)``, remembering nothing."""
-        output = np.dot(inputs, self.weights)
-        output += self.biases  # in place: no second (n_samples, n_neurons) array
-        return output
+    def apply(self, inputs: np.ndarray) -> np.ndarray:
+        """``inputs (n_samples, n_inputs) -> inputs @ weights + biases (n_samples, n_neurons)``."""
+        return _add_in_place(np.dot(inputs, self.weights), self.biases)
 
-    def forward(self, inputs):
-        self.inputs = inputs  # backward needs them for dweights
+    def forward(self, inputs: np.ndarray) -> None:
+        """Store ``output (n_samples, n_neurons)``; keep ``inputs (n_samples, n_inputs)`` for backward."""
+        self.inputs = inputs
         self.output = self.apply(inputs)
 
-    def backward(self, dvalues):
-        """``dvalues (n_samples, n_neurons)``: the gradient of the loss with respect to ``output``."""
-        # Each weight w[i, j] multiplied input i into neuron j, so its gradient sums input i times
-        # neuron j's gradient over the batch: inputs.T @ dvalues, shape (n_inputs, n_neurons).
-        self.dweights[...] = np.dot(self.inputs.T, dvalues)
-        # A bias is added once per sample, so its gradient is the sum over samples.
-        self.dbiases[...] = dvalues.sum(axis=0, keepdims=True)
+    def backward(self, dvalues: np.ndarray) -> None:
+        """Store ``dweights``, ``dbiases`` and ``dinputs`` from ``dvalues (n_samples, n_neurons)``.
+
+        One sample's output is ``out[j] = sum_i x[i] * w[i, j] + b[j]``, so by the chain rule:
+
+            d out[j] / d w[i, j] = x[i]   ->  dweights = inputs.T @ dvalues    (n_inputs, n_neurons)
+            d out[j] / d b[j]    = 1      ->  dbiases  = sum of dvalues over the samples (1, n_neurons)
+            d out[j] / d x[i]    = w[i, j] ->  dinputs = dvalues @ weights.T   (n_samples, n_inputs)
+
+        The first two sum over the samples because every sample used the same weights and biases;
+        the last sums over the neurons because every neuron used the same input.
+        """
+        dweights = np.dot(self.inputs.T, dvalues)
+        dbiases = dvalues.sum(axis=0, keepdims=True)
+        _write_into(self.dweights, dweights)
+        _write_into(self.dbiases, dbiases)
         self._add_regularization_gradients()
         if self.needs_dinputs:
-            # Each input fed every neuron through its weight: dvalues @ weights.T, (n_samples, n_inputs).
             self.dinputs = np.dot(dvalues, self.weights.T)
 
-    def _add_regularization_gradients(self):
-        # d/dw of l1 * |w| is l1 * sign(w); d/dw of l2 * w^2 is 2 * l2 * w.
+    def _add_regularization_gradients(self) -> None:
+        """Add the regularisers' share: d(l1 * |w|)/dw = l1 * sign(w), d(l2 * w^2)/dw = 2 * l2 * w."""
         if self.weight_regularizer_l1 > 0:
             self.dweights += self.weight_regularizer_l1 * np.sign(self.weights)
         if self.weight_regularizer_l2 > 0:
@@ -79,30 +94,60 @@ class Dense:
         if self.bias_regularizer_l2 > 0:
             self.dbiases += 2 * self.bias_regularizer_l2 * self.biases
 
-    def parameters(self):
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """``[(weights, dweights), (biases, dbiases)]``: what an optimizer updates, with its gradient."""
         return [(self.weights, self.dweights), (self.biases, self.dbiases)]
 
 
-class Dropout:
-    """Switch off a random fraction ``rate`` of values while training, so that no neuron can rely on
-    any one other. The survivors are scaled by ``1 / (1 - rate)`` so the expected sum stays the same,
-    which is why nothing needs rescaling at prediction time (``apply`` is the identity)."""
+def _add_in_place(total: np.ndarray, addend: np.ndarray) -> np.ndarray:
+    """``total + addend``, written into ``total`` (which must be a new array nobody else holds).
 
-    def __init__(self, rate):
+    Speed: ``np.dot(inputs, weights) + biases`` would allocate a second ``(n_samples, n_neurons)``
+    array for the sum; adding in place reuses the product's. Each element is the same single rounded
+    addition either way, so the numbers are identical.
+    """
+    total += addend
+    return total
+
+
+def _write_into(gradient: np.ndarray, value: np.ndarray) -> None:
+    """``gradient[...] = value``: copy the numbers into the existing array instead of rebinding the name.
+
+    Why: a ``Network`` keeps all its layers' gradients as views into one flat array
+    (``Network.flat_gradients``) so that the optimizer updates the whole network in a few NumPy calls.
+    ``self.dweights = value`` would make ``dweights`` a new array and leave the flat one stale; the copy
+    keeps them the same memory. The numbers are ``value``'s exactly.
+    """
+    gradient[...] = value
+
+
+class Dropout:
+    """While training, zero a random fraction ``rate`` of the values so that no neuron can rely on any
+    one other; scale the survivors by ``1 / (1 - rate)`` so the expected sum stays the same.
+
+        output = inputs * mask,   mask = 0 (probability rate) or 1 / (1 - rate)
+
+    ``inputs``, ``mask`` and ``output`` are ``(n_samples, n_values)``. Thanks to the scaling nothing
+    needs rescaling at prediction time: ``apply`` is the identity.
+    """
+
+    def __init__(self, rate: float) -> None:
         if not 0 <= rate < 1:
             raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
         self.rate = rate
 
-    def apply(self, inputs):
+    def apply(self, inputs: np.ndarray) -> np.ndarray:
+        """Prediction: every value passes, unscaled."""
         return inputs
 
-    def forward(self, inputs):
+    def forward(self, inputs: np.ndarray) -> None:
+        """Draw a new ``mask`` (from NumPy's global generator) and store ``output = inputs * mask``."""
         self.inputs = inputs
         keep = 1 - self.rate
         self.mask = np.random.binomial(1, keep, size=np.shape(inputs)) / keep
         self.output = inputs * self.mask
 
-    def backward(self, dvalues):
-        # Dropped values did not reach the output, so they get no gradient; kept ones were scaled.
+    def backward(self, dvalues: np.ndarray) -> None:
+        """``d output / d inputs = mask``, so ``dinputs = dvalues * mask`` ``(n_samples, n_values)``:
+        dropped values did not reach the output and get no gradient; kept ones were scaled."""
         self.dinputs = dvalues * self.mask

@@ -1,14 +1,20 @@
 """Losses: one number that says how wrong the network is, and its gradient.
 
-``forward(y_pred, y_true)`` returns one loss per sample; ``calculate`` averages them over the batch;
-``backward(dvalues, y_true)`` stores ``dinputs``, the gradient of the mean loss with respect to the
-predictions, shape ``(n_samples, n_outputs)``. Every gradient is divided by the number of samples because
-the loss is a mean: without that, a bigger batch would mean bigger steps.
+Every loss class has:
+
+    forward(y_pred, y_true) -> (n_samples,)   one loss per sample
+    calculate(y_pred, y_true) -> float        their mean over the batch: the loss
+    backward(dvalues, y_true)                 store ``dinputs``, the gradient of the mean loss with
+                                              respect to the predictions ``dvalues``
+
+``y_pred``, ``dvalues`` and ``dinputs`` are ``(n_samples, n_outputs)``. Every gradient is divided by
+``n_samples`` because the loss is a mean: without that, a bigger batch would mean bigger steps.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from engine.activations import softmax
 
@@ -17,12 +23,13 @@ from engine.activations import softmax
 EPSILON = 1e-7
 
 
-def _as_probability_rows(y_pred):
+def _as_probability_rows(y_pred: npt.ArrayLike) -> np.ndarray:
+    """``y_pred`` as ``(n_samples, n_classes)``: a single row ``(n_classes,)`` becomes ``(1, n_classes)``."""
     y_pred = np.asarray(y_pred)
     return y_pred if y_pred.ndim == 2 else y_pred.reshape(1, -1)
 
 
-def correct_class_confidences(y_pred, y_true):
+def correct_class_confidences(y_pred: np.ndarray, y_true: npt.ArrayLike) -> np.ndarray:
     """The predicted probability of each sample's true class, ``(n_samples,)``.
 
     ``y_pred`` is ``(n_samples, n_classes)``; ``y_true`` holds class indices ``(n_samples,)`` or one-hot
@@ -34,7 +41,7 @@ def correct_class_confidences(y_pred, y_true):
     return np.sum(y_pred * y_true, axis=1)
 
 
-def to_one_hot(y_true, n_classes, dtype=float):
+def to_one_hot(y_true: npt.ArrayLike, n_classes: int, dtype: npt.DTypeLike = float) -> np.ndarray:
     """Class indices ``(n_samples,)`` to one-hot rows ``(n_samples, n_classes)``; one-hot passes through."""
     y_true = np.asarray(y_true)
     if y_true.ndim == 2:
@@ -43,64 +50,104 @@ def to_one_hot(y_true, n_classes, dtype=float):
 
 
 class Loss:
-    """What every loss shares: the mean over the batch."""
+    """What every loss shares: ``calculate``, the mean of ``forward`` over the batch."""
 
-    def calculate(self, output, y):
+    def calculate(self, output: npt.ArrayLike, y: npt.ArrayLike) -> float:
+        """The mean loss of the batch: ``output`` are the predictions, ``y`` the targets."""
         return float(np.mean(self.forward(output, y)))
+
+    def forward(self, y_pred, y_true) -> np.ndarray:
+        """One loss per sample, ``(n_samples,)``."""
+        raise NotImplementedError
+
+    def backward(self, dvalues: np.ndarray, y_true) -> None:
+        """Store ``dinputs (n_samples, n_outputs)``, the gradient of the mean loss."""
+        raise NotImplementedError
 
 
 class CategoricalCrossEntropy(Loss):
-    """-log(probability given to the true class): 0 when certain and right, large when confidently wrong."""
+    """Categorical cross-entropy: ``loss = -log(p[true class])``, for probabilities from a softmax.
 
-    def forward(self, y_pred, y_true):
+    0 when the network is certain and right, large when it is confidently wrong. ``y_pred`` is
+    ``(n_samples, n_classes)`` (or one row ``(n_classes,)``); ``y_true`` is class indices ``(n_samples,)``
+    or one-hot rows ``(n_samples, n_classes)``. With one-hot targets ``y`` the loss is
+    ``-sum_k y[k] * log(p[k])``, the same number, since only the true class's term is not 0.
+    """
+
+    def forward(self, y_pred, y_true) -> np.ndarray:
         clipped = np.clip(_as_probability_rows(y_pred), EPSILON, 1 - EPSILON)
         return -np.log(correct_class_confidences(clipped, y_true))
 
-    def backward(self, dvalues, y_true):
+    def backward(self, dvalues: np.ndarray, y_true) -> None:
+        """From ``loss = -sum_k y[k] * log(p[k])``: ``d loss / d p[k] = -y[k] / p[k]``, which is
+        ``-1 / p`` at the true class and 0 elsewhere; divided by ``n_samples`` for the mean. ``p`` is
+        clipped as in the forward pass."""
         samples, n_classes = dvalues.shape
         y_true = to_one_hot(y_true, n_classes, dvalues.dtype)
-        # d(-log p_true)/dp = -1/p for the true class, 0 elsewhere; clipped like the forward pass.
         self.dinputs = -y_true / np.clip(dvalues, EPSILON, 1 - EPSILON) / samples
 
 
 class BinaryCrossEntropy(Loss):
-    """For independent yes/no outputs (sigmoid): the cross-entropy of each output, averaged per sample."""
+    """Binary cross-entropy, for independent yes/no outputs (sigmoid), averaged over the outputs:
 
-    def forward(self, y_pred, y_true):
+        loss = -mean_j ( y[j] * log(p[j]) + (1 - y[j]) * log(1 - p[j]) )
+
+    ``y_pred`` and ``y_true`` (0s and 1s) are ``(n_samples, n_outputs)``.
+    """
+
+    def forward(self, y_pred, y_true) -> np.ndarray:
         y_pred = np.clip(y_pred, EPSILON, 1 - EPSILON)
         losses = -(y_true * np.log(y_pred) + (1 - y_true) * np.log(1 - y_pred))
         return np.mean(losses, axis=-1)
 
-    def backward(self, dvalues, y_true):
+    def backward(self, dvalues: np.ndarray, y_true) -> None:
+        """``d log(p) / dp = 1 / p`` and ``d log(1 - p) / dp = -1 / (1 - p)``, so
+        ``d loss / d p[j] = -(y[j] / p[j] - (1 - y[j]) / (1 - p[j])) / n_outputs``; divided by
+        ``n_samples`` for the mean. ``p`` is clipped as in the forward pass."""
         samples, outputs = dvalues.shape
         clipped = np.clip(dvalues, EPSILON, 1 - EPSILON)
         self.dinputs = -(y_true / clipped - (1 - y_true) / (1 - clipped)) / outputs / samples
 
 
 class MeanSquaredError(Loss):
-    """Mean of (y - prediction)^2 over the outputs: for regression. Punishes big misses hardest."""
+    """``loss = mean_j (y[j] - p[j])^2``, for regression: punishes big misses hardest.
 
-    def forward(self, y_pred, y_true):
+    ``y_pred`` and ``y_true`` are ``(n_samples, n_outputs)``.
+    """
+
+    def forward(self, y_pred, y_true) -> np.ndarray:
         return np.mean((y_true - y_pred) ** 2, axis=-1)
 
-    def backward(self, dvalues, y_true):
+    def backward(self, dvalues: np.ndarray, y_true) -> None:
+        """``d (y - p)^2 / dp = -2 * (y - p)``; divided by ``n_outputs`` (the mean over outputs) and by
+        ``n_samples`` (the mean over the batch)."""
         samples, outputs = dvalues.shape
         self.dinputs = -2 * (y_true - dvalues) / outputs / samples
 
 
 class MeanAbsoluteError(Loss):
-    """Mean of |y - prediction| over the outputs: for regression, less swayed by outliers."""
+    """``loss = mean_j |y[j] - p[j]|``, for regression: less swayed by outliers than squared error.
 
-    def forward(self, y_pred, y_true):
+    ``y_pred`` and ``y_true`` are ``(n_samples, n_outputs)``.
+    """
+
+    def forward(self, y_pred, y_true) -> np.ndarray:
         return np.mean(np.abs(y_true - y_pred), axis=-1)
 
-    def backward(self, dvalues, y_true):
+    def backward(self, dvalues: np.ndarray, y_true) -> None:
+        """``d |y - p| / dp = -sign(y - p)`` (undefined where ``p == y``; sign gives 0 there); divided
+        by ``n_outputs`` and ``n_samples`` for the means."""
         samples, outputs = dvalues.shape
         self.dinputs = -np.sign(y_true - dvalues) / outputs / samples
 
 
-def regularization_loss(layer):
-    """The L1 and L2 penalties of a Dense layer's weights and biases (0 when it has none)."""
+def regularization_loss(layer) -> float:
+    """The L1 and L2 penalties of a Dense layer, 0 when it has none:
+
+        l1_w * sum|weights| + l2_w * sum weights^2 + l1_b * sum|biases| + l2_b * sum biases^2
+
+    Their gradients are added in ``Dense.backward``.
+    """
     loss = 0.0
     if layer.weight_regularizer_l1 > 0:
         loss += layer.weight_regularizer_l1 * np.sum(np.abs(layer.weights))
@@ -113,12 +160,46 @@ def regularization_loss(layer):
     return float(loss)
 
 
-def softmax_cross_entropy_gradient(probabilities, y_true):
-    """The gradient of mean cross-entropy with respect to the scores that softmax turned into
-    ``probabilities (n_samples, n_classes)``: ``(p - onehot) / n_samples``. The inputs are not modified.
+class SoftmaxCrossEntropy:
+    """Softmax on the last layer's scores, then categorical cross-entropy, with one fused gradient.
 
-    Chaining softmax's Jacobian with cross-entropy's -1/p, almost everything cancels and this is what
-    remains: one subtraction instead of a (n_classes, n_classes) matrix per sample.
+        scores (n_samples, n_classes) -> softmax -> probabilities (n_samples, n_classes) -> mean loss
+
+    The gradient with respect to the scores is ``(probabilities - onehot) / n_samples``: see
+    ``softmax_cross_entropy_gradient``. Going through ``Softmax.backward`` and
+    ``CategoricalCrossEntropy.backward`` gives the same values, slower and less accurately.
+    """
+
+    def __init__(self) -> None:
+        self.loss = CategoricalCrossEntropy()
+
+    def forward(self, inputs: np.ndarray, y_true=None) -> float | None:
+        """Store the probabilities in ``output (n_samples, n_classes)``; return the mean loss when
+        ``y_true`` (class indices or one-hot rows) is given, else None."""
+        self.output = softmax(inputs)
+        if y_true is not None:
+            return self.loss.calculate(self.output, y_true)
+        return None
+
+    def backward(self, dvalues: np.ndarray, y_true) -> None:
+        """Store ``dinputs = (p - onehot) / n_samples`` ``(n_samples, n_classes)``; ``dvalues`` are the
+        probabilities ``p`` (the forward ``output``)."""
+        self.dinputs = softmax_cross_entropy_gradient(dvalues, y_true)
+
+
+def softmax_cross_entropy_gradient(probabilities: npt.ArrayLike, y_true: npt.ArrayLike) -> np.ndarray:
+    """The gradient of mean cross-entropy with respect to the scores ``z`` that softmax turned into
+    ``probabilities (n_samples, n_classes)``: ``(p - onehot) / n_samples``, ``(n_samples, n_classes)``.
+    ``y_true`` is class indices or one-hot rows. The inputs are not modified.
+
+    For one sample, with one-hot targets ``y``, the loss is ``L = -sum_k y[k] * log(p[k])``, and
+    softmax's derivative is ``d p[k] / d z[j] = p[k] * (delta_kj - p[j])``. By the chain rule:
+
+        dL/dz[j] = sum_k (-y[k] / p[k]) * p[k] * (delta_kj - p[j])
+                 = -y[j] + p[j] * sum_k y[k]
+                 = p[j] - y[j]                  (the targets sum to 1)
+
+    One subtraction instead of a ``(n_classes, n_classes)`` Jacobian per sample.
     """
     probabilities = np.asarray(probabilities)
     samples, n_classes = probabilities.shape
@@ -127,30 +208,13 @@ def softmax_cross_entropy_gradient(probabilities, y_true):
     return gradient
 
 
-class SoftmaxCrossEntropy:
-    """Softmax on the last layer's scores, then categorical cross-entropy, with the fused gradient."""
-
-    def __init__(self):
-        self.loss = CategoricalCrossEntropy()
-
-    def forward(self, inputs, y_true=None):
-        """Store the probabilities in ``output``; return the mean loss when ``y_true`` is given."""
-        self.output = softmax(inputs)
-        if y_true is not None:
-            return self.loss.calculate(self.output, y_true)
-        return None
-
-    def backward(self, dvalues, y_true):
-        """``dvalues`` are the softmax probabilities (the forward ``output``)."""
-        self.dinputs = softmax_cross_entropy_gradient(dvalues, y_true)
-
-
-def categorical_cross_entropy(y_pred, y_true):
-    """Mean categorical cross-entropy of a batch, with clipping. ``y_true``: indices or one-hot."""
+def categorical_cross_entropy(y_pred: npt.ArrayLike, y_true: npt.ArrayLike) -> float:
+    """Mean categorical cross-entropy of ``y_pred (n_samples, n_classes)``, with clipping.
+    ``y_true``: class indices ``(n_samples,)`` or one-hot rows."""
     return CategoricalCrossEntropy().calculate(y_pred, y_true)
 
 
-def accuracy(y_pred, y_true):
+def accuracy(y_pred: npt.ArrayLike, y_true: npt.ArrayLike) -> float:
     """The fraction of rows of ``y_pred (n_samples, n_classes)`` whose largest value is at the true class.
 
     ``y_true``: class indices ``(n_samples,)`` or one-hot rows ``(n_samples, n_classes)``.

@@ -1,11 +1,18 @@
 """A classifier network: Dense and activation layers in a stack, ending in softmax + cross-entropy.
 
-X (n_samples, n_inputs) -> Dense -> ReLU -> ... -> Dense -> softmax -> probabilities (n_samples, n_classes)
+    X (n_samples, n_inputs) -> Dense -> ReLU -> ... -> Dense -> scores (n_samples, n_classes)
+                            -> softmax -> probabilities (n_samples, n_classes)
+
+``forward`` runs the layers in order; ``backward`` runs them in reverse, each turning the gradient
+with respect to its output into the gradient with respect to its input (the chain rule).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import numpy.typing as npt
 
 from engine.activations import ACTIVATIONS, softmax
 from engine.layers import Dense
@@ -14,9 +21,13 @@ from engine.losses import SoftmaxCrossEntropy, regularization_loss
 
 class Network:
     """``layers`` run in order; the last produces one score per class, which the fused softmax +
-    cross-entropy (``output_loss``) turns into probabilities and gradients."""
+    cross-entropy (``output_loss``) turns into probabilities and, going back, into gradients.
 
-    def __init__(self, layers, dtype=None):
+    Speed: every weight and bias lives in one flat array, ``flat_parameters``, and every gradient in
+    another, ``flat_gradients`` (see ``_share_flat_buffers``); the layers hold views into them.
+    """
+
+    def __init__(self, layers, dtype: npt.DTypeLike | None = None) -> None:
         """``dtype``: the float type for every parameter and gradient (default: the layers' own)."""
         self.layers = list(layers)
         self.output_loss = SoftmaxCrossEntropy()
@@ -24,13 +35,20 @@ class Network:
         if self.dense_layers:
             # Nothing reads the gradient with respect to the data itself.
             self.dense_layers[0].needs_dinputs = False
-        self._gather_parameters(dtype)
+        self.flat_parameters, self.flat_gradients = _share_flat_buffers(self.dense_layers, dtype)
 
     @classmethod
-    def classifier(cls, n_inputs, hidden=(64,), n_classes=3, activation="relu", dtype=None):
+    def classifier(
+        cls,
+        n_inputs: int,
+        hidden: Sequence[int] = (64,),
+        n_classes: int = 3,
+        activation: str = "relu",
+        dtype: npt.DTypeLike | None = None,
+    ) -> Network:
         """Dense layers of the ``hidden`` sizes, each followed by ``activation``, then a Dense layer with
         ``n_classes`` outputs. Weights are drawn in layer order from NumPy's global random generator."""
-        layers = []
+        layers: list = []
         width = n_inputs
         for size in hidden:
             layers += [Dense(width, size), ACTIVATIONS[activation]()]
@@ -38,38 +56,9 @@ class Network:
         layers.append(Dense(width, n_classes))
         return cls(layers, dtype)
 
-    def _gather_parameters(self, dtype=None):
-        """Move every weight and bias into one flat array, and every gradient into another.
-
-        Each layer keeps its ``weights``, ``biases``, ``dweights`` and ``dbiases`` as views into these,
-        so layers read and write them as before, while the optimizer updates the whole network with a
-        handful of array operations per step instead of a handful per array: fewer, larger NumPy calls
-        are most of what makes small networks fast.
-        """
-        arrays = [array for layer in self.dense_layers for array in (layer.weights, layer.biases)]
-        if not arrays:
-            self.flat_parameters = self.flat_gradients = np.zeros(0)
-            return
-        dtype = np.result_type(*arrays) if dtype is None else np.dtype(dtype)
-        self.flat_parameters = np.concatenate([a.ravel() for a in arrays]).astype(dtype, copy=False)
-        self.flat_gradients = np.zeros_like(self.flat_parameters)
-        offset = 0
-        for layer in self.dense_layers:
-            for name in ("weights", "biases"):
-                shape = getattr(layer, name).shape
-                size = int(np.prod(shape))
-                window = slice(offset, offset + size)
-                setattr(layer, name, self.flat_parameters[window].reshape(shape))
-                setattr(layer, "d" + name, self.flat_gradients[window].reshape(shape))
-                offset += size
-
-    def parameters(self):
-        """``[(flat_parameters, flat_gradients)]``, for ``optimizer.step``."""
-        return [(self.flat_parameters, self.flat_gradients)]
-
-    def forward(self, X):
-        """Training pass: every layer remembers what backward needs. Returns probabilities
-        ``(n_samples, n_classes)``."""
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Training pass over ``X (n_samples, n_inputs)``: every layer remembers what backward needs.
+        Returns the probabilities ``(n_samples, n_classes)``."""
         values = X
         for layer in self.layers:
             layer.forward(values)
@@ -77,17 +66,27 @@ class Network:
         self.output_loss.forward(values)
         return self.output_loss.output
 
-    def backward(self, y_true):
-        """Fill every layer's gradients for the last ``forward``. ``y_true``: indices or one-hot."""
+    def backward(self, y_true: npt.ArrayLike) -> None:
+        """Fill every layer's gradients for the last ``forward``. ``y_true``: class indices
+        ``(n_samples,)`` or one-hot rows ``(n_samples, n_classes)``.
+
+        The gradient starts at the scores, ``(p - onehot) / n_samples``, and each layer, last to
+        first, turns the gradient with respect to its output into the one with respect to its input.
+        """
         self.output_loss.backward(self.output_loss.output, y_true)
-        dvalues = self.output_loss.dinputs
+        dvalues: np.ndarray | None = self.output_loss.dinputs
         for layer in reversed(self.layers):
             layer.backward(dvalues)
+            # None after the first layer, which skips dinputs (needs_dinputs); nothing reads it.
             dvalues = getattr(layer, "dinputs", None)
 
-    def predict_proba(self, X):
-        """Probabilities ``(n_samples, n_classes)`` for new inputs. Leaves training state alone, so
-        it is safe to call from a training callback."""
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``[(flat_parameters, flat_gradients)]``, for ``optimizer.step``."""
+        return [(self.flat_parameters, self.flat_gradients)]
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probabilities ``(n_samples, n_classes)`` for new inputs ``X (n_samples, n_inputs)``. Leaves
+        training state alone, so it is safe to call from a training callback."""
         # A diverged network predicts nan; that is an answer here, not something to warn about.
         with np.errstate(over="ignore", invalid="ignore"):
             values = X
@@ -95,9 +94,42 @@ class Network:
                 values = layer.apply(values)
             return softmax(values)
 
-    def predict(self, X):
-        """Class indices ``(n_samples,)``."""
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Class indices ``(n_samples,)``: the most probable class of each row of ``X``."""
         return np.argmax(self.predict_proba(X), axis=1)
 
-    def regularization_loss(self):
+    def regularization_loss(self) -> float:
+        """The sum of every Dense layer's L1 and L2 penalties (``losses.regularization_loss``)."""
         return sum(regularization_loss(layer) for layer in self.dense_layers)
+
+
+def _share_flat_buffers(
+    dense_layers: list[Dense], dtype: npt.DTypeLike | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Move every weight and bias of ``dense_layers`` into one flat array, and every gradient into
+    another; return ``(flat_parameters, flat_gradients)``.
+
+    Each layer's ``weights``, ``biases``, ``dweights`` and ``dbiases`` become views into these: the
+    layers read and write them as before (``Dense.backward`` writes its gradients in place for this
+    reason), while an optimizer updates the whole network with a handful of NumPy calls per step
+    instead of a handful per array. Fewer, larger NumPy calls are most of what makes small networks
+    fast. The numbers are the same: every update rule works element by element, so it does the same
+    arithmetic on each parameter whether the arrays are split or joined.
+    """
+    arrays = [array for layer in dense_layers for array in (layer.weights, layer.biases)]
+    if not arrays:
+        empty = np.zeros(0)
+        return empty, empty
+    dtype = np.result_type(*arrays) if dtype is None else np.dtype(dtype)
+    flat_parameters = np.concatenate([a.ravel() for a in arrays]).astype(dtype, copy=False)
+    flat_gradients = np.zeros_like(flat_parameters)
+    offset = 0
+    for layer in dense_layers:
+        for name in ("weights", "biases"):
+            shape = getattr(layer, name).shape
+            size = int(np.prod(shape))
+            window = slice(offset, offset + size)
+            setattr(layer, name, flat_parameters[window].reshape(shape))
+            setattr(layer, "d" + name, flat_gradients[window].reshape(shape))
+            offset += size
+    return flat_parameters, flat_gradients

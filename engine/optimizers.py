@@ -31,6 +31,13 @@ def decayed_learning_rate(learning_rate, decay, iteration):
 
 
 class Optimizer:
+    """What every optimizer shares: the learning-rate decay, the step count and the per-parameter state.
+
+    A subclass writes its rule in ``update(param, grad, state)``: ``param`` and ``grad`` are arrays of one
+    shape (a layer's ``(n_inputs, n_neurons)`` weights, say, or a network's flat buffer), and the rule
+    changes ``param`` in place.
+    """
+
     def __init__(self, learning_rate, decay=0.0):
         self.learning_rate = learning_rate
         self.current_learning_rate = learning_rate
@@ -38,58 +45,83 @@ class Optimizer:
         self.iterations = 0  # updates done so far; the first update is iteration 0
         self._states = {}
 
-    def pre_update_params(self):
+    def pre_update_params(self) -> None:
+        """Set ``current_learning_rate`` for this step: ``learning_rate / (1 + decay * iterations)``."""
         if self.decay:
             self.current_learning_rate = decayed_learning_rate(
                 self.learning_rate, self.decay, self.iterations
             )
 
-    def update_params(self, layer):
+    def update_params(self, layer) -> None:
         """Update a layer's parameters (anything with ``parameters() -> [(param, grad), ...]``)."""
         for param, grad in layer.parameters():
             self.update(param, grad, self._state_for(param))
 
-    def post_update_params(self):
+    def post_update_params(self) -> None:
+        """Count the step."""
         self.iterations += 1
 
-    def step(self, parameters):
+    def step(self, parameters: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """One whole update: ``parameters`` is a list of ``(param, grad)`` array pairs."""
         self.pre_update_params()
         for param, grad in parameters:
             self.update(param, grad, self._state_for(param))
         self.post_update_params()
 
-    def _state_for(self, param):
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        """Change ``param`` in place by this optimizer's rule; ``grad`` has its shape."""
+        raise NotImplementedError
+
+    def _state_for(self, param: np.ndarray) -> dict[str, np.ndarray]:
+        """The memory this optimizer keeps for ``param`` between steps (empty at first)."""
         # Keyed by identity; keeping the array in the entry stops its id from being reused.
         entry = self._states.get(id(param))
         if entry is None or entry[0] is not param:
             entry = self._states[id(param)] = (param, {})
         return entry[1]
 
-    def update(self, param, grad, state):
-        raise NotImplementedError
+
+def _slot(state: dict[str, np.ndarray], name: str, like: np.ndarray) -> np.ndarray:
+    """``state[name]``: an array shaped like the parameter ``like``, zeros on first use, then kept from
+    step to step (momentums, caches)."""
+    if name not in state:
+        state[name] = np.zeros_like(like)
+    return state[name]
+
+
+def _moving_average(average: np.ndarray, value: np.ndarray, beta: float) -> None:
+    """``average = beta * average + (1 - beta) * value``, in place.
+
+    Speed: updating ``average`` in place saves a new array per step. The numbers are the same:
+    ``average *= beta`` rounds exactly like ``beta * average``, and ``+=`` like the sum.
+    """
+    average *= beta
+    average += (1 - beta) * value
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent: step against the gradient, ``w -= lr * dw``.
+    """Stochastic gradient descent: step against the gradient.
 
-    With ``momentum`` the step is a velocity that remembers earlier steps:
-    ``m = momentum * m - lr * dw; w += m``. It rolls through small bumps and shallow local minima.
+        param += -lr * grad
+
+    With ``momentum`` the step is a velocity that remembers earlier steps, so it rolls through small
+    bumps and shallow local minima:
+
+        velocity = momentum * velocity - lr * grad
+        param += velocity
     """
 
     def __init__(self, learning_rate=1.0, decay=0.0, momentum=0.0):
         super().__init__(learning_rate, decay)
         self.momentum = momentum
 
-    def update(self, param, grad, state):
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
         if self.momentum:
-            if "momentums" not in state:
-                state["momentums"] = np.zeros_like(param)
-            self.momentum_update(param, grad, state["momentums"])
+            self.momentum_update(param, grad, _slot(state, "momentums", param))
         else:
             param += -self.current_learning_rate * grad
 
-    def momentum_update(self, param, grad, velocity):
+    def momentum_update(self, param: np.ndarray, grad: np.ndarray, velocity: np.ndarray) -> None:
         """``velocity = momentum * velocity - lr * grad; param += velocity``, in place."""
         velocity *= self.momentum
         velocity -= self.current_learning_rate * grad
@@ -97,45 +129,54 @@ class SGD(Optimizer):
 
 
 class Adagrad(Optimizer):
-    """Per-parameter learning rates: divide each step by the root of that parameter's summed squared
-    gradients, so often-updated parameters slow down."""
+    """Per-parameter learning rates: each step is divided by the root of that parameter's summed squared
+    gradients, so often-updated parameters slow down.
+
+        cache += grad^2
+        param += -lr * grad / (sqrt(cache) + epsilon)
+    """
 
     def __init__(self, learning_rate=1.0, decay=0.0, epsilon=1e-7):
         super().__init__(learning_rate, decay)
         self.epsilon = epsilon
 
-    def update(self, param, grad, state):
-        if "cache" not in state:
-            state["cache"] = np.zeros_like(param)
-        cache = state["cache"]
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        cache = _slot(state, "cache", param)
         cache += grad**2
         param += -self.current_learning_rate * grad / (np.sqrt(cache) + self.epsilon)
 
 
 class RMSprop(Optimizer):
-    """Adagrad with a moving average of squared gradients (decay ``rho``) instead of a sum that
-    only grows, so learning does not stall."""
+    """Adagrad with a moving average of squared gradients instead of a sum that only grows, so learning
+    does not stall.
+
+        cache = rho * cache + (1 - rho) * grad^2
+        param += -lr * grad / (sqrt(cache) + epsilon)
+    """
 
     def __init__(self, learning_rate=0.001, decay=0.0, epsilon=1e-7, rho=0.9):
         super().__init__(learning_rate, decay)
         self.epsilon = epsilon
         self.rho = rho
 
-    def update(self, param, grad, state):
-        if "cache" not in state:
-            state["cache"] = np.zeros_like(param)
-        cache = state["cache"]
-        cache *= self.rho
-        cache += (1 - self.rho) * grad**2
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        cache = _slot(state, "cache", param)
+        _moving_average(cache, grad**2, self.rho)
         param += -self.current_learning_rate * grad / (np.sqrt(cache) + self.epsilon)
 
 
 class Adam(Optimizer):
-    """Momentum (a moving average of gradients, ``beta_1``) plus RMSprop's scaling (a moving average of
-    squared gradients, ``beta_2``), both corrected for starting at zero.
+    """Momentum plus RMSprop's scaling, both corrected for starting at zero. At step ``t = iterations + 1``:
 
-    Bias correction divides by ``1 - beta ** (t + 1)``: the averages start at 0 and would make the
-    first steps tiny; ``t`` counts from 0, hence ``+ 1``. ``epsilon`` is added after the square root.
+        m = beta_1 * m + (1 - beta_1) * grad        a moving average of the gradients (momentum)
+        v = beta_2 * v + (1 - beta_2) * grad^2      a moving average of their squares (RMSprop's cache)
+        m_hat = m / (1 - beta_1^t)                  bias correction: m and v start at 0 and would
+        v_hat = v / (1 - beta_2^t)                  make the first steps tiny
+        param += -lr * m_hat / (sqrt(v_hat) + epsilon)
+
+    ``m`` and ``v`` are kept per parameter as ``state["momentums"]`` and ``state["cache"]``. On the first
+    step ``m_hat = grad`` and ``v_hat = grad^2``, so every parameter moves by about ``lr``, whatever the
+    size of its gradient.
     """
 
     def __init__(self, learning_rate=0.001, decay=0.0, epsilon=1e-7, beta_1=0.9, beta_2=0.999):
@@ -144,21 +185,14 @@ class Adam(Optimizer):
         self.beta_1 = beta_1
         self.beta_2 = beta_2
 
-    def update(self, param, grad, state):
-        if "momentums" not in state:
-            state["momentums"] = np.zeros_like(param)
-            state["cache"] = np.zeros_like(param)
-        momentums, cache = state["momentums"], state["cache"]
-        step_number = self.iterations + 1
-
-        momentums *= self.beta_1
-        momentums += (1 - self.beta_1) * grad
-        momentums_corrected = momentums / (1 - self.beta_1**step_number)
-
-        cache *= self.beta_2
-        cache += (1 - self.beta_2) * grad**2
-        cache_corrected = cache / (1 - self.beta_2**step_number)
-
+    def update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, np.ndarray]) -> None:
+        momentums = _slot(state, "momentums", param)
+        cache = _slot(state, "cache", param)
+        t = self.iterations + 1
+        _moving_average(momentums, grad, self.beta_1)
+        _moving_average(cache, grad**2, self.beta_2)
+        momentums_corrected = momentums / (1 - self.beta_1**t)
+        cache_corrected = cache / (1 - self.beta_2**t)
         param += -self.current_learning_rate * momentums_corrected / (np.sqrt(cache_corrected) + self.epsilon)
 
 

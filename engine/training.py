@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -51,6 +52,7 @@ class EpochReport:
 
     @cached_property
     def accuracy(self) -> float:
+        """The fraction of samples whose most probable class is the true one."""
         return accuracy(self.probabilities, self.targets)
 
     def log_line(self) -> str:
@@ -70,16 +72,17 @@ class Trainer:
         self.X = X
         self.y = np.asarray(y)
         n_classes = network.dense_layers[-1].weights.shape[1]
-        # Built once: the fused gradient subtracts it every epoch.
+        # Speed: the targets as one-hot rows (n_samples, n_classes), built once instead of every
+        # epoch; the fused gradient (p - onehot) / n_samples builds the same rows from indices.
         self._one_hot = to_one_hot(self.y, n_classes, network.flat_parameters.dtype)
         self.epoch = 0  # the next epoch to run
         self._stop = threading.Event()
 
-    def request_stop(self):
+    def request_stop(self) -> None:
         """Ask ``run`` to return before its next epoch. Safe to call from any thread."""
         self._stop.set()
 
-    def run(self, epochs, on_epoch=None, every=1):
+    def run(self, epochs: int, on_epoch: Callable[[EpochReport], object] | None = None, every: int = 1):
         """Run up to ``epochs`` more epochs, calling ``on_epoch(report)`` on every ``every``-th epoch
         (counting from 0) and on the last. Returns the report of the last epoch run (None if stopped
         before any). Raises ``TrainingDiverged`` when the loss becomes nan or inf."""
@@ -88,7 +91,10 @@ class Trainer:
         with np.errstate(over="ignore", invalid="ignore"):
             return self._run(epochs, on_epoch, every)
 
-    def _run(self, epochs, on_epoch, every):
+    def _run(
+        self, epochs: int, on_epoch: Callable[[EpochReport], object] | None, every: int
+    ) -> EpochReport | None:
+        """``run``'s loop: forward, report, backward, divergence test, update (see the module docstring)."""
         network, optimizer = self.network, self.optimizer
         first, last = self.epoch, self.epoch + epochs - 1
         report = None
@@ -102,10 +108,7 @@ class Trainer:
                 if on_epoch is not None:
                     on_epoch(report)
             network.backward(self._one_hot)
-            # The loss is nan exactly when some sample's probabilities are nan (clipping keeps it
-            # finite otherwise), and then the last bias's gradient, a sum over all samples, is nan
-            # too: one number to test instead of computing the loss.
-            if network.flat_gradients.size and not math.isfinite(network.flat_gradients[-1]):
+            if _diverged(network):
                 raise TrainingDiverged(epoch)
             learning_rate = optimizer.current_learning_rate
             optimizer.step(network.parameters())
@@ -114,3 +117,14 @@ class Trainer:
             # Stopped early: describe the last epoch that ran.
             report = EpochReport(self.epoch - 1, probabilities, self.y, learning_rate, network)
         return report
+
+
+def _diverged(network) -> bool:
+    """Whether the loss of the last ``forward`` is nan or inf, judged from the gradients ``backward`` left.
+
+    Speed: computing the loss every epoch only to test it would cost a log per sample. Clipping keeps
+    the loss finite unless some sample's probabilities are nan, and then the last bias's gradient, a
+    sum over all samples, is nan too: one number to test, and the same verdict.
+    """
+    gradients = network.flat_gradients
+    return bool(gradients.size) and not math.isfinite(gradients[-1])

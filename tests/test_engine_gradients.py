@@ -180,11 +180,13 @@ def test_fused_softmax_cross_entropy_gradient(rng, one_hot):
     np.testing.assert_array_equal(fused.output, probabilities_before)
 
 
-def test_whole_network_gradient_matches_finite_differences(rng):
+@pytest.mark.parametrize("activation", ["sigmoid", "relu"])
+def test_whole_network_gradient_matches_finite_differences(rng, activation):
     np.random.seed(2)
-    network = Network.classifier(2, hidden=(5, 4), n_classes=3, activation="sigmoid")
-    # Weights of order 1, not 0.01, so that every gradient is well above finite-difference noise.
-    network.flat_parameters[...] = rng.normal(size=network.flat_parameters.shape)
+    network = Network.classifier(2, hidden=(5, 4), n_classes=3, activation=activation)
+    # Weights of order 1, not 0.01, so that the gradients are well above finite-difference noise (and
+    # not much more, or the softmax saturates and some gradients shrink back towards that noise).
+    network.flat_parameters[...] = 0.5 * rng.normal(size=network.flat_parameters.shape)
     X = rng.normal(size=(7, 2))
     y = rng.integers(0, 3, size=7)
     cross_entropy = CategoricalCrossEntropy()
@@ -196,3 +198,59 @@ def test_whole_network_gradient_matches_finite_differences(rng):
     network.backward(y)
     analytic = network.flat_gradients.copy()
     assert_close(analytic, numerical_gradient(loss, network.flat_parameters))
+
+
+def test_regularized_network_gradient_includes_the_penalties(rng):
+    # Network.backward must give the gradient of the data loss plus Network.regularization_loss().
+    np.random.seed(4)
+    layers = [
+        Dense(3, 6, weight_regularizer_l1=0.01, weight_regularizer_l2=0.02),
+        ReLU(),
+        Dense(6, 4, bias_regularizer_l1=0.03, bias_regularizer_l2=0.04),
+    ]
+    network = Network(layers)
+    network.flat_parameters[...] = away_from_zero(rng, network.flat_parameters.shape)
+    X = rng.normal(size=(8, 3))
+    y = rng.integers(0, 4, size=8)
+    cross_entropy = CategoricalCrossEntropy()
+
+    def loss():
+        return cross_entropy.calculate(network.forward(X), y) + network.regularization_loss()
+
+    loss()
+    network.backward(y)
+    analytic = network.flat_gradients.copy()
+    assert network.regularization_loss() > 0
+    assert_close(analytic, numerical_gradient(loss, network.flat_parameters))
+
+
+def test_relu_gradient_after_the_batch_shape_changes(rng):
+    # ReLU writes into the arrays of its previous pass; a pass with another shape must get new ones.
+    relu = ReLU()
+    relu.forward(away_from_zero(rng, (6, 5)))
+    relu.backward(rng.normal(size=(6, 5)))
+    inputs = away_from_zero(rng, (3, 5))
+    upstream = rng.normal(size=(3, 5))
+
+    def loss():
+        relu.forward(inputs)
+        return np.sum(relu.output * upstream)
+
+    loss()
+    relu.backward(upstream)
+    assert relu.output.shape == relu.dinputs.shape == (3, 5)
+    assert_close(relu.dinputs, numerical_gradient(loss, inputs))
+
+
+def test_network_gradient_is_the_same_for_indices_and_one_hot_targets(rng):
+    # The trainer passes prebuilt one-hot rows; the gradient must not depend on the form of y.
+    np.random.seed(5)
+    network = Network.classifier(2, hidden=(6,), n_classes=3)
+    X = rng.normal(size=(9, 2))
+    y = rng.integers(0, 3, size=9)
+    network.forward(X)
+    network.backward(y)
+    from_indices = network.flat_gradients.copy()
+    network.forward(X)
+    network.backward(np.eye(3)[y])
+    np.testing.assert_array_equal(network.flat_gradients, from_indices)

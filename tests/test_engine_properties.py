@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from engine.activations import relu, sigmoid, softmax, step
+from engine.activations import ReLU, relu, sigmoid, softmax, step
 from engine.layers import Dense
 from engine.losses import accuracy, categorical_cross_entropy, softmax_cross_entropy_gradient
 from engine.optimizers import (
@@ -191,3 +191,88 @@ def test_dense_initialisation_shapes_and_scale():
     assert layer.weights.shape == (2, 64) and layer.biases.shape == (1, 64)
     assert np.all(layer.biases == 0)
     assert 0.005 < layer.weights.std() < 0.02
+
+
+# The speed paths promise the textbook's numbers; these hold them to it, bit for bit.
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from([np.float32, np.float64]),
+    st.integers(1, 40),
+    st.integers(1, 7),
+    st.integers(0, 2**32 - 1),
+)
+def test_batch_softmax_is_the_row_wise_formula_bit_for_bit(dtype, samples, classes, seed):
+    # softmax works on a class-major copy; below 8 classes that changes no digit.
+    scores = (np.random.default_rng(seed).normal(size=(samples, classes)) * 10).astype(dtype)
+    exp_values = np.exp(scores - np.max(scores, axis=1, keepdims=True))
+    textbook = exp_values / np.sum(exp_values, axis=1, keepdims=True)
+    result = softmax(scores)
+    assert result.dtype == dtype
+    np.testing.assert_array_equal(result, textbook)
+
+
+def test_softmax_with_many_classes_stays_within_rounding_of_the_formula():
+    scores = np.random.default_rng(1).normal(size=(50, 20)) * 10
+    exp_values = np.exp(scores - np.max(scores, axis=1, keepdims=True))
+    np.testing.assert_allclose(
+        softmax(scores), exp_values / exp_values.sum(axis=1, keepdims=True), rtol=1e-14
+    )
+
+
+def test_relu_layer_reuses_its_arrays_and_matches_the_formula():
+    rng = np.random.default_rng(2)
+    layer = ReLU()
+    first = rng.normal(size=(30, 8)).astype(np.float32)
+    layer.forward(first)
+    output_array = layer.output
+    np.testing.assert_array_equal(layer.output, np.maximum(0, first))
+    second = rng.normal(size=(30, 8)).astype(np.float32)
+    layer.forward(second)
+    assert layer.output is output_array  # written in place: the first pass's values are gone
+    np.testing.assert_array_equal(layer.output, np.maximum(0, second))
+    upstream = rng.normal(size=(30, 8)).astype(np.float32)
+    layer.backward(upstream)
+    np.testing.assert_array_equal(layer.dinputs, np.where(second > 0, upstream, 0))
+    layer.forward(np.array([[-1, 0, 2]]))  # integer inputs, another shape: new float arrays
+    assert layer.output.dtype == np.float64
+    np.testing.assert_array_equal(layer.output, [[0.0, 0.0, 2.0]])
+
+
+@pytest.mark.parametrize(
+    "make_optimizer",
+    [
+        lambda: SGD(0.5, decay=0.01),
+        lambda: SGD(0.5, decay=0.01, momentum=0.9),
+        lambda: Adagrad(0.5, decay=0.01),
+        lambda: RMSprop(0.01, decay=0.01),
+        lambda: Adam(0.05, decay=0.01),
+    ],
+)
+def test_one_flat_buffer_updates_exactly_like_separate_arrays(make_optimizer):
+    # A Network hands its optimizer every parameter as one flat array; the rules are element-wise,
+    # so the result must be the same, bit for bit, as updating each array on its own.
+    rng = np.random.default_rng(3)
+    pieces = [rng.normal(size=size) for size in (12, 4, 6)]
+    flat = np.concatenate(pieces)
+    together, separately = make_optimizer(), make_optimizer()
+    for _ in range(5):
+        grads = [rng.normal(size=piece.size) for piece in pieces]
+        together.step([(flat, np.concatenate(grads))])
+        separately.step(list(zip(pieces, grads)))
+    np.testing.assert_array_equal(flat, np.concatenate(pieces))
+
+
+def test_adam_step_is_the_textbook_expression_bit_for_bit():
+    rng = np.random.default_rng(4)
+    w, dw, m, v = rng.normal(size=10), rng.normal(size=10), rng.normal(size=10), rng.uniform(0, 1, 10)
+    lr, beta_1, beta_2, eps, t = 0.01, 0.9, 0.999, 1e-7, 3
+    new_m = beta_1 * m + (1 - beta_1) * dw
+    new_v = beta_2 * v + (1 - beta_2) * dw**2
+    m_hat, v_hat = new_m / (1 - beta_1 ** (t + 1)), new_v / (1 - beta_2 ** (t + 1))
+    expected = w + -lr * m_hat / (np.sqrt(v_hat) + eps)
+    got_w, got_m, got_v = adam_step(w, dw, m, v, t, lr, beta_1, beta_2, eps)
+    np.testing.assert_array_equal(got_m, new_m)
+    np.testing.assert_array_equal(got_v, new_v)
+    np.testing.assert_array_equal(got_w, expected)
