@@ -9,14 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import LoadingIndicator, Static
 
-from tutor.grader.feedback import OTHER_CASES, TRACEBACK, render_feedback
-
 if TYPE_CHECKING:
     from tutor.grader.results import CheckResult
-
-# How each section of the grader's feedback is styled; what is shown and how it is cut is decided by
-# tutor.grader.feedback.render_feedback, the same function `nntutor check` prints with.
-_SECTION_STYLES = {OTHER_CASES: "dim", TRACEBACK: "red"}
 
 
 class FeedbackPanel(Vertical):
@@ -100,11 +94,17 @@ class FeedbackPanel(Vertical):
 
     @staticmethod
     def _check_details(result: CheckResult) -> Text:
+        # What is shown and how it is cut is decided by render_feedback, the function `nntutor check`
+        # prints with; the panel only styles the sections. (Imported here: the grader package is not
+        # needed until a check has run.)
+        from tutor.grader.feedback import OTHER_CASES, TRACEBACK, render_feedback
+
+        styles = {OTHER_CASES: "dim", TRACEBACK: "red"}
         details = Text()
         for section in render_feedback(result).sections():
             if details:
                 details.append("\n\n")
             if section.title:
                 details.append(section.title + "\n", style="bold")
-            details.append(section.body, style=_SECTION_STYLES.get(section.kind, ""))
+            details.append(section.body, style=styles.get(section.kind, ""))
         return details
