@@ -123,3 +123,14 @@ def test_a_learners_own_numpy_py_does_not_shadow_numpy(tmp_path, monkeypatch):
         timeout=60,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_text_and_json_show_the_same_rendered_feedback(answer, capsys):
+    path = answer(BAD_RELU + "print('hello')\n")
+    assert main(["check", "relu", path]) == 1
+    text = capsys.readouterr().out
+    assert main(["check", "relu", path, "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert text.rstrip("\n") == data["feedback"]
+    assert "Failing case: the lesson's example (a list)" in text and "Your output:\n  hello" in text
+    assert text.index("min(0, x)") < text.index("expected:")  # the mistake first, then the values

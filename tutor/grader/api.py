@@ -1,15 +1,15 @@
 """The check API: how the check for one exercise is written.
 
 A check is a function decorated with ``@check("exercise-id")`` in a module under ``tutor/grader/checks/``.
-It receives an :class:`Answer` (the learner's code, already run) and runs cases against it::
+It receives a :class:`Submission` (the learner's code, already run) and runs cases against it::
 
     @check("relu")
-    def relu_check(answer):
-        relu = answer.function("relu", "inputs")
-        for case in sequence_cases(answer.rng):
-            with answer.case(case.name, note=case.note):
+    def relu_check(submission):
+        relu = submission.function("relu", "inputs")
+        for case in sequence_cases(submission.rng):
+            with submission.case(case.name, note=case.note):
                 received = relu(case.values)
-                answer.expect(received, engine.relu(case.array), mistakes=[
+                submission.expect(received, engine.relu(case.array), mistakes=[
                     Mistake("... used min instead of max ...", lambda: np.minimum(0, case.array)),
                 ])
 
@@ -19,38 +19,30 @@ docs/checks.md for the full guide (tolerances, case helpers, naming mistakes).
 
 from __future__ import annotations
 
-import ast
 import copy
 import difflib
-import itertools
-import linecache
-import traceback as tb_module
 import types
 import warnings
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from tutor.grader import feedback
+from tutor.grader import describe, explain
+from tutor.grader.limits import ATOL, RTOL
 from tutor.grader.results import CaseResult
 
 # exercise id -> check function; filled by the @check decorator when the worker imports the checks.
-CHECKS: dict[str, Callable[[Answer], None]] = {}
-
-# Loose enough for float32 arithmetic, tight enough that a real mistake is far outside.
-RTOL = 1e-4
-ATOL = 1e-7
+CHECKS: dict[str, Callable[[Submission], None]] = {}
 
 
 def check(exercise_id: str):
     """Register the decorated function as the check for ``exercise_id`` (a string literal: the app
     reads the ids from the source without importing the checks)."""
 
-    def register(function: Callable[[Answer], None]) -> Callable[[Answer], None]:
+    def register(function: Callable[[Submission], None]) -> Callable[[Submission], None]:
         if exercise_id in CHECKS:
             raise ValueError(f"two checks for {exercise_id!r}")
         CHECKS[exercise_id] = function
@@ -93,15 +85,15 @@ class LearnerFunction:
     Exceptions become case failures with the learner's traceback; returning None is a failure too.
     """
 
-    def __init__(self, answer: Answer, name: str, parameters: tuple[str, ...], function: Callable):
-        self.answer = answer
+    def __init__(self, submission: Submission, name: str, parameters: tuple[str, ...], function: Callable):
+        self.submission = submission
         self.name = name
         self.parameters = parameters
         self.function = function
 
     def __call__(self, *args, unchanged: tuple[str, ...] = ()):
         names = self.parameters[: len(args)]
-        self.answer._call_text = self._call_text(args, names)
+        self.submission._call_text = self._call_text(args, names)
         given = copy.deepcopy(args)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -114,15 +106,19 @@ class LearnerFunction:
                     "needs your function to return its result."
                 ) from None
             except BaseException as error:
-                self.answer.warnings = [str(w.message) for w in caught]
-                failure = self.answer.exception_failure(error, while_doing=f"calling {self.name}", args=args)
+                self.submission.warnings = [str(w.message) for w in caught]
+                failure = self.submission.exception_failure(
+                    error, while_doing=f"calling {self.name}", args=args
+                )
                 if isinstance(error, (RecursionError, MemoryError, KeyboardInterrupt)):
                     # Each further case would only repeat a slow failure.
                     failure = StopCheck(failure.sentence, failure.detail, failure.traceback)
                 raise failure from None
-        self.answer.warnings = [str(w.message) for w in caught]
+        self.submission.warnings = [str(w.message) for w in caught]
         if result is None:
-            raise CaseFailure(_returned_none_sentence(self.name, self.function, self.answer.filename))
+            raise CaseFailure(
+                explain.returned_none_sentence(self.name, self.function, self.submission.filename)
+            )
         if isinstance(result, (types.GeneratorType, map, filter, zip, range)):
             raise CaseFailure(
                 f"`{self.name}` returned a {type(result).__name__} object, not the values themselves. "
@@ -134,7 +130,7 @@ class LearnerFunction:
                 raise CaseFailure(
                     f"`{self.name}` changed its argument `{name}` in place. The caller still needs the "
                     "original values: work on a copy (.copy() makes one) or build a new array instead.",
-                    detail=feedback.side_by_side(
+                    detail=describe.side_by_side(
                         _try_numbers(args[index]),
                         _try_numbers(given[index]),
                         labels=(f"{name} before", f"{name} after"),
@@ -144,11 +140,11 @@ class LearnerFunction:
 
     def _call_text(self, args, names) -> str:
         lines = [f"Called {self.name}({', '.join(names)}) with"]
-        lines.extend(feedback.show_argument(name, value) for name, value in zip(names, args))
+        lines.extend(describe.show_argument(name, value) for name, value in zip(names, args))
         return "\n".join(lines)
 
 
-class Answer:
+class Submission:
     """The learner's code after it ran: look up names, run cases, compare values.
 
     ``rng`` is a NumPy Generator seeded per exercise, so a learner sees the same cases each time.
@@ -203,7 +199,7 @@ class Answer:
         if not callable(function):
             raise self._record_stop(
                 StopCheck(
-                    f"`{name}` is {feedback.describe_value(function)}, not a function. Define it with "
+                    f"`{name}` is {describe.describe(function)}, not a function. Define it with "
                     f"`def {signature}:`."
                 )
             )
@@ -233,10 +229,12 @@ class Answer:
                 warnings.simplefilter("ignore")
                 yield
         except CaseFailure as failure:
-            parts = [self._call_text] if self._call_text else []
+            # The sentence first (one line: it is the case's headline), then the evidence.
+            parts = [failure.sentence]
+            if self._call_text:
+                parts.append(self._call_text)
             if failure.detail:
                 parts.append(failure.detail)
-            parts.append(failure.sentence)
             if note:
                 parts.append(f"Note: {note}")
             self._record(CaseResult(name, False, "\n".join(parts)), failure)
@@ -260,7 +258,7 @@ class Answer:
         expected,
         *,
         what: str = "the result",
-        mistakes: list[Mistake] = (),
+        mistakes: Sequence[Mistake] = (),
         one_element_ok: bool = False,
         rtol: float = RTOL,
         atol: float = ATOL,
@@ -310,8 +308,8 @@ class Answer:
         differs = ~np.isclose(received_array, expected, rtol=rtol, atol=atol)
         if expected.ndim == 0:
             sentence = (
-                f"{_capital(what)} is {feedback.number_text(received_array)}, not "
-                f"{feedback.number_text(expected)}."
+                f"{_capital(what)} is {describe.number_text(received_array)}, not "
+                f"{describe.number_text(expected)}."
             )
         else:
             sentence = (
@@ -325,7 +323,7 @@ class Answer:
         expected: tuple,
         names: tuple[str, ...],
         *,
-        mistakes: dict[str, list[Mistake]] | None = None,
+        mistakes: dict[str, Sequence[Mistake]] | None = None,
         order: tuple[str, ...] | None = None,
         **options,
     ) -> None:
@@ -340,7 +338,7 @@ class Answer:
         ):
             raise CaseFailure(
                 f"Expected a tuple of {len(names)} values, {shown}, but got "
-                f"{feedback.describe_value(received)}. End with `return {', '.join(names)}`."
+                f"{describe.describe(received)}. End with `return {', '.join(names)}`."
             )
         if len(received) != len(names):
             raise CaseFailure(
@@ -375,7 +373,7 @@ class Answer:
             )
 
     def _values_block(self, what: str, expected: np.ndarray, received: np.ndarray) -> str:
-        block = feedback.side_by_side(expected, received)
+        block = describe.side_by_side(expected, received)
         if what != "the result":
             return f"For {what}:\n{block}"
         return block
@@ -384,235 +382,13 @@ class Answer:
 
     def exception_failure(self, error: BaseException, *, while_doing: str, args=()) -> CaseFailure:
         """A learner's exception as a failure: trimmed traceback plus a sentence that explains it."""
-        trace = feedback.learner_traceback(error, self.filename)
-        sentence = explain_exception(error, self.namespace, args, filename=self.filename)
+        trace = explain.learner_traceback(error, self.filename)
+        sentence = explain.explain_exception(error, self.namespace, args, filename=self.filename)
         headline = f"Your code raised {type(error).__name__} while {while_doing}"
-        line = feedback.last_learner_line(error, self.filename)
+        line = explain.last_learner_line(error, self.filename)
         headline += f" (line {line})." if line else "."
         detail = trace or f"{type(error).__name__}: {error}"
         return CaseFailure(f"{headline} {sentence}".strip(), detail=detail, traceback=trace)
-
-
-def explain_exception(error: BaseException, namespace: dict, args=(), filename: str | None = None) -> str:
-    """One or two sentences on what usually causes ``error`` in an exercise like these.
-
-    ``filename`` is the learner's file: with it, an error raised inside a NumPy function the learner
-    called can be traced to that call (np.max(0, x), say).
-    """
-    message = str(error)
-    has_list_argument = any(isinstance(a, (list, tuple)) for a in args)
-    if isinstance(error, RecursionError):
-        return (
-            "A function kept calling itself without end (infinite recursion). Make sure each call "
-            "gets closer to a case that returns without calling again, or use a loop."
-        )
-    if isinstance(error, MemoryError):
-        return (
-            "It tried to use more memory than the grader allows (1 GiB). Look for an array or list "
-            "that grows without end, or a shape far bigger than the inputs."
-        )
-    if isinstance(error, EOFError) and "reading a line" in message:
-        return (
-            "It called input(), but graded code cannot read from the keyboard. Put the values in "
-            "the code instead."
-        )
-    if isinstance(error, NameError):
-        name = getattr(error, "name", None)
-        if not name and "'" in message:
-            name = message.split("'")[1]
-        if name == "np":
-            return "Add `import numpy as np` at the top of your code."
-        if name == "math":
-            return "Add `import math` at the top of your code."
-        defined = [key for key in namespace if not key.startswith("__")]
-        close = difflib.get_close_matches(name or "", defined, n=1)
-        if close:
-            return f"`{name}` is not defined; did you mean `{close[0]}`?"
-        return f"`{name}` is used before anything gave it a value. Check its spelling."
-    if isinstance(error, ImportError) and getattr(error, "refused_by_grader", False):
-        return ""
-    if isinstance(error, OverflowError):
-        return (
-            "A number grew too big for a float: math.exp overflows above about 709. np.exp gives inf "
-            "instead of failing (and 1 / (1 + inf) is 0), or rearrange the formula so the exponent "
-            "is never large and positive."
-        )
-    if isinstance(error, ZeroDivisionError):
-        return "Something was divided by zero. Check what the divisor is for these inputs."
-    if (
-        "only length-1 arrays" in message
-        or "only 0-dimensional arrays" in message
-        or ("must be real number, not" in message)
-    ):
-        return (
-            "A `math` function (math.exp, math.log...) got a whole array; it works on one number at "
-            "a time. Use the NumPy version (np.exp, np.log) or loop over the values."
-        )
-    if (
-        "not aligned" in message
-        or "matmul: Input operand" in message
-        or "mismatch in its core dimension" in message
-    ):
-        return (
-            "The shapes don't fit a dot product: in (a, b) · (c, d) the inner sizes b and c must be "
-            "equal. Check which array needs transposing (.T)."
-        )
-    if "indexing arrays could not be broadcast" in message or "index arrays" in message:
-        return (
-            "Arrays used as indices did not fit together. Check the shape of what you index with: "
-            "one-hot labels are 2-D, class indices 1-D."
-        )
-    if "could not be broadcast" in message:
-        return (
-            "Two arrays of incompatible shapes met in an element-wise operation. If you summed or "
-            "took a maximum along an axis, keep that axis with keepdims=True so the result lines up "
-            "with the rows."
-        )
-    reduction = _numpy_reduction_called(error, filename) if filename else None
-    if reduction and isinstance(error, TypeError):
-        largest, elementwise = ("largest", "np.maximum") if "max" in reduction else ("smallest", "np.minimum")
-        return (
-            f"np.{reduction} reduces an array to its {largest} value, and its second argument is the axis "
-            f"to reduce along, so NumPy tried to read your second argument as an axis number. "
-            f"{elementwise} is the one that compares element by element (each value with 0, say)."
-        )
-    if isinstance(error, ValueError) and "truth value of an array" in message:
-        return (
-            "Python needed a single True or False but got a whole array of them: `if`, `and`, `or` and "
-            "the built-in max and min look at one value at a time. Loop over the values, or use NumPy's "
-            "element-wise functions (np.where, np.maximum, np.minimum)."
-        )
-    if (
-        isinstance(error, TypeError)
-        and "not supported between instances of" in message
-        and ("'list'" in message or "'tuple'" in message)
-    ):
-        passed = "This case passes a plain Python list, and a" if has_list_argument else "A"
-        return (
-            f"{passed} whole list cannot be compared with a number: <, > and the built-in max and min "
-            "compare one value at a time. Convert the list with np.array(...) first, or loop over the "
-            "values."
-        )
-    if (
-        has_list_argument
-        and isinstance(error, (TypeError, AttributeError))
-        and ("list" in message or "tuple" in message)
-    ):
-        return (
-            "This case passes a plain Python list, and lists don't do element-wise arithmetic. "
-            "Convert it first with np.array(...) or loop over the values."
-        )
-    if isinstance(error, IndexError) and "too many indices" in message:
-        return "An array was indexed with more indices than it has dimensions. Check its shape first."
-    if isinstance(error, (ModuleNotFoundError,)):
-        return "Graded code can use NumPy and Python's standard library (math, for example)."
-    return ""
-
-
-# ---------------------------------------------------------------------------------------------------
-# helpers
-
-# NumPy functions whose second argument is an axis, but that learners call as if it were a second array.
-_REDUCTIONS_MISTAKEN_FOR_ELEMENTWISE = {"max", "amax", "min", "amin"}
-
-
-def _numpy_reduction_called(error: BaseException, filename: str) -> str | None:
-    """'max' when the learner's own line called np.max (or amax, min, amin) and the error came from
-    inside it; None otherwise."""
-    frames = tb_module.extract_tb(error.__traceback__)
-    for frame, called in itertools.pairwise(frames):
-        if (
-            frame.filename == filename
-            and called.name in _REDUCTIONS_MISTAKEN_FOR_ELEMENTWISE
-            and called.filename.replace("\\", "/").endswith("numpy/_core/fromnumeric.py")
-        ):
-            return called.name
-    return None
-
-
-def _returned_none_sentence(name: str, function: Callable, filename: str) -> str:
-    """Why ``function`` returned None, read from its source: a `return None` still in place (the
-    starter's placeholder), a bare `return`, no `return` at all, or a path that ends without one."""
-    returns, none_only = _function_returns(function, filename)
-    for node in returns:
-        if _is_none(node.value):
-            return (
-                f"`{name}` still returns None: your code has `return None`, so the function is not "
-                "finished yet. Compute the result and return it instead of None."
-            )
-        if isinstance(node.value, ast.Name) and node.value.id in none_only:
-            variable = node.value.id
-            return (
-                f"`{name}` still returns None: it returns `{variable}`, which your code only ever sets "
-                f"to None, so the function is not finished yet. Compute {variable} before returning it."
-            )
-    if any(node.value is None for node in returns):
-        return (
-            f"`{name}` returned None: a `return` with nothing after it gives back None. Put the result "
-            "after `return`."
-        )
-    if returns:
-        return (
-            f"`{name}` returned None. It has a `return`, but either this call ended without reaching "
-            "it (a path through an `if` or a loop that returns nothing) or what it returned is None "
-            "(list.append, list.sort and print give back None)."
-        )
-    return (
-        f"`{name}` returned None. Did you forget the `return` statement? A function that ends without "
-        "`return` gives back None."
-    )
-
-
-def _function_returns(function: Callable, filename: str) -> tuple[list[ast.Return], set[str]]:
-    """The `return` statements of a learner's function (not of functions nested in it), and the local
-    names it only ever assigns None to; nothing when its source cannot be found."""
-    code = getattr(function, "__code__", None)
-    if code is None or code.co_filename != filename or code.co_name == "<lambda>":
-        return [], set()
-    try:
-        tree = ast.parse("".join(linecache.getlines(filename)))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return [], set()
-    definition = next(
-        (
-            node
-            for node in ast.walk(tree)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and node.name == code.co_name
-            and min([node.lineno] + [d.lineno for d in node.decorator_list]) == code.co_firstlineno
-        ),
-        None,
-    )
-    if definition is None:
-        return [], set()
-    own = list(_own_nodes(definition))
-    returns = [node for node in own if isinstance(node, ast.Return)]
-    stores = Counter(
-        node.id for node in own if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-    )
-    stores_of_none = Counter(
-        target.id
-        for node in own
-        if isinstance(node, ast.Assign) and _is_none(node.value)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    )
-    none_only = {name for name, count in stores_of_none.items() if stores[name] == count}
-    return returns, none_only
-
-
-def _own_nodes(definition: ast.AST):
-    """Every node in a function's body, without descending into nested functions, lambdas or classes."""
-    stack = list(ast.iter_child_nodes(definition))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
-
-
-def _is_none(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _exit_code(error: SystemExit) -> str:
@@ -660,7 +436,7 @@ def _as_numbers(value, what: str) -> np.ndarray:
     except (TypeError, ValueError, np.exceptions.ComplexWarning):
         raise CaseFailure(
             f"{_capital(what)} should be numbers (a number, a list or an array), but it is "
-            f"{feedback.describe_value(value)} that NumPy cannot read as a regular array of numbers."
+            f"{describe.describe(value)} that NumPy cannot read as a regular array of numbers."
         ) from None
 
 

@@ -1,7 +1,7 @@
 """Case helpers: the inputs checks feed to learners' functions.
 
 Every generated number is exactly representable in float32, so an answer that converts its inputs to
-float32 loses nothing on the way in and only its own arithmetic is compared (within ``api.RTOL``).
+float32 loses nothing on the way in and only its own arithmetic is compared (within ``limits.RTOL``).
 """
 
 from __future__ import annotations
@@ -45,9 +45,11 @@ def sequence_cases(
         cases.append(SequenceCase(f"{label} (a NumPy array)", float32_exact(example), float32_exact(example)))
     cases.append(SequenceCase("a single value", [-1.5], float32_exact([-1.5])))
     if zeros:
-        values = [0.0, 0.0, 0.0]
+        zero_list = [0.0, 0.0, 0.0]
         cases.append(
-            SequenceCase("all zeros", values, float32_exact(values), note="every input here is exactly 0.")
+            SequenceCase(
+                "all zeros", zero_list, float32_exact(zero_list), note="every input here is exactly 0."
+            )
         )
     negatives = float32_exact(-rng.uniform(0.1, scale, 6))
     cases.append(SequenceCase("only negative numbers", negatives.tolist(), negatives))
@@ -61,12 +63,15 @@ def sequence_cases(
             SequenceCase(f"{size} random values (a {kind})", values.tolist() if as_list else values, values)
         )
     if large is not None:
-        values = float32_exact(
+        extremes = float32_exact(
             np.concatenate([[-large, large, -0.75 * large, 0.75 * large], rng.uniform(-large, large, 4)])
         )
         cases.append(
             SequenceCase(
-                "large magnitudes", values, values, note=f"the inputs here are as large as {large:g} in size."
+                "large magnitudes",
+                extremes,
+                extremes,
+                note=f"the inputs here are as large as {large:g} in size.",
             )
         )
     return cases

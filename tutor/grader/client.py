@@ -14,16 +14,14 @@ import threading
 import time
 import weakref
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from tutor.grader.limits import DEFAULT_TIMEOUT, MAX_TIMEOUT, REPLY_MARGIN, STARTUP_TIMEOUT
 from tutor.grader.registry import check_ids, has_check
 from tutor.grader.results import CheckResult
 
-DEFAULT_TIMEOUT = 5.0
-MAX_TIMEOUT = 120.0
-# How long the worker may take to import NumPy, the engine and the checks on a cold start.
-STARTUP_TIMEOUT = 60.0
-# On top of the check's own time limit: forking, reaping, and the reply.
-REPLY_MARGIN = 10.0
+if TYPE_CHECKING:
+    import subprocess
 
 # Limit BLAS and friends to one thread: a forked child must not inherit half-started thread pools,
 # and two cores are shared by the app, the worker and the learner's code.
@@ -79,9 +77,9 @@ class Grader:
     """
 
     def __init__(self) -> None:
-        self._process = None
+        self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.RLock()
-        self._finalizer = None
+        self._finalizer: weakref.finalize | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
@@ -141,7 +139,7 @@ class Grader:
     ) -> CheckResult:
         """Run ``source`` (the learner's whole file) in a fresh sandboxed process and check it.
 
-        ``timeout`` is the wall-clock limit in seconds (default 5). Raises ``ValueError`` for an unknown
+        ``timeout`` is the wall-clock limit in seconds (default ``limits.DEFAULT_TIMEOUT``). Raises ``ValueError`` for an unknown
         check id; every problem with the learner's code is a failed :class:`CheckResult` instead.
         """
         if not has_check(check_id):
@@ -163,11 +161,10 @@ class Grader:
             result = CheckResult(
                 exercise=check_id,
                 passed=False,
-                summary="The grader stopped while checking your code.",
-                feedback=(
-                    "The grader stopped while checking your code (its process ended or stopped "
-                    "answering). It will restart for the next check. If this keeps happening with "
-                    "this answer, look for code that signals or kills other processes."
+                summary="The grader stopped while checking your code (its process ended or stopped answering).",
+                diagnosis=(
+                    "It will restart for the next check. If this keeps happening with this answer, look "
+                    "for code that signals or kills other processes."
                 ),
             )
         elif "error" in reply:
@@ -178,9 +175,11 @@ class Grader:
         return result
 
     def _exchange(self, request: dict, deadline: float) -> dict | None:
+        process = self._process
+        assert process is not None and process.stdin is not None  # start() ran
         try:
-            self._process.stdin.write(json.dumps(request).encode() + b"\n")
-            self._process.stdin.flush()
+            process.stdin.write(json.dumps(request).encode() + b"\n")
+            process.stdin.flush()
         except (BrokenPipeError, OSError):
             self._stop()
             return None
@@ -191,6 +190,7 @@ class Grader:
 
     def _read_reply(self, deadline: float) -> dict | None:
         """One JSON line from the worker, or None if it died or missed the deadline."""
+        assert self._process is not None and self._process.stdout is not None
         stream = self._process.stdout
         buffer = b""
         fd = stream.fileno()

@@ -1,197 +1,146 @@
-"""Turning values, shapes and exceptions into text a learner can read.
+"""Feedback: what a learner is shown about a check result, decided in one place.
 
-Used inside the grading worker (it imports NumPy). Arrays are printed compactly; when an expected and a
-received array have the same shape, the entries that differ are marked with ``^`` underneath.
+:func:`render_feedback` turns a :class:`~tutor.grader.results.CheckResult` into a :class:`Feedback`, a
+small structure of sections in reading order: the verdict line, the diagnosis, the first failing case
+(its call, values and note), the other failing cases one line each, the printed output and the
+traceback, each already cut to the caps below. ``Feedback.text()`` is the plain text that ``nntutor
+check`` prints (and puts in ``--json``); the app lays the same sections out in its feedback panel.
+No NumPy: this runs in the app process.
 """
 
 from __future__ import annotations
 
-import linecache
-import traceback as tb_module
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    from tutor.grader.results import CheckResult
 
-# Arrays up to this many entries (and columns) are drawn in full with the differences marked.
-GRID_MAX_ENTRIES = 48
-GRID_MAX_COLUMNS = 10
+# One set of caps, so one runaway print or a deep traceback cannot bury the verdict. What is cut is
+# counted, so the learner sees that it was cut.
+MAX_OUTPUT_LINES = 12
+MAX_TRACEBACK_LINES = 30
+MAX_LINE_WIDTH = 160
+MAX_OTHER_CASES = 5
 
-
-def number_text(value) -> str:
-    """A number in at most 6 significant digits: 4.8, 0.0900306, -1e+04, nan."""
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    value = float(value)
-    if np.isfinite(value) and value == int(value) and abs(value) < 1e15:
-        return f"{value:.1f}"
-    return f"{value:.6g}"
-
-
-def compact(array) -> str:
-    """An array in a short form: ``[1.0, -2.5, 3.0]``, rows on their own lines, long runs elided."""
-    array = np.asarray(array)
-    if array.dtype.kind not in "biuf":
-        return repr(array.tolist())
-    if array.ndim == 0:
-        return number_text(array)
-    if array.ndim == 1:
-        return _compact_row(array)
-    if array.ndim == 2:
-        rows = [row if isinstance(row, str) else _compact_row(row) for row in _elide(list(array), 6)]
-        return "[" + ",\n ".join(rows) + "]"
-    with np.printoptions(precision=6, threshold=30, edgeitems=2, linewidth=96):
-        return np.array2string(array, separator=", ")
+# Section kinds, in the order they are shown.
+VERDICT = "verdict"
+DIAGNOSIS = "diagnosis"
+CASE = "case"
+OTHER_CASES = "other-cases"
+OUTPUT = "output"
+TRACEBACK = "traceback"
 
 
-def _compact_row(row) -> str:
-    return (
-        "[" + ", ".join(number_text(x) if not isinstance(x, str) else x for x in _elide(list(row), 12)) + "]"
+@dataclass(frozen=True)
+class Section:
+    """One part of the feedback: ``title`` is its heading ("" for none), ``body`` its text."""
+
+    kind: str
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The sections of one check's feedback, already cut to the caps (empty parts are "")."""
+
+    passed: bool
+    verdict: str
+    diagnosis: str = ""
+    case_name: str = ""
+    case: str = ""
+    other_cases: tuple[str, ...] = ()
+    output: str = ""
+    traceback: str = ""
+
+    def sections(self) -> list[Section]:
+        """The non-empty parts in reading order, each with its heading."""
+        parts = [
+            Section(VERDICT, "", self.verdict),
+            Section(DIAGNOSIS, "", self.diagnosis),
+            Section(CASE, f"Failing case: {self.case_name}", self.case),
+            Section(OTHER_CASES, "Other failing cases:", "\n".join(self.other_cases)),
+            Section(OUTPUT, "Your output:", self.output),
+            Section(
+                TRACEBACK, "" if self.traceback.startswith("Traceback") else "Traceback:", self.traceback
+            ),
+        ]
+        return [section for section in parts if section.body]
+
+    def text(self) -> str:
+        """The sections as plain text, separated by blank lines."""
+        blocks = []
+        for section in self.sections():
+            body = section.body
+            if section.kind == OUTPUT:  # set off from the grader's words
+                body = "\n".join("  " + line for line in body.split("\n"))
+            blocks.append(f"{section.title}\n{body}" if section.title else body)
+        return "\n\n".join(blocks)
+
+
+def render_feedback(result: CheckResult) -> Feedback:
+    """The feedback for ``result``: what is shown, in which order, and how it is cut."""
+    verdict = result.summary.strip()
+    diagnosis = result.diagnosis.strip()
+    if diagnosis and diagnosis.startswith(verdict.rstrip(".")):
+        verdict, diagnosis = diagnosis, ""  # the summary is the diagnosis's first sentence: say it once
+    failing = [case for case in result.cases if not case.passed]
+    case_name = case_text = ""
+    if failing:
+        first = failing[0]
+        case_name = first.name
+        headline, _, evidence = first.message.partition("\n")
+        said = headline.strip() in (diagnosis, verdict)
+        case_text = (evidence if said else first.message).strip("\n")
+    first_headline = _headline(failing[0].message) if failing else ""
+    other = tuple(
+        _clip_line(f"  {case.name}: {_other_reason(_headline(case.message), first_headline)}")
+        for case in failing[1:]
+    )
+    if len(other) > MAX_OTHER_CASES:
+        other = (*other[:MAX_OTHER_CASES], f"  [... {len(other) - MAX_OTHER_CASES} more failing cases]")
+    output = _clip_lines(result.stdout, MAX_OUTPUT_LINES) if result.stdout.strip() else ""
+    # A case's traceback is part of that case's evidence; on its own only when no case failed.
+    traceback = ""
+    if result.traceback and not case_text:
+        traceback = _clip_lines(result.traceback, MAX_TRACEBACK_LINES)
+    return Feedback(
+        passed=result.passed,
+        verdict=verdict,
+        diagnosis=diagnosis,
+        case_name=case_name if case_text else "",
+        case=case_text,
+        other_cases=other,
+        output=output,
+        traceback=traceback,
     )
 
 
-def _elide(items: list, limit: int) -> list:
-    if len(items) <= limit:
-        return items
-    keep = limit // 2
-    return [*items[:keep], "...", *items[-keep:]]
+def _headline(message: str) -> str:
+    """A failing case's first line: the sentence that names its mistake."""
+    return message.partition("\n")[0].strip()
 
 
-def describe_value(value) -> str:
-    """What a learner's value is, in words: 'a list of 3 numbers', 'a NumPy array of shape (2, 3)'..."""
-    if value is None:
-        return "None"
-    if isinstance(value, bool):
-        return f"the boolean {value}"
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return f"the number {number_text(value)}"
-    if isinstance(value, np.ndarray):
-        if value.ndim == 0:
-            return f"a 0-d NumPy array holding {compact(value)}"
-        return f"a NumPy array of shape {value.shape}"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        kind = "list" if isinstance(value, list) else "tuple"
-        return f"a {kind} of {len(value)} item{'s' if len(value) != 1 else ''}"
-    return f"a {type(value).__name__} object"
+def _other_reason(headline: str, first_headline: str) -> str:
+    """Another failing case in a few words: its first sentence, or that it fails the same way."""
+    if not headline:
+        return "failed"
+    if headline == first_headline:
+        return "the same mistake"
+    first_sentence, dot, rest = headline.partition(". ")
+    return first_sentence + "." if dot and rest else headline
 
 
-def show_argument(name: str, value) -> str:
-    """``name = value`` for the 'called with' part of a case, arrays indented under their name."""
-    prefix = f"  {name} = "
-    if isinstance(value, (list, tuple)):
-        try:
-            text = compact(np.asarray(value))
-        except ValueError:  # ragged
-            text = repr(value)
-        note = f"  (a Python {'list' if isinstance(value, list) else 'tuple'})"
-    elif isinstance(value, np.ndarray):
-        text = compact(value)
-        note = f"  (a NumPy array, shape {value.shape})" if value.ndim else ""
-    else:
-        text = number_text(value) if isinstance(value, (int, float, np.number)) else repr(value)
-        note = ""
-    text = text.replace("\n", "\n" + " " * len(prefix))
-    return prefix + text + note
+def _clip_line(line: str, width: int = MAX_LINE_WIDTH) -> str:
+    if len(line) <= width:
+        return line
+    return line[:width] + f" [... {len(line) - width:,} more characters]"
 
 
-def _grid_rows(array: np.ndarray) -> list[list[str]]:
-    matrix = array.reshape(1, -1) if array.ndim == 1 else array
-    return [[number_text(x) for x in row] for row in matrix]
-
-
-def side_by_side(expected, received, differs=None, labels=("expected", "received")) -> str:
-    """``expected:`` and ``received:`` lines; differing entries of equal-shaped arrays marked with ^."""
-    expected = np.asarray(expected)
-    received = np.asarray(received)
-    label_width = max(len(label) for label in labels)
-    heads = [f"  {label}:".ljust(label_width + 4) for label in labels]
-    indent = label_width + 4
-    if expected.shape != received.shape or expected.ndim > 2:
-        return (
-            f"{heads[0]}{_indent(compact(expected), indent)}\n{heads[1]}{_indent(compact(received), indent)}"
-        )
-    if expected.ndim == 0:
-        return f"{heads[0]}{number_text(expected)}\n{heads[1]}{number_text(received)}"
-    if differs is None:
-        differs = ~np.isclose(received, expected, rtol=1e-4, atol=1e-7, equal_nan=True)
-    columns = expected.shape[-1]
-    differs = np.asarray(differs).reshape(-1, columns)
-    if expected.size <= GRID_MAX_ENTRIES and columns <= GRID_MAX_COLUMNS:
-        return _grid(expected, received, differs, heads)
-    flat = np.argwhere(differs.reshape(expected.shape))
-    lines = [
-        f"{heads[0]}{_indent(compact(expected), indent)}",
-        f"{heads[1]}{_indent(compact(received), indent)}",
-    ]
-    if len(flat):
-        shown = []
-        for index in flat[:3]:
-            position = tuple(int(i) for i in index)
-            where = position[0] if len(position) == 1 else list(position)
-            shown.append(
-                f"at {where}: expected {number_text(expected[position])}, "
-                f"received {number_text(received[position])}"
-            )
-        more = f" (and {len(flat) - 3} more)" if len(flat) > 3 else ""
-        lines.append("  first differences " + "; ".join(shown) + more)
-    return "\n".join(lines)
-
-
-def _grid(expected: np.ndarray, received: np.ndarray, differs: np.ndarray, heads: list[str]) -> str:
-    expected_rows, received_rows = _grid_rows(expected), _grid_rows(received)
-    width = max(len(cell) for row in expected_rows + received_rows for cell in row)
-    two_d = expected.ndim == 2
-    lines = []
-    for which, rows in enumerate((expected_rows, received_rows)):
-        for row_index, row in enumerate(rows):
-            head = heads[which] if row_index == 0 else " " * len(heads[which])
-            open_ = ("[[" if row_index == 0 else " [") if two_d else "["
-            close = ("]]" if row_index == len(rows) - 1 else "],") if two_d else "]"
-            cells = [cell.rjust(width) for cell in row]
-            lines.append(head + open_ + ", ".join(cells) + close)
-            if which == 1 and differs[row_index].any():
-                marks = ["^" * width if differs[row_index][i] else " " * width for i in range(len(cells))]
-                lines.append((" " * (len(head) + len(open_)) + "  ".join(marks)).rstrip())
-    return "\n".join(lines)
-
-
-def _indent(text: str, width: int) -> str:
-    return text.replace("\n", "\n" + " " * width)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Tracebacks
-
-
-def remember_source(filename: str, source: str) -> None:
-    """Let tracebacks quote the learner's lines: the code was compiled from a string, not a file."""
-    lines = source.splitlines(keepends=True)
-    linecache.cache[filename] = (len(source), None, lines, filename)
-
-
-def learner_traceback(error: BaseException, filename: str) -> str | None:
-    """The traceback of ``error`` cut down to the frames in the learner's file.
-
-    Frames inside the grader and inside NumPy are left out; the exception line is kept. Long runs of
-    the same frame (infinite recursion) are collapsed. Returns None when no frame is the learner's.
-    """
-    frames = [frame for frame in tb_module.extract_tb(error.__traceback__) if frame.filename == filename]
-    if not frames:
-        return None
-    summary = tb_module.StackSummary.from_list(frames)
-    lines = ["Traceback (most recent call last):\n"]
-    lines.extend(summary.format())
-    lines.extend(tb_module.format_exception_only(type(error), error))
-    return "".join(lines).rstrip("\n")
-
-
-def syntax_error_text(error: SyntaxError) -> str:
-    """Python's own rendering of a syntax error: file, line number, the line and a caret."""
-    return "".join(tb_module.format_exception_only(type(error), error)).rstrip("\n")
-
-
-def last_learner_line(error: BaseException, filename: str) -> int | None:
-    frames = [frame for frame in tb_module.extract_tb(error.__traceback__) if frame.filename == filename]
-    return frames[-1].lineno if frames else None
+def _clip_lines(text: str, max_lines: int) -> str:
+    lines = text.rstrip("\n").split("\n")
+    shown = [_clip_line(line) for line in lines[:max_lines]]
+    if len(lines) > max_lines:
+        shown.append(f"[... {len(lines) - max_lines} more lines]")
+    return "\n".join(shown)

@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 
 @dataclass
 class CaseResult:
-    """One case of a check: its name, whether it passed, and the message that explains it."""
+    """One case of a check: its name, whether it passed, and the message that explains it.
+
+    A failing case's ``message`` starts with the sentence that names the mistake (its first line), then
+    the evidence: the call's arguments, the expected and received values or the learner's traceback, and
+    a note on what is special about the case.
+    """
 
     name: str
     passed: bool
@@ -19,44 +24,58 @@ class CaseResult:
 
 @dataclass
 class CheckResult:
-    """The outcome of grading one answer.
+    """The outcome of grading one submission.
 
-    ``summary`` is one line; ``feedback`` is the full text to show the learner (the summary, the first
-    failing case with its input, expected and received values, a sentence naming the mistake, the
-    learner's trimmed traceback and output). ``traceback`` is trimmed to the learner's own lines, or None.
-    ``stdout`` is what the learner's code printed (stdout and stderr together, capped at about 10 KB).
+    ``summary`` is one line. ``diagnosis`` says what went wrong in words, beyond the summary (the
+    mistake's sentence, what an exception usually means, where a timed-out loop was); empty when the
+    code passed. ``traceback`` is trimmed to the learner's own lines, or None. ``stdout`` is what the
+    learner's code printed (stdout and stderr together, capped at ``limits.OUTPUT_CAP_BYTES``).
+    ``feedback`` is the text a learner reads, rendered by :func:`tutor.grader.feedback.render_feedback`.
     """
 
     exercise: str
     passed: bool
     summary: str
+    diagnosis: str = ""
     cases: list[CaseResult] = field(default_factory=list)
     stdout: str = ""
     traceback: str | None = None
     duration_ms: float = 0.0
-    feedback: str = ""
 
-    def to_json(self) -> dict:
-        return {
+    @property
+    def feedback(self) -> str:
+        """The full text to show the learner (the same parts the app lays out in its panel)."""
+        from tutor.grader.feedback import render_feedback
+
+        return render_feedback(self).text()
+
+    def to_json(self, *, rendered: bool = True) -> dict:
+        """The result as JSON data; ``rendered=False`` leaves out ``feedback`` (the worker's replies:
+        the client renders it again from the parts)."""
+        data = {
             "exercise": self.exercise,
             "passed": self.passed,
             "summary": self.summary,
+            "diagnosis": self.diagnosis,
             "cases": [case.to_json() for case in self.cases],
             "stdout": self.stdout,
             "traceback": self.traceback,
             "duration_ms": round(self.duration_ms, 1),
-            "feedback": self.feedback,
         }
+        if rendered:
+            data["feedback"] = self.feedback
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> CheckResult:
+        """The result :meth:`to_json` described (``feedback`` is rendered again, not read)."""
         return cls(
             exercise=data["exercise"],
             passed=bool(data["passed"]),
             summary=data["summary"],
+            diagnosis=data.get("diagnosis", ""),
             cases=[CaseResult(**case) for case in data.get("cases", [])],
             stdout=data.get("stdout", ""),
             traceback=data.get("traceback"),
             duration_ms=float(data.get("duration_ms", 0.0)),
-            feedback=data.get("feedback", ""),
         )

@@ -20,8 +20,9 @@ import zlib
 
 import numpy as np
 
-from tutor.grader import feedback
-from tutor.grader.api import CHECKS, Answer, StopCheck, explain_exception
+from tutor.grader import explain
+from tutor.grader.api import CHECKS, StopCheck, Submission
+from tutor.grader.results import CheckResult
 
 FRAME_MARK = b"\x1e"
 
@@ -35,7 +36,7 @@ def _refusal(name: str) -> ImportError:
         "Write this part yourself (with NumPy); that is the exercise.",
         name=name,
     )
-    error.refused_by_grader = True
+    error.refused_by_grader = True  # type: ignore[attr-defined]  # read by explain_exception
     return error
 
 
@@ -120,29 +121,29 @@ def run_in_child(request: dict, channel_fd: int) -> None:
             f"The grader itself failed while checking your code ({type(error).__name__}: {error}). "
             "This is a bug in nntutor, not in your answer."
         )
-        result = _failure(exercise, sentence, sentence)
+        result = _failure(exercise, sentence)
     faulthandler.cancel_dump_traceback_later()
     sys.stdout.flush()
     sys.stderr.flush()
-    channel.send("result", result)
+    channel.send("result", result.to_json(rendered=False))
 
 
-def grade_source(exercise: str, source: str, filename: str, channel: Channel) -> dict:
-    """Compile and run ``source``, then the check for ``exercise``; the result as a dict."""
-    feedback.remember_source(filename, source)
+def grade_source(exercise: str, source: str, filename: str, channel: Channel) -> CheckResult:
+    """Compile and run ``source``, then the check for ``exercise``."""
+    explain.remember_source(filename, source)
     try:
         code = compile(source, filename, "exec", dont_inherit=True)
     except SyntaxError as error:
-        text = feedback.syntax_error_text(error)
+        text = explain.syntax_error_text(error)
         where = f" on line {error.lineno}" if error.lineno else ""
         sentence = f"Python could not read your code: there is a syntax error{where}."
-        return _failure(exercise, sentence, f"{sentence}\n\n{text}", traceback=text)
+        return _failure(exercise, sentence, traceback=text)
     except ValueError as error:  # e.g. a null byte in the source
         sentence = f"Python could not read your code: {error}."
-        return _failure(exercise, sentence, sentence)
+        return _failure(exercise, sentence)
     except (RecursionError, MemoryError):
         sentence = "Python could not read your code: it is nested too deeply."
-        return _failure(exercise, sentence, sentence)
+        return _failure(exercise, sentence)
 
     namespace = {"__name__": "__main__", "__file__": filename, "__builtins__": guarded_builtins()}
     channel.send("stage", {"stage": "run"})
@@ -155,29 +156,28 @@ def grade_source(exercise: str, source: str, filename: str, channel: Channel) ->
             f"Your code called sys.exit({code_text}) (or exit()). Remove it: the grader needs your "
             "code to run to the end so it can check the names it defines."
         )
-        return _failure(exercise, sentence, sentence)
+        return _failure(exercise, sentence)
     except BaseException as error:
-        trace = feedback.learner_traceback(error, filename)
-        line = feedback.last_learner_line(error, filename)
+        trace = explain.learner_traceback(error, filename)
+        line = explain.last_learner_line(error, filename)
         where = f" on line {line}" if line else ""
         sentence = f"Your code raised {type(error).__name__}{where} before anything could be checked."
-        if getattr(error, "refused_by_grader", False):
+        if isinstance(error, ImportError) and getattr(error, "refused_by_grader", False):
             sentence = (
-                f"Your code imports nntutor's own {error.name.partition('.')[0]}{where}. Graded code "
+                f"Your code imports nntutor's own {(error.name or '').partition('.')[0]}{where}. Graded code "
                 "may not use it: write this part yourself with NumPy."
             )
-        explanation = explain_exception(error, namespace, filename=filename)
-        full = f"{sentence}\n\n{trace or f'{type(error).__name__}: {error}'}"
-        if explanation:
-            full += f"\n\n{explanation}"
-        return _failure(exercise, sentence, full, traceback=trace)
+        explanation = explain.explain_exception(error, namespace, filename=filename)
+        # Without a frame of the learner's there is no traceback to show: the exception line says it.
+        diagnosis = [explanation] if trace else [f"{type(error).__name__}: {error}", explanation]
+        return _failure(exercise, sentence, "\n\n".join(filter(None, diagnosis)), traceback=trace)
 
     channel.send("stage", {"stage": "check"})
     # Seeded by the exercise: a learner sees the same cases, and the same first failure, every time.
-    answer = Answer(exercise, namespace, filename, np.random.default_rng(_stable_seed(exercise)))
-    answer.progress = lambda name: channel.send("case", {"name": name})
+    submission = Submission(exercise, namespace, filename, np.random.default_rng(_stable_seed(exercise)))
+    submission.progress = lambda name: channel.send("case", {"name": name})
     try:
-        CHECKS[exercise](answer)
+        CHECKS[exercise](submission)
     except StopCheck:
         pass
     except Exception as error:
@@ -185,15 +185,18 @@ def grade_source(exercise: str, source: str, filename: str, channel: Channel) ->
             f"The check for {exercise} itself failed ({type(error).__name__}: {error}). This is a "
             "bug in nntutor, not in your answer."
         )
-        return _failure(exercise, sentence, sentence)
-    return _answer_result(exercise, answer)
+        return _failure(exercise, sentence)
+    return _submission_result(exercise, submission)
 
 
 def _stable_seed(exercise: str) -> int:
     return zlib.crc32(exercise.encode())
 
 
-class _Silent:
+class _Silent(Channel):
+    def __init__(self) -> None:
+        super().__init__(-1)
+
     def send(self, kind: str, payload: dict) -> None:
         pass
 
@@ -206,45 +209,29 @@ def warm_up() -> None:
     )
 
 
-def _failure(exercise: str, summary: str, text: str, traceback: str | None = None) -> dict:
-    return {
-        "exercise": exercise,
-        "passed": False,
-        "summary": summary,
-        "cases": [],
-        "traceback": traceback,
-        "feedback": text,
-    }
+def _failure(exercise: str, summary: str, diagnosis: str = "", traceback: str | None = None) -> CheckResult:
+    return CheckResult(exercise, False, summary, diagnosis=diagnosis, traceback=traceback)
 
 
-def _answer_result(exercise: str, answer: Answer) -> dict:
-    total = len(answer.cases)
-    passed_count = sum(case.passed for case in answer.cases)
-    cases = [case.to_json() for case in answer.cases]
-    if answer.first_failure is None and total:
+def _submission_result(exercise: str, submission: Submission) -> CheckResult:
+    """The result of a check that ran: every case, and the first failure's sentence as the diagnosis."""
+    total = len(submission.cases)
+    passed_count = sum(case.passed for case in submission.cases)
+    failure = submission.first_failure
+    if failure is None and total:
         summary = f"Passed: all {total} cases are right." if total > 1 else "Passed: the answer is right."
-        return {
-            "exercise": exercise,
-            "passed": True,
-            "summary": summary,
-            "cases": cases,
-            "traceback": None,
-            "feedback": summary,
-        }
-    failing = next(case for case in answer.cases if not case.passed)
+        return CheckResult(exercise, True, summary, cases=submission.cases)
+    failing = next(case for case in submission.cases if not case.passed)
+    assert failure is not None
     if passed_count == 0 and total == 1:
-        summary = answer.first_failure.sentence.split(". ")[0].rstrip(".") + "."
+        summary = failure.sentence.split(". ")[0].rstrip(".") + "."
     else:
         summary = f"Not yet: {passed_count} of {total} cases passed; first failure: {failing.name}."
-    if total == 1 and failing.message.startswith(summary.rstrip(".")):
-        text = failing.message
-    else:
-        text = f"{summary}\n\nCase \"{failing.name}\":\n{failing.message}"
-    return {
-        "exercise": exercise,
-        "passed": False,
-        "summary": summary,
-        "cases": cases,
-        "traceback": answer.first_failure.traceback,
-        "feedback": text,
-    }
+    return CheckResult(
+        exercise,
+        False,
+        summary,
+        diagnosis=failure.sentence,
+        cases=submission.cases,
+        traceback=failure.traceback,
+    )

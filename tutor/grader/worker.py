@@ -25,14 +25,13 @@ import sys
 import time
 
 from tutor.grader import sandbox
+from tutor.grader.limits import DEFAULT_TIMEOUT, MEMORY_LIMIT_BYTES, OUTPUT_CAP_BYTES
+from tutor.grader.results import CheckResult
 from tutor.grader.sandbox import FRAME_MARK
 
-MEMORY_LIMIT_BYTES = 1 << 30  # address space of one check: 1 GiB
-OUTPUT_CAP_BYTES = 10 * 1024
 FRAMES_CAP_BYTES = 1 << 20
-FEEDBACK_OUTPUT_LINES = 12
 
-_SIGNAL_WORDS = {
+_SIGNAL_WORDS: dict[int, str] = {
     signal.SIGSEGV: "a segmentation fault (it touched memory it may not)",
     signal.SIGBUS: "a bus error (bad memory access)",
     signal.SIGABRT: "an abort",
@@ -186,29 +185,20 @@ def _learner_line(fault_text: str, filename: str, source: str) -> str:
 def _response(
     request, output: bytes, output_total: int, frames_data: bytes, status: int, timed_out: bool
 ) -> dict:
+    """The reply for one check: the child's result (or why there is none) with what it printed."""
     frames, fault_text = _parse_frames(frames_data)
     stdout = output.decode("utf-8", "replace")
     if output_total > len(output):
         stdout += f"\n[... {output_total - len(output):,} more bytes of output not shown]"
     if "result" in frames:
-        result = frames["result"][-1]
+        result = CheckResult.from_json(frames["result"][-1])
     else:
         result = _death_result(request, frames, fault_text, status, timed_out, output_total)
-    result["stdout"] = stdout
-    if stdout.strip():
-        lines = stdout.rstrip("\n").split("\n")
-        shown = "\n".join("  " + _clip(line) for line in lines[:FEEDBACK_OUTPUT_LINES])
-        if len(lines) > FEEDBACK_OUTPUT_LINES:
-            shown += f"\n  [... {len(lines) - FEEDBACK_OUTPUT_LINES} more lines]"
-        result["feedback"] = result["feedback"] + "\n\nYour code printed:\n" + shown
-    return result
+    result.stdout = stdout
+    return result.to_json(rendered=False)
 
 
-def _clip(line: str, width: int = 160) -> str:
-    return line if len(line) <= width else line[:width] + f" [... {len(line) - width:,} more characters]"
-
-
-def _death_result(request, frames, fault_text, status, timed_out, output_total) -> dict:
+def _death_result(request, frames, fault_text, status, timed_out, output_total) -> CheckResult:
     """A child that produced no result: timed out, crashed or exited early. Say which, and where."""
     exercise = request["check"]
     filename = request.get("filename") or "answer.py"
@@ -217,38 +207,31 @@ def _death_result(request, frames, fault_text, status, timed_out, output_total) 
     case = frames["case"][-1]["name"] if "case" in frames and stage == "check" else None
     during = f" while checking the case \"{case}\"" if case else ""
     timeout = float(request["timeout"])
+    details = []
     if timed_out:
-        summary = f"Your code was still running after {timeout:g} s and was stopped."
-        text = summary[:-1] + during + "."
+        summary = f"Your code was still running after {timeout:g} s and was stopped{during}."
         if where:
-            text += f" It was at {where}."
-        text += " Look for a loop whose condition never becomes false, or work far bigger than the inputs."
+            details.append(f"It was at {where}.")
+        details.append(
+            "Look for a loop whose condition never becomes false, or work far bigger than the inputs."
+        )
         if output_total > OUTPUT_CAP_BYTES * 10:
-            text += f" It also printed {output_total:,} bytes: is a print inside an endless loop?"
+            details.append(f"It also printed {output_total:,} bytes: is a print inside an endless loop?")
     elif os.WIFSIGNALED(status):
         signal_number = os.WTERMSIG(status)
         words = _SIGNAL_WORDS.get(signal_number, f"signal {signal_number}")
-        summary = f"Your code crashed the Python process with {words.split(' (')[0]}."
-        text = f"Your code crashed the Python process{during}: it ended with {words}."
+        summary = f"Your code crashed the Python process{during}: it ended with {words}."
         if where:
-            text += f" The crash happened at {where}."
+            details.append(f"The crash happened at {where}.")
         if signal_number == signal.SIGSEGV:
-            text += " Code using ctypes or writing to raw memory can do this; plain NumPy code cannot."
+            details.append("Code using ctypes or writing to raw memory can do this; plain NumPy code cannot.")
     else:
         code = os.WEXITSTATUS(status)
-        summary = "Your code ended the process before it could be checked."
-        text = (
-            f"Your code ended the process{during} (exit status {code}) before it could be checked: "
+        summary = f"Your code ended the process{during} (exit status {code}) before it could be checked."
+        details.append(
             "os._exit() or a similar call stops Python at once. Remove it so your code runs to the end."
         )
-    return {
-        "exercise": exercise,
-        "passed": False,
-        "summary": summary,
-        "cases": [],
-        "traceback": None,
-        "feedback": text,
-    }
+    return CheckResult(exercise, False, summary, diagnosis=" ".join(details))
 
 
 def main() -> int:
@@ -273,9 +256,9 @@ def main() -> int:
             return 0  # the app closed our stdin (it exited or died)
         try:
             request = json.loads(line)
-            request["timeout"] = float(request.get("timeout") or 5.0)
+            request["timeout"] = float(request.get("timeout") or DEFAULT_TIMEOUT)
             result = run_check(request, [protocol_in, protocol_out])
-            reply = {"result": result}
+            reply: dict = {"result": result}
         except Exception as error:
             reply = {"error": f"{type(error).__name__}: {error}"}
         responses.write(json.dumps(reply).encode() + b"\n")

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import LoadingIndicator, Static
 
-# Long outputs are cut so one runaway print cannot bury the verdict; the learner sees that it was cut.
-MAX_OUTPUT_LINES = 30
-MAX_FAILING_CASES = 3
-
-
-def _clip(text: str, max_lines: int = MAX_OUTPUT_LINES) -> str:
-    lines = text.rstrip("\n").splitlines()
-    if len(lines) <= max_lines:
-        return "\n".join(lines)
-    hidden = len(lines) - max_lines
-    return "\n".join([*lines[:max_lines], f"... ({hidden} more lines)"])
+if TYPE_CHECKING:
+    from tutor.grader.results import CheckResult
 
 
 class FeedbackPanel(Vertical):
@@ -93,40 +84,27 @@ class FeedbackPanel(Vertical):
             self.query_one("#verdict", Static).update("✓ Correct" if result.passed else "✗ Not quite")
         self.query_one("#details", Static).update(Text(result.message or ""))
 
-    def show_check(self, result: Any) -> None:
-        """Show a grader ``CheckResult`` (see docs/architecture.md)."""
+    def show_check(self, result: CheckResult) -> None:
+        """Show a grader ``CheckResult``: a verdict with the time it took, then the feedback's sections."""
         self._set_state("passed" if result.passed else "failed")
         verdict = "✓ Passed" if result.passed else "✗ Not yet"
-        duration = getattr(result, "duration_ms", None)
-        if duration is not None:
-            verdict += f"  ({duration:.0f} ms)"
+        verdict += f"  ({result.duration_ms:.0f} ms)"
         self.query_one("#verdict", Static).update(verdict)
         self.query_one("#details", Static).update(self._check_details(result))
 
     @staticmethod
-    def _check_details(result: Any) -> Text:
+    def _check_details(result: CheckResult) -> Text:
+        # What is shown and how it is cut is decided by render_feedback, the function `nntutor check`
+        # prints with; the panel only styles the sections. (Imported here: the grader package is not
+        # needed until a check has run.)
+        from tutor.grader.feedback import OTHER_CASES, TRACEBACK, render_feedback
+
+        styles = {OTHER_CASES: "dim", TRACEBACK: "red"}
         details = Text()
-        if result.summary:
-            details.append(result.summary.strip() + "\n")
-        cases = list(getattr(result, "cases", None) or [])
-        failing = [case for case in cases if not case.passed]
-        if cases:
-            details.append(f"{len(cases) - len(failing)} of {len(cases)} cases passed\n", style="dim")
-        for case in failing[:MAX_FAILING_CASES]:
-            details.append("\nFailing case: ", style="bold")
-            details.append(f"{case.name}\n")
-            if case.message:
-                details.append(case.message.rstrip() + "\n")
-        if len(failing) > MAX_FAILING_CASES:
-            details.append(f"... and {len(failing) - MAX_FAILING_CASES} more failing cases\n", style="dim")
-        stdout = getattr(result, "stdout", "") or ""
-        if stdout.strip():
-            details.append("\nYour output:\n", style="bold")
-            details.append(_clip(stdout) + "\n")
-        traceback = getattr(result, "traceback", None)
-        if traceback:
-            if not traceback.lstrip().startswith("Traceback"):
-                details.append("\nTraceback:", style="bold")
-            details.append("\n" + _clip(traceback) + "\n", style="red")
-        details.rstrip()
+        for section in render_feedback(result).sections():
+            if details:
+                details.append("\n\n")
+            if section.title:
+                details.append(section.title + "\n", style="bold")
+            details.append(section.body, style=styles.get(section.kind, ""))
         return details

@@ -12,13 +12,13 @@ ONE_PER_INPUT = "one value per input"
 
 
 @check("relu")
-def relu_check(answer):
-    relu = answer.function("relu", "inputs")
-    for case in sequence_cases(answer.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -100.0]]):
-        with answer.case(case.name, note=case.note):
+def relu_check(submission):
+    relu = submission.function("relu", "inputs")
+    for case in sequence_cases(submission.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -100.0]]):
+        with submission.case(case.name, note=case.note):
             x = case.array
             received = relu(case.values, unchanged=("inputs",))
-            answer.expect(
+            submission.expect(
                 received,
                 activations.relu(x),
                 meaning=ONE_PER_INPUT,
@@ -57,12 +57,12 @@ def relu_check(answer):
 
 
 @check("step")
-def step_check(answer):
-    step = answer.function("step", "inputs")
-    for case in sequence_cases(answer.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -100.0]]):
-        with answer.case(case.name, note=case.note):
+def step_check(submission):
+    step = submission.function("step", "inputs")
+    for case in sequence_cases(submission.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -100.0]]):
+        with submission.case(case.name, note=case.note):
             x = case.array
-            answer.expect(
+            submission.expect(
                 step(case.values),
                 activations.step(x),
                 meaning=ONE_PER_INPUT,
@@ -91,16 +91,16 @@ def step_check(answer):
 
 
 @check("sigmoid")
-def sigmoid_check(answer):
-    sigmoid = answer.function("sigmoid", "inputs")
+def sigmoid_check(submission):
+    sigmoid = submission.function("sigmoid", "inputs")
     # The lesson promises inputs of hundreds or more: e^-x overflows below x = -709.
     for case in sequence_cases(
-        answer.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -10.0]], scale=8.0, large=1000.0
+        submission.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -10.0]], scale=8.0, large=1000.0
     ):
-        with answer.case(case.name, note=case.note):
+        with submission.case(case.name, note=case.note):
             x = case.array
             received = sigmoid(case.values, unchanged=("inputs",))
-            answer.expect(
+            submission.expect(
                 received,
                 activations.sigmoid(x),
                 meaning=ONE_PER_INPUT,
@@ -150,13 +150,13 @@ def _softmax_mistakes(x, axis):
 
 
 @check("softmax")
-def softmax_check(answer):
-    softmax = answer.function("softmax", "values")
+def softmax_check(submission):
+    softmax = submission.function("softmax", "values")
     examples = [[4.8, 1.21, 2.385], [1.0, 2.0, 3.0, 2.5]]
-    for case in sequence_cases(answer.rng, examples, scale=5.0, large=40.0):
-        with answer.case(case.name, note=case.note):
+    for case in sequence_cases(submission.rng, examples, scale=5.0, large=40.0):
+        with submission.case(case.name, note=case.note):
             x = case.array
-            answer.expect(
+            submission.expect(
                 softmax(case.values, unchanged=("values",)),
                 activations.softmax(x),
                 meaning=ONE_PER_INPUT,
@@ -168,9 +168,9 @@ LESSON_BATCH = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.2], [1.41, 1.051, 0.026]]
 
 
 @check("batch-softmax")
-def batch_softmax_check(answer):
-    batch_softmax = answer.function("batch_softmax", "layer_outputs")
-    rng = answer.rng
+def batch_softmax_check(submission):
+    batch_softmax = submission.function("batch_softmax", "layer_outputs")
+    rng = submission.rng
     big_rows = float32_exact(1e4 - rng.integers(0, 40, (4, 5)) * 0.25)
     mixed_scales = float32_exact(
         np.array(
@@ -209,7 +209,7 @@ def batch_softmax_check(answer):
         ),
     ]
     for name, x, note in cases:
-        with answer.case(name, note=note):
+        with submission.case(name, note=note):
             expected = activations.softmax(x)
             exp = np.exp(x - x.max(axis=1, keepdims=True))
             with np.errstate(all="ignore"):
@@ -239,7 +239,7 @@ def batch_softmax_check(answer):
                 ),
                 *_softmax_mistakes(x, axis=1),
             ]
-            answer.expect(
+            submission.expect(
                 batch_softmax(x, unchanged=("layer_outputs",)),
                 expected,
                 mistakes=mistakes,

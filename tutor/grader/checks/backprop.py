@@ -22,7 +22,7 @@ B = 1.0
 
 
 @check("neuron-gradients")
-def neuron_gradients_check(answer):
+def neuron_gradients_check(submission):
     z = X @ W + B
     drelu = 1.0 if z > 0 else 0.0
     expected = {"dx": drelu * W, "dw": drelu * X, "db": drelu * 1.0}
@@ -80,9 +80,9 @@ def neuron_gradients_check(answer):
         "db": "the gradient with respect to the bias b (a number)",
     }
     for name in ("dx", "dw", "db"):
-        with answer.case(name):
-            value = answer.value(name, descriptions[name])
-            answer.expect(
+        with submission.case(name):
+            value = submission.value(name, descriptions[name])
+            submission.expect(
                 value,
                 expected[name],
                 what=f"`{name}`",
@@ -101,9 +101,9 @@ def _dense_gradients(inputs, weights, dvalues):
 
 
 @check("dense-backward")
-def dense_backward_check(answer):
-    dense_backward = answer.function("dense_backward", "inputs, weights, dvalues")
-    rng = answer.rng
+def dense_backward_check(submission):
+    dense_backward = submission.function("dense_backward", "inputs, weights, dvalues")
+    rng = submission.rng
     shapes = [
         ("3 samples, 3 inputs, 3 neurons", 3, 3, 3),
         ("4 samples, 3 inputs, 5 neurons", 4, 3, 5),
@@ -113,7 +113,7 @@ def dense_backward_check(answer):
     ]
     names = ("dweights", "dbiases", "dinputs")
     for name, samples, n_inputs, n_neurons in shapes:
-        with answer.case(name):
+        with submission.case(name):
             inputs = random_matrix(rng, samples, n_inputs)
             weights = random_matrix(rng, n_inputs, n_neurons, 0.5)
             dvalues = random_matrix(rng, samples, n_neurons)
@@ -161,16 +161,18 @@ def dense_backward_check(answer):
                 ],
             }
             received = dense_backward(inputs, weights, dvalues, unchanged=("inputs", "weights", "dvalues"))
-            answer.expect_tuple(received, expected, names, mistakes=mistakes)
+            submission.expect_tuple(received, expected, names, mistakes=mistakes)
 
 
 @check("relu-backward")
-def relu_backward_check(answer):
-    relu_backward = answer.function("relu_backward", "dvalues, inputs")
-    rng = answer.rng
+def relu_backward_check(submission):
+    relu_backward = submission.function("relu_backward", "dvalues, inputs")
+    rng = submission.rng
     lesson_inputs = np.array([[1.0, 2.0, -3.0, -4.0], [2.0, -7.0, -1.0, 3.0], [-1.0, 2.0, 5.0, -1.0]])
     lesson_dvalues = np.array([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]])
-    cases = [("the lesson's example", lesson_dvalues, lesson_inputs, None)]
+    cases: list[tuple[str, np.ndarray, np.ndarray, str | None]] = [
+        ("the lesson's example", lesson_dvalues, lesson_inputs, None)
+    ]
     with_zeros = random_matrix(rng, 4, 5, 2.0)
     with_zeros[rng.random((4, 5)) < 0.3] = 0.0
     cases.append(
@@ -194,7 +196,7 @@ def relu_backward_check(answer):
         ("200 samples, 64 values each", random_matrix(rng, 200, 64), random_matrix(rng, 200, 64), None)
     )
     for name, dvalues, inputs, note in cases:
-        with answer.case(name, note=note):
+        with submission.case(name, note=note):
             relu = ReLU()
             relu.forward(inputs)
             relu.backward(dvalues)
@@ -225,7 +227,7 @@ def relu_backward_check(answer):
                 ),
             ]
             received = relu_backward(dvalues, inputs, unchanged=("dvalues", "inputs"))
-            answer.expect(received, relu.dinputs, mistakes=mistakes, meaning="shaped like dvalues")
+            submission.expect(received, relu.dinputs, mistakes=mistakes, meaning="shaped like dvalues")
 
 
 def _one_hot_used_as_indices(p, one_hot):
@@ -235,15 +237,15 @@ def _one_hot_used_as_indices(p, one_hot):
 
 
 @check("softmax-cce-backward")
-def softmax_cce_backward_check(answer):
-    backward = answer.function("softmax_cce_backward", "softmax_outputs, y_true")
-    cases = label_cases(answer.rng, LESSON_PREDICTIONS, LESSON_TARGETS)
+def softmax_cce_backward_check(submission):
+    backward = submission.function("softmax_cce_backward", "softmax_outputs, y_true")
+    cases = label_cases(submission.rng, LESSON_PREDICTIONS, LESSON_TARGETS)
     for case in cases:
         for y_true, form, note in (
             (case.indices, "labels as indices", INDEX_NOTE),
             (case.one_hot.astype(int), "labels one-hot", ONE_HOT_NOTE),
         ):
-            with answer.case(f"{case.name}, {form}", note=note):
+            with submission.case(f"{case.name}, {form}", note=note):
                 p = case.y_pred
                 samples, classes = p.shape
                 one_hot = case.one_hot
@@ -281,6 +283,6 @@ def softmax_cce_backward_check(answer):
                     ),
                 ]
                 received = backward(p, y_true, unchanged=("softmax_outputs", "y_true"))
-                answer.expect(
+                submission.expect(
                     received, expected, mistakes=mistakes, meaning="one row per sample, one column per class"
                 )

@@ -26,12 +26,12 @@ def layer_forward(inputs, weights_one_row_per_neuron, biases):
 
 
 @check("neuron-output")
-def neuron_output_check(answer):
-    output = answer.value("output", "the neuron's output (a number)")
+def neuron_output_check(submission):
+    output = submission.value("output", "the neuron's output (a number)")
     x, w, b = NEURON_INPUTS, NEURON_WEIGHTS, NEURON_BIAS
     expected = layer_forward(x, w.reshape(1, -1), [b])[0, 0]
-    with answer.case("output is the neuron's output"):
-        answer.expect(
+    with submission.case("output is the neuron's output"):
+        submission.expect(
             output,
             expected,
             what="`output`",
@@ -69,12 +69,12 @@ def neuron_output_check(answer):
 
 
 @check("layer-output")
-def layer_output_check(answer):
-    output = answer.value("output", "the layer's three outputs, one per neuron")
+def layer_output_check(submission):
+    output = submission.value("output", "the layer's three outputs, one per neuron")
     x, w, b = NEURON_INPUTS, LAYER_WEIGHTS, LAYER_BIASES
     expected = layer_forward(x, w, b)[0]
-    with answer.case("output holds the three neurons' outputs"):
-        answer.expect(
+    with submission.case("output holds the three neurons' outputs"):
+        submission.expect(
             output,
             expected,
             what="`output`",
@@ -105,9 +105,9 @@ def layer_output_check(answer):
 
 
 @check("dot-product")
-def dot_product_check(answer):
-    dot = answer.function("dot", "a, b")
-    rng = answer.rng
+def dot_product_check(submission):
+    dot = submission.function("dot", "a, b")
+    rng = submission.rng
     lesson_a, lesson_b = [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]
     cases = [
         ("the lesson's vectors (lists)", lesson_a, lesson_b),
@@ -124,9 +124,9 @@ def dot_product_check(answer):
             )
         )
     for name, a, b in cases:
-        with answer.case(name):
+        with submission.case(name):
             x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-            answer.expect(
+            submission.expect(
                 dot(a, b),
                 np.dot(x, y),
                 mistakes=[
@@ -162,12 +162,12 @@ def dot_product_check(answer):
 
 
 @check("batch-output")
-def batch_output_check(answer):
-    layer_outputs = answer.value("layer_outputs", "the batch's outputs, one row per sample")
+def batch_output_check(submission):
+    layer_outputs = submission.value("layer_outputs", "the batch's outputs, one row per sample")
     x, w, b = BATCH, LAYER_WEIGHTS, LAYER_BIASES
     expected = layer_forward(x, w, b)
-    with answer.case("layer_outputs for the lesson's batch"):
-        answer.expect(
+    with submission.case("layer_outputs for the lesson's batch"):
+        submission.expect(
             layer_outputs,
             expected,
             what="`layer_outputs`",

@@ -31,9 +31,9 @@ def _both_label_forms(cases: list[LabelCase]):
 
 
 @check("cce-loss")
-def cce_loss_check(answer):
-    cce = answer.function("categorical_cross_entropy", "y_pred, y_true")
-    cases = label_cases(answer.rng, LESSON_PREDICTIONS, LESSON_TARGETS)
+def cce_loss_check(submission):
+    cce = submission.function("categorical_cross_entropy", "y_pred, y_true")
+    cases = label_cases(submission.rng, LESSON_PREDICTIONS, LESSON_TARGETS)
     cases.insert(
         1,
         LabelCase(
@@ -45,7 +45,7 @@ def cce_loss_check(answer):
     for name, y_pred, y_true, note in _both_label_forms(cases):
         if "prediction of 0" in name:
             note = f"{note} One prediction for a true class is exactly 0, and log(0) is -inf."
-        with answer.case(name, note=note):
+        with submission.case(name, note=note):
             indices = y_true if y_true.ndim == 1 else np.argmax(y_true, axis=1)
             unclipped = y_pred[np.arange(len(y_pred)), indices]
             clipped = np.clip(unclipped, 1e-7, 1 - 1e-7)
@@ -106,7 +106,7 @@ def cce_loss_check(answer):
                     ),
                 ]
             received = cce(y_pred, y_true, unchanged=("y_pred", "y_true"))
-            answer.expect(
+            submission.expect(
                 received,
                 expected,
                 mistakes=mistakes,
@@ -119,11 +119,11 @@ def cce_loss_check(answer):
 
 
 @check("accuracy")
-def accuracy_check(answer):
-    accuracy = answer.function("accuracy", "y_pred, y_true")
-    cases = label_cases(answer.rng, ZERO_FOR_TRUE_CLASS, LESSON_TARGETS)
+def accuracy_check(submission):
+    accuracy = submission.function("accuracy", "y_pred, y_true")
+    cases = label_cases(submission.rng, ZERO_FOR_TRUE_CLASS, LESSON_TARGETS)
     for name, y_pred, y_true, note in _both_label_forms(cases):
-        with answer.case(name, note=note):
+        with submission.case(name, note=note):
             indices = y_true if y_true.ndim == 1 else np.argmax(y_true, axis=1)
             predictions = np.argmax(y_pred, axis=1)
             expected = losses.accuracy(y_pred, y_true)
@@ -156,4 +156,6 @@ def accuracy_check(answer):
                 ),
             ]
             received = accuracy(y_pred, y_true, unchanged=("y_pred", "y_true"))
-            answer.expect(received, expected, mistakes=mistakes, meaning="a single number between 0 and 1")
+            submission.expect(
+                received, expected, mistakes=mistakes, meaning="a single number between 0 and 1"
+            )

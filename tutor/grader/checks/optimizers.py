@@ -20,10 +20,10 @@ def _parameter_shapes(rng):
 
 
 @check("sgd-update")
-def sgd_update_check(answer):
-    sgd_update = answer.function("sgd_update", "weights, dweights, learning_rate")
-    for (name, w, dw), lr in zip(_parameter_shapes(answer.rng), (0.1, 1.0, 0.05, 0.5)):
-        with answer.case(f"{name}, learning rate {lr:g}"):
+def sgd_update_check(submission):
+    sgd_update = submission.function("sgd_update", "weights, dweights, learning_rate")
+    for (name, w, dw), lr in zip(_parameter_shapes(submission.rng), (0.1, 1.0, 0.05, 0.5)):
+        with submission.case(f"{name}, learning rate {lr:g}"):
             mistakes = [
                 Mistake(
                     "You stepped with the gradient instead of against it: the gradient points uphill, "
@@ -45,7 +45,7 @@ def sgd_update_check(answer):
                 ),
             ]
             received = sgd_update(w, dw, lr, unchanged=("weights", "dweights"))
-            answer.expect(
+            submission.expect(
                 received,
                 optimizers.sgd_step(w, dw, lr),
                 mistakes=mistakes,
@@ -54,8 +54,8 @@ def sgd_update_check(answer):
 
 
 @check("lr-decay")
-def lr_decay_check(answer):
-    decayed = answer.function("decayed_learning_rate", "learning_rate, decay, iteration")
+def lr_decay_check(submission):
+    decayed = submission.function("decayed_learning_rate", "learning_rate, decay, iteration")
     cases = [
         (1.0, 0.1, 1),
         (1.0, 0.1, 0),
@@ -66,7 +66,7 @@ def lr_decay_check(answer):
         (0.5, 0.1, 3),
     ]
     for lr, decay, iteration in cases:
-        with answer.case(f"learning_rate={lr:g}, decay={decay:g}, iteration={iteration}"):
+        with submission.case(f"learning_rate={lr:g}, decay={decay:g}, iteration={iteration}"):
             expected = optimizers.decayed_learning_rate(lr, decay, iteration)
             mistakes = [
                 Mistake(
@@ -104,15 +104,15 @@ def lr_decay_check(answer):
                 ),
             ]
             received = decayed(lr, decay, iteration)
-            answer.expect(received, expected, mistakes=mistakes, meaning="a single number")
+            submission.expect(received, expected, mistakes=mistakes, meaning="a single number")
 
 
 @check("momentum-update")
-def momentum_update_check(answer):
-    momentum_update = answer.function(
+def momentum_update_check(submission):
+    momentum_update = submission.function(
         "momentum_update", "weights, dweights, momentums, learning_rate, momentum"
     )
-    rng = answer.rng
+    rng = submission.rng
     settings = [(0.1, 0.9, "random"), (0.5, 0.5, "zeros"), (0.05, 0.0, "random"), (1.0, 0.9, "random")]
     names = ("new_weights", "new_momentums")
     for (name, w, dw), (lr, beta, start) in zip(_parameter_shapes(rng), settings):
@@ -120,7 +120,7 @@ def momentum_update_check(answer):
         label = f"{name}, learning rate {lr:g}, momentum {beta:g}" + (
             ", momentums all 0 (the first step)" if start == "zeros" else ""
         )
-        with answer.case(label):
+        with submission.case(label):
             expected = optimizers.momentum_step(w, dw, m, lr, beta)
             new_m = beta * m - lr * dw
             mistakes = {
@@ -168,17 +168,17 @@ def momentum_update_check(answer):
                 ],
             }
             received = momentum_update(w, dw, m, lr, beta, unchanged=("weights", "dweights", "momentums"))
-            answer.expect_tuple(
+            submission.expect_tuple(
                 received, expected, names, mistakes=mistakes, order=("new_momentums", "new_weights")
             )
 
 
 @check("adam-update")
-def adam_update_check(answer):
-    adam_update = answer.function(
+def adam_update_check(submission):
+    adam_update = submission.function(
         "adam_update", "weights, dweights, m, v, iteration, learning_rate, beta_1, beta_2, epsilon"
     )
-    rng = answer.rng
+    rng = submission.rng
     w1, dw1 = random_matrix(rng, 3, 4), random_matrix(rng, 3, 4)
     w5, dw5 = random_matrix(rng, 4, 3), random_matrix(rng, 4, 3)
     m5, v5 = 0.1 * random_matrix(rng, 4, 3), 0.1 * np.abs(random_matrix(rng, 4, 3))
@@ -204,7 +204,7 @@ def adam_update_check(answer):
     ]
     names = ("new_weights", "new_m", "new_v")
     for name, args, note in cases:
-        with answer.case(name, note=note):
+        with submission.case(name, note=note):
             w, dw, m, v, iteration = args[:5]
             lr, b1, b2, eps = args[5:] if len(args) > 5 else (0.001, 0.9, 0.999, 1e-7)
             expected = optimizers.adam_step(w, dw, m, v, iteration, lr, b1, b2, eps)
@@ -289,7 +289,7 @@ def adam_update_check(answer):
             received = adam_update(*args, unchanged=("weights", "dweights", "m", "v"))
             # The step is small next to the weights: judge the weights by the size of the step.
             atol = 1e-4 * float(np.max(np.abs(step))) + 1e-12
-            answer.expect_tuple(
+            submission.expect_tuple(
                 received,
                 expected,
                 names,
