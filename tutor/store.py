@@ -219,11 +219,12 @@ class Store:
         with self._lock:
             if self._retry:
                 self._write_back()
-            elif self._identity is not None and _identity(self.path) != self._identity:
+            elif (
+                self._identity is not None and _identity(self.path) != self._identity and self._to_memory()
+            ):
                 # Deleted since the last write, with nothing written since: write it all back now,
                 # or a learner who quits without another change would lose the session.
-                if self._to_memory():
-                    self._write_back(went_away=True)
+                self._write_back(went_away=True)
             self._db.close()
 
     def __enter__(self) -> Store:
