@@ -83,7 +83,7 @@ class NNTutorApp(App[None]):
 
             self._store = Store.open(self.store_dir)
         # Told at once when a later write fails, or saving works again.
-        self.store.on_notice = lambda text, saving: self.post_message(StoreNotice(text, saving))
+        self.store.on_notice = self._post_store_notice
         from tutor.screens.home import HomeScreen
 
         self._restore_theme()
@@ -91,6 +91,10 @@ class NNTutorApp(App[None]):
         await self.push_screen(HomeScreen())
         if self.store.notice:
             self.notify(self.store.notice, title="Progress store", severity="warning", timeout=20)
+
+    def _post_store_notice(self, text: str, saving: bool) -> None:
+        """The store's ``on_notice``: called from whichever thread wrote, so it only posts."""
+        self.post_message(StoreNotice(text, saving))
 
     def on_store_notice(self, message: StoreNotice) -> None:
         self.notify(

@@ -219,9 +219,7 @@ class Store:
         with self._lock:
             if self._retry:
                 self._write_back()
-            elif (
-                self._identity is not None and _identity(self.path) != self._identity and self._to_memory()
-            ):
+            elif self._identity is not None and _identity(self.path) != self._identity and self._to_memory():
                 # Deleted since the last write, with nothing written since: write it all back now,
                 # or a learner who quits without another change would lose the session.
                 self._write_back(went_away=True)

@@ -103,7 +103,7 @@ class ChartPlot(PlotextPlot):
         anything that asks a widget for its content."""
         lines = self.draw_lines(self.size.width, self.size.height)
         return Text("\n").join(
-            Text.assemble(*((segment.text, segment.style) for segment in line)) for line in lines
+            Text.assemble(*((segment.text, segment.style or "") for segment in line)) for line in lines
         )
 
 
