@@ -13,12 +13,10 @@ goes away, so a killed process loses at most the last second.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -26,16 +24,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import (
     Button,
-    Input,
-    Label,
     Markdown,
-    RadioButton,
-    RadioSet,
-    Select,
-    SelectionList,
-    TextArea,
 )
-from textual.widgets.selection_list import Selection
 
 from tutor.progress import STATUS_LABELS
 from tutor.store import Status
@@ -46,7 +36,7 @@ if TYPE_CHECKING:
     from textual.theme import Theme
 
     from tutor.curriculum import Exercise
-    from tutor.grader import CheckResult, Grader
+    from tutor.grader import Grader
     from tutor.store import Store
 
 DRAFT_SAVE_DELAY = 1.0  # seconds; the most typing a crash can lose
@@ -134,6 +124,9 @@ class ExercisePanel(Vertical):
         get_grader: Callable[[], Grader] | None = None,
     ) -> ExercisePanel:
         """The panel for ``exercise``'s kind."""
+        from tutor.widgets.code_exercise import CodeExercise
+        from tutor.widgets.quiz import ChoiceExercise, MatchExercise, NumericExercise
+
         panel_class: type[ExercisePanel] = {
             "code": CodeExercise,
             "choice": ChoiceExercise,
@@ -381,270 +374,3 @@ class ExercisePanel(Vertical):
     def record(self, passed: bool, duration_ms: float) -> None:
         self.store.record_attempt(self.exercise.id, passed, duration_ms)
         self._status_changed()
-
-
-class CodeExercise(ExercisePanel):
-    """A Python editor with the starter code (or the learner's draft), graded by the grader."""
-
-    def __init__(
-        self,
-        exercise: Exercise,
-        *,
-        number: int,
-        total: int,
-        store: Store,
-        get_grader: Callable[[], Grader] | None = None,
-    ) -> None:
-        super().__init__(exercise, number=number, total=total, store=store, get_grader=get_grader)
-        self._source: str | None = None  # cached so the draft can be saved after the editor is gone
-
-    def decode_draft(self, text: str) -> Any:
-        return text
-
-    def build_answer(self, response: Any) -> ComposeResult:
-        text = response if isinstance(response, str) else (self.exercise.starter or "")
-        self._source = text
-        editor = TextArea.code_editor(
-            text,
-            language="python",
-            theme=editor_theme(self.app.current_theme),
-            id=f"editor-{self.exercise.id}",
-        )
-        editor.border_title = "your code"
-        yield editor
-
-    @property
-    def editor(self) -> TextArea:
-        return self.query_one(TextArea)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.app.theme_changed_signal.subscribe(self, self._follow_theme)
-
-    def _follow_theme(self, theme: Theme) -> None:
-        for editor in self.query(TextArea):
-            editor.theme = editor_theme(theme)
-
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        event.stop()
-        source = event.text_area.text
-        if source != self._source:
-            self._source = source
-            self.draft_changed()
-
-    def response(self) -> str:
-        return self._source if self._source is not None else (self.exercise.starter or "")
-
-    def encode_draft(self) -> str:
-        return self.response()
-
-    def response_is_initial(self) -> bool:
-        return self.response() == (self.exercise.starter or "")
-
-    def solution_markdown(self) -> str:
-        return f"**Solution:**\n\n```python\n{self.exercise.solution.rstrip()}\n```"
-
-    def check(self) -> None:
-        if self.grading:
-            self.notify("Already checking, one moment.")
-            return
-        if self.get_grader is None:
-            self.feedback.show_error("No grader is available.")
-            return
-        if self.exercise.check is None:  # the lesson loader requires one; this is only a safeguard
-            self.feedback.show_error("This exercise names no check.")
-            return
-        self.flush_draft()
-        self.grading = True
-        self.check_button.disabled = True
-        self.feedback.show_running()
-        self._grade(self.get_grader, self.exercise.check, self.response())
-
-    @work(thread=True, exclusive=True, group="grade", exit_on_error=False)
-    def _grade(self, get_grader: Callable[[], Grader], check_id: str, source: str) -> None:
-        # Runs in a thread: only call_from_thread may reach the UI from here.
-        started = time.perf_counter()
-        try:
-            grader = get_grader()
-            result = grader.grade(check_id, source, timeout=self.exercise.timeout)
-        except Exception as error:  # the grader's own failure, not the learner's code
-            message = f"The grader failed: {error.__class__.__name__}: {error}"
-            self.app.call_from_thread(self._grading_failed, message)
-            return
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        self.app.call_from_thread(self._graded, result, elapsed_ms)
-
-    def _graded(self, result: CheckResult, elapsed_ms: float) -> None:
-        self.store.record_attempt(self.exercise.id, bool(result.passed), result.duration_ms)
-        self.grading = False
-        if not self.is_attached:
-            return  # the learner left the lesson while it ran; the attempt is recorded all the same
-        self.check_button.disabled = False
-        self.show_feedback(lambda panel: panel.show_check(result))
-        self._status_changed()
-        if result.passed:
-            self.notify("ctrl+n goes to the next exercise.", title=f"Passed: {self.exercise.id}", timeout=4)
-
-    def _grading_failed(self, message: str) -> None:
-        self.grading = False
-        if not self.is_attached:
-            return
-        self.check_button.disabled = False
-        self.show_feedback(lambda panel: panel.show_error(message))
-
-
-class _QuizExercise(ExercisePanel):
-    """Kinds graded in-process by ``tutor.curriculum.grade_answer``."""
-
-    @property
-    def options(self) -> dict[str, str]:
-        """The options to choose from (choice and match exercises; the loader requires them)."""
-        return self.exercise.options or {}
-
-    def check(self) -> None:
-        from tutor.curriculum import grade_answer
-
-        self.flush_draft()
-        started = time.perf_counter()
-        result = grade_answer(self.exercise, self.response())
-        if result.valid:  # "pick an option first" is advice, not an attempt
-            self.record(bool(result.passed), (time.perf_counter() - started) * 1000)
-        self.show_feedback(lambda panel: panel.show_answer(result))
-
-
-class ChoiceExercise(_QuizExercise):
-    """One answer: radio buttons. Several answers: a checklist where the learner ticks exactly those."""
-
-    @property
-    def multiple(self) -> bool:
-        return bool(self.exercise.multiple)
-
-    @property
-    def option_keys(self) -> list[str]:
-        return [str(key) for key in self.options]
-
-    def build_answer(self, response: Any) -> ComposeResult:
-        options = self.options
-        if self.multiple:
-            chosen = set(response) if isinstance(response, list) else set()
-            yield Label("Tick every correct option (space toggles):", classes="instructions")
-            yield SelectionList[str](
-                *(Selection(f"{key}) {text}", str(key), str(key) in chosen) for key, text in options.items())
-            )
-        else:
-            yield RadioSet(
-                *(RadioButton(f"{key}) {text}", value=str(key) == response) for key, text in options.items())
-            )
-
-    def response(self) -> Any:
-        if self.multiple:
-            lists = self.query(SelectionList)
-            return sorted(lists.first().selected) if lists else []
-        radio_sets = self.query(RadioSet)
-        if not radio_sets or radio_sets.first().pressed_index < 0:
-            return None
-        return self.option_keys[radio_sets.first().pressed_index]
-
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
-        event.stop()
-        self.draft_changed()
-
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
-        event.stop()
-        self.draft_changed()
-
-    def solution_markdown(self) -> str:
-        answer = self.exercise.answer
-        keys = answer if isinstance(answer, (list, tuple)) else [answer]
-        lines = [f"- {key}) {self.options.get(key, key)}" for key in keys]
-        return "**Answer:**\n\n" + "\n".join(lines) + f"\n\n{self.exercise.solution}"
-
-
-class MatchExercise(_QuizExercise):
-    """A dropdown of the right-hand options for each left-hand item."""
-
-    def __init__(
-        self,
-        exercise: Exercise,
-        *,
-        number: int,
-        total: int,
-        store: Store,
-        get_grader: Callable[[], Grader] | None = None,
-    ) -> None:
-        super().__init__(exercise, number=number, total=total, store=store, get_grader=get_grader)
-        self._selects: list[tuple[str, Select[str]]] = []  # (item key, its dropdown), set by build_answer
-
-    @property
-    def items(self) -> dict[str, str]:
-        """The left-hand items (the loader requires them)."""
-        return self.exercise.items or {}
-
-    def build_answer(self, response: Any) -> ComposeResult:
-        chosen = response if isinstance(response, dict) else {}
-        choices = [(text, str(key)) for key, text in self.options.items()]
-        option_keys = {key for _, key in choices}
-        self._selects = []
-        for key, text in self.items.items():
-            initial = chosen.get(str(key))
-            select: Select[str] = Select(
-                choices,
-                prompt="choose...",
-                compact=True,
-                value=initial if initial in option_keys else Select.NULL,
-            )
-            self._selects.append((str(key), select))
-            with Vertical(classes="match-item"):
-                yield Label(Text(str(text)))
-                yield select
-
-    def response(self) -> dict[str, str]:
-        chosen = {}
-        for key, select in self._selects:
-            value = select.value
-            if select.is_attached and isinstance(value, str):  # not Select.NULL: nothing chosen yet
-                chosen[key] = value
-        return chosen
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        event.stop()
-        self.draft_changed()
-
-    def solution_markdown(self) -> str:
-        lines = [
-            f"- {self.items[item]} → {self.options.get(option, option)}"
-            for item, option in self.exercise.answer.items()
-        ]
-        return "**Answer:**\n\n" + "\n".join(lines) + f"\n\n{self.exercise.solution}"
-
-
-class NumericExercise(_QuizExercise):
-    """A number like 4.8, or a shape like (3, 2, 4)."""
-
-    def decode_draft(self, text: str) -> Any:
-        return text
-
-    def build_answer(self, response: Any) -> ComposeResult:
-        shape = isinstance(self.exercise.answer, (tuple, list))
-        placeholder = "a shape, like (3, 2)" if shape else "a number, like 4.8"
-        yield Input(value=response if isinstance(response, str) else "", placeholder=placeholder)
-
-    def response(self) -> str:
-        inputs = self.query(Input)
-        return inputs.first().value.strip() if inputs else ""
-
-    def encode_draft(self) -> str:
-        return self.response()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.draft_changed()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.check()
-
-    def solution_markdown(self) -> str:
-        from tutor.curriculum import format_numeric
-
-        return f"**Answer:** `{format_numeric(self.exercise.answer)}`\n\n{self.exercise.solution}"

@@ -1,0 +1,133 @@
+"""A code exercise: the Python editor, with the draft saved as the learner types and graded by the
+grader in a worker thread."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.widgets import (
+    TextArea,
+)
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
+
+    from tutor.curriculum import Exercise
+    from tutor.grader import CheckResult, Grader
+    from tutor.store import Store
+
+from tutor.widgets.exercise import ExercisePanel, editor_theme
+
+
+class CodeExercise(ExercisePanel):
+    """A Python editor with the starter code (or the learner's draft), graded by the grader."""
+
+    def __init__(
+        self,
+        exercise: Exercise,
+        *,
+        number: int,
+        total: int,
+        store: Store,
+        get_grader: Callable[[], Grader] | None = None,
+    ) -> None:
+        super().__init__(exercise, number=number, total=total, store=store, get_grader=get_grader)
+        self._source: str | None = None  # cached so the draft can be saved after the editor is gone
+
+    def decode_draft(self, text: str) -> Any:
+        return text
+
+    def build_answer(self, response: Any) -> ComposeResult:
+        text = response if isinstance(response, str) else (self.exercise.starter or "")
+        self._source = text
+        editor = TextArea.code_editor(
+            text,
+            language="python",
+            theme=editor_theme(self.app.current_theme),
+            id=f"editor-{self.exercise.id}",
+        )
+        editor.border_title = "your code"
+        yield editor
+
+    @property
+    def editor(self) -> TextArea:
+        return self.query_one(TextArea)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.app.theme_changed_signal.subscribe(self, self._follow_theme)
+
+    def _follow_theme(self, theme: Theme) -> None:
+        for editor in self.query(TextArea):
+            editor.theme = editor_theme(theme)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        source = event.text_area.text
+        if source != self._source:
+            self._source = source
+            self.draft_changed()
+
+    def response(self) -> str:
+        return self._source if self._source is not None else (self.exercise.starter or "")
+
+    def encode_draft(self) -> str:
+        return self.response()
+
+    def response_is_initial(self) -> bool:
+        return self.response() == (self.exercise.starter or "")
+
+    def solution_markdown(self) -> str:
+        return f"**Solution:**\n\n```python\n{self.exercise.solution.rstrip()}\n```"
+
+    def check(self) -> None:
+        if self.grading:
+            self.notify("Already checking, one moment.")
+            return
+        if self.get_grader is None:
+            self.feedback.show_error("No grader is available.")
+            return
+        if self.exercise.check is None:  # the lesson loader requires one; this is only a safeguard
+            self.feedback.show_error("This exercise names no check.")
+            return
+        self.flush_draft()
+        self.grading = True
+        self.check_button.disabled = True
+        self.feedback.show_running()
+        self._grade(self.get_grader, self.exercise.check, self.response())
+
+    @work(thread=True, exclusive=True, group="grade", exit_on_error=False)
+    def _grade(self, get_grader: Callable[[], Grader], check_id: str, source: str) -> None:
+        # Runs in a thread: only call_from_thread may reach the UI from here.
+        started = time.perf_counter()
+        try:
+            grader = get_grader()
+            result = grader.grade(check_id, source, timeout=self.exercise.timeout)
+        except Exception as error:  # the grader's own failure, not the learner's code
+            message = f"The grader failed: {error.__class__.__name__}: {error}"
+            self.app.call_from_thread(self._grading_failed, message)
+            return
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        self.app.call_from_thread(self._graded, result, elapsed_ms)
+
+    def _graded(self, result: CheckResult, elapsed_ms: float) -> None:
+        self.store.record_attempt(self.exercise.id, bool(result.passed), result.duration_ms)
+        self.grading = False
+        if not self.is_attached:
+            return  # the learner left the lesson while it ran; the attempt is recorded all the same
+        self.check_button.disabled = False
+        self.show_feedback(lambda panel: panel.show_check(result))
+        self._status_changed()
+        if result.passed:
+            self.notify("ctrl+n goes to the next exercise.", title=f"Passed: {self.exercise.id}", timeout=4)
+
+    def _grading_failed(self, message: str) -> None:
+        self.grading = False
+        if not self.is_attached:
+            return
+        self.check_button.disabled = False
+        self.show_feedback(lambda panel: panel.show_error(message))
