@@ -1,0 +1,81 @@
+"""Lessons as data: parse the lesson files into dataclasses, grade non-code answers.
+
+A lesson file is markdown with YAML front matter and fenced ``exercise``, ``plot`` and ``train``
+blocks holding YAML (the format is documented for teachers in ``lessons/README.md``).
+:func:`load_curriculum` parses every lesson of a folder; a lesson with any problem is set aside as a
+:class:`BrokenLesson` (with file, line and error) and the others load as usual.
+
+The package: :mod:`~tutor.curriculum.model` (the schema and the dataclasses),
+:mod:`~tutor.curriculum.loader` and :mod:`~tutor.curriculum.blocks` (reading files),
+:mod:`~tutor.curriculum.yaml_fields` (YAML with file lines), :mod:`~tutor.curriculum.answers`
+(numeric answers and grading non-code answers). Loading must stay fast (it runs at app start-up): no
+numpy and no grader here. The checks that need the grader live in :mod:`tutor.validation`.
+"""
+
+from tutor.curriculum.answers import AnswerResult, format_numeric, grade_answer, parse_numeric
+from tutor.curriculum.loader import lesson_files, load_curriculum, parse_lesson, parse_lesson_files
+from tutor.curriculum.model import (
+    COMMON_KEYS,
+    DEFAULT_TIMEOUT,
+    DEFAULT_TOLERANCE,
+    EVERY_EXERCISE_KEY,
+    FRONT_MATTER_KEYS,
+    ID_PATTERN,
+    KIND_KEYS,
+    KINDS,
+    MAX_PLOT_CLASSES,
+    MAX_PLOT_SAMPLES,
+    MAX_TIMEOUT,
+    PLOT_DATASETS,
+    PLOT_FUNCTIONS,
+    PLOT_KEYS,
+    Block,
+    BrokenLesson,
+    Curriculum,
+    Exercise,
+    Lesson,
+    MarkdownBlock,
+    Numeric,
+    ParsedFile,
+    PlotBlock,
+    Problem,
+    TrainBlock,
+    display_path,
+)
+
+__all__ = [
+    "COMMON_KEYS",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_TOLERANCE",
+    "EVERY_EXERCISE_KEY",
+    "FRONT_MATTER_KEYS",
+    "ID_PATTERN",
+    "KINDS",
+    "KIND_KEYS",
+    "MAX_PLOT_CLASSES",
+    "MAX_PLOT_SAMPLES",
+    "MAX_TIMEOUT",
+    "PLOT_DATASETS",
+    "PLOT_FUNCTIONS",
+    "PLOT_KEYS",
+    "AnswerResult",
+    "Block",
+    "BrokenLesson",
+    "Curriculum",
+    "Exercise",
+    "Lesson",
+    "MarkdownBlock",
+    "Numeric",
+    "ParsedFile",
+    "PlotBlock",
+    "Problem",
+    "TrainBlock",
+    "display_path",
+    "format_numeric",
+    "grade_answer",
+    "lesson_files",
+    "load_curriculum",
+    "parse_lesson",
+    "parse_lesson_files",
+    "parse_numeric",
+]

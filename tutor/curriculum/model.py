@@ -1,0 +1,236 @@
+"""The lesson format's schema and the data a lesson file becomes.
+
+Every key a lesson file may hold is declared once here, with its meaning (``FRONT_MATTER``,
+``EXERCISE_KEYS``, ``KIND_KEYS``, ``PLOT``); the loader (:mod:`tutor.curriculum.loader`) reads files
+into the dataclasses below, and ``lessons/README.md`` explains the same keys to teachers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+KINDS = ("code", "choice", "match", "numeric")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+DEFAULT_TIMEOUT = 5.0
+MAX_TIMEOUT = 120.0
+DEFAULT_TOLERANCE = 1e-6
+
+FRONT_MATTER_KEYS = ("id", "title", "order", "minutes", "objectives")
+COMMON_KEYS = ("id", "kind", "prompt", "hints", "solution")
+KIND_KEYS = {
+    "code": ("starter", "check", "timeout"),
+    "choice": ("options", "answer", "feedback"),
+    "match": ("items", "options", "answer", "feedback"),
+    "numeric": ("answer", "tolerance", "feedback"),
+}
+EVERY_EXERCISE_KEY = frozenset(COMMON_KEYS).union(*KIND_KEYS.values())
+PLOT_DATASETS = ("spiral", "vertical")
+PLOT_FUNCTIONS = ("step", "sigmoid", "relu", "linear")
+# What a lesson plot can show: more points than this are a solid blot (and slow to draw), and the
+# palettes have distinct colours for this many classes. tutor/plotting.py applies the same limits.
+MAX_PLOT_SAMPLES = 10_000
+MAX_PLOT_CLASSES = 20
+PLOT_KEYS = ("data", "samples", "classes", "function", "range", "title")
+
+Numeric = float | tuple[int, ...]
+
+
+# --------------------------------------------------------------------------- the data
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a lesson file, at a 1-based line."""
+
+    path: Path
+    line: int
+    message: str
+
+    def format(self) -> str:
+        """``FILE:LINE: message`` (FILE relative to the current folder when inside it), the form
+        editors and terminals turn into links."""
+        return f"{display_path(self.path)}:{self.line}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass(frozen=True)
+class MarkdownBlock:
+    """Lesson text between the special blocks; ``line`` is where it starts in the file."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: fields hold lists
+class PlotBlock:
+    """A picture in the text: ``spec`` has ``data`` (with ``samples``, ``classes``) or ``function``
+    (with ``range``), and ``title`` (None when not given). Defaults are filled in."""
+
+    spec: dict
+    line: int
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: fields hold lists
+class TrainBlock:
+    """A training run the learner can start from the lesson (``config.title`` is its caption)."""
+
+    config: Any  # tutor.training_config.TrainConfig, validated
+    line: int
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: fields hold lists
+class Exercise:
+    """One exercise. ``kind`` is code, choice, match or numeric; keys that do not apply are None.
+
+    - code: ``starter``, ``check`` (a grader check id), ``timeout`` (seconds).
+    - choice: ``options`` {key: text}, ``answer`` (a key, or a list of keys when several are right),
+      ``feedback`` {option key: message}.
+    - match: ``items`` {item key: text}, ``options`` {key: text}, ``answer`` {item key: option key},
+      ``feedback`` {item key: message}.
+    - numeric: ``answer`` (a float, or a shape as a tuple of ints), ``tolerance`` (absolute),
+      ``feedback`` [(expected wrong answer, message)].
+
+    ``line`` is the line of the block's opening fence; ``lines`` maps each key to the line of its
+    value (for a ``|`` block: its first line of text).
+    """
+
+    id: str
+    kind: str
+    prompt: str
+    hints: list[str]
+    solution: str
+    line: int
+    starter: str | None = None
+    check: str | None = None
+    timeout: float | None = None
+    options: dict[str, str] | None = None
+    answer: Any = None
+    items: dict[str, str] | None = None
+    feedback: Any = None
+    tolerance: float | None = None
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def multiple(self) -> bool:
+        """A choice exercise where several options must be picked."""
+        return self.kind == "choice" and isinstance(self.answer, list)
+
+
+Block = MarkdownBlock | PlotBlock | TrainBlock | Exercise
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: fields hold lists
+class Lesson:
+    id: str
+    title: str
+    order: int
+    minutes: int
+    objectives: list[str]
+    path: Path
+    blocks: list[Block]
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        return [block for block in self.blocks if isinstance(block, Exercise)]
+
+
+@dataclass(frozen=True)
+class BrokenLesson:
+    """A lesson file that could not be used: its first problem (``line``, ``error``) and all of them.
+    ``title`` is the lesson's title when the front matter was readable enough to tell."""
+
+    path: Path
+    line: int
+    error: str
+    problems: list[Problem] = field(default_factory=list, repr=False)
+    title: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.error}"
+
+
+@dataclass
+class Curriculum:
+    """Every lesson of a folder: ``lessons`` by order, ``broken`` by file name."""
+
+    path: Path
+    lessons: list[Lesson]
+    broken: list[BrokenLesson]
+    _index: dict[str, tuple[Lesson, Exercise]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for lesson in self.lessons:
+            for exercise in lesson.exercises:
+                self._index[exercise.id] = (lesson, exercise)
+
+    def exercise(self, exercise_id: str) -> tuple[Lesson, Exercise]:
+        """The lesson and exercise with this id; KeyError names the unknown id."""
+        try:
+            return self._index[exercise_id]
+        except KeyError:
+            raise KeyError(f"no exercise with id {exercise_id!r}") from None
+
+    def lesson(self, lesson_id: str) -> Lesson:
+        for lesson in self.lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        raise KeyError(f"no lesson with id {lesson_id!r}")
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        """Every exercise of the loaded lessons, in course order."""
+        return [exercise for lesson in self.lessons for exercise in lesson.exercises]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [problem for broken in self.broken for problem in broken.problems]
+
+
+def display_path(path: Path) -> str:
+    """A path as a teacher would type it: relative to the current folder when inside it."""
+    import os
+
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+class ParsedFile:
+    """What one file yielded, even when broken: its problems, the front matter values that could be
+    read, and the blocks that parsed (ids and lines feed the checks across lessons)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.front: dict[str, Any] = {}
+        self.front_lines: dict[str, int] = {}
+        self.title: str | None = None
+        self.blocks: list[Block] = []
+        self.exercise_ids: list[tuple[str, int]] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def lesson(self) -> Lesson:
+        front = self.front
+        return Lesson(
+            id=front["id"],
+            title=front["title"],
+            order=front["order"],
+            minutes=front["minutes"],
+            objectives=front["objectives"],
+            path=self.path,
+            blocks=self.blocks,
+        )
+
+    def broken(self) -> BrokenLesson:
+        """The file set aside: its problems by line, the first one named."""
+        problems = sorted(self.problems, key=lambda p: p.line)
+        return BrokenLesson(self.path, problems[0].line, problems[0].message, problems, self.title)
