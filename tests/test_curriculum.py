@@ -18,6 +18,7 @@ from tutor.curriculum import (
     Lesson,
     MarkdownBlock,
     PlotBlock,
+    PlotSpec,
     TrainBlock,
     grade_answer,
     load_curriculum,
@@ -133,9 +134,9 @@ def test_plot_and_train_blocks(curriculum):
     first, shapes = curriculum.lessons
     plot = first.blocks[-1]
     assert isinstance(plot, PlotBlock)
-    assert plot.spec == {"data": "spiral", "samples": 50, "classes": 3, "title": "Spiral data"}
+    assert plot.spec == PlotSpec(data="spiral", samples=50, classes=3, title="Spiral data")
     function_plot, train = shapes.blocks[-2:]
-    assert function_plot.spec == {"function": "relu", "range": [-3, 3], "title": None}
+    assert function_plot.spec == PlotSpec(function="relu", range=(-3.0, 3.0), title=None)
     assert isinstance(train, TrainBlock) and train.line == 89
     config = train.config
     assert (config.optimizer, config.hidden, config.learning_rate, config.decay, config.epochs) == (
@@ -224,7 +225,10 @@ def test_crlf_and_bom_are_fine(tmp_path):
 def test_not_utf8(tmp_path):
     path = tmp_path / "01-latin1.md"
     path.write_bytes(FRONT.encode() + "caf\xe9\n".encode("latin-1"))
-    assert only_problems(path)[0].startswith("1: the file is not UTF-8 text")
+    assert only_problems(path) == [
+        "9: byte 0xE9 in this line is not UTF-8 text (the file was saved in another encoding, such as "
+        "Latin-1 or Windows-1252): save the file as UTF-8"
+    ]
 
 
 def test_yaml_error_line_is_translated_to_the_file(tmp_path):
@@ -420,6 +424,34 @@ def test_plot_needs_data_or_function(tmp_path):
         "(step, sigmoid, relu or linear)",
         "16: range must be two numbers, smallest first, like [-5, 5]",
     ]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("data: moons", "10: data must be one of spiral, vertical"),
+        ("data: spiral\nsamples: 0", "11: samples must be a whole number from 1 to 10000"),
+        ("data: spiral\nclasses: 1", "11: classes must be a whole number from 2 to 20"),
+        ("data: spiral\ncolour: red", "11: unknown key 'colour' in the plot block"),
+        ("data: spiral\nrange: [0, 1]", "11: range applies to function plots only"),
+        ("function: tanh", "10: function must be one of step, sigmoid, relu, linear"),
+        ("function: relu\nrange: wide", "11: range must be two numbers, smallest first, like [-5, 5]"),
+        ("function: relu\nrange: [1, 2, 3]", "11: range must be two numbers, smallest first, like [-5, 5]"),
+        ("function: relu\nsamples: 5", "11: samples applies to data plots only"),
+        ("data: spiral\nfunction: relu", "9: a plot block needs exactly one of 'data'"),
+    ],
+)
+def test_plot_rules_are_the_loaders(tmp_path, body, expected):
+    path = write_lesson(tmp_path, "```plot\n" + body + "\n```\n")
+    problems = only_problems(path)
+    assert len(problems) == 1 and problems[0].startswith(expected), problems
+
+
+def test_plot_defaults_are_filled_in(tmp_path):
+    path = write_lesson(tmp_path, "```plot\ndata: vertical\n```\n\n```plot\nfunction: step\n```\n")
+    first, second = parse_lesson(path).blocks
+    assert first.spec == PlotSpec(data="vertical", samples=100, classes=3)
+    assert second.spec == PlotSpec(function="step", range=(-5.0, 5.0))
 
 
 def test_plot_sizes_the_app_cannot_draw_are_lesson_errors(tmp_path):

@@ -13,7 +13,8 @@ numpy and no grader here. The checks that need the grader live in :mod:`tutor.va
 """
 
 from tutor.curriculum.answers import AnswerResult, format_numeric, grade_answer, parse_numeric
-from tutor.curriculum.loader import lesson_files, load_curriculum, parse_lesson, parse_lesson_files
+from tutor.curriculum.files import lesson_files
+from tutor.curriculum.loader import load_curriculum, parse_lesson, parse_lesson_files
 from tutor.curriculum.model import (
     COMMON_KEYS,
     DEFAULT_TIMEOUT,
@@ -38,6 +39,7 @@ from tutor.curriculum.model import (
     Numeric,
     ParsedFile,
     PlotBlock,
+    PlotSpec,
     Problem,
     TrainBlock,
     display_path,
@@ -68,6 +70,7 @@ __all__ = [
     "Numeric",
     "ParsedFile",
     "PlotBlock",
+    "PlotSpec",
     "Problem",
     "TrainBlock",
     "display_path",

@@ -25,9 +25,18 @@ from tutor.curriculum.model import (
     Exercise,
     ParsedFile,
     PlotBlock,
+    PlotSpec,
     TrainBlock,
 )
-from tutor.curriculum.yaml_fields import YamlMapping, as_number, close_match, is_int, key_name, load_yaml
+from tutor.curriculum.yaml_fields import (
+    DECIMAL_COMMA,
+    YamlMapping,
+    as_number,
+    close_match,
+    is_int,
+    key_name,
+    load_yaml,
+)
 
 _TRAIN_FLOATS = ("learning_rate", "decay", "momentum", "beta_1", "beta_2")
 
@@ -76,6 +85,13 @@ def parse_exercise_block(
     fields: dict[str, Any] = {}
     if kind == "code":
         fields["starter"] = values.text("starter", allow_empty=True)
+        for key, code in (("starter", fields["starter"]), ("solution", solution)):
+            if isinstance(code, str) and values.spans_lines(key):
+                values.bad(
+                    key,
+                    f"is code written over several lines without '|', so YAML joins them into one "
+                    f"line: write '{key}: |' and indent the code below it",
+                )
         fields["check"] = values.identifier("check", "check id")
         timeout = as_number(values.get("timeout", DEFAULT_TIMEOUT))
         if timeout is None or not 0 < timeout <= MAX_TIMEOUT:
@@ -174,8 +190,11 @@ def _numeric_fields(values: YamlMapping) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if not values.has("answer"):
         return fields
+    raw = values.data["answer"]
+    if _decimal_comma(values, values.line("answer"), raw, "answer"):
+        return fields
     try:
-        answer = numeric_value(values.data["answer"])
+        answer = numeric_value(raw)
     except ValueError as error:
         values.bad("answer", str(error))
         return fields
@@ -194,6 +213,8 @@ def _numeric_fields(values: YamlMapping) -> dict[str, Any]:
         line = values.line("feedback", position)
         if not isinstance(entry, dict) or set(entry) != {"answer", "message"}:
             values.problem(line, "each feedback entry needs exactly two keys: answer and message")
+            continue
+        if _decimal_comma(values, line, entry["answer"], "feedback answer"):
             continue
         try:
             expected = numeric_value(entry["answer"])
@@ -220,6 +241,20 @@ def _numeric_fields(values: YamlMapping) -> dict[str, Any]:
     return fields
 
 
+def _decimal_comma(values: YamlMapping, line: int, raw: Any, what: str) -> bool:
+    """``answer: 0,5`` reads as the shape (0, 5); a teacher almost surely meant 0.5. True when reported."""
+    if not (isinstance(raw, str) and DECIMAL_COMMA.match(raw)):
+        return False
+    written = raw.strip()
+    first, second = written.split(",")
+    values.result.explain(
+        line,
+        f"{what} {written} has a decimal comma, so it would be read as the shape ({first}, {second}): "
+        f"write the number with a point, {first}.{second}, or a shape in brackets, ({first}, {second})",
+    )
+    return True
+
+
 def parse_plot_block(result: ParsedFile, body: str, block_line: int) -> PlotBlock | None:
     loaded = load_yaml(result, body, first_line=block_line + 1, what="plot block")
     if loaded is None:
@@ -233,43 +268,45 @@ def parse_plot_block(result: ParsedFile, body: str, block_line: int) -> PlotBloc
     values = YamlMapping(result, data, node, first_line=block_line + 1, missing_line=block_line, what="plot")
     before = len(result.problems)
     values.reject_unknown(PLOT_KEYS, "plot block")
-    spec: dict[str, Any] = {"title": None}
-    if "title" in data:
-        spec["title"] = values.text("title")
+    title = values.text("title") if "title" in data else None
     if ("data" in data) == ("function" in data):
         result.problem(
             block_line,
             "a plot block needs exactly one of 'data' (spiral or vertical) "
             "or 'function' (step, sigmoid, relu or linear)",
         )
-    elif "data" in data:
+        return None
+    if "data" in data:
         if data["data"] not in PLOT_DATASETS:
             values.bad("data", "must be one of " + ", ".join(PLOT_DATASETS))
         for key in ("function", "range"):
             if key in data:
                 values.bad(key, "applies to function plots only")
-        spec["data"] = data["data"]
-        spec["samples"] = values.get("samples", 100)
-        spec["classes"] = values.get("classes", 3)
-        if not (is_int(spec["samples"]) and 0 < spec["samples"] <= MAX_PLOT_SAMPLES):
+        samples, classes = values.get("samples", 100), values.get("classes", 3)
+        if not (is_int(samples) and 0 < samples <= MAX_PLOT_SAMPLES):
             values.bad("samples", f"must be a whole number from 1 to {MAX_PLOT_SAMPLES}")
-        if not (is_int(spec["classes"]) and 2 <= spec["classes"] <= MAX_PLOT_CLASSES):
+        if not (is_int(classes) and 2 <= classes <= MAX_PLOT_CLASSES):
             values.bad("classes", f"must be a whole number from 2 to {MAX_PLOT_CLASSES}")
+        if len(result.problems) > before:
+            return None
+        return PlotBlock(
+            PlotSpec(data=data["data"], samples=samples, classes=classes, title=title), block_line
+        )
+    if data["function"] not in PLOT_FUNCTIONS:
+        values.bad("function", "must be one of " + ", ".join(PLOT_FUNCTIONS))
+    for key in ("samples", "classes"):
+        if key in data:
+            values.bad(key, "applies to data plots only")
+    raw = values.get("range", [-5, 5])
+    bounds = [as_number(bound) for bound in raw] if isinstance(raw, list) else []
+    low = high = None
+    if len(bounds) == 2 and bounds[0] is not None and bounds[1] is not None and bounds[0] < bounds[1]:
+        low, high = float(bounds[0]), float(bounds[1])
     else:
-        if data["function"] not in PLOT_FUNCTIONS:
-            values.bad("function", "must be one of " + ", ".join(PLOT_FUNCTIONS))
-        for key in ("samples", "classes"):
-            if key in data:
-                values.bad(key, "applies to data plots only")
-        spec["function"] = data["function"]
-        bounds = values.get("range", [-5, 5])
-        bounds = [as_number(b) for b in bounds] if isinstance(bounds, list) else None
-        spec["range"] = bounds
-        if not (bounds and len(bounds) == 2 and None not in bounds and bounds[0] < bounds[1]):
-            values.bad("range", "must be two numbers, smallest first, like [-5, 5]")
-    if len(result.problems) > before:
+        values.bad("range", "must be two numbers, smallest first, like [-5, 5]")
+    if len(result.problems) > before or low is None or high is None:
         return None
-    return PlotBlock(spec, block_line)
+    return PlotBlock(PlotSpec(function=data["function"], range=(low, high), title=title), block_line)
 
 
 def parse_train_block(result: ParsedFile, body: str, block_line: int) -> TrainBlock | None:

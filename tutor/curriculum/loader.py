@@ -9,11 +9,18 @@ start-up): no numpy and no grader here; the checks that need the grader live in 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.curriculum.blocks import parse_exercise_block, parse_plot_block, parse_train_block
+from tutor.curriculum.fences import report_lost_blocks
+from tutor.curriculum.files import lesson_files, read_lesson_text, skipped_files
 from tutor.curriculum.model import (
+    FORMAT_VERSION,
     FRONT_MATTER_KEYS,
+    KNOWN_FORMAT_VERSIONS,
+    LESSON_SUFFIX,
+    SPECIAL_BLOCKS,
     BrokenLesson,
     Curriculum,
     Lesson,
@@ -21,14 +28,6 @@ from tutor.curriculum.model import (
     ParsedFile,
 )
 from tutor.curriculum.yaml_fields import YamlMapping, close_match, is_int, load_yaml
-
-
-def lesson_files(path: Path) -> list[Path]:
-    """The lesson files of a folder (every ``*.md`` but the README), by name; a file is itself."""
-    path = Path(path)
-    if path.is_file():
-        return [path]
-    return sorted(p for p in path.glob("*.md") if p.name.lower() != "readme.md" and p.is_file())
 
 
 def load_curriculum(path: str | Path | None = None) -> Curriculum:
@@ -56,6 +55,11 @@ def parse_lesson_files(path: str | Path) -> list[ParsedFile]:
     if not path.exists():
         raise FileNotFoundError(f"no such lessons folder: {path}")
     parsed = [_parse_file(file) for file in lesson_files(path)]
+    for file, reason in skipped_files(path):
+        skipped = ParsedFile(file)
+        skipped.problem(1, reason)
+        parsed.append(skipped)
+    parsed.sort(key=lambda result: result.path.name)
     _check_across_lessons(parsed)
     return parsed
 
@@ -100,7 +104,6 @@ def _check_across_lessons(parsed: list[ParsedFile]) -> None:
 
 
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)\Z")
-_SPECIAL_BLOCKS = ("exercise", "plot", "train")
 # Code block languages that are surely not a misspelt special block (skips the fuzzy match).
 _COMMON_LANGUAGES = frozenset(
     {
@@ -126,18 +129,22 @@ _COMMON_LANGUAGES = frozenset(
 
 def _parse_file(path: Path) -> ParsedFile:
     result = ParsedFile(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        result.problem(1, f"the file is not UTF-8 text ({error.reason} at byte {error.start})")
+    if path.suffix != LESSON_SUFFIX and path.suffix.lower() == LESSON_SUFFIX:
+        result.problem(
+            1,
+            f"the name ends in {path.suffix!r}, not '.md', so the lesson is not loaded from its folder: "
+            f"rename it to {path.stem}.md",
+        )
+    text = read_lesson_text(path, result)
+    if text is None:
         return result
-    except OSError as error:
-        result.problem(1, f"cannot read the file: {error.strerror or error}")
-        return result
-    lines = text.lstrip("\ufeff").split("\n")
+    lines = text.split("\n")
     lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     body_start = _parse_front_matter(result, lines)
-    _parse_body(result, lines, body_start)
+    if result.front.get("format_version", FORMAT_VERSION) not in KNOWN_FORMAT_VERSIONS:
+        return result  # a newer format: its blocks cannot be judged by these rules
+    layout = _parse_body(result, lines, body_start)
+    report_lost_blocks(result, lines, body_start, layout)
     return result
 
 
@@ -165,6 +172,10 @@ def _parse_front_matter(result: ParsedFile, lines: list[str]) -> int:
         )
         return end + 1
     values = YamlMapping(result, data, node, first_line=2, missing_line=1, what="front matter")
+    version = _format_version(values)
+    result.front["format_version"] = version
+    if version not in KNOWN_FORMAT_VERSIONS:
+        return end + 1
     values.reject_unknown(FRONT_MATTER_KEYS, "front matter")
     lesson_id = values.identifier("id", "lesson id")
     title = values.text("title")
@@ -174,6 +185,7 @@ def _parse_front_matter(result: ParsedFile, lines: list[str]) -> int:
     result.front_lines = {key: values.line(key) for key in data if isinstance(key, str)}
     result.title = title
     result.front = {
+        "format_version": version,
         "id": lesson_id,
         "title": title,
         "order": order,
@@ -183,10 +195,40 @@ def _parse_front_matter(result: ParsedFile, lines: list[str]) -> int:
     return end + 1
 
 
-def _parse_body(result: ParsedFile, lines: list[str], start: int) -> None:
+def _format_version(values: YamlMapping) -> int | None:
+    """The lesson format the file says it is written in (1 when it does not say); None when it is
+    not a version this loader reads (reported at its line)."""
+    version = values.get("format_version", FORMAT_VERSION)
+    known = ", ".join(map(str, KNOWN_FORMAT_VERSIONS))
+    if not is_int(version):
+        values.bad(
+            "format_version", f"must be a whole number (this nntutor reads version {known}), not {version!r}"
+        )
+        return None
+    if version not in KNOWN_FORMAT_VERSIONS:
+        values.bad(
+            "format_version",
+            f"{version} is a lesson format this nntutor does not know (it reads version {known}): "
+            "update nntutor, or write the lesson in a version it reads",
+        )
+        return None
+    return version
+
+
+@dataclass
+class Layout:
+    """Where the body's fenced blocks are (0-based line indices), for :func:`report_lost_blocks`."""
+
+    openings: set[int] = field(default_factory=set)
+    code_blocks: list[tuple[int, int, str]] = field(default_factory=list)  # (open, close, fence)
+    special_blocks: list[tuple[int, int, int]] = field(default_factory=list)  # (open, close, indent)
+
+
+def _parse_body(result: ParsedFile, lines: list[str], start: int) -> Layout:
     markdown: list[str] = []
     markdown_start = start
     seen_exercises: dict[str, int] = {}
+    layout = Layout()
 
     def flush(until: int) -> None:
         nonlocal markdown
@@ -211,37 +253,25 @@ def _parse_body(result: ParsedFile, lines: list[str], start: int) -> None:
             continue
         indent, fence, info = opening.group(1), opening.group(2), opening.group(3).strip()
         kind = info.split()[0].lower() if info else ""
-        special = kind in _SPECIAL_BLOCKS
-        # The closing fence: same character, at least as long. A special block's YAML may hold
-        # indented code fences of its own (in a prompt), so only a fence no more indented than
-        # the opening one closes it.
-        max_indent = len(indent) if special else 3
-        close = None
-        for j in range(index + 1, len(lines)):
-            candidate = lines[j]
-            stripped = candidate.lstrip(" ")
-            if (
-                len(candidate) - len(stripped) <= max_indent
-                and stripped.rstrip()
-                and set(stripped.rstrip()) == {fence[0]}
-                and len(stripped.rstrip()) >= len(fence)
-            ):
-                close = j
-                break
+        special = kind in SPECIAL_BLOCKS
+        close, resume = _find_close(result, lines, index, indent, fence, kind if special else None)
         if not special:
             if kind and kind not in _COMMON_LANGUAGES:
-                near = close_match(kind, _SPECIAL_BLOCKS)
+                near = close_match(kind, SPECIAL_BLOCKS)
                 if near and kind != near:
                     result.problem(index + 1, f"unknown block type {kind!r} (did you mean {near!r}?)")
             if close is None:
-                result.problem(index + 1, f"this code block is never closed: add a {fence} line after it")
+                result.problem(index + 1, _never_closed("code", fence, lines, index, 3))
                 close = len(lines) - 1
+            layout.code_blocks.append((index, close, fence))
             markdown.extend(lines[index : close + 1])
             index = close + 1
             continue
         if close is None:
-            result.problem(index + 1, f"this {kind} block is never closed: add a {fence} line after it")
-            close = len(lines)
+            result.problem(index + 1, _never_closed(kind, fence, lines, index, len(indent)))
+            close = resume = len(lines)
+        layout.openings.add(index)
+        layout.special_blocks.append((index, close, len(indent)))
         flush(index)
         body = "\n".join(
             line[len(indent) :] if line.startswith(indent) else line.lstrip(" ")
@@ -260,6 +290,61 @@ def _parse_body(result: ParsedFile, lines: list[str], start: int) -> None:
             train = parse_train_block(result, body, block_line)
             if train is not None:
                 result.blocks.append(train)
-        index = close + 1
+        index = resume
         markdown_start = index
     flush(len(lines))
+    return layout
+
+
+def _find_close(
+    result: ParsedFile, lines: list[str], index: int, indent: str, fence: str, special: str | None
+) -> tuple[int | None, int]:
+    """The closing fence of the block opened at ``index`` (same character, at least as long), and the
+    index to go on from. A special block's YAML may hold indented code fences of its own (in a prompt),
+    so only a fence no more indented than the opening one closes it; and there a shorter fence, or the
+    opening fence of the next block, is where the teacher meant the block to end: reported, and taken
+    as its end, so the rest of the lesson is read as the teacher meant."""
+    max_indent = len(indent) if special else 3
+    for j in range(index + 1, len(lines)):
+        candidate = lines[j]
+        stripped = candidate.lstrip(" ").rstrip()
+        if len(candidate) - len(candidate.lstrip(" ")) > max_indent or not stripped:
+            continue
+        if set(stripped) == {fence[0]} and len(stripped) >= len(fence):
+            return j, j + 1
+        if special is None:
+            continue
+        if len(set(stripped)) == 1 and stripped[0] in "`~" and len(stripped) >= 3:
+            result.problem(
+                index + 1,
+                f"this {special} block opens with {fence} but is closed at line {j + 1} with {stripped}: "
+                f"a block ends only at a fence at least as long as its opening one, so make both {fence}",
+            )
+            return j, j + 1
+        following = _FENCE.match(candidate)
+        if following is not None and following.group(3).strip():
+            what = following.group(3).strip().split()[0].lower()
+            result.problem(
+                index + 1,
+                f"this {special} block is not closed before the {what} block at line {j + 1}: "
+                f"add a {fence} line before line {j + 1}",
+            )
+            return j, j
+    return None, len(lines)
+
+
+def _never_closed(kind: str, fence: str, lines: list[str], index: int, max_indent: int) -> str:
+    """The message for a block that is never closed, naming a shorter fence that looks meant to close it."""
+    for j in range(index + 1, len(lines)):
+        stripped = lines[j].strip()
+        if (
+            len(lines[j]) - len(lines[j].lstrip(" ")) <= max_indent
+            and stripped
+            and set(stripped) == {fence[0]}
+            and 3 <= len(stripped) < len(fence)
+        ):
+            return (
+                f"this {kind} block opens with {fence} but the fence at line {j + 1} is shorter ({stripped}), "
+                f"so it does not close it: a block ends only at a fence at least as long as its opening one"
+            )
+    return f"this {kind} block is never closed: add a {fence} line after it"

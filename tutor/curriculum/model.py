@@ -12,28 +12,89 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KINDS = ("code", "choice", "match", "numeric")
+# --------------------------------------------------------------------------- the schema
+
+FORMAT_VERSION = 1
+"""The version of the lesson format this loader reads (``format_version`` in the front matter)."""
+KNOWN_FORMAT_VERSIONS = (1,)
+MAX_LESSON_BYTES = 1_000_000
+"""A bigger lesson file is refused unread: a 5 MB lesson took seconds and hundreds of MB to draw."""
+LESSON_SUFFIX = ".md"
+"""Lesson files end in exactly this (``*.MD`` is reported, not loaded: it would not load everywhere)."""
+
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DEFAULT_TIMEOUT = 5.0
 MAX_TIMEOUT = 120.0
 DEFAULT_TOLERANCE = 1e-6
 
-FRONT_MATTER_KEYS = ("id", "title", "order", "minutes", "objectives")
-COMMON_KEYS = ("id", "kind", "prompt", "hints", "solution")
-KIND_KEYS = {
-    "code": ("starter", "check", "timeout"),
-    "choice": ("options", "answer", "feedback"),
-    "match": ("items", "options", "answer", "feedback"),
-    "numeric": ("answer", "tolerance", "feedback"),
+# Every key a lesson file may hold, declared once, with its meaning. The loader accepts these keys
+# and no others; lessons/README.md explains them to teachers in the same words.
+
+FRONT_MATTER: dict[str, str] = {
+    "format_version": "optional: the lesson format the file is written in (1, the default when absent)",
+    "id": "the lesson's unique id: lowercase words joined by '-'",
+    "title": "shown in the lesson list",
+    "order": "the lesson's place in the course: a whole number above 0, unique",
+    "minutes": "the estimated time to complete it: a whole number above 0",
+    "objectives": "a list of what the learner can do afterwards",
 }
+OPTIONAL_FRONT_MATTER = ("format_version",)
+
+EXERCISE: dict[str, str] = {
+    "id": "the exercise's id, unique across all lessons (progress is stored by it)",
+    "kind": "code, choice, match or numeric",
+    "prompt": "markdown shown above the answer area",
+    "hints": "a list of hints, revealed one at a time",
+    "solution": "code: the reference solution (Python); other kinds: the explanation shown on reveal",
+}
+KIND_FIELDS: dict[str, dict[str, str]] = {
+    "code": {
+        "starter": "the Python the editor starts with; it must not pass the check",
+        "check": "the id of the grader check that grades the learner's file",
+        "timeout": f"optional: seconds a run may take (default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})",
+    },
+    "choice": {
+        "options": "a mapping of short option keys to their text",
+        "answer": "the right option key, or a list of keys when several are right",
+        "feedback": "a mapping of option keys to the message shown when that option is picked",
+    },
+    "match": {
+        "items": "a mapping of item keys to the left-hand texts",
+        "options": "a mapping of option keys to the right-hand texts",
+        "answer": "a mapping of each item key to its option key",
+        "feedback": "optional: a mapping of item keys to the message shown when that item is wrong",
+    },
+    "numeric": {
+        "answer": "a number like 4.8, or a shape like (3, 2, 4)",
+        "tolerance": f"optional: the absolute difference allowed (default {DEFAULT_TOLERANCE:g})",
+        "feedback": "optional: a list of {answer, message} entries for expected wrong answers",
+    },
+}
+
+PLOT: dict[str, str] = {
+    "data": "a data set to draw, coloured by class: spiral or vertical (or give 'function')",
+    "samples": "data plots: points per class (default 100)",
+    "classes": "data plots: the number of classes (default 3)",
+    "function": "an activation function to draw: step, sigmoid, relu or linear (or give 'data')",
+    "range": "function plots: [low, high] on the x axis (default [-5, 5])",
+    "title": "optional: the chart's title",
+}
+# Train blocks: the keys are TrainConfig's settings (tutor/training_config.py owns them).
+
+KINDS = tuple(KIND_FIELDS)
+FRONT_MATTER_KEYS = tuple(FRONT_MATTER)
+COMMON_KEYS = tuple(EXERCISE)
+KIND_KEYS = {kind: tuple(keys) for kind, keys in KIND_FIELDS.items()}
 EVERY_EXERCISE_KEY = frozenset(COMMON_KEYS).union(*KIND_KEYS.values())
+PLOT_KEYS = tuple(PLOT)
 PLOT_DATASETS = ("spiral", "vertical")
 PLOT_FUNCTIONS = ("step", "sigmoid", "relu", "linear")
 # What a lesson plot can show: more points than this are a solid blot (and slow to draw), and the
-# palettes have distinct colours for this many classes. tutor/plotting.py applies the same limits.
+# palettes have distinct colours for this many classes.
 MAX_PLOT_SAMPLES = 10_000
 MAX_PLOT_CLASSES = 20
-PLOT_KEYS = ("data", "samples", "classes", "function", "range", "title")
+SPECIAL_BLOCKS = ("exercise", "plot", "train")
+"""The info strings of the fenced blocks that hold YAML instead of code."""
 
 Numeric = float | tuple[int, ...]
 
@@ -66,12 +127,24 @@ class MarkdownBlock:
     line: int
 
 
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: fields hold lists
-class PlotBlock:
-    """A picture in the text: ``spec`` has ``data`` (with ``samples``, ``classes``) or ``function``
-    (with ``range``), and ``title`` (None when not given). Defaults are filled in."""
+@dataclass(frozen=True)
+class PlotSpec:
+    """What a ``plot`` block draws, checked by the loader: exactly one of ``data`` (with ``samples``
+    and ``classes``) or ``function`` (with ``range``); ``title`` is None when not given."""
 
-    spec: dict
+    data: str | None = None
+    samples: int = 100
+    classes: int = 3
+    function: str | None = None
+    range: tuple[float, float] = (-5.0, 5.0)
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class PlotBlock:
+    """A picture in the text, at file line ``line``."""
+
+    spec: PlotSpec
     line: int
 
 
@@ -133,6 +206,7 @@ class Lesson:
     objectives: list[str]
     path: Path
     blocks: list[Block]
+    format_version: int = FORMAT_VERSION
 
     @property
     def exercises(self) -> list[Exercise]:
@@ -214,9 +288,24 @@ class ParsedFile:
         self.title: str | None = None
         self.blocks: list[Block] = []
         self.exercise_ids: list[tuple[str, int]] = []
+        # Lines whose value already has its problem (a leading zero, a decimal comma): the type
+        # checks that follow would only say the same thing again.
+        self.explained_lines: set[int] = set()
 
     def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message))
+        """Record a problem; the same problem, or a second one about an explained value, is dropped."""
+        problem = Problem(self.path, line, message)
+        if line not in self.explained_lines and problem not in self.problems:
+            self.problems.append(problem)
+
+    def explain(self, line: int, message: str) -> None:
+        """Record the one problem of the value at ``line``; later problems at that line are dropped."""
+        if line not in self.explained_lines:
+            self.problem(line, message)
+            self.explained_lines.add(line)
+
+    def lines_with_problems(self) -> set[int]:
+        return {problem.line for problem in self.problems}
 
     def lesson(self) -> Lesson:
         front = self.front
@@ -228,6 +317,7 @@ class ParsedFile:
             objectives=front["objectives"],
             path=self.path,
             blocks=self.blocks,
+            format_version=front.get("format_version") or FORMAT_VERSION,
         )
 
     def broken(self) -> BrokenLesson:

@@ -9,6 +9,7 @@ file line of the key (or entry) at fault.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -27,6 +28,13 @@ class Reporter(Protocol):
 
     def problem(self, line: int, message: str) -> None: ...
 
+    def explain(self, line: int, message: str) -> None: ...
+
+
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+\Z")
+DECIMAL_COMMA = re.compile(r"\s*[-+]?[0-9]+,[0-9]+\s*\Z")
+"""``0,5``: a number written the local way; YAML keeps it as text and a shape would read (0, 5)."""
+
 
 def load_yaml(result: Reporter, text: str, *, first_line: int, what: str):
     """Parse ``text`` (whose first line is file line ``first_line``): (data, root node) or None
@@ -39,12 +47,21 @@ def load_yaml(result: Reporter, text: str, *, first_line: int, what: str):
         mark = error.problem_mark or error.context_mark
         if error.context_mark is not None and "end of stream" in (error.problem or ""):
             mark = error.context_mark  # an unclosed quote: point at where it opened, not at the end
-        line = first_line + (mark.line if mark is not None else 0)
+        row = mark.line if mark is not None else 0
+        unpiped = _key_without_pipe(text, row)
+        if unpiped is not None:
+            key_row, key = unpiped
+            result.problem(
+                first_line + key_row,
+                f"bad YAML in the {what}: the lines under '{key}:' are read as YAML, not as text: "
+                f"write '{key}: |' to keep them as they are",
+            )
+            return None
         detail = error.problem or "cannot be read"
         if error.context:
             detail = f"{detail} {error.context}"
         culprit = _character_at(text, error.problem_mark)
-        result.problem(line, f"bad YAML in the {what}: {detail}" + _yaml_advice(detail, culprit))
+        result.problem(first_line + row, f"bad YAML in the {what}: {detail}" + _yaml_advice(detail, culprit))
         return None
     except yaml.YAMLError as error:
         result.problem(first_line, f"bad YAML in the {what}: {error}")
@@ -52,7 +69,55 @@ def load_yaml(result: Reporter, text: str, *, first_line: int, what: str):
     finally:
         loader.dispose()
     _check_duplicate_keys(result, node, first_line, what)
+    _check_leading_zeros(result, node, first_line)
     return data, node
+
+
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ \t]*(?:#.*)?\Z")
+
+
+def _key_without_pipe(text: str, row: int) -> tuple[int, str] | None:
+    """When a YAML error at ``row`` lies in the indented lines under a top-level ``key:`` that has
+    nothing after it (text or code written without ``|``): that key's row and name."""
+    lines = text.split("\n")
+    for index in range(min(row, len(lines) - 1), -1, -1):
+        line = lines[index]
+        if not line.strip() or line.startswith((" ", "\t")):
+            continue
+        match = _KEY_LINE.match(line.rstrip())
+        if match is None or index == row or match.group(1) not in _TEXT_KEYS:
+            return None
+        return index, match.group(1)
+    return None
+
+
+# Keys whose value is text (or code) that may run over several lines.
+_TEXT_KEYS = ("prompt", "starter", "solution", "message")
+
+
+def _check_leading_zeros(result: Reporter, node, first_line: int, key: str | None = None) -> None:
+    """YAML reads ``010`` as the octal number 8 and ``09`` as text: neither is what a teacher meant."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            _check_leading_zeros(result, value_node, first_line, str(key_node.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            _check_leading_zeros(result, child, first_line, key)
+    elif isinstance(node, yaml.ScalarNode) and node.style is None and _LEADING_ZERO.match(node.value):
+        written = node.value
+        plain = written.lstrip("+-").lstrip("0_") or "0"
+        sign = "-" if written.startswith("-") else ""
+        reading = (
+            "the octal number " + str(int(written.replace("_", ""), 8))
+            if set(written) <= set("+-01234567_")
+            else "text"
+        )
+        name = f"{key} " if key else ""
+        result.explain(
+            first_line + node.start_mark.line,
+            f"{name}{written} has a leading zero, which YAML reads as {reading}: write {sign}{plain}"
+            f" (or quote it, '{written}', if it is text)",
+        )
 
 
 def _character_at(text: str, mark) -> str:
@@ -134,6 +199,17 @@ class YamlMapping:
                         return self.first_line + child_key.start_mark.line
         return self.first_line + key_node.start_mark.line
 
+    def spans_lines(self, key: str) -> bool:
+        """Whether ``key``'s value is written over several lines without ``|`` (or ``>``): YAML then reads
+        the lines as YAML (a mapping, a list) or joins them into one line of text."""
+        key_node, value_node = self._value_node(key)
+        if value_node is None:
+            return False
+        if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
+            return False
+        end = value_node.end_mark.line - (1 if value_node.end_mark.column == 0 else 0)
+        return end > key_node.start_mark.line
+
     def value_lines(self) -> dict[str, int]:
         lines = {}
         if isinstance(self.node, yaml.MappingNode):
@@ -150,6 +226,9 @@ class YamlMapping:
         self.result.problem(line, message)
 
     def bad(self, key: str, message: str) -> None:
+        value = self.data.get(key)
+        if isinstance(value, str) and DECIMAL_COMMA.match(value):
+            message += f" ({value.strip()} has a decimal comma: write {value.strip().replace(',', '.')})"
         self.problem(self.line(key), f"{key} {message}")
 
     def require(self, key: str) -> None:
@@ -187,11 +266,13 @@ class YamlMapping:
         if allow_empty and value is None:
             return ""
         if not isinstance(value, str):
-            self.bad(
-                key,
-                f"must be text, not {describe(value)}"
-                + (" (quote it)" if is_number(value) or isinstance(value, bool) else ""),
-            )
+            if isinstance(value, (dict, list)) and self.spans_lines(key):
+                hint = f" (text over several lines goes in a '|' block: write '{key}: |' and indent it below)"
+            elif is_number(value) or isinstance(value, bool):
+                hint = " (quote it)"
+            else:
+                hint = ""
+            self.bad(key, f"must be text, not {describe(value)}{hint}")
             return None
         if not value.strip() and not allow_empty:
             self.bad(key, "is empty")

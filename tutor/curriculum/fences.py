@@ -1,0 +1,81 @@
+"""No exercise disappears in silence: a plain scan for ``exercise``, ``plot`` and ``train`` fences.
+
+The markdown reading in :mod:`tutor.curriculum.loader` decides what is a block. This scan does not
+trust it: it finds every line that looks like the opening fence of a special block and reports each
+one that did not become a block, saying why (indented, inside a quote or a list, inside a code block
+of the same length ...). An example shown inside a longer fence, as ``lessons/README.md`` does, is
+text on purpose and is not reported.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from tutor.curriculum.model import ParsedFile
+
+if TYPE_CHECKING:
+    from tutor.curriculum.loader import Layout
+
+_SPECIAL_FENCE = re.compile(
+    r"(?P<prefix>[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?)(?P<fence>`{3,}|~{3,})[ \t]*"
+    r"(?P<kind>exercise|plot|train)(?![\w-])(?P<rest>.*)\Z",
+    re.IGNORECASE,
+)
+
+
+def report_lost_blocks(result: ParsedFile, lines: list[str], start: int, layout: Layout) -> None:
+    """Report every special fence from line index ``start`` on that did not become a block (and has
+    no problem reported at its line already)."""
+    reported = result.lines_with_problems()
+    for index in range(start, len(lines)):
+        match = _SPECIAL_FENCE.match(lines[index])
+        if match is None or index in layout.openings or index + 1 in reported:
+            continue
+        kind, fence, prefix = match.group("kind").lower(), match.group("fence"), match.group("prefix")
+        message = _why_lost(kind, fence, prefix, match.group("rest"), index, layout)
+        if message is not None:
+            result.problem(index + 1, message)
+
+
+def _why_lost(kind: str, fence: str, prefix: str, rest: str, index: int, layout: Layout) -> str | None:
+    for open_index, close_index, indent in layout.special_blocks:
+        if open_index < index < close_index and len(prefix) > indent:
+            return None  # text inside a block's YAML (a prompt showing a fence)
+    for open_index, close_index, outer in layout.code_blocks:
+        if open_index < index <= close_index:
+            if outer[0] != fence[0] or len(fence) < len(outer):
+                return None  # an example shown inside a longer fence: text on purpose
+            longer = outer[0] * (len(fence) + 1)
+            return (
+                f"this {kind} block is inside the code block opened at line {open_index + 1}, whose "
+                f"fence is as long as this one ({outer}), so it shows as code and the {kind} is not "
+                f"loaded: close that code block before it, or open the outer block with {longer} "
+                "to show an example"
+            )
+    if ">" in prefix:
+        return (
+            f"this {kind} fence is inside a quote ('>'), so it is read as text and the {kind} is not "
+            "loaded: start the fence line at the left margin"
+        )
+    if prefix.strip():
+        return (
+            f"this {kind} fence is inside a list item, so it is read as text and the {kind} is not "
+            "loaded: start the fence line at the left margin"
+        )
+    if "\t" in prefix:
+        return (
+            f"this {kind} fence is indented with a tab, so markdown reads it as indented code and the "
+            f"{kind} is not loaded: start the fence line at the left margin"
+        )
+    if len(prefix) > 3:
+        return (
+            f"this {kind} fence is indented by {len(prefix)} spaces, so markdown reads it as indented "
+            f"code and the {kind} is not loaded: start the fence line at the left margin"
+        )
+    if fence[0] == "`" and "`" in rest:
+        return (
+            f"this {kind} fence has a backtick after '{kind}', so it is read as text and the {kind} is "
+            "not loaded: remove what follows the word"
+        )
+    return f"this {kind} fence is not read as a block, so the {kind} is not loaded"
