@@ -187,9 +187,15 @@ def test_broken_lessons_do_not_stop_the_others():
         "failing-solution.md",
         "passing-starter.md",
         "syntax-error.md",
+        "solution-raises.md",
+        "check-of-another.md",
     }
     broken = {item.path.name: item for item in curriculum.broken}
-    assert len(broken) == 16
+    assert len(broken) == 27
+    # Files that are not loaded are listed as broken too, so nothing is dropped in silence.
+    for name in ("skipped-upper-case.MD", "skipped-markdown-suffix.markdown", "skipped-dangling-link.md"):
+        assert broken[name].line == 1 and "not loaded" in broken[name].error
+    assert {p.path.name for p in curriculum.problems} >= {"skipped-upper-case.MD", "not-utf8.md"}
     assert broken["bad-yaml.md"].line == 17 and "bad YAML" in broken["bad-yaml.md"].error
     assert broken["duplicate-order.md"].title == "Duplicate order"
     assert str(broken["missing-hints.md"]).endswith("missing-hints.md:14: the exercise has no 'hints'")
@@ -307,7 +313,7 @@ def test_yaml_booleans_as_option_keys_are_refused(tmp_path):
     )
     problems = only_problems(path)
     assert problems[0] == (
-        "14: option key True is read by YAML as true/false (True): put it in quotes or use a letter"
+        "15: option key True is read by YAML as true/false (True): put it in quotes or use a letter"
     )
 
 
@@ -763,3 +769,226 @@ def test_the_guides_examples_are_valid(tmp_path):
     lesson = parse_lesson(path)
     assert isinstance(lesson, Lesson), getattr(lesson, "problems", None)
     assert [e.kind for e in lesson.exercises] == ["code", "choice", "match", "numeric"]
+
+
+# ---------------------------------------------------------------------------- nothing lost in silence
+
+NUMERIC = """\
+```exercise
+id: half
+kind: numeric
+prompt: What is 1 / 2?
+answer: 0.5
+hints: [Halve it.]
+solution: A half.
+```
+"""
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # A special fence indented with a tab, in a quote, in a list item: text, not a block.
+        (
+            "Text.\n\n\t```plot\n\tdata: spiral\n\t```\n",
+            "11: this plot fence is indented with a tab, so markdown reads it as indented code and the "
+            "plot is not loaded: start the fence line at the left margin",
+        ),
+        (
+            "> ```plot\n> data: spiral\n> ```\n",
+            "9: this plot fence is inside a quote ('>'), so it is read as text and the plot is not loaded: "
+            "start the fence line at the left margin",
+        ),
+        (
+            "- ```train\n  epochs: 5\n  ```\n",
+            "9: this train fence is inside a list item, so it is read as text and the train is not loaded: "
+            "start the fence line at the left margin",
+        ),
+        # A block whose closing fence is missing before the next block.
+        (
+            "```plot\ndata: spiral\n\n```plot\nfunction: relu\n```\n",
+            "9: this plot block is not closed before the plot block at line 12: add a ``` line before line 12",
+        ),
+        # ~~~ closed by ```.
+        (
+            "~~~plot\ndata: spiral\n```\n",
+            "9: this plot block opens with ~~~ but is closed at line 11 with ```: a block ends only at a "
+            "fence at least as long as its opening one, so make both ~~~",
+        ),
+        # A 4-backtick code block closed with 3 backticks runs to the end of the file.
+        (
+            "````python\nx = 1\n```\n",
+            "9: this code block opens with ```` but the fence at line 11 is shorter (```), so it does not "
+            "close it: a block ends only at a fence at least as long as its opening one",
+        ),
+    ],
+)
+def test_special_fences_that_are_not_blocks_are_reported(tmp_path, body, expected):
+    path = write_lesson(tmp_path, body)
+    assert only_problems(path) == [expected]
+
+
+def test_an_example_inside_a_longer_fence_is_not_reported(tmp_path):
+    path = write_lesson(
+        tmp_path, "````markdown\n```exercise\nid: shown\n```\n````\n\n~~~\n```plot\n```\n~~~\n"
+    )
+    assert isinstance(parse_lesson(path), Lesson)
+
+
+def test_a_closing_fence_that_opens_a_code_block_is_not_reported_again(tmp_path):
+    path = write_lesson(tmp_path, "    ```plot\n    data: spiral\n```\n\nText.\n")
+    assert only_problems(path) == [
+        "9: this plot fence is indented by 4 spaces, so markdown reads it as indented code and the plot "
+        "is not loaded: start the fence line at the left margin"
+    ]
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            "answer: 0.5",
+            "answer: 2,75\nfeedback:\n  - answer: 1,5\n    message: No.",
+            "13: answer 2,75 has a decimal comma, so it would be read as the shape (2, 75): write the "
+            "number with a point, 2.75; or write a shape in brackets, (2, 75)",
+        ),
+        (
+            "answer: 0.5",
+            "answer: 0.5\nfeedback:\n  - answer: 1,5\n    message: No.",
+            "15: feedback answer 1,5 has a decimal comma, so it would be read as the shape (1, 5): write "
+            "the number with a point, 1.5; or write a shape in brackets, (1, 5)",
+        ),
+        (
+            "answer: 0.5",
+            "answer: 0.5\ntolerance: 0,01",
+            "14: tolerance must be a number of at least 0 (an absolute difference) (0,01 has a decimal "
+            "comma: write 0.01)",
+        ),
+        (
+            "answer: 0.5",
+            "answer: 1,000",
+            "13: answer 1,000 has a decimal comma, so it would be read as the shape (1, 0): write the number "
+            "with a point, 1.000, or 1000 without the thousands separator; or write a shape in brackets, (1, 0)",
+        ),
+        (
+            "answer: 0.5",
+            "answer: 05",
+            "13: answer 05 has a leading zero, which YAML reads as the octal number 5: write 5 (or quote it, "
+            "'05', if it is text)",
+        ),
+    ],
+)
+def test_numbers_written_the_local_way(tmp_path, old, new, expected):
+    path = write_lesson(tmp_path, NUMERIC.replace(old, new))
+    assert only_problems(path) == [expected]
+
+
+def test_order_with_a_leading_zero_is_reported_once(tmp_path):
+    path = write_lesson(tmp_path, "Text.\n", front=FRONT.replace("order: 1", "order: 09"))
+    assert only_problems(path) == [
+        "4: order 09 has a leading zero, which YAML reads as text: write 9 (or quote it, '09', if it is text)"
+    ]
+
+
+def test_code_written_without_a_pipe(tmp_path):
+    body = """
+        ```exercise
+        id: folded
+        kind: code
+        prompt: Define it.
+        starter: |
+          x = None
+        hints: [Think.]
+        solution:
+          x = 1
+          y = 2
+        check: relu
+        ```
+        """
+    assert only_problems(write_lesson(tmp_path, body)) == [
+        "17: solution is code written over several lines without '|', so YAML joins them into one line: "
+        "write 'solution: |' and indent the code below it"
+    ]
+    body = body.replace("  x = 1\n          y = 2", "  def f(x):\n              return x")
+    assert only_problems(write_lesson(tmp_path, body)) == [
+        "17: solution must be text, not a 'key: value' mapping (text over several lines goes in a '|' "
+        "block: write 'solution: |' and indent it below)"
+    ]
+
+
+def test_a_misspelt_required_key_is_reported_once(tmp_path):
+    path = write_lesson(tmp_path, NUMERIC.replace("hints:", "hint:"))
+    assert only_problems(path) == ["14: unknown key 'hint' in the numeric exercise (did you mean 'hints'?)"]
+
+
+def test_format_version(tmp_path):
+    path = write_lesson(tmp_path, NUMERIC, front=FRONT.replace("---\nid:", "---\nformat_version: 1\nid:"))
+    lesson = parse_lesson(path)
+    assert isinstance(lesson, Lesson) and lesson.format_version == 1
+    assert parse_lesson(write_lesson(tmp_path, NUMERIC)).format_version == 1  # the default
+    path = write_lesson(tmp_path, NUMERIC, front=FRONT.replace("---\nid:", "---\nformat_version: one\nid:"))
+    assert only_problems(path) == [
+        "2: format_version must be a whole number (this nntutor reads version 1), not 'one'"
+    ]
+
+
+def test_a_lesson_over_the_size_limit_is_reported_unread(tmp_path, monkeypatch):
+    from tutor.curriculum import files
+
+    path = write_lesson(tmp_path, NUMERIC + "Text.\n" * 100)
+    monkeypatch.setattr(files, "MAX_LESSON_BYTES", 100)
+    monkeypatch.setattr(files.Path, "read_bytes", lambda self: pytest.fail("the file was read"))
+    assert only_problems(path) == [
+        "1: the file is 0.0 MB; a lesson may be at most 0 MB (bigger ones are too slow to show): split it "
+        "into several lessons, or remove what does not belong in it"
+    ]
+
+
+def test_a_real_size_over_1_mb_is_reported(tmp_path):
+    path = write_lesson(tmp_path, NUMERIC + "Filler text for a long lesson.\n" * 40_000)
+    assert only_problems(path)[0].startswith("1: the file is 1.2 MB; a lesson may be at most 1 MB")
+
+
+def test_an_unreadable_lesson_is_listed_as_broken(tmp_path, monkeypatch):
+    from tutor.curriculum import files
+
+    write_lesson(tmp_path, NUMERIC, name="01-locked.md")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files.Path, "read_bytes", refuse)
+    curriculum = load_curriculum(tmp_path)
+    assert [str(problem.format()).split(": ", 1)[1] for problem in curriculum.problems] == [
+        "cannot read the file: Permission denied (check that it exists and you may read it)"
+    ]
+    assert curriculum.broken[0].path.name == "01-locked.md"
+
+
+def test_files_that_look_like_lessons_but_would_not_load(tmp_path):
+    write_lesson(tmp_path, NUMERIC)
+    (tmp_path / "02-draft.md.txt").write_text(FRONT)
+    (tmp_path / "03-notes.txt").write_text("---\nid: x\n")
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "04-more.md").write_text(FRONT)
+    (tmp_path / "05-backup.md~").write_text(FRONT)  # an editor's backup: neither loaded nor reported
+    (tmp_path / "notes.txt").write_text("just notes\n")  # not a lesson
+    problems = [(p.path.name, p.line, p.message) for p in load_curriculum(tmp_path).problems]
+    assert problems == [
+        (
+            "02-draft.md.txt",
+            1,
+            "the name ends in '.txt' after '.md', so the lesson is not loaded: rename it to 02-draft.md",
+        ),
+        (
+            "03-notes.txt",
+            1,
+            "this file looks like a lesson but does not end in '.md', so it is not loaded: rename it to "
+            "03-notes.md",
+        ),
+        (
+            "extra",
+            1,
+            "lessons in a subfolder are not loaded (04-more.md): move them into the lessons folder itself",
+        ),
+    ]

@@ -212,6 +212,7 @@ def _grade_numeric(exercise: Exercise, response: Any) -> AnswerResult:
         if numeric_equal(given, wrong, slack):
             return AnswerResult(False, message)
     if wants_shape:
+        assert isinstance(given, tuple) and isinstance(expected, tuple)
         if len(given) != len(expected):
             return AnswerResult(
                 False,

@@ -113,6 +113,7 @@ def parse_exercise_block(
         fields.update(_numeric_fields(values))
     if len(result.problems) > before or kind is None:
         return None
+    assert exercise_id is not None and prompt is not None and hints is not None and solution is not None
     return Exercise(
         id=exercise_id,
         kind=kind,
@@ -247,10 +248,14 @@ def _decimal_comma(values: YamlMapping, line: int, raw: Any, what: str) -> bool:
         return False
     written = raw.strip()
     first, second = written.split(",")
+    shape = f"({int(first)}, {int(second)})"
+    number = f"{first}.{second}"
+    if len(second) == 3 and first.lstrip("+-") != "0":
+        number += f", or {first}{second} without the thousands separator"
     values.result.explain(
         line,
-        f"{what} {written} has a decimal comma, so it would be read as the shape ({first}, {second}): "
-        f"write the number with a point, {first}.{second}, or a shape in brackets, ({first}, {second})",
+        f"{what} {written} has a decimal comma, so it would be read as the shape {shape}: "
+        f"write the number with a point, {number}; or write a shape in brackets, {shape}",
     )
     return True
 
@@ -324,8 +329,9 @@ def parse_train_block(result: ParsedFile, body: str, block_line: int) -> TrainBl
     values = YamlMapping(result, data, node, first_line=block_line + 1, missing_line=block_line, what="train")
     settings = {}
     for key, value in data.items():
-        if key in _TRAIN_FLOATS and as_number(value) is not None:
-            value = float(as_number(value))  # YAML reads 5e-7 as text and 1 as an int
+        number = as_number(value)
+        if key in _TRAIN_FLOATS and number is not None:
+            value = float(number)  # YAML reads 5e-7 as text and 1 as an int
         settings[str(key)] = value
     # TrainConfig owns the rules for training settings; we only point at the line.
     try:

@@ -28,14 +28,51 @@ def report_lost_blocks(result: ParsedFile, lines: list[str], start: int, layout:
     """Report every special fence from line index ``start`` on that did not become a block (and has
     no problem reported at its line already)."""
     reported = result.lines_with_problems()
+    artefacts: list[tuple[int, int]] = []
     for index in range(start, len(lines)):
         match = _SPECIAL_FENCE.match(lines[index])
         if match is None or index in layout.openings or index + 1 in reported:
             continue
+        if any(open_index <= index <= close_index for open_index, close_index in artefacts):
+            continue
         kind, fence, prefix = match.group("kind").lower(), match.group("fence"), match.group("prefix")
         message = _why_lost(kind, fence, prefix, match.group("rest"), index, layout)
-        if message is not None:
-            result.problem(index + 1, message)
+        if message is None:
+            continue
+        result.problem(index + 1, message)
+        enclosing = _enclosing_code_block(index, layout)
+        if enclosing is None:
+            artefact = _orphan_close(lines, index, fence, layout)
+        else:  # its closing fence ended the enclosing block, whose own closing fence opens another
+            artefact = _orphan_close(lines, enclosing[1], enclosing[2], layout)
+        if artefact is not None:
+            # The lost block's closing fence opened a code block of its own: that follows from this
+            # problem, so what it swallowed (or that it is never closed) is not reported again.
+            artefacts.append(artefact)
+            result.problems[:] = [
+                p
+                for p in result.problems
+                if not (p.line == artefact[0] + 1 and p.message.startswith("this code"))
+            ]
+
+
+def _enclosing_code_block(index: int, layout: Layout) -> tuple[int, int, str] | None:
+    for block in layout.code_blocks:
+        if block[0] < index <= block[1]:
+            return block
+    return None
+
+
+def _orphan_close(lines: list[str], index: int, fence: str, layout: Layout) -> tuple[int, int] | None:
+    """The code block opened by the fence meant to close the lost block at ``index``, if any."""
+    for j in range(index + 1, len(lines)):
+        stripped = lines[j].lstrip(" \t>").strip()
+        if len(set(stripped)) == 1 and stripped[0] == fence[0] and len(stripped) >= len(fence):
+            for open_index, close_index, _ in layout.code_blocks:
+                if open_index == j:
+                    return open_index, close_index
+            return None
+    return None
 
 
 def _why_lost(kind: str, fence: str, prefix: str, rest: str, index: int, layout: Layout) -> str | None:

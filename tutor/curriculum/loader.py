@@ -85,7 +85,7 @@ def _check_across_lessons(parsed: list[ParsedFile]) -> None:
                 )
             else:
                 lesson_ids[lesson_id] = result
-        if is_int(order):
+        if isinstance(order, int) and is_int(order):
             if order in orders:
                 result.problem(
                     result.front_lines["order"], f"order {order} is already used by {orders[order].path.name}"
@@ -267,12 +267,14 @@ def _parse_body(result: ParsedFile, lines: list[str], start: int) -> Layout:
             markdown.extend(lines[index : close + 1])
             index = close + 1
             continue
-        if close is None:
-            result.problem(index + 1, _never_closed(kind, fence, lines, index, len(indent)))
-            close = resume = len(lines)
         layout.openings.add(index)
-        layout.special_blocks.append((index, close, len(indent)))
         flush(index)
+        if close is None:
+            # Its YAML would run to the end of the file, prose and all: only the missing fence is said.
+            result.problem(index + 1, _never_closed(kind, fence, lines, index, len(indent)))
+            layout.special_blocks.append((index, len(lines), len(indent)))
+            break
+        layout.special_blocks.append((index, close, len(indent)))
         body = "\n".join(
             line[len(indent) :] if line.startswith(indent) else line.lstrip(" ")
             for line in lines[index + 1 : close]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from tutor.curriculum.model import EVERY_EXERCISE_KEY, ID_PATTERN
 
@@ -103,7 +103,7 @@ def _check_leading_zeros(result: Reporter, node, first_line: int, key: str | Non
     elif isinstance(node, yaml.SequenceNode):
         for child in node.value:
             _check_leading_zeros(result, child, first_line, key)
-    elif isinstance(node, yaml.ScalarNode) and node.style is None and _LEADING_ZERO.match(node.value):
+    elif isinstance(node, yaml.ScalarNode) and not node.style and _LEADING_ZERO.match(node.value):
         written = node.value
         plain = written.lstrip("+-").lstrip("0_") or "0"
         sign = "-" if written.startswith("-") else ""
@@ -118,6 +118,12 @@ def _check_leading_zeros(result: Reporter, node, first_line: int, key: str | Non
             f"{name}{written} has a leading zero, which YAML reads as {reading}: write {sign}{plain}"
             f" (or quote it, '{written}', if it is text)",
         )
+
+
+def _yaml_bool(text: str) -> bool | None:
+    """What YAML 1.1 makes of a plain word: ``yes``/``on``/``true`` are True, ``no``/``off``/``false`` False."""
+    word = text.lower()
+    return True if word in ("yes", "true", "on") else False if word in ("no", "false", "off") else None
 
 
 def _character_at(text: str, mark) -> str:
@@ -136,6 +142,11 @@ def _yaml_advice(detail: str, culprit: str) -> str:
         return f" (text starting with {culprit} must be quoted)"
     if "mapping values are not allowed" in detail:
         return " (text with ': ' in it must be quoted, or written as a '|' block)"
+    if "expected key" in detail or "expected <block end>" in detail:
+        return (
+            " (this line is indented differently from the lines around it: keys start at the same"
+            " column, and the text of a '|' block stays indented under its key)"
+        )
     if "end of stream" in detail and "quoted" in detail:
         return " (a quote is opened here and never closed)"
     return ""
@@ -171,6 +182,7 @@ class YamlMapping:
         self.first_line = first_line
         self.missing_line = missing_line
         self.what = what
+        self.misspelt: set[str] = set()  # required keys written misspelt (reported there)
 
     # lines
 
@@ -195,7 +207,7 @@ class YamlMapping:
                 return self.first_line + value_node.value[child].start_mark.line
             if isinstance(value_node, yaml.MappingNode):
                 for child_key, _ in value_node.value:
-                    if child_key.value == str(child):
+                    if child_key.value == str(child) or _yaml_bool(child_key.value) is child:
                         return self.first_line + child_key.start_mark.line
         return self.first_line + key_node.start_mark.line
 
@@ -232,6 +244,8 @@ class YamlMapping:
         self.problem(self.line(key), f"{key} {message}")
 
     def require(self, key: str) -> None:
+        if key in self.misspelt:
+            return  # reported at the misspelt key, with the right spelling
         self.problem(self.missing_line, f"the {self.what} has no {key!r}")
 
     def has(self, key: str) -> bool:
@@ -249,6 +263,8 @@ class YamlMapping:
                 message = f"key {key!r} does not belong in a {where}"
             else:
                 near = close_match(str(key), allowed)
+                if near is not None and near not in self.data:
+                    self.misspelt.add(near)
                 message = f"unknown key {key!r} in the {where}" + (
                     f" (did you mean {near!r}?)" if near else ""
                 )
