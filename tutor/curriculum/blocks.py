@@ -139,7 +139,12 @@ def _choice_answer(values: YamlMapping, options: dict[str, str] | None) -> str |
     for key in keys:
         name = key_name(key)
         if name is None:
-            values.bad("answer", f"{key!r} is not an option key (keys are short words like a, b, c)")
+            hint = (
+                "YAML reads yes/no/on/off as true/false: quote it or use a letter"
+                if isinstance(key, bool)
+                else "keys are short words like a, b, c"
+            )
+            values.bad("answer", f"{key!r} is not an option key ({hint})")
             return None
         if options is not None and name not in options:
             values.bad(

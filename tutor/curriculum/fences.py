@@ -30,7 +30,10 @@ def report_lost_blocks(result: ParsedFile, lines: list[str], start: int, layout:
     reported = result.lines_with_problems()
     artefacts: list[tuple[int, int]] = []
     for index in range(start, len(lines)):
-        match = _SPECIAL_FENCE.match(lines[index])
+        line = lines[index]
+        if "```" not in line and "~~~" not in line:
+            continue
+        match = _SPECIAL_FENCE.match(line)
         if match is None or index in layout.openings or index + 1 in reported:
             continue
         if any(open_index <= index <= close_index for open_index, close_index in artefacts):

@@ -309,9 +309,10 @@ def _find_close(
     max_indent = len(indent) if special else 3
     for j in range(index + 1, len(lines)):
         candidate = lines[j]
-        stripped = candidate.lstrip(" ").rstrip()
-        if len(candidate) - len(candidate.lstrip(" ")) > max_indent or not stripped:
+        stripped = candidate.lstrip(" ")
+        if not stripped or stripped[0] not in "`~" or len(candidate) - len(stripped) > max_indent:
             continue
+        stripped = stripped.rstrip()
         if set(stripped) == {fence[0]} and len(stripped) >= len(fence):
             return j, j + 1
         if special is None:

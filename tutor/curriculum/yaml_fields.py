@@ -48,6 +48,14 @@ def load_yaml(result: Reporter, text: str, *, first_line: int, what: str):
         if error.context_mark is not None and "end of stream" in (error.problem or ""):
             mark = error.context_mark  # an unclosed quote: point at where it opened, not at the end
         row = mark.line if mark is not None else 0
+        odd_space = _odd_indent(text, row)
+        if odd_space is not None:
+            result.problem(
+                first_line + odd_space,
+                f"bad YAML in the {what}: this line is indented with a non-breaking space (U+00A0), "
+                "which YAML does not take for a space: indent with ordinary spaces",
+            )
+            return None
         unpiped = _key_without_pipe(text, row)
         if unpiped is not None:
             key_row, key = unpiped
@@ -68,12 +76,21 @@ def load_yaml(result: Reporter, text: str, *, first_line: int, what: str):
         return None
     finally:
         loader.dispose()
-    _check_duplicate_keys(result, node, first_line, what)
-    _check_leading_zeros(result, node, first_line)
+    _check_nodes(result, node, first_line, what)
     return data, node
 
 
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ \t]*(?:#.*)?\Z")
+
+
+def _odd_indent(text: str, row: int) -> int | None:
+    """The row, at or before ``row``, nearest to it, whose indentation holds a non-breaking space."""
+    lines = text.split("\n")
+    for index in range(min(row, len(lines) - 1), -1, -1):
+        line = lines[index]
+        if "\u00a0" in line[: len(line) - len(line.lstrip(" \t\u00a0"))]:
+            return index
+    return None
 
 
 def _key_without_pipe(text: str, row: int) -> tuple[int, str] | None:
@@ -95,31 +112,6 @@ def _key_without_pipe(text: str, row: int) -> tuple[int, str] | None:
 _TEXT_KEYS = ("prompt", "starter", "solution", "message")
 
 
-def _check_leading_zeros(result: Reporter, node, first_line: int, key: str | None = None) -> None:
-    """YAML reads ``010`` as the octal number 8 and ``09`` as text: neither is what a teacher meant."""
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            _check_leading_zeros(result, value_node, first_line, str(key_node.value))
-    elif isinstance(node, yaml.SequenceNode):
-        for child in node.value:
-            _check_leading_zeros(result, child, first_line, key)
-    elif isinstance(node, yaml.ScalarNode) and not node.style and _LEADING_ZERO.match(node.value):
-        written = node.value
-        plain = written.lstrip("+-").lstrip("0_") or "0"
-        sign = "-" if written.startswith("-") else ""
-        reading = (
-            "the octal number " + str(int(written.replace("_", ""), 8))
-            if set(written) <= set("+-01234567_")
-            else "text"
-        )
-        name = f"{key} " if key else ""
-        result.explain(
-            first_line + node.start_mark.line,
-            f"{name}{written} has a leading zero, which YAML reads as {reading}: write {sign}{plain}"
-            f" (or quote it, '{written}', if it is text)",
-        )
-
-
 def _yaml_bool(text: str) -> bool | None:
     """What YAML 1.1 makes of a plain word: ``yes``/``on``/``true`` are True, ``no``/``off``/``false`` False."""
     word = text.lower()
@@ -138,6 +130,8 @@ def _character_at(text: str, mark) -> str:
 def _yaml_advice(detail: str, culprit: str) -> str:
     if culprit == "\t":
         return " (a tab: indent with spaces only)"
+    if "alias" in detail or "anchor" in detail:
+        return " (text starting with * or & must be quoted)"
     if culprit in ("`", "@"):
         return f" (text starting with {culprit} must be quoted)"
     if "mapping values are not allowed" in detail:
@@ -152,21 +146,46 @@ def _yaml_advice(detail: str, culprit: str) -> str:
     return ""
 
 
-def _check_duplicate_keys(result: Reporter, node, first_line: int, what: str) -> None:
-    """YAML quietly keeps the last of two equal keys; a teacher would rather hear about it."""
+def _check_nodes(result: Reporter, node, first_line: int, what: str, key: str | None = None) -> None:
+    """What YAML reads without a word but a teacher would rather hear about: a key given twice (YAML
+    keeps the last), and numbers with leading zeros (``010`` is the octal number 8, ``09`` is text)."""
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value
+            name = key_node.value
             line = first_line + key_node.start_mark.line
-            if key in seen:
-                result.problem(line, f"key {key!r} appears twice in the {what} (first at line {seen[key]})")
+            if name in seen:
+                result.problem(line, f"key {name!r} appears twice in the {what} (first at line {seen[name]})")
             else:
-                seen[key] = line
-            _check_duplicate_keys(result, value_node, first_line, what)
+                seen[name] = line
+            _check_nodes(result, value_node, first_line, what, str(name))
     elif isinstance(node, yaml.SequenceNode):
         for child in node.value:
-            _check_duplicate_keys(result, child, first_line, what)
+            _check_nodes(result, child, first_line, what, key)
+    elif (
+        isinstance(node, yaml.ScalarNode)
+        and not node.style
+        and node.value[:1] in "0+-"
+        and _LEADING_ZERO.match(node.value)
+    ):
+        _leading_zero(result, node, first_line, key)
+
+
+def _leading_zero(result: Reporter, node, first_line: int, key: str | None) -> None:
+    written = node.value
+    plain = written.lstrip("+-").lstrip("0_") or "0"
+    sign = "-" if written.startswith("-") else ""
+    reading = (
+        "the octal number " + str(int(written.replace("_", ""), 8))
+        if set(written) <= set("+-01234567_")
+        else "text"
+    )
+    name = f"{key} " if key else ""
+    result.explain(
+        first_line + node.start_mark.line,
+        f"{name}{written} has a leading zero, which YAML reads as {reading}: write {sign}{plain}"
+        f" (or quote it, '{written}', if it is text)",
+    )
 
 
 class YamlMapping:
