@@ -809,6 +809,18 @@ solution: A half.
             "```plot\ndata: spiral\n\n```plot\nfunction: relu\n```\n",
             "9: this plot block is not closed before the plot block at line 12: add a ``` line before line 12",
         ),
+        # A closing fence indented with the YAML.
+        (
+            "```plot\ndata: spiral\n  ```\n\n```plot\nfunction: relu\n```\n",
+            "9: this plot block's closing fence at line 11 is indented, so it does not close the block: start "
+            "it at the left margin, like the opening fence",
+        ),
+        # A fence typed twice: the second opens a code block that hides the next block.
+        (
+            "```plot\ndata: spiral\n```\n```\n\n```plot\nfunction: relu\n```\n",
+            "12: this ``` closes no block (the block above ends at line 11), so it opens a code block that "
+            "hides the rest of the lesson: remove it",
+        ),
         # ~~~ closed by ```.
         (
             "~~~plot\ndata: spiral\n```\n",

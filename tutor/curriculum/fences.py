@@ -27,8 +27,8 @@ _SPECIAL_FENCE = re.compile(
 def report_lost_blocks(result: ParsedFile, lines: list[str], start: int, layout: Layout) -> None:
     """Report every special fence from line index ``start`` on that did not become a block (and has
     no problem reported at its line already)."""
+    artefacts = _stray_fences(result, lines, layout)
     reported = result.lines_with_problems()
-    artefacts: list[tuple[int, int]] = []
     for index in range(start, len(lines)):
         line = lines[index]
         if "```" not in line and "~~~" not in line:
@@ -57,6 +57,45 @@ def report_lost_blocks(result: ParsedFile, lines: list[str], start: int, layout:
                 for p in result.problems
                 if not (p.line == artefact[0] + 1 and p.message.startswith("this code"))
             ]
+
+
+def _stray_fences(result: ParsedFile, lines: list[str], layout: Layout) -> list[tuple[int, int]]:
+    """A bare fence right after a block's closing fence closes nothing: it opens a code block that hides
+    what follows. Reported at the stray fence when that code block hides a special block or runs to
+    the end of the file (a code block without a language, shown on purpose, is left alone)."""
+    # The closing fence of every block, with the opening line: a special block's, or a code block's
+    # unless an example inside it ended it (that case is reported as a lost block).
+    ends = {close: lines[open_index].strip() for open_index, close, _ in layout.special_blocks}
+    for open_index, close, _ in layout.code_blocks:
+        if not any(_SPECIAL_FENCE.match(line) for line in lines[open_index + 1 : close]):
+            ends[close] = lines[open_index].strip()
+    strays = []
+    for open_index, close_index, fence in layout.code_blocks:
+        if lines[open_index].strip() != fence:
+            continue
+        previous = next((i for i in range(open_index - 1, -1, -1) if lines[i].strip()), None)
+        if previous not in ends or not ends[previous].startswith(fence[0]):
+            continue
+        never_closed = any(
+            p.line == open_index + 1 and p.message.startswith("this code block") for p in result.problems
+        )
+        hides = any(
+            (match := _SPECIAL_FENCE.match(line)) is not None and len(match.group("fence")) >= len(fence)
+            for line in lines[open_index + 1 : close_index + 1]
+            if line.lstrip(" ").startswith(fence[0])
+        )
+        if not (never_closed or hides):
+            continue
+        result.problems[:] = [
+            p for p in result.problems if not (p.line == open_index + 1 and p.message.startswith("this code"))
+        ]
+        result.problem(
+            open_index + 1,
+            f"this {fence} closes no block (the block above ends at line {previous + 1}), so it opens a code "
+            "block that hides the rest of the lesson: remove it",
+        )
+        strays.append((open_index, close_index))
+    return strays
 
 
 def _enclosing_code_block(index: int, layout: Layout) -> tuple[int, int, str] | None:

@@ -307,13 +307,19 @@ def _find_close(
     opening fence of the next block, is where the teacher meant the block to end: reported, and taken
     as its end, so the rest of the lesson is read as the teacher meant."""
     max_indent = len(indent) if special else 3
+    indented_close = None  # the last fence that would close the block but for its indentation
     for j in range(index + 1, len(lines)):
         candidate = lines[j]
         stripped = candidate.lstrip(" ")
-        if not stripped or stripped[0] not in "`~" or len(candidate) - len(stripped) > max_indent:
+        if not stripped or stripped[0] not in "`~":
             continue
+        deeper = len(candidate) - len(stripped) > max_indent
         stripped = stripped.rstrip()
-        if set(stripped) == {fence[0]} and len(stripped) >= len(fence):
+        closes = set(stripped) == {fence[0]} and len(stripped) >= len(fence)
+        if deeper:
+            indented_close = j if closes else indented_close
+            continue
+        if closes:
             return j, j + 1
         if special is None:
             continue
@@ -326,6 +332,8 @@ def _find_close(
             return j, j + 1
         following = _FENCE.match(candidate)
         if following is not None and following.group(3).strip():
+            if _ends_just_before(lines, indented_close, j):
+                return _indented_close(result, index, special, indented_close)
             what = following.group(3).strip().split()[0].lower()
             result.problem(
                 index + 1,
@@ -333,7 +341,24 @@ def _find_close(
                 f"add a {fence} line before line {j + 1}",
             )
             return j, j
+    if special is not None and _ends_just_before(lines, indented_close, len(lines)):
+        return _indented_close(result, index, special, indented_close)
     return None, len(lines)
+
+
+def _ends_just_before(lines: list[str], fence_index: int | None, stop: int) -> bool:
+    """Whether only blank lines come between the fence at ``fence_index`` and ``stop``."""
+    return fence_index is not None and not any(line.strip() for line in lines[fence_index + 1 : stop])
+
+
+def _indented_close(result: ParsedFile, index: int, special: str, fence_index: int | None) -> tuple[int, int]:
+    assert fence_index is not None
+    result.problem(
+        index + 1,
+        f"this {special} block's closing fence at line {fence_index + 1} is indented, so it does not close "
+        "the block: start it at the left margin, like the opening fence",
+    )
+    return fence_index, fence_index + 1
 
 
 def _never_closed(kind: str, fence: str, lines: list[str], index: int, max_indent: int) -> str:
