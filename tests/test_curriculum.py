@@ -1004,3 +1004,25 @@ def test_files_that_look_like_lessons_but_would_not_load(tmp_path):
             "lessons in a subfolder are not loaded (04-more.md): move them into the lessons folder itself",
         ),
     ]
+
+
+def test_block_text_written_flush_left_is_reported_at_its_first_line(tmp_path):
+    path = write_lesson(tmp_path, NUMERIC.replace("prompt: What is 1 / 2?", "prompt: |\nWhat is 1 / 2?"))
+    assert only_problems(path) == [
+        "13: bad YAML in the exercise block: the text of 'prompt:' (line 12) must be indented under it: "
+        "put two spaces before each of its lines"
+    ]
+
+
+def test_front_matter_that_runs_into_the_text(tmp_path):
+    front = FRONT.replace("  - Learn\n---\n", "  - Learn\n\n# Title\n\nSome text.\n\n---\n")
+    path = write_lesson(tmp_path, "More text.\n", front=front)
+    assert only_problems(path) == [
+        "1: the front matter is never closed: add a '---' line before line 9 (the '---' at line 13 ends it "
+        "instead, so the lesson's text is read as front matter)"
+    ]
+    # A YAML comment in a front matter that is closed is fine.
+    path = write_lesson(
+        tmp_path, "Text.\n", front=FRONT.replace("id: sample\n", "# written for the demo\nid: sample\n")
+    )
+    assert isinstance(parse_lesson(path), Lesson)

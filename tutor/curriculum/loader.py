@@ -161,6 +161,19 @@ def _parse_front_matter(result: ParsedFile, lines: list[str]) -> int:
     if end is None:
         result.problem(1, "the front matter is never closed: add a '---' line after it")
         return len(lines)
+    heading = next((i for i in range(1, end) if re.match(r"#{1,6} ", lines[i])), None)
+    prose = heading is not None and any(
+        line.strip() and not line.startswith((" ", "\t", "#", "-")) and ":" not in line
+        for line in lines[heading + 1 : end]
+    )
+    if prose and heading is not None:
+        # YAML takes '# Title' for a comment: the front matter ran on into the lesson's text.
+        result.problem(
+            1,
+            f"the front matter is never closed: add a '---' line before line {heading + 1} (the '---' at "
+            f"line {end + 1} ends it instead, so the lesson's text is read as front matter)",
+        )
+        return end + 1
     loaded = load_yaml(result, "\n".join(lines[1:end]), first_line=2, what="front matter")
     if loaded is None:
         return end + 1

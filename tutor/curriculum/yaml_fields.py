@@ -56,6 +56,15 @@ def load_yaml(result: Reporter, text: str, *, first_line: int, what: str):
                 "which YAML does not take for a space: indent with ordinary spaces",
             )
             return None
+        flush_left = _unindented_block_text(text, row)
+        if flush_left is not None:
+            key_row, key, text_row = flush_left
+            result.problem(
+                first_line + text_row,
+                f"bad YAML in the {what}: the text of '{key}:' (line {first_line + key_row}) must be indented "
+                "under it: put two spaces before each of its lines",
+            )
+            return None
         unpiped = _key_without_pipe(text, row)
         if unpiped is not None:
             key_row, key = unpiped
@@ -90,6 +99,29 @@ def _odd_indent(text: str, row: int) -> int | None:
         line = lines[index]
         if "\u00a0" in line[: len(line) - len(line.lstrip(" \t\u00a0"))]:
             return index
+    return None
+
+
+_ANY_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:[ \t]|\Z)")
+_BLOCK_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ \t]*[|>][-+0-9]*[ \t]*\Z")
+
+
+def _unindented_block_text(text: str, row: int) -> tuple[int, str, int] | None:
+    """A ``key: |`` whose text starts flush left (so YAML ends the block at once and trips over the
+    text), at or before ``row``: the key's row, the key, and the row of its first line of text."""
+    lines = text.split("\n")
+    for index in range(min(row, len(lines) - 1), -1, -1):
+        match = _BLOCK_KEY.match(lines[index].rstrip())
+        if match is None:
+            continue
+        following = next((j for j in range(index + 1, len(lines)) if lines[j].strip()), None)
+        if (
+            following is not None
+            and following <= row
+            and not lines[following].startswith((" ", "\t"))
+            and not _ANY_KEY.match(lines[following])
+        ):
+            return index, match.group(1), following
     return None
 
 
