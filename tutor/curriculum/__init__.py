@@ -5,10 +5,12 @@ blocks holding YAML (the format is documented for teachers in ``lessons/README.m
 :func:`load_curriculum` parses every lesson of a folder; a lesson with any problem is set aside as a
 :class:`BrokenLesson` (with file, line and error) and the others load as usual.
 
-The package: :mod:`~tutor.curriculum.model` (the schema and the dataclasses),
-:mod:`~tutor.curriculum.loader` and :mod:`~tutor.curriculum.blocks` (reading files),
-:mod:`~tutor.curriculum.yaml_fields` (YAML with file lines), :mod:`~tutor.curriculum.answers`
-(numeric answers and grading non-code answers). Loading must stay fast (it runs at app start-up): no
+The package: :mod:`~tutor.curriculum.model` (the schema and the dataclasses);
+:mod:`~tutor.curriculum.loader` (a file's front matter and body), :mod:`~tutor.curriculum.blocks`
+(the exercise, plot and train blocks), :mod:`~tutor.curriculum.files` (which files are lessons, reading
+them), :mod:`~tutor.curriculum.fences` (no special block lost in silence);
+:mod:`~tutor.curriculum.yaml_fields` and :mod:`~tutor.curriculum.yaml_errors` (YAML with file lines);
+:mod:`~tutor.curriculum.answers` (numeric answers and grading non-code answers). Loading must stay fast (it runs at app start-up): no
 numpy and no grader here. The checks that need the grader live in :mod:`tutor.validation`.
 """
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import yaml  # type: ignore[import-untyped]
 
 from tutor.curriculum.model import EVERY_EXERCISE_KEY, ID_PATTERN
+from tutor.curriculum.yaml_errors import explain_yaml_error
 
 try:  # libyaml is many times faster; PyYAML's pure-Python loader gives the same results
     _YamlLoader = yaml.CSafeLoader
@@ -44,41 +45,8 @@ def load_yaml(result: Reporter, text: str, *, first_line: int, what: str):
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        if error.context_mark is not None and "end of stream" in (error.problem or ""):
-            mark = error.context_mark  # an unclosed quote: point at where it opened, not at the end
-        row = mark.line if mark is not None else 0
-        odd_space = _odd_indent(text, row)
-        if odd_space is not None:
-            result.problem(
-                first_line + odd_space,
-                f"bad YAML in the {what}: this line is indented with a non-breaking space (U+00A0), "
-                "which YAML does not take for a space: indent with ordinary spaces",
-            )
-            return None
-        flush_left = _unindented_block_text(text, row)
-        if flush_left is not None:
-            key_row, key, text_row = flush_left
-            result.problem(
-                first_line + text_row,
-                f"bad YAML in the {what}: the text of '{key}:' (line {first_line + key_row}) must be indented "
-                "under it: put two spaces before each of its lines",
-            )
-            return None
-        unpiped = _key_without_pipe(text, row)
-        if unpiped is not None:
-            key_row, key = unpiped
-            result.problem(
-                first_line + key_row,
-                f"bad YAML in the {what}: the lines under '{key}:' are read as YAML, not as text: "
-                f"write '{key}: |' to keep them as they are",
-            )
-            return None
-        detail = error.problem or "cannot be read"
-        if error.context:
-            detail = f"{detail} {error.context}"
-        culprit = _character_at(text, error.problem_mark)
-        result.problem(first_line + row, f"bad YAML in the {what}: {detail}" + _yaml_advice(detail, culprit))
+        row, message = explain_yaml_error(text, error, first_line)
+        result.problem(first_line + row, f"bad YAML in the {what}: {message}")
         return None
     except yaml.YAMLError as error:
         result.problem(first_line, f"bad YAML in the {what}: {error}")
@@ -89,93 +57,10 @@ def load_yaml(result: Reporter, text: str, *, first_line: int, what: str):
     return data, node
 
 
-_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ \t]*(?:#.*)?\Z")
-
-
-def _odd_indent(text: str, row: int) -> int | None:
-    """The row, at or before ``row``, nearest to it, whose indentation holds a non-breaking space."""
-    lines = text.split("\n")
-    for index in range(min(row, len(lines) - 1), -1, -1):
-        line = lines[index]
-        if "\u00a0" in line[: len(line) - len(line.lstrip(" \t\u00a0"))]:
-            return index
-    return None
-
-
-_ANY_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(?:[ \t]|\Z)")
-_BLOCK_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ \t]*[|>][-+0-9]*[ \t]*\Z")
-
-
-def _unindented_block_text(text: str, row: int) -> tuple[int, str, int] | None:
-    """A ``key: |`` whose text starts flush left (so YAML ends the block at once and trips over the
-    text), at or before ``row``: the key's row, the key, and the row of its first line of text."""
-    lines = text.split("\n")
-    for index in range(min(row, len(lines) - 1), -1, -1):
-        match = _BLOCK_KEY.match(lines[index].rstrip())
-        if match is None:
-            continue
-        following = next((j for j in range(index + 1, len(lines)) if lines[j].strip()), None)
-        if (
-            following is not None
-            and following <= row
-            and not lines[following].startswith((" ", "\t"))
-            and not _ANY_KEY.match(lines[following])
-        ):
-            return index, match.group(1), following
-    return None
-
-
-def _key_without_pipe(text: str, row: int) -> tuple[int, str] | None:
-    """When a YAML error at ``row`` lies in the indented lines under a top-level ``key:`` that has
-    nothing after it (text or code written without ``|``): that key's row and name."""
-    lines = text.split("\n")
-    for index in range(min(row, len(lines) - 1), -1, -1):
-        line = lines[index]
-        if not line.strip() or line.startswith((" ", "\t")):
-            continue
-        match = _KEY_LINE.match(line.rstrip())
-        if match is None or index == row or match.group(1) not in _TEXT_KEYS:
-            return None
-        return index, match.group(1)
-    return None
-
-
-# Keys whose value is text (or code) that may run over several lines.
-_TEXT_KEYS = ("prompt", "starter", "solution", "message")
-
-
 def _yaml_bool(text: str) -> bool | None:
     """What YAML 1.1 makes of a plain word: ``yes``/``on``/``true`` are True, ``no``/``off``/``false`` False."""
     word = text.lower()
     return True if word in ("yes", "true", "on") else False if word in ("no", "false", "off") else None
-
-
-def _character_at(text: str, mark) -> str:
-    if mark is None:
-        return ""
-    lines = text.split("\n")
-    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
-        return lines[mark.line][mark.column]
-    return ""
-
-
-def _yaml_advice(detail: str, culprit: str) -> str:
-    if culprit == "\t":
-        return " (a tab: indent with spaces only)"
-    if "alias" in detail or "anchor" in detail:
-        return " (text starting with * or & must be quoted)"
-    if culprit in ("`", "@"):
-        return f" (text starting with {culprit} must be quoted)"
-    if "mapping values are not allowed" in detail:
-        return " (text with ': ' in it must be quoted, or written as a '|' block)"
-    if "expected key" in detail or "expected <block end>" in detail:
-        return (
-            " (this line is indented differently from the lines around it: keys start at the same"
-            " column, and the text of a '|' block stays indented under its key)"
-        )
-    if "end of stream" in detail and "quoted" in detail:
-        return " (a quote is opened here and never closed)"
-    return ""
 
 
 def _check_nodes(result: Reporter, node, first_line: int, what: str, key: str | None = None) -> None:
