@@ -197,6 +197,9 @@ def _numeric_fields(values: YamlMapping) -> dict[str, Any]:
     if not values.has("answer"):
         return fields
     raw = values.data["answer"]
+    if raw is None:
+        values.bad("answer", "is empty: write a number like 4.8, or a shape like (3, 2)")
+        return fields
     if _decimal_comma(values, values.line("answer"), raw, "answer"):
         return fields
     try:

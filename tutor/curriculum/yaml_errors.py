@@ -42,7 +42,16 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError, first_line: int) 
     detail = error.problem or "cannot be read"
     if error.context:
         detail = f"{detail} {error.context}"
+    if "expected a single document" in detail:
+        return (
+            row,
+            "a '---' line inside a block starts a second YAML document: remove it (a block holds one thing)",
+        )
     culprit = _character_at(text, error.problem_mark)
+    lines = text.split("\n")
+    value = lines[row].split(": ", 1)[1].lstrip() if row < len(lines) and ": " in lines[row] else ""
+    if value[:1] in ("[", "{") and not value.rstrip().endswith(("]", "}")):
+        return row, detail + f" (text starting with {value[0]} must be quoted)"
     return row, detail + _yaml_advice(detail, culprit)
 
 
