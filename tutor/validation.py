@@ -126,7 +126,7 @@ def validate(
                 )
             )
 
-    problems.sort(key=lambda problem: (str(problem.path), problem.line))
+    problems = sorted(dict.fromkeys(problems), key=lambda problem: (str(problem.path), problem.line))
     return ValidationReport(
         path=Path(path),
         problems=problems,

@@ -38,7 +38,6 @@ FRONT_MATTER: dict[str, str] = {
     "minutes": "the estimated time to complete it: a whole number above 0",
     "objectives": "a list of what the learner can do afterwards",
 }
-OPTIONAL_FRONT_MATTER = ("format_version",)
 
 EXERCISE: dict[str, str] = {
     "id": "the exercise's id, unique across all lessons (progress is stored by it)",
