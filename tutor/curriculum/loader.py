@@ -9,7 +9,6 @@ start-up): no numpy and no grader here; the checks that need the grader live in 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.curriculum.blocks import parse_exercise_block, parse_plot_block, parse_train_block
@@ -228,13 +227,15 @@ def _format_version(values: YamlMapping) -> int | None:
     return version
 
 
-@dataclass
 class Layout:
     """Where the body's fenced blocks are (0-based line indices), for :func:`report_lost_blocks`."""
 
-    openings: set[int] = field(default_factory=set)
-    code_blocks: list[tuple[int, int, str]] = field(default_factory=list)  # (open, close, fence)
-    special_blocks: list[tuple[int, int, int]] = field(default_factory=list)  # (open, close, indent)
+    __slots__ = ("code_blocks", "openings", "special_blocks")
+
+    def __init__(self) -> None:
+        self.openings: set[int] = set()
+        self.code_blocks: list[tuple[int, int, str]] = []  # (open, close, fence)
+        self.special_blocks: list[tuple[int, int, int]] = []  # (open, close, indent)
 
 
 def _parse_body(result: ParsedFile, lines: list[str], start: int) -> Layout:
