@@ -18,6 +18,7 @@ from tutor.curriculum import (
     Lesson,
     MarkdownBlock,
     PlotBlock,
+    PlotSpec,
     TrainBlock,
     grade_answer,
     load_curriculum,
@@ -133,9 +134,9 @@ def test_plot_and_train_blocks(curriculum):
     first, shapes = curriculum.lessons
     plot = first.blocks[-1]
     assert isinstance(plot, PlotBlock)
-    assert plot.spec == {"data": "spiral", "samples": 50, "classes": 3, "title": "Spiral data"}
+    assert plot.spec == PlotSpec(data="spiral", samples=50, classes=3, title="Spiral data")
     function_plot, train = shapes.blocks[-2:]
-    assert function_plot.spec == {"function": "relu", "range": [-3, 3], "title": None}
+    assert function_plot.spec == PlotSpec(function="relu", range=(-3.0, 3.0), title=None)
     assert isinstance(train, TrainBlock) and train.line == 89
     config = train.config
     assert (config.optimizer, config.hidden, config.learning_rate, config.decay, config.epochs) == (
@@ -167,9 +168,10 @@ def test_loading_imports_neither_numpy_nor_the_grader():
     script = (
         "import sys; from tutor.curriculum import load_curriculum; "
         f"load_curriculum({str(VALID)!r}); "
-        "print(sorted(m for m in sys.modules if m in ('numpy', 'tutor.grader') "
+        "print(sorted(m for m in sys.modules if m == 'numpy' "
+        "or m.startswith('tutor.grader.') and m != 'tutor.grader.limits' "
         "or m.startswith('engine.') and m != 'engine.names'))"
-    )  # engine.names is the engine's NumPy-free table of names
+    )  # engine.names and tutor.grader.limits are NumPy-free tables of names and limits
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "[]"
 
@@ -187,9 +189,15 @@ def test_broken_lessons_do_not_stop_the_others():
         "failing-solution.md",
         "passing-starter.md",
         "syntax-error.md",
+        "solution-raises.md",
+        "check-of-another.md",
     }
     broken = {item.path.name: item for item in curriculum.broken}
-    assert len(broken) == 16
+    assert len(broken) == 27
+    # Files that are not loaded are listed as broken too, so nothing is dropped in silence.
+    for name in ("skipped-upper-case.MD", "skipped-markdown-suffix.markdown", "skipped-dangling-link.md"):
+        assert broken[name].line == 1 and "not loaded" in broken[name].error
+    assert {p.path.name for p in curriculum.problems} >= {"skipped-upper-case.MD", "not-utf8.md"}
     assert broken["bad-yaml.md"].line == 17 and "bad YAML" in broken["bad-yaml.md"].error
     assert broken["duplicate-order.md"].title == "Duplicate order"
     assert str(broken["missing-hints.md"]).endswith("missing-hints.md:14: the exercise has no 'hints'")
@@ -225,7 +233,10 @@ def test_crlf_and_bom_are_fine(tmp_path):
 def test_not_utf8(tmp_path):
     path = tmp_path / "01-latin1.md"
     path.write_bytes(FRONT.encode() + "caf\xe9\n".encode("latin-1"))
-    assert only_problems(path)[0].startswith("1: the file is not UTF-8 text")
+    assert only_problems(path) == [
+        "9: byte 0xE9 in this line is not UTF-8 text (the file was saved in another encoding, such as "
+        "Latin-1 or Windows-1252): save the file as UTF-8"
+    ]
 
 
 def test_yaml_error_line_is_translated_to_the_file(tmp_path):
@@ -304,7 +315,7 @@ def test_yaml_booleans_as_option_keys_are_refused(tmp_path):
     )
     problems = only_problems(path)
     assert problems[0] == (
-        "14: option key True is read by YAML as true/false (True): put it in quotes or use a letter"
+        "15: option key True is read by YAML as true/false (True): put it in quotes or use a letter"
     )
 
 
@@ -421,6 +432,34 @@ def test_plot_needs_data_or_function(tmp_path):
         "(step, sigmoid, relu or linear)",
         "16: range must be two numbers, smallest first, like [-5, 5]",
     ]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("data: moons", "10: data must be one of spiral, vertical"),
+        ("data: spiral\nsamples: 0", "11: samples must be a whole number from 1 to 10000"),
+        ("data: spiral\nclasses: 1", "11: classes must be a whole number from 2 to 20"),
+        ("data: spiral\ncolour: red", "11: unknown key 'colour' in the plot block"),
+        ("data: spiral\nrange: [0, 1]", "11: range applies to function plots only"),
+        ("function: tanh", "10: function must be one of step, sigmoid, relu, linear"),
+        ("function: relu\nrange: wide", "11: range must be two numbers, smallest first, like [-5, 5]"),
+        ("function: relu\nrange: [1, 2, 3]", "11: range must be two numbers, smallest first, like [-5, 5]"),
+        ("function: relu\nsamples: 5", "11: samples applies to data plots only"),
+        ("data: spiral\nfunction: relu", "9: a plot block needs exactly one of 'data'"),
+    ],
+)
+def test_plot_rules_are_the_loaders(tmp_path, body, expected):
+    path = write_lesson(tmp_path, "```plot\n" + body + "\n```\n")
+    problems = only_problems(path)
+    assert len(problems) == 1 and problems[0].startswith(expected), problems
+
+
+def test_plot_defaults_are_filled_in(tmp_path):
+    path = write_lesson(tmp_path, "```plot\ndata: vertical\n```\n\n```plot\nfunction: step\n```\n")
+    first, second = parse_lesson(path).blocks
+    assert first.spec == PlotSpec(data="vertical", samples=100, classes=3)
+    assert second.spec == PlotSpec(function="step", range=(-5.0, 5.0))
 
 
 def test_plot_sizes_the_app_cannot_draw_are_lesson_errors(tmp_path):
@@ -732,3 +771,260 @@ def test_the_guides_examples_are_valid(tmp_path):
     lesson = parse_lesson(path)
     assert isinstance(lesson, Lesson), getattr(lesson, "problems", None)
     assert [e.kind for e in lesson.exercises] == ["code", "choice", "match", "numeric"]
+
+
+# ---------------------------------------------------------------------------- nothing lost in silence
+
+NUMERIC = """\
+```exercise
+id: half
+kind: numeric
+prompt: What is 1 / 2?
+answer: 0.5
+hints: [Halve it.]
+solution: A half.
+```
+"""
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # A special fence indented with a tab, in a quote, in a list item: text, not a block.
+        (
+            "Text.\n\n\t```plot\n\tdata: spiral\n\t```\n",
+            "11: this plot fence is indented with a tab, so markdown reads it as indented code and the "
+            "plot is not loaded: start the fence line at the left margin",
+        ),
+        (
+            "> ```plot\n> data: spiral\n> ```\n",
+            "9: this plot fence is inside a quote ('>'), so it is read as text and the plot is not loaded: "
+            "start the fence line at the left margin",
+        ),
+        (
+            "- ```train\n  epochs: 5\n  ```\n",
+            "9: this train fence is inside a list item, so it is read as text and the train is not loaded: "
+            "start the fence line at the left margin",
+        ),
+        # A block whose closing fence is missing before the next block.
+        (
+            "```plot\ndata: spiral\n\n```plot\nfunction: relu\n```\n",
+            "9: this plot block is not closed before the plot block at line 12: add a ``` line before line 12",
+        ),
+        # A closing fence indented with the YAML.
+        (
+            "```plot\ndata: spiral\n  ```\n\n```plot\nfunction: relu\n```\n",
+            "9: this plot block's closing fence at line 11 is indented, so it does not close the block: start "
+            "it at the left margin, like the opening fence",
+        ),
+        # A fence typed twice: the second opens a code block that hides the next block.
+        (
+            "```plot\ndata: spiral\n```\n```\n\n```plot\nfunction: relu\n```\n",
+            "12: this ``` closes no block (the block above ends at line 11), so it opens a code block that "
+            "hides the rest of the lesson: remove it",
+        ),
+        # ~~~ closed by ```.
+        (
+            "~~~plot\ndata: spiral\n```\n",
+            "9: this plot block opens with ~~~ but is closed at line 11 with ```: a block ends only at a "
+            "fence at least as long as its opening one, so make both ~~~",
+        ),
+        # A 4-backtick code block closed with 3 backticks runs to the end of the file.
+        (
+            "````python\nx = 1\n```\n",
+            "9: this code block opens with ```` but the fence at line 11 is shorter (```), so it does not "
+            "close it: a block ends only at a fence at least as long as its opening one",
+        ),
+    ],
+)
+def test_special_fences_that_are_not_blocks_are_reported(tmp_path, body, expected):
+    path = write_lesson(tmp_path, body)
+    assert only_problems(path) == [expected]
+
+
+def test_an_example_inside_a_longer_fence_is_not_reported(tmp_path):
+    path = write_lesson(
+        tmp_path, "````markdown\n```exercise\nid: shown\n```\n````\n\n~~~\n```plot\n```\n~~~\n"
+    )
+    assert isinstance(parse_lesson(path), Lesson)
+
+
+def test_a_closing_fence_that_opens_a_code_block_is_not_reported_again(tmp_path):
+    path = write_lesson(tmp_path, "    ```plot\n    data: spiral\n```\n\nText.\n")
+    assert only_problems(path) == [
+        "9: this plot fence is indented by 4 spaces, so markdown reads it as indented code and the plot "
+        "is not loaded: start the fence line at the left margin"
+    ]
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            "answer: 0.5",
+            "answer: 2,75\nfeedback:\n  - answer: 1,5\n    message: No.",
+            "13: answer 2,75 has a decimal comma, so it would be read as the shape (2, 75): write the "
+            "number with a point, 2.75; or write a shape in brackets, (2, 75)",
+        ),
+        (
+            "answer: 0.5",
+            "answer: 0.5\nfeedback:\n  - answer: 1,5\n    message: No.",
+            "15: feedback answer 1,5 has a decimal comma, so it would be read as the shape (1, 5): write "
+            "the number with a point, 1.5; or write a shape in brackets, (1, 5)",
+        ),
+        (
+            "answer: 0.5",
+            "answer: 0.5\ntolerance: 0,01",
+            "14: tolerance must be a number of at least 0 (an absolute difference) (0,01 has a decimal "
+            "comma: write 0.01)",
+        ),
+        (
+            "answer: 0.5",
+            "answer: 1,000",
+            "13: answer 1,000 has a decimal comma, so it would be read as the shape (1, 0): write the number "
+            "with a point, 1.000, or 1000 without the thousands separator; or write a shape in brackets, (1, 0)",
+        ),
+        (
+            "answer: 0.5",
+            "answer: 05",
+            "13: answer 05 has a leading zero, which YAML reads as the octal number 5: write 5 (or quote it, "
+            "'05', if it is text)",
+        ),
+    ],
+)
+def test_numbers_written_the_local_way(tmp_path, old, new, expected):
+    path = write_lesson(tmp_path, NUMERIC.replace(old, new))
+    assert only_problems(path) == [expected]
+
+
+def test_order_with_a_leading_zero_is_reported_once(tmp_path):
+    path = write_lesson(tmp_path, "Text.\n", front=FRONT.replace("order: 1", "order: 09"))
+    assert only_problems(path) == [
+        "4: order 09 has a leading zero, which YAML reads as text: write 9 (or quote it, '09', if it is text)"
+    ]
+
+
+def test_code_written_without_a_pipe(tmp_path):
+    body = """
+        ```exercise
+        id: folded
+        kind: code
+        prompt: Define it.
+        starter: |
+          x = None
+        hints: [Think.]
+        solution:
+          x = 1
+          y = 2
+        check: relu
+        ```
+        """
+    assert only_problems(write_lesson(tmp_path, body)) == [
+        "17: solution is code written over several lines without '|', so YAML joins them into one line: "
+        "write 'solution: |' and indent the code below it"
+    ]
+    body = body.replace("  x = 1\n          y = 2", "  def f(x):\n              return x")
+    assert only_problems(write_lesson(tmp_path, body)) == [
+        "17: solution must be text, not a 'key: value' mapping (text over several lines goes in a '|' "
+        "block: write 'solution: |' and indent it below)"
+    ]
+
+
+def test_a_misspelt_required_key_is_reported_once(tmp_path):
+    path = write_lesson(tmp_path, NUMERIC.replace("hints:", "hint:"))
+    assert only_problems(path) == ["14: unknown key 'hint' in the numeric exercise (did you mean 'hints'?)"]
+
+
+def test_format_version(tmp_path):
+    path = write_lesson(tmp_path, NUMERIC, front=FRONT.replace("---\nid:", "---\nformat_version: 1\nid:"))
+    lesson = parse_lesson(path)
+    assert isinstance(lesson, Lesson) and lesson.format_version == 1
+    assert parse_lesson(write_lesson(tmp_path, NUMERIC)).format_version == 1  # the default
+    path = write_lesson(tmp_path, NUMERIC, front=FRONT.replace("---\nid:", "---\nformat_version: one\nid:"))
+    assert only_problems(path) == [
+        "2: format_version must be a whole number (this nntutor reads version 1), not 'one'"
+    ]
+
+
+def test_a_lesson_over_the_size_limit_is_reported_unread(tmp_path, monkeypatch):
+    from tutor.curriculum import files
+
+    path = write_lesson(tmp_path, NUMERIC + "Text.\n" * 100)
+    monkeypatch.setattr(files, "MAX_LESSON_BYTES", 100)
+    monkeypatch.setattr(files.Path, "read_bytes", lambda self: pytest.fail("the file was read"))
+    assert only_problems(path) == [
+        "1: the file is 0.0 MB; a lesson may be at most 0 MB (bigger ones are too slow to show): split it "
+        "into several lessons, or remove what does not belong in it"
+    ]
+
+
+def test_a_real_size_over_1_mb_is_reported(tmp_path):
+    path = write_lesson(tmp_path, NUMERIC + "Filler text for a long lesson.\n" * 40_000)
+    assert only_problems(path)[0].startswith("1: the file is 1.2 MB; a lesson may be at most 1 MB")
+
+
+def test_an_unreadable_lesson_is_listed_as_broken(tmp_path, monkeypatch):
+    from tutor.curriculum import files
+
+    write_lesson(tmp_path, NUMERIC, name="01-locked.md")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(files.Path, "read_bytes", refuse)
+    curriculum = load_curriculum(tmp_path)
+    assert [str(problem.format()).split(": ", 1)[1] for problem in curriculum.problems] == [
+        "cannot read the file: Permission denied (check that it exists and you may read it)"
+    ]
+    assert curriculum.broken[0].path.name == "01-locked.md"
+
+
+def test_files_that_look_like_lessons_but_would_not_load(tmp_path):
+    write_lesson(tmp_path, NUMERIC)
+    (tmp_path / "02-draft.md.txt").write_text(FRONT)
+    (tmp_path / "03-notes.txt").write_text("---\nid: x\n")
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "04-more.md").write_text(FRONT)
+    (tmp_path / "05-backup.md~").write_text(FRONT)  # an editor's backup: neither loaded nor reported
+    (tmp_path / "notes.txt").write_text("just notes\n")  # not a lesson
+    problems = [(p.path.name, p.line, p.message) for p in load_curriculum(tmp_path).problems]
+    assert problems == [
+        (
+            "02-draft.md.txt",
+            1,
+            "the name ends in '.txt' after '.md', so the lesson is not loaded: rename it to 02-draft.md",
+        ),
+        (
+            "03-notes.txt",
+            1,
+            "this file looks like a lesson but does not end in '.md', so it is not loaded: rename it to "
+            "03-notes.md",
+        ),
+        (
+            "extra",
+            1,
+            "lessons in a subfolder are not loaded (04-more.md): move them into the lessons folder itself",
+        ),
+    ]
+
+
+def test_block_text_written_flush_left_is_reported_at_its_first_line(tmp_path):
+    path = write_lesson(tmp_path, NUMERIC.replace("prompt: What is 1 / 2?", "prompt: |\nWhat is 1 / 2?"))
+    assert only_problems(path) == [
+        "13: bad YAML in the exercise block: the text of 'prompt:' (line 12) must be indented under it: "
+        "put two spaces before each of its lines"
+    ]
+
+
+def test_front_matter_that_runs_into_the_text(tmp_path):
+    front = FRONT.replace("  - Learn\n---\n", "  - Learn\n\n# Title\n\nSome text.\n\n---\n")
+    path = write_lesson(tmp_path, "More text.\n", front=front)
+    assert only_problems(path) == [
+        "1: the front matter is never closed: add a '---' line before line 9 (the '---' at line 13 ends it "
+        "instead, so the lesson's text is read as front matter)"
+    ]
+    # A YAML comment in a front matter that is closed is fine.
+    path = write_lesson(
+        tmp_path, "Text.\n", front=FRONT.replace("id: sample\n", "# written for the demo\nid: sample\n")
+    )
+    assert isinstance(parse_lesson(path), Lesson)

@@ -9,6 +9,7 @@ import time
 from textual.app import App
 from textual.containers import VerticalScroll
 
+from tutor.curriculum import PlotSpec
 from tutor.plotting import Palette
 from tutor.runs import RedrawBudget
 from tutor.widgets.plots import LessonPlot
@@ -40,8 +41,8 @@ def colours_of(plot: LessonPlot) -> set:
 
 async def test_lesson_plots_draw_data_and_functions_in_place():
     app = PlotsApp(
-        {"data": "spiral", "samples": 50, "classes": 3, "title": "The spiral"},
-        {"function": "relu", "range": [-3, 3]},
+        PlotSpec(data="spiral", samples=50, classes=3, title="The spiral"),
+        PlotSpec(function="relu", range=(-3.0, 3.0)),
     )
     async with app.run_test(size=(100, 50)) as pilot:
         await pilot.pause()
@@ -54,17 +55,18 @@ async def test_lesson_plots_draw_data_and_functions_in_place():
 
 
 async def test_a_bad_plot_block_explains_itself_and_the_rest_still_draws():
-    app = PlotsApp({"function": "tanh"}, {"function": "sigmoid"})
+    # The loader lets no bad spec through; a data set the engine no longer has still must not crash.
+    app = PlotsApp(PlotSpec(data="moons"), PlotSpec(function="sigmoid"))
     async with app.run_test(size=(100, 50)) as pilot:
         await pilot.pause()
         bad, good = app.query(LessonPlot)
-        assert "This plot cannot be drawn" in text_of(bad) and "'function' must be one of" in text_of(bad)
+        assert "This plot cannot be drawn" in text_of(bad) and "unknown data set 'moons'" in text_of(bad)
         assert bad.has_class("-error")
         assert "sigmoid" in text_of(good)
 
 
 async def test_plots_follow_the_theme():
-    app = PlotsApp({"data": "spiral", "samples": 30})
+    app = PlotsApp(PlotSpec(data="spiral", samples=30))
     async with app.run_test(size=(90, 30)) as pilot:
         app.theme = "textual-dark"
         await pilot.pause()
@@ -81,7 +83,7 @@ async def test_plots_follow_the_theme():
 
 
 async def test_plots_redraw_at_the_new_size_when_the_terminal_resizes():
-    app = PlotsApp({"function": "step"})
+    app = PlotsApp(PlotSpec(function="step"))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         plot = app.query_one(LessonPlot)

@@ -8,6 +8,7 @@ import pytest
 from textual_plotext import Plot
 
 from tutor import plotting
+from tutor.curriculum import PlotSpec
 from tutor.plotting import Palette
 
 
@@ -273,36 +274,13 @@ def test_race_with_very_short_curves_builds():
 # -- lesson plot blocks -----------------------------------------------------------------------------
 
 
-def test_plot_spec_defaults():
-    assert plotting.check_plot_spec({"data": "spiral"}) == {
-        "data": "spiral",
-        "samples": 100,
-        "classes": 3,
-        "title": None,
-    }
-    assert plotting.check_plot_spec({"function": "relu", "title": "ReLU"}) == {
-        "function": "relu",
-        "range": (-5.0, 5.0),
-        "title": "ReLU",
-    }
-
-
-@pytest.mark.parametrize(
-    "spec, message",
-    [
-        ({}, "exactly one of"),
-        ({"data": "spiral", "function": "relu"}, "exactly one of"),
-        ({"data": "moons"}, "'data' must be one of spiral, vertical"),
-        ({"data": "spiral", "samples": 0}, "'samples' must be a whole number"),
-        ({"data": "spiral", "colour": "red"}, "unknown plot key 'colour'"),
-        ({"function": "tanh"}, "'function' must be one of"),
-        ({"function": "relu", "range": [5, -5]}, "'range' must be two numbers"),
-        ({"function": "relu", "range": "wide"}, "'range' must be two numbers"),
-    ],
-)
-def test_bad_plot_specs_name_the_key(spec, message):
-    with pytest.raises(ValueError, match=message):
-        plotting.check_plot_spec(spec)
+def test_a_plot_spec_draws_as_the_loader_left_it():
+    plt = Plot()
+    plt.plotsize(60, 16)
+    plotting.draw_plot_spec(plt, PlotSpec(function="relu", range=(-3.0, 3.0)))
+    assert "ReLU" in plotext.uncolorize(plt.build())
+    plotting.draw_plot_spec(plt, PlotSpec(data="spiral", samples=20, classes=2))
+    assert "spiral data: 20 points per class, 2 classes" in plotext.uncolorize(plt.build())
 
 
 # -- the report of `nntutor train --plot` ------------------------------------------------------------

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.names import ACTIVATIONS, DATASETS
+from engine.names import ACTIVATIONS
 
-# Lesson plots obey the lesson validator's limits (defined there: loading lessons needs no NumPy).
-from tutor.curriculum import MAX_PLOT_CLASSES, MAX_PLOT_SAMPLES
+# A lesson plot block is checked by the lesson loader (one rule set); this module only draws it.
+from tutor.curriculum import PlotSpec
 
 RGB = tuple[int, int, int]
 HistoryRow = tuple[int, float, float, float]
@@ -109,7 +109,6 @@ METRICS = {
     "accuracy": (2, "accuracy"),
     "learning_rate": (3, "learning rate"),
 }
-FUNCTIONS = ACTIVATIONS
 _FUNCTION_TITLES = {
     "step": "step: 1 if x > 0 else 0",
     "sigmoid": "sigmoid: 1 / (1 + e^-x)",
@@ -469,8 +468,8 @@ def function_values(name: str, x: np.ndarray) -> np.ndarray:
 
     if name == "linear":
         return np.asarray(x, dtype=float)
-    if name not in FUNCTIONS:
-        raise ValueError(f"unknown function {name!r}: choose one of {', '.join(FUNCTIONS)}")
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown function {name!r}: choose one of {', '.join(ACTIVATIONS)}")
     return np.asarray(getattr(activations, name)(x), dtype=float)
 
 
@@ -508,64 +507,6 @@ def draw_function(
 # Lesson plot blocks
 
 
-def check_plot_spec(spec: Mapping) -> dict:
-    """A lesson's ``plot`` block, checked and with defaults filled in.
-
-    Returns ``{"data": "spiral", "samples": 100, "classes": 3, "title": None}`` or
-    ``{"function": "relu", "range": (-5.0, 5.0), "title": None}``. Raises ``ValueError`` naming the
-    key at fault.
-    """
-    if not isinstance(spec, Mapping):
-        raise ValueError("a plot block must be a mapping of keys to values")
-    has_data, has_function = "data" in spec, "function" in spec
-    if has_data == has_function:
-        raise ValueError("a plot block needs exactly one of 'data' or 'function'")
-    title = spec.get("title")
-    if title is not None and not isinstance(title, str):
-        raise ValueError("plot 'title' must be text")
-    if has_data:
-        allowed = {"data", "samples", "classes", "title"}
-        unknown = sorted(set(spec) - allowed)
-        if unknown:
-            raise ValueError(
-                f"unknown plot key {unknown[0]!r} (a data plot takes {', '.join(sorted(allowed))})"
-            )
-        if spec["data"] not in DATASETS:
-            raise ValueError(f"plot 'data' must be one of {', '.join(DATASETS)}, got {spec['data']!r}")
-        checked = {"data": spec["data"], "title": title}
-        for key, default, limit in (("samples", 100, MAX_PLOT_SAMPLES), ("classes", 3, MAX_PLOT_CLASSES)):
-            value = spec.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
-                raise ValueError(f"plot '{key}' must be a whole number from 1 to {limit}, got {value!r}")
-            checked[key] = value
-        return checked
-    allowed = {"function", "range", "title"}
-    unknown = sorted(set(spec) - allowed)
-    if unknown:
-        raise ValueError(
-            f"unknown plot key {unknown[0]!r} (a function plot takes {', '.join(sorted(allowed))})"
-        )
-    if spec["function"] not in FUNCTIONS:
-        raise ValueError(f"plot 'function' must be one of {', '.join(FUNCTIONS)}, got {spec['function']!r}")
-    value_range = spec.get("range", [-5, 5])
-    if (
-        not isinstance(value_range, (list, tuple))
-        or len(value_range) != 2
-        or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value_range
-        )
-        or not value_range[0] < value_range[1]
-    ):
-        raise ValueError(
-            f"plot 'range' must be two numbers, low then high, like [-5, 5]; got {value_range!r}"
-        )
-    return {
-        "function": spec["function"],
-        "range": (float(value_range[0]), float(value_range[1])),
-        "title": title,
-    }
-
-
 def dataset_points(name: str, samples: int, classes: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The same points every time: the ``name`` data set drawn with ``seed``.
 
@@ -582,18 +523,18 @@ def dataset_points(name: str, samples: int, classes: int, seed: int = 0) -> tupl
         np.random.set_state(saved)
 
 
-def draw_plot_spec(plt, spec: Mapping, *, palette: Palette = DEFAULT_PALETTE, data=None) -> None:
-    """Draw a lesson ``plot`` block (see ``check_plot_spec``). ``data``: ``(X, y)`` already made for
-    a data plot, to avoid remaking them on every redraw."""
-    spec = check_plot_spec(spec)
-    if "function" in spec:
-        draw_function(plt, spec["function"], spec["range"], palette=palette, title=spec["title"])
+def draw_plot_spec(plt, spec: PlotSpec, *, palette: Palette = DEFAULT_PALETTE, data=None) -> None:
+    """Draw a lesson ``plot`` block. ``spec`` was checked when the lesson was loaded (the loader owns
+    the rules); ``data``: ``(X, y)`` already made for a data plot, to avoid remaking them on every redraw."""
+    if spec.function is not None:
+        draw_function(plt, spec.function, spec.range, palette=palette, title=spec.title)
         return
-    X, y = data if data is not None else dataset_points(spec["data"], spec["samples"], spec["classes"])
+    assert spec.data is not None  # a PlotSpec has exactly one of data and function
+    X, y = data if data is not None else dataset_points(spec.data, spec.samples, spec.classes)
     title = (
-        spec["title"]
-        if spec["title"] is not None
-        else (f"{spec['data']} data: {spec['samples']} points per class, {spec['classes']} classes")
+        spec.title
+        if spec.title is not None
+        else (f"{spec.data} data: {spec.samples} points per class, {spec.classes} classes")
     )
     draw_dataset(plt, X, y, palette=palette, title=title)
 

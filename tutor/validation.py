@@ -12,6 +12,8 @@ Every problem is a :class:`tutor.curriculum.Problem` (file, line, message).
 
 from __future__ import annotations
 
+import difflib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,17 +76,19 @@ def validate(
     exercises = sum(1 for result in parsed for block in result.blocks if isinstance(block, Exercise))
 
     gradable: list[tuple[Path, Exercise]] = []
+    owners = _check_owners(code)
     if code:
         from tutor.grader import check_ids, has_check
 
         for file, exercise in code:
             before = len(problems)
-            if not has_check(exercise.check):
+            check = exercise.check or ""
+            if not has_check(check):
                 problems.append(
                     Problem(
                         file,
                         exercise.lines.get("check", exercise.line),
-                        _unknown_check(exercise.check, check_ids()),
+                        _unknown_check(check, check_ids()),
                     )
                 )
             for key in ("solution", "starter"):
@@ -106,7 +110,9 @@ def validate(
                 for key, must_pass in (("solution", True), ("starter", False)):
                     if progress is not None:
                         progress(checks_run, total, exercise.id)
-                    problem = _grade_one(grader, file, exercise, key, must_pass)
+                    owner = owners.get(exercise.check or "")
+                    other = owner if owner is not None and owner[1] is not exercise else None
+                    problem = _grade_one(grader, file, exercise, key, must_pass, other)
                     checks_run += 1
                     if problem is not None:
                         problems.append(problem)
@@ -120,7 +126,7 @@ def validate(
                 )
             )
 
-    problems.sort(key=lambda problem: (str(problem.path), problem.line))
+    problems = sorted(dict.fromkeys(problems), key=lambda problem: (str(problem.path), problem.line))
     return ValidationReport(
         path=Path(path),
         problems=problems,
@@ -139,36 +145,112 @@ class _GraderDown(Exception):
         self.file, self.line, self.reason = file, line, reason
 
 
-def _grade_one(grader, file: Path, exercise: Exercise, key: str, must_pass: bool) -> Problem | None:
+def _check_owners(code: list[tuple[Path, Exercise]]) -> dict[str, tuple[Path, Exercise]]:
+    """Each check id and the exercise it belongs to: a check's id is the id of the exercise it grades."""
+    owners: dict[str, tuple[Path, Exercise]] = {}
+    for file, exercise in code:
+        owners.setdefault(exercise.id, (file, exercise))
+    return owners
+
+
+def _grade_one(
+    grader,
+    file: Path,
+    exercise: Exercise,
+    key: str,
+    must_pass: bool,
+    other: tuple[Path, Exercise] | None = None,
+) -> Problem | None:
+    """Grade the solution (``must_pass``) or the starter; a problem at the line that needs the fix."""
     from tutor.grader import GraderUnavailable
 
     source = getattr(exercise, key)
     line = exercise.lines.get(key, exercise.line)
+    filename = f"{exercise.id}-{key}.py"
     try:
-        result = grader.grade(
-            exercise.check, source, filename=f"{exercise.id}-{key}.py", timeout=exercise.timeout
-        )
+        result = grader.grade(exercise.check, source, filename=filename, timeout=exercise.timeout)
     except GraderUnavailable as error:
         raise _GraderDown(file, line, str(error) or type(error).__name__) from error
     except Exception as error:  # the grader failed on this one: say so at the exercise, keep going
         return Problem(
             file, line, f"could not grade the {key} of {exercise.id!r}: {type(error).__name__}: {error}"
         )
-    if must_pass and not result.passed:
-        return Problem(
-            file,
-            line,
-            f"the solution of {exercise.id!r} fails its check {exercise.check!r}: "
-            f"{_first_line(result.summary)}",
-        )
-    if not must_pass and result.passed:
+    if result.passed:
+        if must_pass:
+            return None
         return Problem(
             file,
             line,
             f"the starter of {exercise.id!r} passes its check {exercise.check!r}: "
             "a starter must leave the work to the learner",
         )
+    check_line = exercise.lines.get("check", exercise.line)
+    if must_pass:
+        passing = _passing_check(grader, exercise, source, filename)
+        if passing is not None:
+            return Problem(
+                file,
+                check_line,
+                f"the solution of {exercise.id!r} fails check {exercise.check!r} but passes check "
+                f"{passing!r}: write 'check: {passing}'",
+            )
+    if must_pass and other is not None:
+        other_file, owner = other
+        return Problem(
+            file,
+            check_line,
+            f"check {exercise.check!r} is the check of exercise {owner.id!r} "
+            f"({other_file.name}:{owner.line}), and the solution of {exercise.id!r} fails it: "
+            "name this exercise's own check (`nntutor validate --checks` lists them)",
+        )
+    raised = _raised(result.traceback, filename)
+    if raised is not None and (must_pass or not raised[1].startswith("NotImplementedError")):
+        at, raised_error = raised
+        advice = "" if must_pass else ": a starter should run, leaving the work undone rather than broken"
+        return Problem(
+            file, line + at - 1, f"the {key} of {exercise.id!r} raises {raised_error} at this line{advice}"
+        )
+    if must_pass:
+        return Problem(
+            file,
+            line,
+            f"the solution of {exercise.id!r} fails its check {exercise.check!r}: "
+            f"{_first_line(result.summary)}",
+        )
     return None
+
+
+def _passing_check(grader, exercise: Exercise, source: str, filename: str) -> str | None:
+    """When a solution fails its check: the check it passes among those named like the exercise
+    (a ``check:`` copied from another exercise), or None."""
+    from tutor.grader import check_ids
+
+    known = [check for check in check_ids() if check != exercise.check]
+    candidates = [exercise.id] if exercise.id in known else []
+    candidates += difflib.get_close_matches(exercise.id, known, n=2, cutoff=0.6)
+    candidates += sorted((check for check in known if check in exercise.id), key=len, reverse=True)[:1]
+    for check in dict.fromkeys(candidates):
+        try:
+            if grader.grade(check, source, filename=filename, timeout=exercise.timeout).passed:
+                return check
+        except Exception:  # the grader's own trouble is reported by the main run
+            return None
+    return None
+
+
+_FRAME = re.compile(r'  File "(?P<file>[^"]+)", line (?P<line>\d+)')
+
+
+def _raised(traceback: str | None, filename: str) -> tuple[int, str] | None:
+    """From a grader traceback: the line (in the learner's file) of the innermost frame of that file,
+    and the error's last line (``NameError: name 'np' is not defined``)."""
+    if not traceback:
+        return None
+    frames = [m for m in _FRAME.finditer(traceback) if m.group("file") == filename]
+    text_lines = [line for line in traceback.strip().splitlines() if line.strip()]
+    if not frames or not text_lines:
+        return None
+    return int(frames[-1].group("line")), text_lines[-1].strip()
 
 
 def _syntax_problem(file: Path, exercise: Exercise, key: str) -> Problem | None:

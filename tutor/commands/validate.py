@@ -43,13 +43,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     from tutor.commands.inputs import lesson_path, shown
-    from tutor.curriculum import MAX_LESSON_BYTES, lesson_files
+    from tutor.curriculum import MAX_LESSON_FILE_BYTES, lesson_files
     from tutor.paths import LESSONS_DIR
     from tutor.validation import validate
 
     path = LESSONS_DIR
     if args.path is not None:
-        path = lesson_path(args.path, max_bytes=MAX_LESSON_BYTES)
+        path = lesson_path(args.path, max_bytes=MAX_LESSON_FILE_BYTES)
         if path.is_dir() and not lesson_files(path):
             raise UsageError(f"{shown(args.path)} is not a lessons folder: it holds no lesson files (*.md)")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
@@ -16,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Markdown, Static
 
-from tutor.curriculum import Exercise, Lesson, MarkdownBlock, PlotBlock, TrainBlock
+from tutor.curriculum import Exercise, Lesson, MarkdownBlock, PlotBlock, PlotSpec, TrainBlock
 from tutor.progress import lesson_progress
 from tutor.screens.base import TutorScreen
 from tutor.widgets.exercise import ExercisePanel
@@ -49,15 +48,12 @@ def split_sections(text: str) -> list[tuple[str | None, str]]:
     ]
 
 
-def plot_placeholder_text(spec: dict[str, Any]) -> str:
+def plot_placeholder_text(spec: PlotSpec) -> str:
     """One line saying what a plot block would draw, for a plot that cannot be drawn."""
-    if "data" in spec:
-        detail = f"{spec.get('samples', 100)} samples, {spec.get('classes', 3)} classes"
-        return f"plot: {spec['data']} data ({detail})"
-    if "function" in spec:
-        low, high = spec.get("range", (-5, 5))
-        return f"plot: the {spec['function']} function from {low} to {high}"
-    return "plot: " + (spec.get("title") or "(no data given)")
+    if spec.data is not None:
+        return f"plot: {spec.data} data ({spec.samples} samples, {spec.classes} classes)"
+    low, high = spec.range
+    return f"plot: the {spec.function} function from {low:g} to {high:g}"
 
 
 class LessonScreen(TutorScreen[None]):
@@ -148,7 +144,7 @@ class LessonScreen(TutorScreen[None]):
                     )
 
     @staticmethod
-    def _plot(spec: dict[str, Any]) -> Widget:
+    def _plot(spec: PlotSpec) -> Widget:
         from tutor.widgets.plots import LessonPlot
 
         try:

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
 from tutor import plotting
+from tutor.curriculum import PlotSpec
 from tutor.plotting import HistoryRow, Palette, RegionGrid
 
 
@@ -176,8 +177,8 @@ def ansi_to_strips(ansi: str, width: int) -> list[Strip]:
 class LessonPlot(ChartPlot):
     """A lesson's ``plot`` block: a data set coloured by class, or an activation function's curve.
 
-    ``spec`` is the block's mapping (see ``tutor.plotting.check_plot_spec``). A spec that cannot be
-    drawn shows its problem in place of the chart instead of breaking the lesson.
+    ``spec`` is the block's :class:`tutor.curriculum.PlotSpec`, checked when the lesson was loaded. A
+    plot that still cannot be drawn shows its problem in place of the chart instead of breaking the lesson.
     """
 
     DEFAULT_CSS = """
@@ -193,19 +194,16 @@ class LessonPlot(ChartPlot):
     """
 
     def __init__(
-        self, spec: Mapping, *, name: str | None = None, id: str | None = None, classes: str | None = None
+        self, spec: PlotSpec, *, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.error: str | None = None
-        self.spec: dict = {}
+        self.spec = spec
         self._data = None
         try:
-            self.spec = plotting.check_plot_spec(spec)
-            if "data" in self.spec:
+            if spec.data is not None:
                 # Made once: redraws (resizes, theme changes) reuse the same points.
-                self._data = plotting.dataset_points(
-                    self.spec["data"], self.spec["samples"], self.spec["classes"]
-                )
+                self._data = plotting.dataset_points(spec.data, spec.samples, spec.classes)
         except ValueError as error:
             self.error = str(error)
             self.add_class("-error")
