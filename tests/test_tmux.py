@@ -4,87 +4,20 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
+from tmux_support import HAVE_TMUX, Tmux
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+pytestmark = pytest.mark.skipif(not HAVE_TMUX, reason="tmux is not installed")
 
-NNTUTOR = Path(sys.executable).with_name("nntutor")
 ANSWER = "sum(i*w for i,w in zip(inputs,weights))+bias"
-
-
-class Tmux:
-    """One private tmux server (its own socket) running one command in a 100x30 pane."""
-
-    def __init__(self, home: Path) -> None:
-        self.socket = f"nntutor-test-{uuid.uuid4().hex[:8]}"
-        self.home = home
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check)
-
-    def start(self) -> None:
-        command = f"exec env NNTUTOR_HOME={self.home} TERM=xterm-256color {NNTUTOR}"
-        self.run("new-session", "-d", "-s", "tutor", "-x", "100", "-y", "30", command)
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "tutor", *keys)
-
-    def type(self, text: str) -> None:
-        self.run("send-keys", "-t", "tutor", "-l", text)
-
-    def screen(self) -> str:
-        result = self.run("capture-pane", "-p", "-t", "tutor", check=False)
-        return result.stdout if result.returncode == 0 else ""
-
-    def pid(self) -> int:
-        return int(self.run("display-message", "-p", "-t", "tutor", "#{pane_pid}").stdout.strip())
-
-    def alive(self) -> bool:
-        return self.run("has-session", "-t", "tutor", check=False).returncode == 0
-
-    def wait_for(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} did not appear; the screen was:\n{screen}")
-
-    def wait_until(self, condition, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if condition(screen):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"the screen did not change as expected:\n{screen}")
-
-    def wait_for_exit(self, timeout: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.alive():
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"nntutor did not exit; the screen was:\n{self.screen()}")
-
-    def kill_server(self) -> None:
-        self.run("kill-server", check=False)
 
 
 @pytest.fixture
 def tmux(nntutor_home):
-    session = Tmux(nntutor_home)
+    session = Tmux(nntutor_home, size=(100, 30))
     yield session
     session.kill_server()
 
