@@ -270,6 +270,8 @@ def workspace_folder(path_text: str | None) -> Path:
     if not path_text:
         raise UsageError("--dir is empty")
     if not os.path.lexists(path_text):
+        if len(os.fsencode(os.path.abspath(path_text))) >= _path_max():
+            raise UsageError(f"cannot create {shown(path_text)}: the path is too long for this system")
         try:
             os.makedirs(path_text)
         except (OSError, ValueError) as error:
@@ -279,6 +281,13 @@ def workspace_folder(path_text: str | None) -> Path:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise UsageError(f"cannot write in {shown(path_text)}: permission denied")
     return folder.resolve()
+
+
+def _path_max() -> int:
+    try:
+        return os.pathconf("/", "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 4096
 
 
 def run(args: argparse.Namespace) -> int:
