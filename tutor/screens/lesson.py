@@ -87,7 +87,7 @@ class LessonScreen(TutorScreen[None]):
         Binding("ctrl+n,ctrl+down", "next_exercise", "Next"),
         Binding("ctrl+up", "previous_exercise", "Previous", show=False),
         Binding("ctrl+g", "jump", "Go to"),
-        Binding("e", "edit_externally", "Editor", show=False),
+        Binding("e", "edit_externally", "open the code in your own editor ($EDITOR)", show=False),
         Binding("escape", "back", "Back"),
     ]
 
