@@ -153,6 +153,24 @@ BAD_FOLDERS = {
     "a lesson file": (lambda tmp: _sparse(tmp, "01-a.md", 10), False),
 }
 
+
+def _read_only_folder(tmp: Path) -> str:
+    if os.geteuid() == 0:
+        pytest.skip("root writes everywhere, so chmod cannot make a folder read-only")
+    path = tmp / "read-only"
+    path.mkdir()
+    path.chmod(0o555)
+    return str(path)
+
+
+# A workspace folder that is missing is created, so "missing" and an odd but valid name are not bad.
+BAD_WORKSPACES = {
+    **{name: case for name, case in BAD_PATHS.items() if name not in ("missing", "newline in the name")},
+    "a file": (lambda tmp: _sparse(tmp, "plain.py", 10), False),
+    "read-only folder": (_read_only_folder, False),
+    "inside a read-only folder": (lambda tmp: _read_only_folder(tmp) + "/ws", False),
+}
+
 # subcommand arguments with {} where the path goes, and the bad paths that apply
 PATH_COMMANDS = [
     (["check", "relu", "{}"], BAD_FILES),
@@ -161,6 +179,7 @@ PATH_COMMANDS = [
     (["validate", "--no-grade", "{}"], BAD_LESSON_PATHS),
     (["list", "--lessons", "{}"], BAD_FOLDERS),
     (["list", "--json", "--lessons", "{}"], BAD_FOLDERS),
+    (["watch", "--dir", "{}"], BAD_WORKSPACES),
 ]
 PATH_CASES = [
     pytest.param(command, name, make, real_process, id=f"{' '.join(command)}|{name}")
@@ -170,7 +189,8 @@ PATH_CASES = [
 
 
 @pytest.mark.parametrize("command, name, make, real_process", PATH_CASES)
-def test_a_bad_path_is_one_line_and_exit_2(tmp_path, capsys, command, name, make, real_process):
+def test_a_bad_path_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch, command, name, make, real_process):
+    monkeypatch.chdir(tmp_path)  # a relative path that were created by mistake lands here
     path = make(tmp_path)
     args = [path if part == "{}" else part for part in command]
     if real_process:
@@ -210,6 +230,35 @@ BAD_FLAGS = {
             for value in ["nan", "inf", "-inf", "-1", "0", "121", "1e999", "soon", "", "0x10"]
         ),
         ["check", "relu", ANSWER, "--timeout"],
+        ["check", "relu", ANSWER, "--record=yes"],
+    ],
+    "watch": [
+        ["watch", "extra"],
+        ["watch", "--dir"],
+        ["watch", "--dir", ""],
+        ["watch", "--bogus"],
+    ],
+    "progress": [
+        ["progress", "--json", "--csv"],
+        ["progress", "extra"],
+        ["progress", "--bogus"],
+        ["progress", "--json=1"],
+    ],
+    "reset": [
+        ["reset"],
+        ["reset", "--yes"],
+        ["reset", "relu", "--all", "--yes"],
+        ["reset", "a", "b"],
+        ["reset", "--bogus"],
+        ["reset", "rellu", "--yes"],
+        ["reset", "", "--yes"],
+        ["reset", "x" * 100_000, "--yes"],
+        ["reset", "relu\nline two", "--yes"],
+        ["reset", "relu\x00", "--yes"],
+        ["reset", "\x1b[31m", "--yes"],
+        ["reset", "relu"],  # no terminal and no --yes
+        ["reset", "--all"],
+        ["reset", "--yes=no", "relu"],
     ],
     "validate": [
         ["validate", "--checks", "lessons"],

@@ -19,6 +19,9 @@ SUBCOMMANDS = {
     "list": ("list_lessons", "list lessons and exercises with your progress"),
     "validate": ("validate", "check a lessons folder for mistakes"),
     "train": ("train", "train a network on the spiral data in the terminal"),
+    "watch": ("watch", "write the code exercises to files and grade each one as you save it"),
+    "progress": ("progress", "your progress on every exercise, for a teacher (--json, --csv)"),
+    "reset": ("reset", "start an exercise, or the whole course, over"),
 }
 
 

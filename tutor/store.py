@@ -58,6 +58,19 @@ class Attempt:
     duration_ms: float
 
 
+@dataclass(frozen=True)
+class ExerciseRecord:
+    """What the store holds about one exercise (times are Unix times, None when it never happened)."""
+
+    status: Status
+    attempts: int
+    hints_shown: int
+    revealed_at: float | None
+    first_attempt: float | None
+    last_attempt: float | None
+    has_draft: bool
+
+
 def _migrate_to_1(db: sqlite3.Connection) -> None:
     db.execute(
         "CREATE TABLE attempts ("
@@ -433,6 +446,56 @@ class Store:
             elif exercise not in result:
                 result[exercise] = Status.ATTEMPTED
         return result
+
+    def draft_time(self, exercise_id: str) -> float | None:
+        """When the draft was last saved (Unix time), or None when there is none."""
+        row = self._read_one("SELECT time FROM drafts WHERE exercise = ?", (exercise_id,))
+        return None if row is None else float(row[0])
+
+    def records(self) -> dict[str, ExerciseRecord]:
+        """Everything the store holds about each exercise the learner has touched, in a few queries:
+        what a progress report needs (exercises never touched are absent)."""
+        with self._lock:
+            attempts = self._db.execute(
+                "SELECT exercise, count(*), max(passed), min(time), max(time) FROM attempts GROUP BY exercise"
+            ).fetchall()
+            hints = dict(self._db.execute("SELECT exercise, shown FROM hints").fetchall())
+            reveals = dict(self._db.execute("SELECT exercise, time FROM reveals").fetchall())
+            drafts = {row[0] for row in self._db.execute("SELECT exercise FROM drafts")}
+        by_attempts = {row[0]: row[1:] for row in attempts}
+        result = {}
+        for exercise in sorted(set(by_attempts) | set(hints) | set(reveals) | drafts):
+            count, passed, first, last = by_attempts.get(exercise, (0, None, None, None))
+            if passed:
+                status = Status.PASSED
+            elif exercise in reveals:
+                status = Status.REVEALED
+            else:
+                status = Status.NOT_STARTED if passed is None else Status.ATTEMPTED
+            result[exercise] = ExerciseRecord(
+                status=status,
+                attempts=int(count),
+                hints_shown=int(hints.get(exercise, 0)),
+                revealed_at=reveals.get(exercise),
+                first_attempt=first,
+                last_attempt=last,
+                has_draft=exercise in drafts,
+            )
+        return result
+
+    def forget(self, exercise_id: str | None = None) -> None:
+        """Start over: delete the attempts, hints, revealed solution and draft of ``exercise_id``, or of
+        every exercise when it is None."""
+        with self._lock:
+            for table in ("attempts", "hints", "reveals", "drafts"):
+                if exercise_id is None:
+                    self._write(f"DELETE FROM {table}", ())
+                else:
+                    self._write(f"DELETE FROM {table} WHERE exercise = ?", (exercise_id,))
+            if exercise_id is None:
+                self._drafts.clear()
+            else:
+                self._drafts.pop(exercise_id, None)
 
     def _read_one(self, sql: str, parameters: tuple) -> tuple | None:
         with self._lock:

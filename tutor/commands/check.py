@@ -3,6 +3,8 @@
 Exit status 0 when the answer passes, 1 when it fails, 2 for a usage error (an unknown exercise id, with
 close matches; a missing or unreadable file). The human output is the grader's feedback; ``--json``
 prints one JSON object instead (exercise, passed, summary, cases, stdout, duration_ms, and the feedback).
+``--record`` also records the attempt in the learner's progress store, as the app does (off by default,
+so that the command has no side effects for scripts).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("exercise", metavar="EXERCISE_ID", help="the exercise to check, e.g. relu")
     parser.add_argument("file", metavar="FILE", help="the Python file with your answer")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    parser.add_argument(
+        "--record", action="store_true", help="record the attempt in your progress (as the app does)"
+    )
     parser.add_argument(
         "--timeout",
         type=float,
@@ -90,8 +95,25 @@ def run(args: argparse.Namespace) -> int:
             return 1
     data = result.to_json()
     data["exercise"] = args.exercise
+    if args.record:
+        data["recorded"] = _record(args.exercise, bool(result.passed), result.duration_ms)
     if args.json:
         print(json.dumps(data, indent=2))
     else:
         print(result.feedback)
+        if args.record and data["recorded"]:
+            print("Recorded in your progress.")
     return 0 if result.passed else 1
+
+
+def _record(exercise_id: str, passed: bool, duration_ms: float) -> bool:
+    """Record the attempt in the progress store; False (and a note on stderr) when it is not saved."""
+    import sys
+
+    from tutor.store import Store
+
+    with Store.open() as store:
+        store.record_attempt(exercise_id, passed, duration_ms)
+        if store.notice:
+            sys.stderr.write(f"note: {store.notice}\n")
+        return store.saving

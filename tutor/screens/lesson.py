@@ -87,6 +87,7 @@ class LessonScreen(TutorScreen[None]):
         Binding("ctrl+n,ctrl+down", "next_exercise", "Next"),
         Binding("ctrl+up", "previous_exercise", "Previous", show=False),
         Binding("ctrl+g", "jump", "Go to"),
+        Binding("e", "edit_externally", "open the code in your own editor ($EDITOR)", show=False),
         Binding("escape", "back", "Back"),
     ]
 
@@ -261,6 +262,11 @@ class LessonScreen(TutorScreen[None]):
 
     def action_reset(self) -> None:
         self.when_loaded(lambda: self._with_target(lambda panel: panel.ask_reset()))
+
+    def action_edit_externally(self) -> None:
+        from tutor.widgets.code_exercise import edit_externally
+
+        self.when_loaded(lambda: self._with_target(edit_externally))
 
     def _step(self, offset: int) -> None:
         panels = self.panels

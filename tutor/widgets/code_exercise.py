@@ -131,3 +131,42 @@ class CodeExercise(ExercisePanel):
             return
         self.check_button.disabled = False
         self.show_feedback(lambda panel: panel.show_error(message))
+
+    def edit_externally(self) -> None:
+        """Open the current draft in the learner's own editor (``$VISUAL``/``$EDITOR``), the app suspended
+        meanwhile; on return the draft is what the editor saved, and it is graded at once."""
+        from textual.app import SuspendNotSupported
+
+        from tutor.external_editor import EditorError, edit_text
+
+        if self.grading:
+            self.notify("Already checking, one moment.")
+            return
+        self.flush_draft()
+        try:
+            if self.app.is_headless:
+                # No terminal to hand over (Pilot's headless driver cannot suspend): run the editor
+                # as it is. This is how the tests drive an EDITOR script.
+                text = edit_text(self.response(), f"{self.exercise.id}.py")
+            else:
+                with self.app.suspend():
+                    text = edit_text(self.response(), f"{self.exercise.id}.py")
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand the screen to an editor.", severity="error")
+            return
+        except EditorError as error:
+            self.notify(str(error), title="Editor", severity="error", timeout=8)
+            return
+        if text != self.response():
+            self._source = text  # the change event that load_text posts then has nothing new
+            self.editor.load_text(text)
+            self.draft_changed()
+        self.check()
+
+
+def edit_externally(panel: ExercisePanel) -> None:
+    """The ``e`` key: the current exercise in the learner's own editor (code exercises only)."""
+    if isinstance(panel, CodeExercise):
+        panel.edit_externally()
+    else:
+        panel.notify("Only code exercises open in an editor.")
