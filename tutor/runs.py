@@ -133,7 +133,7 @@ class Pacing:
 
     chunk_epochs: int = 500
     speed: float | None = None
-    frame_seconds: float = 0.05
+    frame_seconds: float = 0.03
 
     def chunk(self, remaining: int) -> int:
         speed = self.speed
@@ -231,10 +231,10 @@ class RedrawBudget:
 # The UI thread may use at most this share of the CPU while training runs at full speed; the rest
 # is training's. At a set speed the training thread waits for the clock most of the time, and the
 # charts may take more (PACED_REDRAW_SHARE) without slowing it.
-REDRAW_SHARE = 0.1
+REDRAW_SHARE = 0.06
 PACED_REDRAW_SHARE = 0.5
 # Never post more often than this (seconds): ten updates a second look smooth.
-MIN_POST_INTERVAL = 0.1
+MIN_POST_INTERVAL = 0.07
 MAX_POST_INTERVAL = 2.0
 
 

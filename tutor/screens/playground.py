@@ -79,7 +79,10 @@ class PlaygroundScreen(Screen):
     ]
 
     def __init__(
-        self, config: TrainConfig | None = None, autostart: bool = False, speed: float | None = runs.DEFAULT_SPEED
+        self,
+        config: TrainConfig | None = None,
+        autostart: bool = False,
+        speed: float | None = runs.DEFAULT_SPEED,
     ) -> None:
         super().__init__()
         self.initial_config = (config or DEFAULT_CONFIG).validate()
@@ -159,7 +162,7 @@ class PlaygroundScreen(Screen):
 
     @on(Select.Changed, "#speed")
     def _speed_chosen(self, event: Select.Changed) -> None:
-        speed = runs.SPEEDS[int(event.value)]  # type: ignore[arg-type]
+        speed = runs.SPEEDS[int(event.value)]  # type: ignore[call-overload]
         if speed != self.speed:
             self.set_speed(speed)
 

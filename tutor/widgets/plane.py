@@ -209,7 +209,7 @@ class NeuronView(PlaneView):
         self.refresh()
 
     @staticmethod
-    def layout(count: int, width: int, rows: int) -> tuple[int, int, int]:
+    def tiles(count: int, width: int, rows: int) -> tuple[int, int, int]:
         """``(columns, tile_width, tile_rows)``: the grid of tiles (one cell apart) that gives
         ``count`` maps the largest nearly square tiles (a cell is two half-block pixels high)."""
         best = (1, 1, 1)
@@ -232,7 +232,7 @@ class NeuronView(PlaneView):
             return []
         values = self.maps.values
         count = len(values)
-        columns, tile_width, tile_rows = self.layout(count, width, rows)
+        columns, tile_width, tile_rows = self.tiles(count, width, rows)
         background = palette.background or ((0, 0, 0) if palette.dark else (255, 255, 255))
         heat = np.array(_DARK_HEAT if palette.dark else _LIGHT_HEAT, dtype=float)
         base = np.array(background, dtype=float)

@@ -473,7 +473,9 @@ class LiveBar(Horizontal):
 
     def set_speed(self, speed: float | None) -> None:
         self.speed = speed
-        self.query_one("#speed", Select).value = SPEEDS.index(speed)
+        select = self.query_one("#speed", Select)
+        with self.prevent(Select.Changed):  # the screen asked for it: no report back
+            select.value = SPEEDS.index(speed)
 
     @on(Input.Changed)
     def _clear_invalid(self, event: Input.Changed) -> None:
