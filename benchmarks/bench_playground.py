@@ -21,9 +21,11 @@ Two measures, per run from the first epoch to the last:
           CPU times add up to the wall time; unlike wall time, this hardly moves with other load.
 
 "Live plotting costs" is 1 - playground / engine in CPU epochs per second (best of the repeats);
-the wall-clock figure is printed beside it. Also printed: the redraw time per frame (the CPU time the
-four charts take to draw once at that size, measured by redrawing them in the finished screen) and
-how often the playground's redraw budget let a frame through.
+the wall-clock figure is printed beside it. The playground runs at full speed for that; then once at
+its default pace (``runs.DEFAULT_SPEED``, about 20 s for the capstone), where what counts is how often
+the charts redraw: frames per second of the loss curve and of the decision regions while training.
+Also printed: the redraw time per frame (the CPU time each chart takes to draw once at that size,
+measured by redrawing them in the finished screen).
 Set OPENBLAS_NUM_THREADS=1 on a busy machine: these matrices are too small for BLAS threads to help.
 """
 
@@ -81,12 +83,14 @@ def measured_worker(seconds: dict, work=runs.Run.work):
 def time_callback(config: TrainConfig, resolution=(60, 34)) -> tuple[float, float]:
     """(wall, CPU) seconds for the playground's worker with its callback, posting into a list."""
     posted = []
+    from tutor import grids
+
     budget = runs.RedrawBudget(runs.REDRAW_SHARE, runs.MIN_POST_INTERVAL)
     run = runs.Run(
         1,
         config,
         every=plotting.history_step(config.epochs),
-        picture=lambda network, X: plotting.region_grid(network, X, resolution),
+        picture=lambda network, X: grids.plane_picture(network, X, resolution),
         budget=budget,
     )
 
@@ -118,15 +122,18 @@ class TimedPlayground(playground.PlaygroundScreen):
         self.done.set()
 
 
-async def run_playground(config: TrainConfig, size: tuple[int, int]) -> tuple[float, float, dict]:
-    """(wall, CPU) seconds of the run in the real screen, and redraw figures."""
+async def run_playground(
+    config: TrainConfig, size: tuple[int, int], speed: float | None = None
+) -> tuple[float, float, dict]:
+    """(wall, CPU) seconds of the run in the real screen at ``speed``, and redraw figures."""
     from textual.app import App
 
+    from tutor.widgets.plane import PlaneView
     from tutor.widgets.plots import ChartPlot
 
     class BenchApp(App):
         def on_mount(self) -> None:
-            self.push_screen(TimedPlayground(config))
+            self.push_screen(TimedPlayground(config, speed=speed))
 
     seconds: dict = {}
     original = runs.Run.work
@@ -139,15 +146,22 @@ async def run_playground(config: TrainConfig, size: tuple[int, int]) -> tuple[fl
             await pilot.press("s")
             # Wait without polling: a harness that polls would itself take time from training.
             await screen.done.wait()
-            frames = screen.query_one("#regions", ChartPlot).renders
+            frames = {
+                "curves": screen.query_one("#loss", ChartPlot).renders,
+                "regions": screen.query_one("#regions", PlaneView).renders,
+            }
             await pilot.pause(0.2)
             # Redraw each chart a few times in the finished screen: CPU time per frame.
             per_chart = {}
-            for chart in screen.query(ChartPlot):
+            charts = [*screen.query(ChartPlot), screen.query_one("#regions", PlaneView)]
+            for chart in charts:
                 samples = []
                 for _ in range(5):
                     started = time.thread_time()
-                    chart.draw_lines(chart.size.width, chart.size.height)
+                    if isinstance(chart, ChartPlot):
+                        chart.draw_lines(chart.size.width, chart.size.height)
+                    else:
+                        chart.lines(chart.size.width, chart.size.height)
                     samples.append(time.thread_time() - started)
                 per_chart[chart.id] = statistics.median(samples)
             figures = {
@@ -216,9 +230,19 @@ def main(argv=None) -> int:
         + ", ".join(f"{name} {seconds * 1000:.1f}" for name, seconds in per_chart.items())
         + " ms)"
     )
+    frames = figures["frames"]
     print(
-        f"last run: {figures['frames']} frames; the budget settled at one frame per {figures['interval']:.2f} s; "
-        f"the UI thread used {figures['ui_cpu']:.2f} s of CPU"
+        f"last full-speed run: {frames['curves']} curve frames, {frames['regions']} region frames in "
+        f"{wall['playground'][-1]:.2f} s; the budget settled at one frame per {figures['interval']:.2f} s"
+    )
+    # The default pace: what a learner watches.
+    seconds, cpu_seconds, paced = asyncio.run(run_playground(config, (width, height), runs.DEFAULT_SPEED))
+    frames = paced["frames"]
+    print(
+        f"\nat the default pace ({runs.speed_label(runs.DEFAULT_SPEED)}): {epochs} epochs in {seconds:.1f} s; "
+        f"curves {frames['curves'] / seconds:.1f} frames/s (target: 10 or more), "
+        f"regions {frames['regions'] / seconds:.1f} frames/s (target: 2 or more); "
+        f"the UI thread used {paced['ui_cpu'] / seconds:.0%} of a core"
     )
     return 0
 

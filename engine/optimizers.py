@@ -52,6 +52,17 @@ class Optimizer:
                 self.learning_rate, self.decay, self.iterations
             )
 
+    def retune(self, learning_rate: float, decay: float | None = None) -> None:
+        """Change the learning rate (and the decay) between two steps, as a live control does: the
+        next step uses ``learning_rate / (1 + decay * iterations)``, the rate these settings give at
+        this point of the run."""
+        self.learning_rate = learning_rate
+        if decay is not None:
+            self.decay = decay
+        self.current_learning_rate = (
+            decayed_learning_rate(learning_rate, self.decay, self.iterations) if self.decay else learning_rate
+        )
+
     def update_params(self, layer) -> None:
         """Update a layer's parameters (anything with ``parameters() -> [(param, grad), ...]``)."""
         for param, grad in layer.parameters():

@@ -253,21 +253,46 @@ def test_race_draws_one_labelled_curve_per_optimizer():
         "RMSprop lr=0.02": [],
     }
     plt = RecordingPlot()
-    plotting.draw_race(plt, curves)
+    plotting.draw_race(plt, curves, legend=True)
     # A run with no epochs yet has nothing to draw.
     assert [s["label"] for s in plt.series] == ["SGD lr=1", "Adam lr=0.05"]
     assert len({s["color"] for s in plt.series}) == 2
     real = Plot()
     real.plotsize(70, 20)
-    plotting.draw_race(real, curves)
+    plotting.draw_race(real, curves, legend=True)
     text = plotext.uncolorize(real.build())
     assert "SGD lr=1" in text and "Adam lr=0.05" in text
+
+
+def test_race_without_a_legend_leaves_every_curve_visible():
+    # The app's legend is its coloured table: a legend box inside the chart would cover the
+    # curves' start, where they differ most.
+    curves = {"SGD lr=1": [(e, 1.0) for e in range(100)], "Adam lr=0.05": [(e, 1.2) for e in range(100)]}
+    plt = RecordingPlot()
+    plotting.draw_race(plt, curves)
+    assert [s["label"] for s in plt.series] == [None, None]
+    real = Plot()
+    real.plotsize(70, 20)
+    plotting.draw_race(real, curves)
+    text = plotext.uncolorize(real.build())
+    assert "SGD lr=1" not in text
+    # The top-left corner, where a legend would sit, shows the flat curves' dots instead.
+    assert text.count("⠉") + text.count("⠒") + text.count("⠤") + text.count("⣀") > 100
+
+
+def test_race_marks_a_diverged_optimizer_in_the_chart():
+    curves = {"SGD lr=1e+100": [(0, 1.1), (1, 1.1)], "Adam lr=0.05": [(e, 1.0 - e / 200) for e in range(100)]}
+    real = Plot()
+    real.plotsize(70, 20)
+    plotting.draw_race(real, curves, diverged={"SGD lr=1e+100": 2})
+    text = plotext.uncolorize(real.build())
+    assert "✗ SGD diverged" in text
 
 
 def test_race_with_very_short_curves_builds():
     plt = Plot()
     plt.plotsize(60, 16)
-    plotting.draw_race(plt, {"a": [(0, 1.0)], "b": [(0, 1.1), (1, 0.9)]})
+    plotting.draw_race(plt, {"a": [(0, 1.0)], "b": [(0, 1.1), (1, 0.9)]}, legend=True)
     assert "a" in plotext.uncolorize(plt.build())
 
 

@@ -23,13 +23,15 @@ HistoryRow = tuple[int, float, float, float]  # (epoch, loss, accuracy, learning
 @dataclass
 class RunProgress(Message):
     """Run ``run_id`` reached ``epoch``: its ``history`` rows so far, the notebook's ``log_line`` for
-    that epoch ("" when unknown) and, if not None, a new ``picture`` (the decision regions)."""
+    that epoch ("" when unknown), if not None a new ``picture`` (the decision regions), and the
+    ``marks``: ``(epoch, text)`` for each setting changed during the run, where it took effect."""
 
     run_id: int
     history: Sequence[HistoryRow]
     epoch: int
     log_line: str
     picture: Any = None
+    marks: Sequence[tuple[int, str]] = ()
 
     def can_replace(self, message: Message) -> bool:
         # Called on the older message with the newer: the newer has every row, and a picture

@@ -23,6 +23,11 @@ from engine.names import ACTIVATIONS
 # A lesson plot block is checked by the lesson loader (one rule set); this module only draws it.
 from tutor.curriculum import PlotSpec
 
+# The grids over the input plane live in tutor.grids; drawing them is done here.
+from tutor.grids import RegionGrid, bounds, region_grid
+
+__all__ = ["RegionGrid", "region_grid"]
+
 RGB = tuple[int, int, int]
 HistoryRow = tuple[int, float, float, float]
 
@@ -238,9 +243,11 @@ def draw_curves(
     title: str | None = None,
     max_points: int = DEFAULT_MAX_POINTS,
     epoch_label: bool = True,
+    marks: Sequence[int] = (),
 ) -> None:
     """One curve: ``metric`` ("loss", "accuracy" or "learning_rate") against the epoch.
-    ``epoch_label=False`` leaves out the x axis's name, a row a small chart needs for the curve."""
+    ``epoch_label=False`` leaves out the x axis's name, a row a small chart needs for the curve.
+    ``marks``: epochs where a setting was changed during the run, drawn as vertical lines."""
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}: choose one of {', '.join(METRICS)}")
     column, label = METRICS[metric]
@@ -262,6 +269,8 @@ def draw_curves(
             color=_color(palette, palette.metric_color(metric)),
             marker="braille" if palette.color else "•",
         )
+    for epoch in marks:
+        plt.vline(epoch, color=_color(palette, palette.class_color(3)))
     _epoch_axis(plt, float(epochs[-1]) if len(epochs) else 0.0)
     if metric == "accuracy":
         plt.ylim(0, 1)
@@ -281,10 +290,15 @@ def draw_race(
     palette: Palette = DEFAULT_PALETTE,
     title: str = "loss by optimizer",
     max_points: int = DEFAULT_MAX_POINTS,
+    diverged: Mapping[str, int] | None = None,
+    legend: bool = False,
 ) -> None:
-    """Loss curves of several runs on one chart, one colour and one legend entry per label.
+    """Loss curves of several runs on one chart, one colour per label.
 
-    ``curves`` maps a label (like "Adam lr=0.05") to its ``[(epoch, loss), ...]``.
+    ``curves`` maps a label (like "Adam lr=0.05") to its ``[(epoch, loss), ...]``. ``legend``: name
+    the labels in a legend inside the chart (it covers the curves' start; the app shows a coloured
+    table instead). ``diverged``: label -> the epoch it blew up at, marked with an ✗ and its name
+    at the top of the chart in its colour.
     """
     plt.clear_data()
     plt.title(title)
@@ -301,31 +315,32 @@ def draw_race(
             continue  # nothing to draw yet (plotext cannot give a legend entry to an empty series)
         last_epoch = max(last_epoch, float(epochs[-1]))
         starting_losses.append(float(losses[0]))
-        xs, ys = _legend_safe(epochs.tolist(), losses.tolist())
+        xs, ys = epochs.tolist(), losses.tolist()
+        if legend:
+            xs, ys = _legend_safe(xs, ys)
         plt.plot(
             xs,
             ys,
-            label=label,
+            label=label if legend else None,
             color=_color(palette, palette.class_color(index)),
             marker="braille" if palette.color else _REGION_MARKERS[index % len(_REGION_MARKERS)],
         )
+    top = 2 * max(starting_losses) if starting_losses else 1.0
+    labels = list(curves)
+    for label, epoch in (diverged or {}).items():
+        index = labels.index(label) if label in labels else 0
+        last_epoch = max(last_epoch, float(epoch))
+        color = _color(palette, palette.class_color(index))
+        plt.vline(epoch, color=color)
+        plt.text(f"✗ {label.split(' ')[0]} diverged", epoch, 0.92 * top, color=color, alignment="left")
     _epoch_axis(plt, last_epoch)
     # A run that blows up early would squash every other curve to the floor: show up to twice
     # the starting loss (what the race is about) and let higher spikes leave the chart.
-    plt.ylim(0, 2 * max(starting_losses) if starting_losses else None)
+    plt.ylim(0, top if starting_losses else None)
 
 
 # ---------------------------------------------------------------------------------------------
 # Data and decision regions
-
-
-def _bounds(X: np.ndarray, margin: float = 0.08) -> tuple[float, float, float, float]:
-    """``(x_min, x_max, y_min, y_max)`` around the points of ``X (n_samples, 2)``, with a margin."""
-    x_min, y_min = X.min(axis=0)
-    x_max, y_max = X.max(axis=0)
-    pad_x = (x_max - x_min) * margin or 1.0
-    pad_y = (y_max - y_min) * margin or 1.0
-    return float(x_min - pad_x), float(x_max + pad_x), float(y_min - pad_y), float(y_max + pad_y)
 
 
 def _draw_points(plt, X: np.ndarray, y: np.ndarray, palette: Palette, labels: bool) -> None:
@@ -359,55 +374,9 @@ def draw_dataset(
     plt.xlabel("")
     plt.ylabel("")
     _draw_points(plt, X, y, palette, labels=True)
-    x_min, x_max, y_min, y_max = _bounds(X)
+    x_min, x_max, y_min, y_max = bounds(X)
     plt.xlim(x_min, x_max)
     plt.ylim(y_min, y_max)
-
-
-@dataclass(frozen=True)
-class RegionGrid:
-    """The network's predicted class over a grid of the input plane.
-
-    ``xs (n_columns,)`` and ``ys (n_rows,)`` are the grid's coordinates; ``classes (n_rows, n_columns)``
-    holds the predicted class of the point ``(xs[column], ys[row])``.
-    """
-
-    xs: np.ndarray
-    ys: np.ndarray
-    classes: np.ndarray
-
-    @property
-    def bounds(self) -> tuple[float, float, float, float]:
-        return float(self.xs[0]), float(self.xs[-1]), float(self.ys[0]), float(self.ys[-1])
-
-
-def _resolution(resolution) -> tuple[int, int]:
-    if isinstance(resolution, (int, np.integer)):
-        columns, rows = int(resolution), max(2, int(resolution) // 2)
-    else:
-        columns, rows = (int(value) for value in resolution)
-    if columns < 2 or rows < 2:
-        raise ValueError(f"resolution must be at least 2 by 2 cells, got {columns} by {rows}")
-    return columns, rows
-
-
-def region_grid(network, X: np.ndarray, resolution=(80, 24)) -> RegionGrid:
-    """Predict the class at every point of a ``resolution`` grid covering the data ``X (n_samples, 2)``.
-
-    ``resolution`` is ``(n_columns, n_rows)`` or a number of columns (then half as many rows, since a
-    terminal cell is about twice as tall as it is wide). One vectorised ``network.predict`` call.
-    Give at least as many columns and rows as the chart has cells and every cell gets a colour.
-    """
-    X = np.asarray(X)
-    columns, rows = _resolution(resolution)
-    x_min, x_max, y_min, y_max = _bounds(X)
-    dtype = X.dtype if X.dtype.kind == "f" else np.float64
-    xs = np.linspace(x_min, x_max, columns, dtype=dtype)
-    ys = np.linspace(y_min, y_max, rows, dtype=dtype)
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
-    classes = np.asarray(network.predict(points)).reshape(rows, columns)
-    return RegionGrid(xs, ys, classes)
 
 
 def draw_region_grid(

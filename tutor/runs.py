@@ -12,10 +12,11 @@ A thread never touches a widget: it only calls ``post(message)`` (a screen's thr
 Progress messages are paced by a ``RedrawBudget`` (one in flight, spaced so that drawing them costs at
 most a share of the CPU) and carry everything so far, so a newer one may replace an older one unseen.
 
-The run loop trains in chunks whose size a ``Pacing`` gives: today full speed (large chunks, the
-callback only every ``every`` epochs). A speed control would hand out smaller chunks and wait between
-them; live setting changes (a new learning rate) would be applied between chunks, where the loop marks
-the spot. Neither exists yet.
+The run loop trains in chunks whose size a ``Pacing`` gives. At full speed the chunks are large and
+the callback runs only every ``every`` epochs; at a chosen speed (epochs per second) a chunk is one
+frame's worth of epochs and the loop waits until the clock catches up, so a learner can watch. Between
+chunks the loop applies live setting changes (``Run.change``: learning rate, decay, momentum) and
+marks the epoch where they took effect.
 
 Imports the engine, NumPy and ``tutor.messages`` (Textual) lazily: ``nntutor train`` uses
 ``Training`` without loading the app's libraries.
@@ -102,20 +103,72 @@ class Training:
 # Pacing
 
 
+# The speeds a learner picks from, in epochs per second; None trains as fast as the machine can.
+# The slowest shows single steps (one or two epochs a frame); 500 makes the notebook's 10001-epoch
+# capstone last about 20 s, long enough to watch the loss fall and the regions take shape.
+SPEEDS: tuple[float | None, ...] = (10, 30, 100, 250, 500, 1000, 2500, None)
+DEFAULT_SPEED: float | None = 500
+
+
+def speed_label(speed: float | None) -> str:
+    """``500 epochs/s`` or ``full speed``."""
+    return "full speed" if speed is None else f"{speed:g} epochs/s"
+
+
+def next_speed(speed: float | None, step: int) -> float | None:
+    """The speed ``step`` places up (positive) or down the ``SPEEDS`` list from ``speed``."""
+    index = SPEEDS.index(speed) if speed in SPEEDS else SPEEDS.index(DEFAULT_SPEED)
+    return SPEEDS[max(0, min(len(SPEEDS) - 1, index + step))]
+
+
 @dataclass
 class Pacing:
     """How a run loop steps through its epochs: ``chunk(remaining)`` epochs, then the loop looks up
-    (stop requests, and later setting changes) before the next chunk. Full speed: big chunks; a stop
-    still takes effect before the next epoch (``Trainer.request_stop``)."""
+    (stop requests, setting changes) and, at a set ``speed``, waits for the clock.
+
+    ``speed``: epochs per second, or None for full speed (chunks of ``chunk_epochs``; a stop still
+    takes effect before the next epoch, through ``Trainer.request_stop``). At a set speed a chunk is
+    ``frame_seconds`` of epochs (at least one). The UI thread may replace ``speed`` at any time.
+    """
 
     chunk_epochs: int = 500
+    speed: float | None = None
+    frame_seconds: float = 0.03
 
     def chunk(self, remaining: int) -> int:
-        return max(1, min(remaining, self.chunk_epochs))
+        speed = self.speed
+        size = self.chunk_epochs if speed is None else round(speed * self.frame_seconds)
+        return max(1, min(remaining, size))
+
+
+class Clock:
+    """Keeps a paced loop to its ``Pacing.speed``: ``delay(epoch)`` is how long to wait before
+    training on from ``epoch``. A change of speed, or falling far behind (a slow machine, a pause),
+    starts the count again from there instead of sprinting to catch up."""
+
+    def __init__(self, pacing: Pacing) -> None:
+        self.pacing = pacing
+        self._origin: tuple[float, int, float | None] | None = None
+
+    def delay(self, epoch: int) -> float:
+        speed = self.pacing.speed
+        now = time.perf_counter()
+        if speed is None:
+            self._origin = None
+            return 0.0
+        if self._origin is None or self._origin[2] != speed:
+            self._origin = (now, epoch, speed)
+            return 0.0
+        started, first, _ = self._origin
+        wait = started + (epoch - first) / speed - now
+        if wait < -0.25:
+            self._origin = (now, epoch, speed)
+            return 0.0
+        return max(0.0, wait)
 
 
 # The race runs its entries in turns this long: small enough that the curves grow together.
-RACE_PACING = Pacing(chunk_epochs=25)
+RACE_CHUNK_EPOCHS = 25
 
 
 class RedrawBudget:
@@ -175,11 +228,19 @@ class RedrawBudget:
         return self.interval
 
 
-# The UI thread may use at most this share of the CPU while training runs; the rest is training's.
-REDRAW_SHARE = 0.08
+# The UI thread may use at most this share of the CPU while training runs at full speed; the rest
+# is training's. At a set speed the training thread waits for the clock most of the time, and the
+# charts may take more (PACED_REDRAW_SHARE) without slowing it.
+REDRAW_SHARE = 0.06
+PACED_REDRAW_SHARE = 0.5
 # Never post more often than this (seconds): ten updates a second look smooth.
-MIN_POST_INTERVAL = 0.1
+MIN_POST_INTERVAL = 0.07
 MAX_POST_INTERVAL = 2.0
+
+
+def redraw_share(speed: float | None) -> float:
+    """The share of the CPU a screen's redrawing may take at ``speed`` (None: full speed)."""
+    return REDRAW_SHARE if speed is None else PACED_REDRAW_SHARE
 
 
 def redraw_budget() -> RedrawBudget:
@@ -197,14 +258,21 @@ def _spawn(target: Callable[[], None], name: str) -> threading.Thread:
 # One configuration, trained in a thread
 
 
+Mark = tuple[int, str]  # (epoch, what changed there), e.g. (2400, "lr 0.01")
+# The settings a run can change while it trains (Run.change), as TrainConfig names them.
+LIVE_SETTINGS = ("learning_rate", "decay", "momentum")
+
+
 @dataclass
 class Run:
     """One training configuration, trained in a thread that posts ``RunProgress`` and ``RunEnded``.
 
     The worker owns ``training`` and its rows of history while it trains; ``state``, ``epoch``,
-    ``log_line`` and ``history`` are the UI thread's view, which ``show`` updates from a message.
-    ``every``: keep a history row every ``every`` epochs (and the last); ``picture(network, X)``, if
-    given, is computed in the worker for each progress message (the decision regions).
+    ``log_line``, ``history`` and ``marks`` are the UI thread's view, which ``show`` updates from a
+    message. ``every``: keep a history row every ``every`` epochs (and the last); ``picture(network,
+    X)``, if given, is computed in the worker at most every ``picture_seconds`` (the decision regions).
+    ``pacing.speed`` may be changed at any time (``set_speed``); ``change`` alters the learning rate,
+    decay or momentum from the next epoch on. ``config`` always holds the settings in force.
     """
 
     run_id: int
@@ -213,16 +281,21 @@ class Run:
     picture: Picture | None = None
     budget: RedrawBudget = field(default_factory=redraw_budget)
     pacing: Pacing = field(default_factory=Pacing)
+    picture_seconds: float = 0.25
     training: Training | None = None
     # The UI thread's view
     state: str = "ready"  # ready, training, or an Outcome
     epoch: int | None = None
     log_line: str = ""
     history: Sequence[HistoryRow] = ()
+    marks: Sequence[Mark] = ()
     # The worker's
     stop: threading.Event = field(default_factory=threading.Event)
     pausing: bool = False
     _rows: list[HistoryRow] = field(default_factory=list)
+    _marks: list[Mark] = field(default_factory=list)
+    _pending: dict[str, float] | None = None  # asked for by the UI thread, replaced whole
+    _wake: threading.Event = field(default_factory=threading.Event)
 
     @property
     def trainer(self) -> Trainer | None:
@@ -240,9 +313,32 @@ class Run:
         """Thread-safe: the worker returns before its next epoch, as ``paused`` or ``stopped``."""
         self.pausing = pause
         self.stop.set()
+        self._wake.set()
         trainer = self.trainer
         if trainer is not None:
             trainer.request_stop()
+
+    def set_speed(self, speed: float | None) -> None:
+        """Train at ``speed`` epochs per second from now on (None: full speed)."""
+        self.pacing.speed = speed
+        self.budget.share = redraw_share(speed)
+        self._wake.set()  # a run waiting for the clock at a slow speed goes on at once
+
+    def change(self, **settings: float) -> TrainConfig:
+        """Change ``learning_rate``, ``decay`` or ``momentum`` (SGD) from the next epoch on; returns
+        the config with them (validated: raises ``ConfigError``). Thread-safe; a paused run takes
+        them when it resumes. The epoch where they take effect is marked (``marks``)."""
+        unknown = set(settings) - set(LIVE_SETTINGS)
+        if unknown:
+            raise ValueError(f"cannot change {', '.join(sorted(unknown))} during a run")
+        config = replace(self.config, **settings).validate()  # type: ignore[arg-type]
+        self.config = config
+        self._pending = {**(self._pending or {}), **settings}
+        trainer = self.trainer
+        if trainer is not None:
+            trainer.request_stop()  # end the chunk: the change applies before the next epoch
+        self._wake.set()
+        return config
 
     def show(self, message: Any) -> None:
         """The UI thread takes in a ``RunProgress`` or ``RunEnded`` of this run."""
@@ -250,11 +346,27 @@ class Run:
 
         if isinstance(message, RunProgress):
             self.history = message.history
+            self.marks = message.marks
             self.epoch = message.epoch
             if message.log_line:
                 self.log_line = message.log_line
         elif isinstance(message, RunEnded):
             self.state = message.outcome
+
+    def _apply_pending(self, training: Training) -> None:
+        """In the worker, between epochs: put the changes asked for into the optimizer and mark them."""
+        pending, self._pending = self._pending, None
+        if not pending:
+            return
+        optimizer = training.trainer.optimizer
+        if "learning_rate" in pending or "decay" in pending:
+            rate = pending.get("learning_rate", optimizer.learning_rate)
+            optimizer.retune(rate, pending.get("decay"))
+        if "momentum" in pending and hasattr(optimizer, "momentum"):
+            optimizer.momentum = pending["momentum"]
+        names = {"learning_rate": "lr", "decay": "decay", "momentum": "momentum"}
+        text = ", ".join(f"{names[name]} {value:g}" for name, value in pending.items())
+        self._marks.append((training.epoch, text))
 
     def work(self, post: Post) -> None:
         """The thread's body: build the run if it is new, train until done or stopped, post what
@@ -263,14 +375,23 @@ class Run:
         from tutor.messages import RunEnded, RunProgress
 
         config, budget, rows = self.config, self.budget, self._rows
+        picture_due = 0.0
 
-        def publish(report: EpochReport) -> None:
-            picture = self.picture(report.network, X) if self.picture is not None else None
+        def publish(report: EpochReport, final: bool = False) -> None:
+            nonlocal picture_due
+            picture = None
+            if self.picture is not None and (final or time.perf_counter() >= picture_due):
+                picture = self.picture(report.network, X)
+                picture_due = time.perf_counter() + self.picture_seconds
             budget.posting()
-            post(RunProgress(self.run_id, tuple(rows), report.epoch, report.log_line(), picture))
+            post(
+                RunProgress(
+                    self.run_id, tuple(rows), report.epoch, report.log_line(), picture, tuple(self._marks)
+                )
+            )
 
         def on_epoch(report: EpochReport) -> None:
-            if self.stop.is_set():  # a stop asked for just before trainer.run began
+            if self.stop.is_set() or self._pending:  # asked for just before trainer.run began
                 trainer.request_stop()
             if report.epoch % self.every == 0 or report.epoch == config.epochs - 1:
                 rows.append((report.epoch, report.loss, report.accuracy, report.learning_rate))
@@ -282,19 +403,24 @@ class Run:
                 self.training = Training.build(config)
             training = self.training
             trainer, X = training.trainer, training.X
+            clock = Clock(self.pacing)
             last = None
             with training.numerics():
                 while training.remaining > 0 and not self.stop.is_set():
-                    # Setting changes asked for during the run would be applied here.
+                    self._apply_pending(training)
                     report = trainer.run(
                         self.pacing.chunk(training.remaining), on_epoch=on_epoch, every=self.every
                     )
-                    last = report or last
+                    last = report or last  # on_epoch saw it too: each frame shows the epoch it reached
+                    wait = clock.delay(training.epoch)
+                    if wait > 0:
+                        self._wake.wait(wait)
+                        self._wake.clear()
                 if last is not None:
-                    publish(last)  # the final picture: the state after the last update
+                    publish(last, final=True)  # the final picture: the state after the last update
         except TrainingDiverged as error:
             if rows:
-                post(RunProgress(self.run_id, tuple(rows), rows[-1][0], "", None))
+                post(RunProgress(self.run_id, tuple(rows), rows[-1][0], "", None, tuple(self._marks)))
             post(RunEnded(self.run_id, "diverged", str(error), epoch=error.epoch))
             return
         except Exception as error:  # shown on screen: a crash in the worker must not end the app
@@ -378,7 +504,7 @@ class Race:
     entries: list[RaceEntry]
     every: int
     budget: RedrawBudget = field(default_factory=redraw_budget)
-    pacing: Pacing = field(default_factory=lambda: RACE_PACING)
+    pacing: Pacing = field(default_factory=lambda: Pacing(chunk_epochs=RACE_CHUNK_EPOCHS))
     trainings: list[Training] = field(default_factory=list)
     state: str = "ready"  # ready, racing, finished, stopped or failed
     curves: dict[str, Sequence[LossPoint]] = field(default_factory=dict)

@@ -1,9 +1,14 @@
 """The training playground: pick data, network and optimizer, then watch the network learn.
 
 The settings are a ``TrainingForm``; training is a ``tutor.runs.Run``, trained in a thread that posts
-``RunProgress`` and ``RunEnded`` (``tutor.messages``), paced so that redrawing the charts takes at
-most a share of the CPU from training. This screen lays the form and the charts out and reacts: to
-keys and buttons by starting, pausing, stopping or resetting the run, to messages by drawing.
+``RunProgress`` and ``RunEnded`` (``tutor.messages``) at the chosen speed (``-`` and ``+``, or the
+speed menu), its updates spaced so that redrawing the charts takes at most a share of the CPU from
+training. While a run is on, the form folds away to the one-line summary above the charts and the
+live bar offers the learning rate, decay and momentum, which change from the next epoch on.
+
+The charts: decision regions, the first hidden layer's neurons, loss, accuracy and learning rate.
+On a large screen the regions (or the neurons) sit beside the three curves; on a small one (80x24)
+one chart fills the space and ``v`` cycles through them, so every chart keeps its title and rows.
 """
 
 from __future__ import annotations
@@ -15,14 +20,21 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Select, Static
 
-from tutor import plotting, runs
+from tutor import grids, plotting, runs
 from tutor.messages import RunEnded, RunProgress
-from tutor.training_config import TrainConfig
-from tutor.widgets.plots import CurvePlot, RegionPlot
-from tutor.widgets.settings_form import FormError, TrainingForm, format_number
+from tutor.training_config import ConfigError, TrainConfig
+from tutor.widgets.plane import NeuronView, RegionPlot
+from tutor.widgets.plots import CurvePlot
+from tutor.widgets.settings_form import FormError, LiveBar, TrainingForm, format_number
 
 # What the playground opens with: the notebook's optimizer settings, without nnfs.init().
 DEFAULT_CONFIG = TrainConfig(optimizer="adam", learning_rate=0.05, decay=5e-7, epochs=10001)
+
+# The charts, in the order ``v`` cycles through them; the first two are pictures of the plane.
+VIEWS = ("regions", "neurons", "loss", "accuracy", "learning_rate")
+PLANE_VIEWS = VIEWS[:2]
+# Below this size one chart at a time: side by side, the curves would get fewer than 8 rows each.
+WIDE_SIZE = (110, 34)
 
 
 class PlaygroundScreen(Screen):
@@ -30,19 +42,23 @@ class PlaygroundScreen(Screen):
     learning rate, the epoch and the notebook's log line.
 
     ``config``: the settings to start with (a lesson's ``train`` block); ``autostart``: start
-    training as soon as the screen opens.
+    training as soon as the screen opens; ``speed``: epochs per second to start with (None: full
+    speed).
     """
 
     DEFAULT_CSS = """
     PlaygroundScreen #playground-body { height: 1fr; }
+    PlaygroundScreen.-running #settings { display: none; }
     PlaygroundScreen #charts { width: 1fr; height: 1fr; padding: 0 1; }
     PlaygroundScreen #run-title { height: 1; color: $text-muted; }
     PlaygroundScreen #chart-row { height: 1fr; }
-    PlaygroundScreen #regions { width: 3fr; height: 1fr; }
+    PlaygroundScreen #plane { width: 3fr; height: 1fr; }
     PlaygroundScreen #curves { width: 2fr; height: 1fr; }
+    PlaygroundScreen CurvePlot { min-height: 8; }
+    PlaygroundScreen.-compact #plane, PlaygroundScreen.-compact #curves { width: 1fr; }
     PlaygroundScreen #status { height: auto; padding: 0 1; background: $boost; }
     PlaygroundScreen #epoch { text-style: bold; height: 1; }
-    PlaygroundScreen #log { height: 2; }
+    PlaygroundScreen #log { height: auto; max-height: 2; }
     PlaygroundScreen #message { color: $text-muted; }
     PlaygroundScreen #message.-error { color: $error; text-style: bold; }
     """
@@ -52,14 +68,22 @@ class PlaygroundScreen(Screen):
 
     BINDINGS = [
         Binding("s", "start", "Start"),
-        Binding("p", "pause", "Pause/Resume"),
+        Binding("p", "pause", "Pause"),
         Binding("x", "stop", "Stop"),
-        Binding("r", "reset", "Reset"),
-        Binding("c", "race", "Race optimizers"),
+        Binding("v", "view", "View"),
+        Binding("minus", "slower", "Slower"),
+        Binding("plus,equals_sign", "faster", "Faster", key_display="+"),
+        Binding("r", "reset", "Reset", show=False),
+        Binding("c", "race", "Race", show=False),
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, config: TrainConfig | None = None, autostart: bool = False) -> None:
+    def __init__(
+        self,
+        config: TrainConfig | None = None,
+        autostart: bool = False,
+        speed: float | None = runs.DEFAULT_SPEED,
+    ) -> None:
         super().__init__()
         self.initial_config = (config or DEFAULT_CONFIG).validate()
         self.autostart = autostart
@@ -68,6 +92,8 @@ class PlaygroundScreen(Screen):
         # Shared with the training thread: plain values, replaced whole, never mutated.
         self.redraw_budget = runs.redraw_budget()
         self.grid_resolution: tuple[int, int] = (60, 24)
+        self.speed = speed
+        self.view = "regions"
 
     @property
     def redraw_interval(self) -> float:
@@ -95,8 +121,11 @@ class PlaygroundScreen(Screen):
             )
             with Vertical(id="charts"):
                 yield Static("", id="run-title")
+                yield LiveBar(self.speed, id="live-bar")
                 with Horizontal(id="chart-row"):
-                    yield RegionPlot(id="regions")
+                    with Vertical(id="plane"):
+                        yield RegionPlot(id="regions")
+                        yield NeuronView(id="neurons")
                     with Vertical(id="curves"):
                         yield CurvePlot("loss", id="loss")
                         yield CurvePlot("accuracy", id="accuracy")
@@ -109,6 +138,7 @@ class PlaygroundScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "playground"
+        self._arrange()
         self._show_ready(self.initial_config)
         if self.autostart:
             self.call_after_refresh(self.action_start)
@@ -122,9 +152,98 @@ class PlaygroundScreen(Screen):
         return self.form.read_config()
 
     @on(Input.Submitted)
-    def _submitted(self) -> None:
-        """Enter in any field starts a new run, like a form's submit button."""
-        self.action_start()
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field of the form starts a new run, like a form's submit button; in the live
+        bar it applies the live settings to the run in progress."""
+        if (event.input.id or "").startswith("live-"):
+            self.apply_live_settings()
+        else:
+            self.action_start()
+
+    @on(Select.Changed, "#speed")
+    def _speed_chosen(self, event: Select.Changed) -> None:
+        speed = runs.SPEEDS[int(event.value)]  # type: ignore[call-overload]
+        if speed != self.speed:
+            self.set_speed(speed)
+
+    # -- live changes -----------------------------------------------------------------------------
+
+    def set_speed(self, speed: float | None) -> None:
+        """Train at ``speed`` epochs per second (None: full speed), this run and the next."""
+        self.speed = speed
+        self.query_one(LiveBar).set_speed(speed)
+        self.redraw_budget.share = runs.redraw_share(speed)
+        if self.run is not None:
+            self.run.set_speed(speed)
+        self._message(f"Speed: {runs.speed_label(speed)}.")
+
+    def action_slower(self) -> None:
+        self.set_speed(runs.next_speed(self.speed, -1))
+
+    def action_faster(self) -> None:
+        self.set_speed(runs.next_speed(self.speed, +1))
+
+    def apply_live_settings(self) -> None:
+        """The live bar's learning rate, decay and momentum, into the run from its next epoch on."""
+        run, bar = self.run, self.query_one(LiveBar)
+        if run is None or run.state not in ("training", "paused"):
+            return
+        try:
+            changes = bar.read_changes(run.config)
+            if not changes:
+                self._message("Nothing changed: type a new value and press Enter.")
+                return
+            config = run.change(**changes)
+        except FormError as error:
+            bar.query_one(f"#{error.field_id}").add_class("-invalid")
+            self._message(str(error), error=True)
+            return
+        except ConfigError as error:
+            bar.query_one(f"#live-{error.setting}").add_class("-invalid")
+            self._message(str(error).replace("_", " "), error=True)
+            return
+        self.query_one("#run-title", Static).update(config.describe())
+        bar.show_config(config)
+        changed = ", ".join(
+            f"{name.replace('_', ' ')} {format_number(value)}" for name, value in changes.items()
+        )
+        self._message(f"Changed {changed} from the next epoch on (marked on the curves).")
+        self.set_focus(None)  # the keys work again
+
+    # -- layout -------------------------------------------------------------------------------------
+
+    @property
+    def compact(self) -> bool:
+        return self.size.width < WIDE_SIZE[0] or self.size.height < WIDE_SIZE[1]
+
+    def action_view(self) -> None:
+        """The next chart: every chart on a small screen, regions and neurons on a large one."""
+        views = VIEWS if self.compact else PLANE_VIEWS
+        index = views.index(self.view) if self.view in views else -1
+        self.view = views[(index + 1) % len(views)]
+        self._arrange()
+        self.call_after_refresh(self._redo_regions)
+
+    def _arrange(self) -> None:
+        """Show the charts the size and the view call for (see the module docstring)."""
+        compact = self.compact
+        self.set_class(compact, "-compact")
+        if not compact and self.view not in PLANE_VIEWS:
+            self.view = "regions"
+        plane_shown = not compact or self.view in PLANE_VIEWS
+        self.query_one("#plane").display = plane_shown
+        self.query_one("#curves").display = not compact or not plane_shown
+        self.query_one(RegionPlot).display = self.view != "neurons"
+        self.query_one(NeuronView).display = self.view == "neurons"
+        for chart in self.query(CurvePlot):
+            chart.display = not compact or chart.metric == self.view
+
+    def _plane_resolution(self) -> tuple[int, int]:
+        """The grid the pictures of the plane are computed at: one point per cell of the plane's
+        space (the whole chart area when a curve fills it on a small screen)."""
+        plane = self.query_one("#plane")
+        area = plane if plane.display and plane.size.width else self.query_one("#chart-row")
+        return max(2, area.size.width), max(2, area.size.height - 1)
 
     # -- actions ----------------------------------------------------------------------------------
 
@@ -141,32 +260,38 @@ class PlaygroundScreen(Screen):
             return
         self._discard_run()
         self._next_run_id += 1
+        self.redraw_budget.share = runs.redraw_share(self.speed)
         self.run = runs.Run(
             self._next_run_id,
             config,
             every=plotting.history_step(config.epochs),
-            picture=self._regions,
+            picture=self._picture,
             budget=self.redraw_budget,
+            pacing=runs.Pacing(speed=self.speed),
         )
         self.query_one("#run-title", Static).update(config.describe())
+        self.query_one(LiveBar).show_config(config)
         for chart in self.query(CurvePlot):
             chart.set_history(self.run.history)
         self._launch()
-        self._message("Training. Keys: p pause, x stop, r reset.")
+        self._message("Training. p pause, x stop, - and + speed, v next chart, Enter in lr applies it.")
 
-    def _regions(self, network, X) -> plotting.RegionGrid:
-        """Called in the training thread: the decision regions at the chart's size."""
-        return plotting.region_grid(network, X, self.grid_resolution)
+    def _picture(self, network, X) -> grids.PlanePicture:
+        """Called in the training thread: regions and neuron maps at the charts' size, one pass."""
+        return grids.plane_picture(network, X, self.grid_resolution)
 
     def _launch(self) -> None:
         assert self.run is not None
-        self.grid_resolution = self.query_one(RegionPlot).resolution
         self.run.start(self.post_message)
         self._update_controls()
-        if isinstance(self.focused, (Input, Select)):
-            # Keys like p and x reach the screen only when no form field has focus. (Moving focus
-            # only when needed: every focus change makes the footer rebuild its key list.)
-            self.query_one("#pause", Button).focus()
+        self.grid_resolution = self._plane_resolution()
+        if self.focused is not None and (
+            isinstance(self.focused, (Input, Select)) or self.form in self.focused.ancestors
+        ):
+            # Keys like p and x reach the screen only when no form field has focus, and the form
+            # folds away while the run is on. (Moving focus only when needed: every focus change
+            # makes the footer rebuild its key list.)
+            self.set_focus(None)
 
     def action_pause(self) -> None:
         run = self.run
@@ -227,18 +352,32 @@ class PlaygroundScreen(Screen):
             self.run.request_stop()
 
     def on_resize(self) -> None:
+        self._arrange()
         # The charts get their new sizes in the next layout pass.
         self.call_after_refresh(self._redo_regions)
 
     def _redo_regions(self) -> None:
-        """Between runs nothing recomputes the regions: redo them at the new size (one predict)."""
+        """Between runs nothing recomputes the pictures: redo them at the new size (one pass)."""
+        self.grid_resolution = self._plane_resolution()
         run = self.run
         if run is None or run.state == "training" or run.training is None:
             return
-        regions = self.query_one(RegionPlot)
-        if regions.grid is not None:
-            grid = plotting.region_grid(run.training.network, run.training.X, regions.resolution)
-            regions.show_regions(grid, regions.title)
+        if self.query_one(RegionPlot).grid is not None:
+            picture = grids.plane_picture(run.training.network, run.training.X, self.grid_resolution)
+            self._show_picture(picture, run.epoch or 0, run)
+
+    def _show_picture(self, picture: grids.PlanePicture, epoch: int, run: runs.Run) -> None:
+        assert run.training is not None
+        self.query_one(RegionPlot).show_regions(
+            picture.regions, f"predicted classes, epoch {epoch}", X=run.training.X, y=run.training.y
+        )
+        maps = picture.neurons
+        title = (
+            "no hidden layer"
+            if maps is None
+            else f"hidden layer 1: neurons 1-{len(maps.values)} of {maps.layer_size}, epoch {epoch}"
+        )
+        self.query_one(NeuronView).show_maps(maps, title)
 
     def _discard_run(self) -> None:
         if self.run is not None:
@@ -273,16 +412,11 @@ class PlaygroundScreen(Screen):
         run.show(message)
         # What the UI thread spent since the last update decides how soon the next may come.
         self.redraw_budget.tick()
-        self.grid_resolution = self.query_one(RegionPlot).resolution
+        self.grid_resolution = self._plane_resolution()
         for chart in self.query(CurvePlot):
-            chart.set_history(run.history)
+            chart.set_history(run.history, run.marks)
         if message.picture is not None and run.training is not None:
-            self.query_one(RegionPlot).show_regions(
-                message.picture,
-                f"predicted classes, epoch {message.epoch}",
-                X=run.training.X,
-                y=run.training.y,
-            )
+            self._show_picture(message.picture, message.epoch, run)
         self._update_status()
 
     def on_run_ended(self, message: RunEnded) -> None:
@@ -323,6 +457,7 @@ class PlaygroundScreen(Screen):
         self.query_one("#run-title", Static).update(config.describe())
         X, y = plotting.dataset_points(config.dataset, config.samples, config.classes, seed=config.seed)
         self.query_one(RegionPlot).show_data(X, y, "the data (press s to train)")
+        self.query_one(NeuronView).show_maps(None, "hidden layer 1 (press s to train)")
         for chart in self.query(CurvePlot):
             chart.set_history([])
         self.query_one("#epoch", Static).update("epoch -")
@@ -336,12 +471,17 @@ class PlaygroundScreen(Screen):
         epoch = "-" if run.epoch is None else str(run.epoch)
         # Fixed heights: no layout pass needed for new text.
         self.query_one("#epoch", Static).update(
-            f"epoch {epoch} of {run.config.epochs - 1}  ({run.state})", layout=False
+            f"epoch {epoch} of {run.config.epochs - 1}  ({run.state})  at {runs.speed_label(self.speed)}",
+            layout=False,
         )
         self.query_one("#log", Static).update(run.log_line, layout=False)
 
     def _update_controls(self) -> None:
         state = self.run.state if self.run is not None else "ready"
+        # While a run is on, the form folds away and the live bar offers what can change.
+        running = state in ("training", "paused")
+        self.set_class(running, "-running")
+        self.query_one(LiveBar).set_class(running, "-running")
         pause = self.query_one("#pause", Button)
         pause.label = "Resume" if state == "paused" else "Pause"
         pause.disabled = state not in ("training", "paused")

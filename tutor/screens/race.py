@@ -155,7 +155,7 @@ class RaceScreen(Screen):
             return
         race.show(message)
         self.redraw_budget.tick()
-        self.query_one(RacePlot).set_curves(race.curves)
+        self.query_one(RacePlot).set_curves(race.curves, race.diverged)
         self.query_one("#race-table", Static).update(self._standings())
 
     def on_race_ended(self, message: RaceEnded) -> None:
@@ -163,6 +163,7 @@ class RaceScreen(Screen):
         if race is None:
             return
         race.show(message)
+        self.query_one(RacePlot).set_curves(race.curves, race.diverged)
         self.query_one("#race-table", Static).update(self._standings())
         if message.outcome == "failed":
             self._message(f"The race failed: {message.detail}", error=True)

@@ -13,7 +13,6 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-import numpy as np
 from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
@@ -25,7 +24,15 @@ from textual_plotext import PlotextPlot
 
 from tutor import plotting
 from tutor.curriculum import PlotSpec
-from tutor.plotting import HistoryRow, Palette, RegionGrid
+from tutor.plotting import HistoryRow, Palette
+
+
+def app_palette(app) -> Palette:
+    """The ``Palette`` for ``app``'s current theme, region colours blended into its ``$surface``."""
+    theme = app.current_theme
+    surface = app.theme_variables.get("surface")
+    background = Color.parse(surface).rgb if surface else None
+    return Palette(dark=bool(theme.dark), background=background)
 
 
 class ChartPlot(PlotextPlot):
@@ -54,10 +61,7 @@ class ChartPlot(PlotextPlot):
     def palette(self) -> Palette:
         """Colours for the app's current theme: bright on dark themes, deeper on light ones, region
         cells blended into the plot's own background (textual-plotext paints it in ``$surface``)."""
-        theme = self.app.current_theme
-        surface = self.app.theme_variables.get("surface")
-        background = Color.parse(surface).rgb if surface else None
-        return Palette(dark=bool(theme.dark), background=background)
+        return app_palette(self.app)
 
     def draw_chart(self, plt, palette: Palette, width: int, height: int) -> None:
         raise NotImplementedError
@@ -226,10 +230,13 @@ class CurvePlot(ChartPlot):
         super().__init__(name=name, id=id, classes=classes)
         self.metric = metric
         self.history: Sequence[HistoryRow] = []
+        self.marks: Sequence[tuple[int, str]] = ()
 
-    def set_history(self, history: Sequence[HistoryRow]) -> None:
-        """Show ``history`` (rows of ``(epoch, loss, accuracy, learning_rate)``); kept by reference."""
+    def set_history(self, history: Sequence[HistoryRow], marks: Sequence[tuple[int, str]] = ()) -> None:
+        """Show ``history`` (rows of ``(epoch, loss, accuracy, learning_rate)``), kept by reference,
+        and a line at each of ``marks``' epochs (settings changed there)."""
         self.history = history
+        self.marks = marks
         self.refresh()
 
     def draw_chart(self, plt, palette: Palette, width: int, height: int) -> None:
@@ -241,53 +248,8 @@ class CurvePlot(ChartPlot):
             palette=palette,
             max_points=max(40, 2 * width),
             epoch_label=height >= 12,
+            marks=[epoch for epoch, _ in self.marks],
         )
-
-
-class RegionPlot(ChartPlot):
-    """The decision regions (coloured cells) with the data points on top; only the points until the
-    first ``RegionGrid`` arrives."""
-
-    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.X: np.ndarray | None = None
-        self.y: np.ndarray | None = None
-        self.grid: RegionGrid | None = None
-        self.title: str | None = None
-
-    @property
-    def resolution(self) -> tuple[int, int]:
-        """The grid size that gives every cell of this chart a colour: one point per character cell."""
-        return max(2, self.size.width), max(2, self.size.height)
-
-    def show_data(self, X: np.ndarray, y: np.ndarray, title: str | None = None) -> None:
-        """Show the points of ``X (n_samples, 2)`` coloured by ``y (n_samples,)``, no regions."""
-        self.X, self.y, self.grid, self.title = X, y, None, title
-        self.refresh()
-
-    def show_regions(
-        self,
-        grid: RegionGrid,
-        title: str | None = None,
-        *,
-        X: np.ndarray | None = None,
-        y: np.ndarray | None = None,
-    ) -> None:
-        """Colour the plane by ``grid`` under the points (the ones shown, or new ``X`` and ``y``)."""
-        if X is not None and y is not None:
-            self.X, self.y = X, y
-        self.grid, self.title = grid, title
-        self.refresh()
-
-    def draw_chart(self, plt, palette: Palette, width: int, height: int) -> None:
-        if self.X is None or self.y is None:
-            plt.clear_data()
-            plt.title(self.title or "no data")
-            return
-        if self.grid is None:
-            plotting.draw_dataset(plt, self.X, self.y, palette=palette, title=self.title)
-        else:
-            plotting.draw_region_grid(plt, self.grid, self.X, self.y, palette=palette, title=self.title)
 
 
 class RacePlot(ChartPlot):
@@ -297,9 +259,17 @@ class RacePlot(ChartPlot):
         super().__init__(name=name, id=id, classes=classes)
         self.curves: Mapping[str, Sequence[tuple[int, float]]] = {}
 
-    def set_curves(self, curves: Mapping[str, Sequence[tuple[int, float]]]) -> None:
+        self.diverged: Mapping[str, int] = {}
+
+    def set_curves(
+        self, curves: Mapping[str, Sequence[tuple[int, float]]], diverged: Mapping[str, int] | None = None
+    ) -> None:
+        """``curves`` by label; ``diverged``: the epoch at which each entry that blew up did."""
         self.curves = curves
+        self.diverged = diverged or {}
         self.refresh()
 
     def draw_chart(self, plt, palette: Palette, width: int, height: int) -> None:
-        plotting.draw_race(plt, self.curves, palette=palette, max_points=max(40, 2 * width))
+        plotting.draw_race(
+            plt, self.curves, palette=palette, max_points=max(40, 2 * width), diverged=self.diverged
+        )

@@ -20,16 +20,45 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from engine.names import DATASETS, DEFAULT_LEARNING_RATES
-from tutor.runs import RaceEntry
+from tutor.runs import SPEEDS, RaceEntry, speed_label
 from tutor.training_config import ConfigError, TrainConfig
-
-NUMBER = r"[0-9.eE+\-]*"  # what a number field accepts as it is typed
-WHOLE_NUMBER = r"[0-9]*"
 
 
 def format_number(value: float) -> str:
     """Short, exact enough, and parseable again: 0.05, 5e-07, 1, 0.999."""
     return f"{value:g}"
+
+
+# Fields keep every character typed (no input filter): a field that cannot be read is an error
+# that names it, never a number quietly made from the characters a filter let through.
+
+
+def parse_float(text: str, field_id: str, name: str, *, blank: float | None = None) -> float:
+    """The number in ``text`` (``blank`` if it is empty and ``blank`` is given), else ``FormError``."""
+    text = text.strip()
+    if not text and blank is not None:
+        return blank
+    try:
+        value = float(text)
+    except ValueError:
+        raise FormError(field_id, f"{name} must be a number, like 0.05 or 5e-7") from None
+    if not math.isfinite(value):
+        raise FormError(field_id, f"{name} must be a finite number")
+    return value
+
+
+def parse_hidden(text: str, field_id: str = "hidden") -> tuple[int, ...]:
+    """Hidden layer sizes separated by commas or spaces: ``64``, ``64,32`` or ``16 16``."""
+    parts = text.replace(",", " ").split()
+    try:
+        sizes = tuple(int(part) for part in parts)
+    except ValueError:
+        sizes = ()
+    if not sizes or any(size <= 0 for size in sizes):
+        raise FormError(
+            field_id, f"hidden sizes must be whole numbers above 0, like 64 or 64,32 (got {text.strip()!r})"
+        )
+    return sizes
 
 
 class FormError(ValueError):
@@ -75,7 +104,7 @@ class SettingsForm(VerticalScroll):
     def number_field(cls, label: str, field_id: str, value: float | None) -> Horizontal:
         """A number input; whole numbers show as such, others as ``format_number`` writes them."""
         text = "" if value is None else (str(value) if isinstance(value, int) else format_number(value))
-        return cls.field(label, Input(text, restrict=NUMBER, compact=True, id=field_id))
+        return cls.field(label, Input(text, compact=True, id=field_id))
 
     @staticmethod
     def buttons(*buttons: Button) -> Horizontal:
@@ -92,22 +121,15 @@ class SettingsForm(VerticalScroll):
             value = int(text)
         except ValueError:
             raise FormError(field_id, f"{name} must be a whole number, like 100") from None
+        if value < 0 and minimum is None:
+            raise FormError(field_id, f"{name} must be a whole number, 0 or more")
         if minimum is not None and value < minimum:
             raise FormError(field_id, f"{name} must be a whole number, {minimum} or more")
         return value
 
     def read_float(self, field_id: str, name: str, *, blank: float | None = None) -> float:
         """The number in the field (``blank`` if it is empty and ``blank`` is given)."""
-        text = self.input(field_id).value.strip()
-        if not text and blank is not None:
-            return blank
-        try:
-            value = float(text)
-        except ValueError:
-            raise FormError(field_id, f"{name} must be a number, like 0.05 or 5e-7") from None
-        if not math.isfinite(value):
-            raise FormError(field_id, f"{name} must be a finite number")
-        return value
+        return parse_float(self.input(field_id).value, field_id, name, blank=blank)
 
     def show_error(self, error: FormError, *, focus: bool = True) -> None:
         """Mark the field ``error`` names (until it is edited) and, with ``focus``, move to it."""
@@ -193,7 +215,6 @@ class TrainingForm(SettingsForm):
             Input(
                 ",".join(str(size) for size in config.hidden),
                 placeholder="64 or 64,32",
-                restrict=r"[0-9, ]*",
                 compact=True,
                 id="hidden",
             ),
@@ -233,16 +254,14 @@ class TrainingForm(SettingsForm):
 
     def on_mount(self) -> None:
         self._sync_optimizer_fields()
+        # The learning rate the form last filled in itself: while the field still shows it, the
+        # learner has not typed one, and a change of optimizer offers that optimizer's default.
+        self._offered_rate = self.input("learning_rate").value
+        self._optimizer = self.query_one("#optimizer", Select).value
 
     def read_config(self) -> TrainConfig:
         """The form as a validated ``TrainConfig``; raises ``FormError`` naming the field at fault."""
-        text = self.input("hidden").value.replace(" ", "").strip(",")
-        try:
-            hidden = tuple(int(part) for part in text.split(","))
-        except ValueError:
-            raise FormError(
-                "hidden", "hidden sizes must be whole numbers separated by commas, like 64 or 64,32"
-            ) from None
+        hidden = parse_hidden(self.input("hidden").value)
         choice = self.query_one("#optimizer", Select).value
         optimizer = "sgd" if choice == "momentum" else str(choice)
         momentum = self.read_float("momentum", "momentum", blank=0.0) if choice == "momentum" else 0.0
@@ -277,7 +296,16 @@ class TrainingForm(SettingsForm):
 
     @on(Select.Changed, "#optimizer")
     def _optimizer_changed(self) -> None:
+        choice = self.query_one("#optimizer", Select).value
+        if choice == self._optimizer:
+            return  # the menu's first report of its value, or the same choice again
+        self._optimizer = choice
         self._sync_optimizer_fields()
+        rate = self.input("learning_rate")
+        if rate.value == self._offered_rate:
+            default = DEFAULT_LEARNING_RATES.get("sgd" if choice == "momentum" else str(choice))
+            if default is not None:
+                rate.value = self._offered_rate = format_number(default)
         momentum = self.input("momentum")
         if self.query_one("#optimizer", Select).value == "momentum" and momentum.value.strip() in (
             "",
@@ -333,15 +361,13 @@ class RaceForm(SettingsForm):
             yield Horizontal(
                 Checkbox(entry.name, True, compact=True, id=f"use-{index}"),
                 Label("lr"),
-                Input(format_number(entry.learning_rate), restrict=NUMBER, compact=True, id=f"lr-{index}"),
+                Input(format_number(entry.learning_rate), compact=True, id=f"lr-{index}"),
                 Label(" d"),
-                Input(format_number(entry.decay), restrict=NUMBER, compact=True, id=f"decay-{index}"),
+                Input(format_number(entry.decay), compact=True, id=f"decay-{index}"),
                 classes="entry",
             )
         yield self.section("Shared by all")
-        yield self.field(
-            "Epochs", Input(str(self.base.epochs), restrict=WHOLE_NUMBER, compact=True, id="race-epochs")
-        )
+        yield self.field("Epochs", Input(str(self.base.epochs), compact=True, id="race-epochs"))
         yield Static(self.shared_text(), id="race-shared")
         for row in self._button_rows:
             yield self.buttons(*row)
@@ -380,3 +406,77 @@ class RaceForm(SettingsForm):
     def show_error(self, error: FormError, *, focus: bool = False) -> None:
         if error.field_id:
             super().show_error(error, focus=focus)
+
+
+# ---------------------------------------------------------------------------------------------
+# The playground's live bar: what can change while a run trains
+
+
+class LiveBar(Horizontal):
+    """One line: the learning rate, decay and momentum of the run in progress (shown while a run
+    is on: ``-running``) and the speed. Enter in a field asks the screen to apply it (the screen
+    reacts to ``Input.Submitted`` from ``#live-*``); the speed menu posts ``Select.Changed``."""
+
+    DEFAULT_CSS = """
+    LiveBar { height: 1; }
+    LiveBar Label { padding: 0 1 0 0; color: $text-muted; }
+    LiveBar Input { width: 9; margin-right: 1; }
+    LiveBar Input.-invalid { background: $error 30%; }
+    LiveBar .live { display: none; }
+    LiveBar.-running .live { display: block; }
+    LiveBar.-running .live.-unused { display: none; }
+    LiveBar #speed { width: 20; }
+    """
+
+    def __init__(self, speed: float | None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.speed = speed
+
+    def compose(self) -> ComposeResult:
+        for field_id, label in (("learning_rate", "lr"), ("decay", "decay"), ("momentum", "mom")):
+            yield Label(label, classes=f"live live-{field_id}")
+            yield Input("", compact=True, id=f"live-{field_id}", classes=f"live live-{field_id}")
+        yield Label("speed")
+        yield Select(
+            [(speed_label(speed), index) for index, speed in enumerate(SPEEDS)],
+            value=SPEEDS.index(self.speed),
+            allow_blank=False,
+            compact=True,
+            id="speed",
+        )
+
+    def show_config(self, config: TrainConfig) -> None:
+        """Fill the fields with ``config``'s settings; momentum only for SGD."""
+        self.query_one("#live-learning_rate", Input).value = format_number(config.effective_learning_rate)
+        self.query_one("#live-decay", Input).value = format_number(config.decay)
+        self.query_one("#live-momentum", Input).value = format_number(config.momentum)
+        for widget in self.query(".live-momentum"):
+            widget.set_class(config.optimizer != "sgd", "-unused")
+
+    def read_changes(self, config: TrainConfig) -> dict[str, float]:
+        """The live settings that differ from ``config``'s; ``FormError`` for one that cannot be read."""
+        names = {"learning_rate": "the learning rate", "decay": "the decay", "momentum": "the momentum"}
+        current = {
+            "learning_rate": config.effective_learning_rate,
+            "decay": config.decay,
+            "momentum": config.momentum,
+        }
+        changes = {}
+        for setting, name in names.items():
+            if setting == "momentum" and config.optimizer != "sgd":
+                continue
+            field_id = f"live-{setting}"
+            value = parse_float(self.query_one(f"#{field_id}", Input).value, field_id, name)
+            if value != current[setting]:
+                changes[setting] = value
+        return changes
+
+    def set_speed(self, speed: float | None) -> None:
+        self.speed = speed
+        select = self.query_one("#speed", Select)
+        with self.prevent(Select.Changed):  # the screen asked for it: no report back
+            select.value = SPEEDS.index(speed)
+
+    @on(Input.Changed)
+    def _clear_invalid(self, event: Input.Changed) -> None:
+        event.input.remove_class("-invalid")
