@@ -53,22 +53,38 @@ def children(pid: int, *, zombies: bool = False) -> list[int]:
     return found
 
 
-def expected_processes(worker: int) -> set[int]:
-    """The worker and its runner zygote: all that may run between checks."""
-    return {worker, *children(worker)}
+def _grader_tree(worker: int) -> tuple[set[int], bool]:
+    """The processes that may run between checks, and whether the tree has the expected shape: the
+    worker; its runner zygote; the runner's one spare process, prepared for the next check; and that
+    spare's one child (the first process of the next check's PID namespace, where there is one)."""
+    runners = children(worker)
+    tree = {worker, *runners}
+    shape = len(runners) == 1
+    for runner in runners:
+        spares = children(runner)
+        tree.update(spares)
+        shape = shape and len(spares) <= 1
+        for spare in spares:
+            firsts = children(spare)
+            tree.update(firsts)
+            shape = shape and len(firsts) <= 1 and all(children(first) == [] for first in firsts)
+    return tree, shape
 
 
 def assert_only_the_grader_runs(grader) -> None:
+    """Only the grader's own processes run (nothing learner code started), and no zombie is left."""
     worker = grader.worker_pid
     assert worker is not None
-    runners = children(worker)
-    assert len(runners) == 1, f"the worker should have one child (the runner), not {runners}"
     deadline = time.monotonic() + 3
-    while processes_with_marker() != {worker, *runners} and time.monotonic() < deadline:
+    while True:  # the spare for the next check may be starting: wait until the picture is stable
+        tree, shape = _grader_tree(worker)
+        found = processes_with_marker()
+        if (shape and found == tree and _grader_tree(worker)[0] == tree) or time.monotonic() > deadline:
+            break
         time.sleep(0.05)
-    assert processes_with_marker() == {worker, *runners}
-    assert children(worker, zombies=True) == []
-    assert children(runners[0]) == [] and children(runners[0], zombies=True) == []
+    assert shape, f"a process outlived its check: {[(pid, children(pid)) for pid in sorted(tree)]}"
+    assert found == tree
+    assert all(children(pid, zombies=True) == [] for pid in tree)
 
 
 @contextmanager

@@ -142,8 +142,9 @@ def drop_capabilities() -> None:
     _libc.capset(ctypes.byref(header), ctypes.byref(data))
 
 
-def landlock(read_paths: list[str], write_path: str) -> int:
-    """Restrict this process: read (and execute) only below ``read_paths``, read and write only below
+def landlock(read_paths: list[tuple[str, bool]], write_path: str) -> int:
+    """Restrict this process: read (and execute) only below ``read_paths`` (list only, where ``whole`` is
+    False; see :func:`readable_roots`), read and write only below
     ``write_path``; no TCP and no signals out where the ABI allows. Returns the ABI applied (0: none)."""
     abi = landlock_abi()
     if abi < 1:
@@ -162,7 +163,7 @@ def landlock(read_paths: list[str], write_path: str) -> int:
         return 0
     try:
         for path, access in [
-            *((p, _FS_READ) for p in read_paths),
+            *((p, _FS_READ if whole else _FS_READ_DIR) for p, whole in read_paths),
             (write_path, fs_all),
             ("/dev/null", _FS_READ_FILE | _FS_WRITE_FILE),
         ]:
@@ -192,24 +193,29 @@ def landlock(read_paths: list[str], write_path: str) -> int:
         os.close(ruleset)
 
 
-def readable_roots(python_paths: list[str], denied: list[str]) -> list[str]:
-    """The folders the learner's process may read: the system's, Python's and its packages', with each
-    folder that contains a ``denied`` one (the project, the lessons, the store) opened up entry by entry
-    so that the denied ones stay out."""
-    denied_real = [os.path.realpath(path) for path in denied if path]
-    roots: list[str] = []
+def readable_roots(python_paths: list[str], denied: list[str]) -> list[tuple[str, bool]]:
+    """The folders the learner's process may read, as ``(path, whole)`` pairs: the system's, Python's and
+    its packages'. A folder that contains a ``denied`` one (the project, the lessons, the store) is opened
+    up entry by entry so the denied ones stay out; it stays listable (``whole`` False: its names can be
+    read, which imports need, but not the files below it that are not allowed themselves)."""
+    denied_real = [os.path.realpath(path) for path in denied if path and os.path.exists(path)]
+    roots: list[tuple[str, bool]] = []
+    seen: set[str] = set()
 
     def add(path: str, depth: int = 0) -> None:
         real = os.path.realpath(path)
-        if not os.path.exists(real) or any(real == d or real.startswith(d + os.sep) for d in denied_real):
+        if real in seen or not os.path.exists(real):
             return
+        if any(real == d or real.startswith(d + os.sep) for d in denied_real):
+            return
+        seen.add(real)
         if any(d.startswith(real + os.sep) for d in denied_real) and os.path.isdir(real) and depth < 6:
+            roots.append((real, False))
             with contextlib.suppress(OSError):
                 for entry in os.scandir(real):
                     add(entry.path, depth + 1)
             return
-        if real not in roots:
-            roots.append(real)
+        roots.append((real, True))
 
     for path in ["/usr", "/lib", "/lib64", "/bin", "/etc", "/dev", "/sys/devices/system/cpu", *python_paths]:
         add(path)

@@ -98,7 +98,9 @@ class Judgement:
     def run(self) -> CheckResult:
         explain.remember_source(self.filename, self.source)
         self.stage = "run"
-        reply = self.learner.request({"op": "exec", "source": self.source, "filename": self.filename})
+        reply = self.learner.request(
+            {"op": "exec", "source": self.source, "filename": self.filename, "timeout": self.timeout}
+        )
         failure = self._exec_failure(reply)
         if failure is not None:
             return failure

@@ -18,6 +18,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import faulthandler
+import gc
 import io
 import linecache
 import math  # noqa: F401 - warm for the learner's code
@@ -37,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from tutor.grader import confine, wire
-from tutor.grader.limits import MEMORY_LIMIT_BYTES
+from tutor.grader.limits import DEFAULT_TIMEOUT, MAX_TIMEOUT, MEMORY_LIMIT_BYTES
 
 with contextlib.suppress(ImportError):
     import nnfs  # noqa: F401 - warm for the learner's code
@@ -109,9 +110,11 @@ class Zygote:
         self.current: int | None = None
         self.folder: str | None = None
         self.sequence = 0
+        self.spare: tuple[int, str, list[int]] | None = None
 
     def serve(self) -> int:
-        reader = wire.Reader(self.control.fileno())
+        gc.collect()
+        gc.freeze()  # fewer copy-on-write pages in each check's process
         wire.send(self.control.fileno(), {"ready": True, "support": self.support()})
         while True:
             try:
@@ -120,14 +123,16 @@ class Zygote:
                 return 0
             if message is None:
                 return 0
+            for fd in fds:
+                os.close(fd)
             if message.get("op") == "start":
-                reply = self.start(message, fds)
-            else:
-                for fd in fds:
+                reply, handed = self.start()
+                socket.send_fds(self.control, [wire.pack(reply)], handed)
+                for fd in handed:
                     os.close(fd)
-                reply = self.end(float(message.get("grace") or 0))
-            wire.send(self.control.fileno(), reply)
-        del reader
+            else:
+                wire.send(self.control.fileno(), self.end(float(message.get("grace") or 0)))
+                self.prepare()
 
     def support(self) -> dict:
         return {
@@ -152,28 +157,58 @@ class Zygote:
             message = reader.message()
         return message, fds
 
-    def start(self, message: dict, fds: list[int]) -> dict:
-        if self.current is not None:
-            self.end()
+    def prepare(self) -> None:
+        """Fork the next check's process now, while nothing is being graded: it confines itself and
+        waits for the learner's file, so a check does not wait for that set-up."""
         self.sequence += 1
         folder = tempfile.mkdtemp(prefix=f"check-{self.sequence}-", dir=self.base)
-        self.folder = folder
-        rpc, output, trace = fds
+        rpc_ours, rpc_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        output_read, output_write = os.pipe()
+        trace_read, trace_write = os.pipe()
         pid = os.fork()
         if pid == 0:
             status = 70
             try:
-                self.control.close()
-                _check_process(rpc, output, trace, folder, float(message["timeout"]), self.read_roots)
+                for item in (self.control, rpc_ours):
+                    item.close()
+                os.close(output_read)
+                os.close(trace_read)
+                _check_process(rpc_theirs.fileno(), output_write, trace_write, folder, self.read_roots)
                 status = 0
             except BaseException:
                 status = 70
             finally:
                 os._exit(status)
-        for fd in fds:
-            os.close(fd)
+        rpc_theirs.close()
+        os.close(output_write)
+        os.close(trace_write)
+        self.spare = (pid, folder, [rpc_ours.detach(), output_read, trace_read])
+
+    def start(self) -> tuple[dict, list[int]]:
+        """Hand the prepared process to the judge: its pid, and the judge's ends of its channels."""
+        if self.current is not None:
+            self.end()
+        if self.spare is not None and os.waitpid(self.spare[0], os.WNOHANG)[0]:
+            self._drop_spare()  # it died waiting (killed from outside): make another
+        if self.spare is None:
+            self.prepare()
+        assert self.spare is not None
+        pid, self.folder, fds = self.spare
+        self.spare = None
         self.current = pid
-        return {"pid": pid}
+        return {"pid": pid}, fds
+
+    def _drop_spare(self) -> None:
+        if self.spare is not None:
+            pid, folder, fds = self.spare
+            self.spare = None
+            for fd in fds:
+                os.close(fd)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+            shutil.rmtree(folder, ignore_errors=True)
 
     def end(self, grace: float = 0.0) -> dict:
         pid, self.current = self.current, None
@@ -191,7 +226,11 @@ class Zygote:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     kill()
             _, status = os.waitpid(pid, 0)
+        spare, self.spare = self.spare, None  # kill_children would kill it: it is remade afterwards
         leftover = confine.kill_children(self.pid)
+        if spare is not None:
+            self.spare = spare
+            self._drop_spare()
         if self.folder:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
@@ -207,7 +246,7 @@ def _probe_pid_namespace() -> bool:
 
 
 def _check_process(
-    rpc: int, output: int, trace: int, folder: str, timeout: float, read_roots: list[str]
+    rpc: int, output: int, trace: int, folder: str, read_roots: list[tuple[str, bool]]
 ) -> None:
     """In the forked process of one check: new session, PID namespace, limits, confinement; then serve."""
     os.setsid()
@@ -238,7 +277,8 @@ def _check_process(
     tempfile.tempdir = folder
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    cpu_seconds = int(timeout) + 2
+    # Lowered to the check's own limit when the learner's file arrives (lowering needs no privilege).
+    cpu_seconds = int(MAX_TIMEOUT) + 2
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
@@ -246,12 +286,9 @@ def _check_process(
     if os.geteuid() == 0:
         confine.drop_capabilities()
     faulthandler.enable(file=trace, all_threads=False)
-    # Just before the judge's deadline, write where the code is: the timeout message can then point at
-    # the learner's line that was still running.
-    faulthandler.dump_traceback_later(max(timeout - min(0.3, timeout * 0.1), 0.05), file=trace)
     _redirect_standard_streams()
     _hide_project()
-    Learner(rpc).serve()
+    Learner(rpc, trace).serve()
 
 
 def _redirect_standard_streams() -> None:
@@ -270,8 +307,9 @@ def _redirect_standard_streams() -> None:
 class Learner:
     """Runs the learner's file, then answers the judge's requests with values."""
 
-    def __init__(self, fd: int):
+    def __init__(self, fd: int, trace: int):
         self.fd = fd
+        self.trace = trace
         self.reader = wire.Reader(fd)
         self.namespace: dict = {}
         self.filename = "answer.py"
@@ -303,6 +341,12 @@ class Learner:
             wire.send(self.fd, reply)
 
     def op_exec(self, request: dict) -> dict:
+        timeout = min(float(request.get("timeout") or DEFAULT_TIMEOUT), MAX_TIMEOUT)
+        cpu_seconds = int(timeout) + 2
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+        # Just before the judge's deadline, write where the code is: the timeout message can then point
+        # at the learner's line that was still running.
+        faulthandler.dump_traceback_later(max(timeout - min(0.3, timeout * 0.1), 0.05), file=self.trace)
         source = str(request["source"])
         self.filename = filename = str(request.get("filename") or "answer.py")
         linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
@@ -437,11 +481,13 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     confine.set_parent_death_signal()
     zygote = Zygote(control)
+    zygote.prepare()
     try:
         return zygote.serve()
     finally:
         with contextlib.suppress(Exception):
             zygote.end()
+            zygote._drop_spare()
         shutil.rmtree(zygote.base, ignore_errors=True)
 
 

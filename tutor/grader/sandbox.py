@@ -91,18 +91,18 @@ class Runner:
         return reply
 
     def launch(self, timeout: float) -> LearnerProcess:
-        """A new confined learner process for one check; its deadline starts now."""
+        """A confined learner process for one check (prepared ahead by the runner); its deadline starts now."""
         self.start()
-        rpc_ours, rpc_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        output_read, output_write = os.pipe()
-        trace_read, trace_write = os.pipe()
-        try:
-            self._ask({"op": "start", "timeout": timeout}, [rpc_theirs.fileno(), output_write, trace_write])
-        finally:
-            rpc_theirs.close()
-            os.close(output_write)
-            os.close(trace_write)
-        return LearnerProcess(self, rpc_ours, output_read, trace_read, time.monotonic() + timeout)
+        assert self.control is not None
+        deadline = time.monotonic() + timeout
+        socket.send_fds(self.control, [wire.pack({"op": "start"})], [])
+        data, fds, _flags, _address = socket.recv_fds(self.control, 1 << 16, 4)
+        if len(fds) != 3 or not data:
+            for fd in fds:
+                os.close(fd)
+            raise RuntimeError("the learner-side runner did not hand over a process")
+        rpc, output, trace = fds
+        return LearnerProcess(self, socket.socket(fileno=rpc), output, trace, deadline)
 
     def end(self, grace: float = 0.0) -> int | None:
         """Kill the current learner process and all it started (after ``grace`` seconds to end by
