@@ -162,3 +162,18 @@ def test_a_learner_exception_still_comes_back_as_a_diagnosis(grader):
     assert not result.passed
     assert "NameError" in result.feedback
     assert 'File "answer.py", line 3, in relu' in (result.traceback or "")
+
+
+def test_the_runner_zygote_imports_no_check_no_engine_and_no_grader_api():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, tutor.grader.runner\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('engine', 'tutor')))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    loaded = output.stdout.strip()
+    assert "tutor.grader.runner" in loaded
+    for forbidden in ("engine", "tutor.grader.api", "tutor.grader.checks", "tutor.grader.judge"):
+        assert f"'{forbidden}" not in loaded
