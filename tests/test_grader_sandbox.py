@@ -322,3 +322,38 @@ def test_concurrent_grades_from_threads_each_get_their_own_result(grader):
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(lambda text: grader.grade("relu", text), sources))
     assert [result.passed for result in results] == [True, False] * 3
+
+
+def test_a_check_reaches_a_learners_object_by_handle():
+    # The next lessons grade classes across several calls: construct, call methods, read attributes.
+    import numpy as np
+
+    from tutor.grader.api import Submission
+    from tutor.grader.sandbox import Runner
+    from tutor.grader.wire import LearnerObject
+
+    source = code("""
+        import numpy as np
+        class Layer:
+            def __init__(self, n):
+                self.weights = np.ones((2, n))
+            def forward(self, inputs):
+                self.output = np.dot(inputs, self.weights)
+                return self.output
+    """)
+    runner = Runner()
+    try:
+        learner = runner.launch(5.0)
+        assert learner.request({"op": "exec", "source": source, "filename": "answer.py", "timeout": 5.0})[
+            "ok"
+        ]
+        submission = Submission("layer", learner, "answer.py", np.random.default_rng(0), {"Layer": None})
+        layer = submission.function("Layer", "n")(3)
+        assert isinstance(layer, LearnerObject) and layer.type_name == "Layer"
+        forward = submission.method(layer, "forward", "inputs")
+        assert np.array_equal(forward(np.array([[1.0, 2.0]])), [[3.0, 3.0, 3.0]])
+        assert np.array_equal(submission.attribute(layer, "output"), [[3.0, 3.0, 3.0]])
+        assert submission.attribute(layer, "missing") is None
+        learner.close()
+    finally:
+        runner.stop()

@@ -188,6 +188,12 @@ class Submission:
 
     def _ask(self, message: dict) -> dict:
         reply = self.learner.request(message)
+        if "too_big" in reply:
+            megabytes = wire.MAX_MESSAGE_BYTES >> 20
+            raise CaseFailure(
+                f"Your code's result is too big to check (over {megabytes} MB of data); the cases are small, "
+                "so that is not the expected result."
+            )
         if "bad" in reply:
             raise CaseFailure(f"The grader could not use the values it sent: {reply['bad']}.")
         return reply

@@ -18,10 +18,14 @@ import contextlib
 import ctypes
 import os
 import signal
+import sys
 from functools import lru_cache
 
+# Every mechanism here is Linux's; elsewhere each one reports "not available" and does nothing.
+LINUX = sys.platform.startswith("linux")
 _libc = ctypes.CDLL(None, use_errno=True)
-_libc.syscall.restype = ctypes.c_long
+if LINUX:
+    _libc.syscall.restype = ctypes.c_long
 
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
@@ -67,6 +71,8 @@ class _PathBeneathAttr(ctypes.Structure):
 @lru_cache(maxsize=1)
 def landlock_abi() -> int:
     """The Landlock ABI version the kernel offers (0: none)."""
+    if not LINUX:
+        return 0
     version = _libc.syscall(
         _SYS_LANDLOCK_CREATE_RULESET,
         None,
@@ -77,6 +83,8 @@ def landlock_abi() -> int:
 
 
 def _prctl(option: int, value: int) -> bool:
+    if not LINUX:
+        return False
     return (
         _libc.prctl(option, ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
         == 0
@@ -84,6 +92,8 @@ def _prctl(option: int, value: int) -> bool:
 
 
 def _unshare(flags: int) -> bool:
+    if not LINUX:
+        return False
     return _libc.unshare(ctypes.c_int(flags)) == 0
 
 
@@ -124,6 +134,8 @@ def become_subreaper() -> bool:
 
 def drop_capabilities() -> None:
     """Drop every capability (root in a container keeps uid 0 but loses its powers)."""
+    if not LINUX:
+        return
 
     class Header(ctypes.Structure):
         _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
@@ -234,7 +246,11 @@ def kill_children(own_pid: int) -> int:
         if reaped:
             continue
         found = []
-        for entry in os.scandir("/proc"):
+        try:
+            entries = list(os.scandir("/proc"))
+        except OSError:  # no /proc: the session kill is all there is
+            return killed
+        for entry in entries:
             if not entry.name.isdigit():
                 continue
             try:

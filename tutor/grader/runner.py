@@ -336,9 +336,14 @@ class Learner:
                 reply = handler(request) if handler else {"bad": f"unknown op {op!r}"}
             except wire.WireError as error:
                 reply = {"bad": str(error)}
+            except (wire.ValueTooBig, MemoryError):
+                reply = {"too_big": True}
             sys.stdout.flush()
             sys.stderr.flush()
-            wire.send(self.fd, reply)
+            data = wire.pack(reply)
+            if len(data) > wire.MAX_MESSAGE_BYTES:
+                data = wire.pack({"too_big": len(data)})
+            wire.write_all(self.fd, data)
 
     def op_exec(self, request: dict) -> dict:
         timeout = min(float(request.get("timeout") or DEFAULT_TIMEOUT), MAX_TIMEOUT)
@@ -408,7 +413,7 @@ class Learner:
     def op_getattr(self, request: dict) -> dict:
         try:
             value = self.target(request)
-        except (KeyError, IndexError):
+        except (KeyError, IndexError, AttributeError):
             return {"defined": False}
         except BaseException as error:
             return {"error": self.describe_error(error)}

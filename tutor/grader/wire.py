@@ -36,6 +36,10 @@ class WireError(ValueError):
     """A message that is not valid channel data (forged, truncated or too big)."""
 
 
+class ValueTooBig(ValueError):
+    """A value too big to send back (more than ``MAX_MESSAGE_BYTES`` once encoded)."""
+
+
 class LearnerObject:
     """Something the learner's code produced that is not plain data: known by its type's name only.
 
@@ -92,6 +96,8 @@ def encode(value: Any, register: Callable[[object], int | None] | None = None, _
             ]
         }
     if kind is np.ndarray and value.dtype.kind in NUMERIC_KINDS and value.dtype.fields is None:
+        if value.nbytes > MAX_MESSAGE_BYTES * 3 // 4:  # base64 makes 4 bytes of 3
+            raise ValueTooBig(f"{value.nbytes} bytes")
         array = np.ascontiguousarray(value)
         return {
             "$array": {
@@ -212,7 +218,11 @@ def pack(message: dict) -> bytes:
 
 
 def send(fd: int, message: dict) -> None:
-    view = memoryview(pack(message))
+    write_all(fd, pack(message))
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
 
