@@ -177,3 +177,29 @@ def test_the_runner_zygote_imports_no_check_no_engine_and_no_grader_api():
     assert "tutor.grader.runner" in loaded
     for forbidden in ("engine", "tutor.grader.api", "tutor.grader.checks", "tutor.grader.judge"):
         assert f"'{forbidden}" not in loaded
+
+
+@pytest.mark.parametrize("cheat", ["fork_setsid.py", "popen_new_session.py", "replace_isclose.py"])
+def test_without_namespaces_and_landlock_nothing_outlives_the_check(tmp_path, cheat, monkeypatch):
+    # The fallback of a kernel without PID namespaces or Landlock: session kill plus the subreaper.
+    monkeypatch.setenv("NNTUTOR_GRADER_WITHOUT", "landlock,pidns,netns")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    targets = {"home": str(tmp_path), "tmp": str(tmp_path), "port": _free_port()}
+    source = f"TARGETS = {targets!r}\n" + (CHEATS / cheat).read_text()
+    with marked_environment():
+        fallback = Grader()
+        try:
+            assert fallback.confinement == {
+                "landlock": 0,
+                "network": "",
+                "pid_namespace": False,
+                "subreaper": True,
+            }
+            result = fallback.grade("relu", source, timeout=3)
+            time.sleep(SETTLE.get(cheat, 0.0))
+            assert not result.passed
+            assert "bug in nntutor" not in result.feedback
+            assert_only_the_grader_runs(fallback)
+            assert not (tmp_path / "daemon-was-here.txt").exists()  # the daemon was gone before it wrote
+        finally:
+            fallback.close()
