@@ -71,14 +71,17 @@ def _grader_tree(worker: int) -> tuple[set[int], bool]:
     return tree, shape
 
 
-def assert_only_the_grader_runs(grader) -> None:
-    """Only the grader's own processes run (nothing learner code started), and no zombie is left."""
+def assert_only_the_grader_runs(grader, others=()) -> None:
+    """Only the grader's own processes run (nothing learner code started), and no zombie is left.
+    ``others``: other live Graders of the test, whose own processes are left out."""
     worker = grader.worker_pid
     assert worker is not None
     deadline = time.monotonic() + 3
     while True:  # the spare for the next check may be starting: wait until the picture is stable
         tree, shape = _grader_tree(worker)
         found = processes_with_marker()
+        for other in others:
+            found -= _grader_tree(other.worker_pid)[0] if other.worker_pid else set()
         if (shape and found == tree and _grader_tree(worker)[0] == tree) or time.monotonic() > deadline:
             break
         time.sleep(0.05)
@@ -90,8 +93,10 @@ def assert_only_the_grader_runs(grader) -> None:
 @contextmanager
 def marked_environment():
     name, _, value = MARKER.partition("=")
+    previous = os.environ.get(name)
     os.environ[name] = value  # inherited by the worker and its children, so we can find them
     try:
         yield
     finally:
-        del os.environ[name]
+        if previous is None:
+            del os.environ[name]

@@ -180,7 +180,7 @@ def test_the_runner_zygote_imports_no_check_no_engine_and_no_grader_api():
 
 
 @pytest.mark.parametrize("cheat", ["fork_setsid.py", "popen_new_session.py", "replace_isclose.py"])
-def test_without_namespaces_and_landlock_nothing_outlives_the_check(tmp_path, cheat, monkeypatch):
+def test_without_namespaces_and_landlock_nothing_outlives_the_check(grader, tmp_path, cheat, monkeypatch):
     # The fallback of a kernel without PID namespaces or Landlock: session kill plus the subreaper.
     monkeypatch.setenv("NNTUTOR_GRADER_WITHOUT", "landlock,pidns,netns")
     monkeypatch.setenv("TMPDIR", str(tmp_path))
@@ -199,7 +199,7 @@ def test_without_namespaces_and_landlock_nothing_outlives_the_check(tmp_path, ch
             time.sleep(SETTLE.get(cheat, 0.0))
             assert not result.passed
             assert "bug in nntutor" not in result.feedback
-            assert_only_the_grader_runs(fallback)
+            assert_only_the_grader_runs(fallback, others=[grader])
             assert not (tmp_path / "daemon-was-here.txt").exists()  # the daemon was gone before it wrote
         finally:
             fallback.close()

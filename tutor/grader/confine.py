@@ -19,6 +19,7 @@ import ctypes
 import os
 import signal
 import sys
+import time
 from functools import lru_cache
 
 # Every mechanism here is Linux's; elsewhere each one reports "not available" and does nothing.
@@ -234,37 +235,45 @@ def readable_roots(python_paths: list[str], denied: list[str]) -> list[tuple[str
     return roots
 
 
-def kill_children(own_pid: int) -> int:
+def kill_children(own_pid: int, patience: float = 0.01, limit: float = 5.0) -> int:
     """Kill and reap every process whose parent is ``own_pid`` (orphans a subreaper adopted), until
-    none is left. Returns how many there were."""
+    none is left. Children already dying get ``patience`` seconds to end before ``/proc`` is searched.
+    Returns how many were killed."""
     killed = 0
-    for _ in range(100):
+    started = time.monotonic()
+    while True:
         try:
-            reaped, _ = os.waitpid(-1, os.WNOHANG)
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
         except ChildProcessError:
             return killed
-        if reaped:
-            continue
-        found = []
-        try:
-            entries = list(os.scandir("/proc"))
-        except OSError:  # no /proc: the session kill is all there is
+        waited = time.monotonic() - started
+        if waited > limit:
             return killed
-        for entry in entries:
-            if not entry.name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry.name}/stat", "rb") as file:
-                    fields = file.read().rsplit(b")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == own_pid:
-                found.append(int(entry.name))
-        for pid in found:
+        if waited < patience:
+            time.sleep(0.0005)
+            continue
+        for pid in _children_of(own_pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            killed += 1
-        for _pid in found:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(-1, 0)
-    return killed
+                killed += 1
+        time.sleep(0.001)
+
+
+def _children_of(parent: int) -> list[int]:
+    try:
+        entries = list(os.scandir("/proc"))
+    except OSError:  # no /proc: the session kill is all there is
+        return []
+    found = []
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as file:
+                fields = file.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == parent and fields[0] != b"Z":
+            found.append(int(entry.name))
+    return found
