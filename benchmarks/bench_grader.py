@@ -1,7 +1,8 @@
 """How long a check takes end to end, as the app sees it (``Grader.grade``).
 
 Prints the first, cold check (starting the worker, which imports NumPy, the engine and the checks), then
-the median and 95th percentile of N warm ``relu`` checks (each in a freshly forked, sandboxed child), and,
+the median and 95th percentile of N warm ``relu`` checks (each in a fresh confined learner process,
+judged in the worker over the values-only channel), what confines learner code on this machine, and,
 as the baseline measured in the same run, the median of N fresh ``python -c "import numpy"`` processes:
 what isolation would cost per check without a warm worker.
 
@@ -40,6 +41,7 @@ def main() -> int:
         first = grader.grade("relu", RELU)
         cold_ms = (time.perf_counter() - started) * 1000
         assert first.passed, first.feedback
+        confinement = grader.confinement
         warm = []
         for _ in range(args.checks):
             started = time.perf_counter()
@@ -63,6 +65,7 @@ def main() -> int:
     print(f"warm check, 95th pct:      {percentile(warm, 0.95):8.1f} ms")
     print(f"baseline: python -c 'import numpy', median: {baseline_median:.1f} ms")
     print(f"warm check / baseline:     {median / baseline_median:8.2f}x")
+    print("confinement:", ", ".join(f"{key}={value}" for key, value in sorted(confinement.items())))
     return 0
 
 

@@ -4,9 +4,10 @@
     result = default_grader().grade("relu", source)   # -> CheckResult
     result.passed, result.summary, result.feedback      # feedback: render_feedback(result).text()
 
-Learner code runs in a child forked from a warm worker process (``tutor.grader.worker``) with limits on
-time, memory and output; checks (``tutor/grader/checks/``, written with ``tutor.grader.api``) compare it
-with the engine and name common mistakes. Importing this package is light: no NumPy in the app process.
+Learner code runs in a confined process forked from a runner that holds no check (``tutor.grader.runner``),
+with limits on time, memory and output; the warm worker (``tutor.grader.worker``) runs the checks
+(``tutor/grader/checks/``, written with ``tutor.grader.api``) on the values it sends back, compares them
+with the engine and names common mistakes (docs/grader-security.md). Importing this package is light: no NumPy in the app process.
 """
 
 from __future__ import annotations

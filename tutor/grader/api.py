@@ -13,13 +13,13 @@ It receives a :class:`Submission` (the learner's code, already run) and runs cas
                     Mistake("... used min instead of max ...", lambda: np.minimum(0, case.array)),
                 ])
 
-Everything here runs in the grading worker's child process, after the learner's code. See
+Everything here runs in the grading worker (the judge); the learner's code runs in another process and
+only its values come back (``Submission`` and ``LearnerFunction`` reach it). See
 docs/checks.md for the full guide (tolerances, case helpers, naming mistakes).
 """
 
 from __future__ import annotations
 
-import copy
 import difflib
 import types
 import warnings
@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from tutor.grader import describe, explain
+from tutor.grader import describe, explain, wire
 from tutor.grader.limits import ATOL, RTOL
 from tutor.grader.results import CaseResult
 
@@ -78,64 +78,74 @@ class Mistake:
 
 
 class LearnerFunction:
-    """A function from the learner's code, called the way a check needs it.
+    """A function (or a method of a learner's object) from the learner's code, called the way a check
+    needs it.
 
-    Arguments are deep-copied before the call, so a learner's function that modifies its inputs cannot
-    disturb the expected values; ``unchanged`` names the parameters the contract says must not change.
-    Exceptions become case failures with the learner's traceback; returning None is a failure too.
+    The call runs in the learner's process: the arguments travel there as values (so the learner's
+    function works on its own copies and cannot disturb the expected values) and the result comes back
+    as a value (:mod:`tutor.grader.wire`). ``unchanged`` names the parameters the contract says must not
+    change: their values after the call are sent back and compared. Exceptions become case failures
+    with the learner's traceback; returning None is a failure too.
     """
 
-    def __init__(self, submission: Submission, name: str, parameters: tuple[str, ...], function: Callable):
+    def __init__(
+        self, submission: Submission, name: str, parameters: tuple[str, ...], target: dict, code=None
+    ):
         self.submission = submission
         self.name = name
         self.parameters = parameters
-        self.function = function
+        self.target = target
+        # Stands for the function in explain.returned_none_sentence (which reads its __code__).
+        self.function = types.SimpleNamespace(
+            __code__=types.SimpleNamespace(co_filename=code[0], co_name=code[1], co_firstlineno=code[2])
+            if code
+            else None
+        )
 
     def __call__(self, *args, unchanged: tuple[str, ...] = ()):
         names = self.parameters[: len(args)]
         self.submission._call_text = self._call_text(args, names)
-        given = copy.deepcopy(args)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                with np.errstate(all="warn"):
-                    result = self.function(*given)
-            except SystemExit as error:
-                raise StopCheck(
-                    f"`{self.name}` called sys.exit({_exit_code(error)}). Remove that call: the grader "
-                    "needs your function to return its result."
-                ) from None
-            except BaseException as error:
-                self.submission.warnings = [str(w.message) for w in caught]
-                failure = self.submission.exception_failure(
-                    error, while_doing=f"calling {self.name}", args=args
-                )
-                if isinstance(error, (RecursionError, MemoryError, KeyboardInterrupt)):
-                    # Each further case would only repeat a slow failure.
-                    failure = StopCheck(failure.sentence, failure.detail, failure.traceback)
-                raise failure from None
-        self.submission.warnings = [str(w.message) for w in caught]
+        keep = [self.parameters.index(name) for name in unchanged]
+        reply = self.submission._ask(
+            {"op": "call", **self.target, "args": [wire.encode(arg) for arg in args], "keep": keep}
+        )
+        self.submission.warnings = [str(text) for text in reply.get("warnings") or []]
+        if "exit" in reply:
+            raise StopCheck(
+                f"`{self.name}` called sys.exit({reply['exit'] or ''}). Remove that call: the grader "
+                "needs your function to return its result."
+            )
+        if "error" in reply:
+            error = _remote_exception(reply["error"])
+            failure = self.submission.exception_failure(error, while_doing=f"calling {self.name}", args=args)
+            if isinstance(error, (RecursionError, MemoryError, KeyboardInterrupt)):
+                # Each further case would only repeat a slow failure.
+                failure = StopCheck(failure.sentence, failure.detail, failure.traceback)
+            raise failure
+        result = self.submission._decode(reply.get("value"))
         if result is None:
             raise CaseFailure(
-                explain.returned_none_sentence(self.name, self.function, self.submission.filename)
+                explain.returned_none_sentence(self.name, self.function, self.submission.filename)  # type: ignore[arg-type]
             )
-        if isinstance(result, (types.GeneratorType, map, filter, zip, range)):
+        if isinstance(result, wire.LearnerObject) and result.kind in ("generator", "iterator"):
             raise CaseFailure(
-                f"`{self.name}` returned a {type(result).__name__} object, not the values themselves. "
+                f"`{self.name}` returned a {result.type_name} object, not the values themselves. "
                 "Wrap it in list(...) or build a list or array."
             )
-        for name in unchanged:
-            index = self.parameters.index(name)
-            if index < len(args) and not _same(args[index], given[index]):
-                raise CaseFailure(
-                    f"`{self.name}` changed its argument `{name}` in place. The caller still needs the "
-                    "original values: work on a copy (.copy() makes one) or build a new array instead.",
-                    detail=describe.side_by_side(
-                        _try_numbers(args[index]),
-                        _try_numbers(given[index]),
-                        labels=(f"{name} before", f"{name} after"),
-                    ),
-                )
+        after = reply.get("after") or []
+        for position, (name, index) in enumerate(zip(unchanged, keep)):
+            if index < len(args) and position < len(after):
+                changed = self.submission._decode(after[position])
+                if not _same(args[index], changed):
+                    raise CaseFailure(
+                        f"`{self.name}` changed its argument `{name}` in place. The caller still needs the "
+                        "original values: work on a copy (.copy() makes one) or build a new array instead.",
+                        detail=describe.side_by_side(
+                            _try_numbers(args[index]),
+                            _try_numbers(changed),
+                            labels=(f"{name} before", f"{name} after"),
+                        ),
+                    )
         return result
 
     def _call_text(self, args, names) -> str:
@@ -144,23 +154,67 @@ class LearnerFunction:
         return "\n".join(lines)
 
 
-class Submission:
-    """The learner's code after it ran: look up names, run cases, compare values.
+def _remote_exception(data: dict) -> BaseException:
+    from tutor.grader.judge import remote_exception
 
-    ``rng`` is a NumPy Generator seeded per exercise, so a learner sees the same cases each time.
+    return remote_exception(data)
+
+
+class Submission:
+    """The learner's code after it ran, seen from the judge: look up names, run cases, compare values.
+
+    The learner's code lives in another, confined process (``learner``, a
+    :class:`tutor.grader.sandbox.LearnerProcess`); :meth:`function` and :meth:`value` reach it through
+    values only. ``names`` are the top-level names the learner's file defined. ``rng`` is a NumPy
+    Generator seeded per exercise, so a learner sees the same cases each time.
     """
 
-    def __init__(self, exercise_id: str, namespace: dict, filename: str, rng: np.random.Generator):
+    def __init__(
+        self, exercise_id: str, learner, filename: str, rng: np.random.Generator, names: dict | None = None
+    ):
         self.exercise_id = exercise_id
-        self.namespace = namespace
+        self.learner = learner
+        self.namespace = dict(names or {})  # name -> None: what the learner's file defined
         self.filename = filename
         self.rng = rng
         self.cases: list[CaseResult] = []
         self.first_failure: CaseFailure | None = None
         self.warnings: list[str] = []
+        self.current_case: str | None = None
         self._call_text = ""
         self._in_case = False
-        self.progress: Callable[[str], None] = lambda name: None
+
+    # -- the learner's process ----------------------------------------------------------------------
+
+    def _ask(self, message: dict) -> dict:
+        reply = self.learner.request(message)
+        if "too_big" in reply:
+            megabytes = wire.MAX_MESSAGE_BYTES >> 20
+            raise CaseFailure(
+                f"Your code's result is too big to check (over {megabytes} MB of data); the cases are small, "
+                "so that is not the expected result."
+            )
+        if "bad" in reply:
+            raise CaseFailure(f"The grader could not use the values it sent: {reply['bad']}.")
+        return reply
+
+    def _decode(self, data):
+        try:
+            return wire.decode(data)
+        except wire.WireError as error:
+            raise CaseFailure(
+                f"Your code's result could not be read as values ({error}). Return numbers, lists or "
+                "NumPy arrays."
+            ) from None
+
+    def _lookup(self, message: dict) -> dict:
+        reply = self._ask(message)
+        if "error" in reply:
+            error = _remote_exception(reply["error"])
+            raise self._record_stop(
+                StopCheck(self.exception_failure(error, while_doing="reading a value").sentence)
+            )
+        return reply
 
     # -- names --------------------------------------------------------------------------------------
 
@@ -173,19 +227,20 @@ class Submission:
 
     def value(self, name: str, what: str) -> Any:
         """The value the learner's code gave ``name``; a missing name or None stops the check."""
-        if name not in self.namespace:
+        reply = self._lookup({"op": "lookup", "name": name})
+        if not reply.get("defined"):
             raise self._record_stop(self._missing(name, what))
-        value = self.namespace[name]
-        if value is None:
-            raise self._record_stop(
-                StopCheck(f"`{name}` is None. Replace None with your calculation of {what}.")
-            )
-        if callable(value) and not isinstance(value, np.ndarray):
+        if reply.get("callable"):
             raise self._record_stop(
                 StopCheck(
                     f"`{name}` is a function; the exercise asks for {what} as a value. Call your function "
                     f"and store its result: {name} = ..."
                 )
+            )
+        value = self._decode(reply.get("value"))
+        if value is None:
+            raise self._record_stop(
+                StopCheck(f"`{name}` is None. Replace None with your calculation of {what}.")
             )
         return value
 
@@ -193,17 +248,37 @@ class Submission:
         """The learner's function ``name``, to be called with ``parameters`` (e.g. "inputs, weights")."""
         parameter_names = tuple(p.strip() for p in parameters.split(",") if p.strip())
         signature = f"{name}({', '.join(parameter_names)})"
-        if name not in self.namespace:
+        reply = self._lookup({"op": "lookup", "name": name})
+        if not reply.get("defined"):
             raise self._record_stop(self._missing(name, f"a function `{signature}`"))
-        function = self.namespace[name]
-        if not callable(function):
+        if not reply.get("callable"):
+            value = self._decode(reply.get("value"))
             raise self._record_stop(
                 StopCheck(
-                    f"`{name}` is {describe.describe(function)}, not a function. Define it with "
+                    f"`{name}` is {describe.describe(value)}, not a function. Define it with "
                     f"`def {signature}:`."
                 )
             )
-        return LearnerFunction(self, name, parameter_names, function)
+        return LearnerFunction(self, name, parameter_names, {"name": name}, reply.get("code"))
+
+    def method(self, obj: wire.LearnerObject, name: str, parameters: str) -> LearnerFunction:
+        """Method ``name`` of an object the learner's code returned (a class instance, by handle)."""
+        parameter_names = tuple(p.strip() for p in parameters.split(",") if p.strip())
+        reply = self._lookup({"op": "getattr", "handle": obj.handle, "attribute": name})
+        if not reply.get("defined") or not reply.get("callable"):
+            raise self._record_stop(
+                StopCheck(f"Your {obj.type_name} has no method `{name}({', '.join(parameter_names)})`.")
+            )
+        target = {"handle": obj.handle, "attribute": name}
+        return LearnerFunction(self, f"{obj.type_name}.{name}", parameter_names, target, reply.get("code"))
+
+    def attribute(self, obj: wire.LearnerObject, name: str) -> Any:
+        """The value of attribute ``name`` of an object the learner's code returned (None if missing)."""
+        reply = self._lookup({"op": "getattr", "handle": obj.handle, "attribute": name})
+        return self._decode(reply.get("value")) if reply.get("defined") else None
+
+    def progress(self, name: str) -> None:
+        self.current_case = name
 
     def _record_stop(self, failure: StopCheck) -> StopCheck:
         if not self._in_case:  # inside a case, case() records it

@@ -80,6 +80,7 @@ class Grader:
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.RLock()
         self._finalizer: weakref.finalize | None = None
+        self._confinement: dict = {}
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
@@ -108,12 +109,21 @@ class Grader:
             if not reply or not reply.get("ready"):
                 self._stop()
                 raise GraderUnavailable("the grading worker did not start")
+            self._confinement = dict(reply.get("confinement") or {})
 
     @property
     def worker_pid(self) -> int | None:
         """The worker's process id while it runs (for tests and diagnostics)."""
         process = self._process
         return process.pid if process is not None and process.poll() is None else None
+
+    @property
+    def confinement(self) -> dict:
+        """What confines learner code on this machine (starts the worker): ``landlock`` (the ABI version
+        applied, 0 for none), ``network`` ("netns", "userns+netns" or "" for none), ``pid_namespace`` and
+        ``subreaper`` (booleans). docs/grader-security.md says what each guarantees."""
+        self.start()
+        return dict(self._confinement)
 
     def close(self) -> None:
         """Stop the worker process. The Grader can still be used: it starts a new worker when needed."""

@@ -24,13 +24,19 @@ def remember_source(filename: str, source: str) -> None:
     linecache.cache[filename] = (len(source), None, lines, filename)
 
 
+def _frames(error: BaseException) -> list[tb_module.FrameSummary]:
+    """The frames of ``error``'s traceback (an error rebuilt from the learner's process carries them)."""
+    frames = getattr(error, "grader_frames", None)
+    return list(frames) if frames is not None else list(tb_module.extract_tb(error.__traceback__))
+
+
 def learner_traceback(error: BaseException, filename: str) -> str | None:
     """The traceback of ``error`` cut down to the frames in the learner's file.
 
     Frames inside the grader and inside NumPy are left out; the exception line is kept. Long runs of
     the same frame (infinite recursion) are collapsed. Returns None when no frame is the learner's.
     """
-    frames = [frame for frame in tb_module.extract_tb(error.__traceback__) if frame.filename == filename]
+    frames = [frame for frame in _frames(error) if frame.filename == filename]
     if not frames:
         return None
     summary = tb_module.StackSummary.from_list(frames)
@@ -46,7 +52,7 @@ def syntax_error_text(error: SyntaxError) -> str:
 
 
 def last_learner_line(error: BaseException, filename: str) -> int | None:
-    frames = [frame for frame in tb_module.extract_tb(error.__traceback__) if frame.filename == filename]
+    frames = [frame for frame in _frames(error) if frame.filename == filename]
     return frames[-1].lineno if frames else None
 
 
@@ -173,7 +179,7 @@ _REDUCTIONS_MISTAKEN_FOR_ELEMENTWISE = {"max", "amax", "min", "amin"}
 def _numpy_reduction_called(error: BaseException, filename: str) -> str | None:
     """'max' when the learner's own line called np.max (or amax, min, amin) and the error came from
     inside it; None otherwise."""
-    frames = tb_module.extract_tb(error.__traceback__)
+    frames = _frames(error)
     for frame, called in itertools.pairwise(frames):
         if (
             frame.filename == filename

@@ -1,237 +1,200 @@
-"""What happens inside one grading child process: run the learner's code, then the check.
+"""The judge's handle on the learner's side: the runner zygote and one check's learner process.
 
-The worker (``tutor.grader.worker``) forks a fresh child per check and calls :func:`run_in_child` in it,
-with stdout and stderr already pointing at the output pipe and ``channel_fd`` at the result pipe. The
-child reports on the result pipe in frames, one per line, each starting with ``FRAME_MARK``:
-``stage``/``case`` frames say what is running (so a timeout or crash can say where), and the final
-``result`` frame holds the outcome. Anything else on that pipe is faulthandler's text (a crash, or the
-traceback dumped just before the time limit).
+:class:`Runner` starts ``python -m tutor.grader.runner`` (which imports no check, no engine and no
+grader API) and asks it for a confined process per check. :class:`LearnerProcess` is the judge's end of
+that process: requests go out on the RPC socket and replies (values only, :mod:`tutor.grader.wire`) come
+back, while the learner's printed output and faulthandler's text (where a crash or a timeout happened)
+are collected from their own pipes. The judge never runs learner code and never unpickles anything.
 """
 
 from __future__ import annotations
 
-import builtins
-import faulthandler
-import io
-import json
+import contextlib
 import os
+import select
+import socket
+import subprocess
 import sys
-import zlib
+import time
+from pathlib import Path
 
-import numpy as np
+from tutor.grader import wire
+from tutor.grader.limits import OUTPUT_CAP_BYTES, STARTUP_TIMEOUT
 
-from tutor.grader import explain
-from tutor.grader.api import CHECKS, StopCheck, Submission
-from tutor.grader.results import CheckResult
-
-FRAME_MARK = b"\x1e"
-
-# Learner code may not import the project itself: the exercises are about writing these pieces.
-REFUSED_PACKAGES = ("engine", "tutor")
+TRACE_CAP_BYTES = 1 << 20
+_PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 
 
-def _refusal(name: str) -> ImportError:
-    error = ImportError(
-        f"`import {name}` is refused: nntutor's own code is not available to your answers. "
-        "Write this part yourself (with NumPy); that is the exercise.",
-        name=name,
-    )
-    error.refused_by_grader = True  # type: ignore[attr-defined]  # read by explain_exception
-    return error
+class LearnerGone(BaseException):
+    """The learner's process stopped answering: ``reason`` is "timeout", "ended" or "garbage".
+
+    A BaseException, so a check's ``except Exception`` cannot swallow it."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
-def guarded_builtins() -> dict:
-    """A copy of the builtins whose ``__import__`` refuses the project's packages."""
-    real_import = builtins.__import__
+class Runner:
+    """The warm zygote that forks learner processes (started once per worker, restarted if it dies)."""
 
-    def guarded_import(name, globals=None, locals=None, fromlist=(), level=0):
-        if level == 0 and name.partition(".")[0] in REFUSED_PACKAGES:
-            raise _refusal(name)
-        return real_import(name, globals, locals, fromlist, level)
-
-    names = dict(vars(builtins))
-    names["__import__"] = guarded_import
-    return names
-
-
-class _RefuseProjectFinder:
-    """Meta-path finder that refuses the project's packages (catches importlib.import_module too)."""
-
-    @staticmethod
-    def find_spec(name, path=None, target=None):
-        if name.partition(".")[0] in REFUSED_PACKAGES:
-            raise _refusal(name)
-        return None
-
-
-def hide_project_modules() -> None:
-    """Take the project's modules out of sys.modules so no import path can reach them.
-
-    The check code already holds references to what it needs, so it keeps working.
-    """
-    for name in list(sys.modules):
-        if name.partition(".")[0] in REFUSED_PACKAGES:
-            del sys.modules[name]
-    sys.meta_path.insert(0, _RefuseProjectFinder())
-
-
-class Channel:
-    """Frames to the worker on the result pipe."""
-
-    def __init__(self, fd: int):
-        self.fd = fd
-
-    def send(self, kind: str, payload: dict) -> None:
-        data = FRAME_MARK + kind.encode() + b" " + json.dumps(payload).encode() + b"\n"
-        view = memoryview(data)
-        while view:
-            written = os.write(self.fd, view)
-            view = view[written:]
-
-
-def redirect_standard_streams() -> None:
-    """Fresh unbuffered text streams on fds 0-2 (a print just before os._exit is not lost)."""
-    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (the process keeps it until it ends)
-    sys.stdout = io.TextIOWrapper(
-        io.FileIO(1, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True
-    )
-    sys.stderr = io.TextIOWrapper(
-        io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace", write_through=True
-    )
-
-
-def run_in_child(request: dict, channel_fd: int) -> None:
-    """Run the learner's code and the check; send the ``result`` frame. Never raises."""
-    channel = Channel(channel_fd)
-    exercise = request["check"]
-    source = request["source"]
-    filename = request.get("filename") or "answer.py"
-    timeout = float(request["timeout"])
-    faulthandler.enable(file=channel_fd, all_threads=False)
-    # Just before the worker's deadline, write where the code is: the timeout message can then point
-    # at the learner's line that was still running.
-    faulthandler.dump_traceback_later(max(timeout - min(0.3, timeout * 0.1), 0.05), file=channel_fd)
-    redirect_standard_streams()
-    hide_project_modules()
-    channel.send("stage", {"stage": "compile"})
-    try:
-        result = grade_source(exercise, source, filename, channel)
-    except Exception as error:
-        sentence = (
-            f"The grader itself failed while checking your code ({type(error).__name__}: {error}). "
-            "This is a bug in nntutor, not in your answer."
-        )
-        result = _failure(exercise, sentence)
-    faulthandler.cancel_dump_traceback_later()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    channel.send("result", result.to_json(rendered=False))
-
-
-def grade_source(exercise: str, source: str, filename: str, channel: Channel) -> CheckResult:
-    """Compile and run ``source``, then the check for ``exercise``."""
-    explain.remember_source(filename, source)
-    try:
-        code = compile(source, filename, "exec", dont_inherit=True)
-    except SyntaxError as error:
-        text = explain.syntax_error_text(error)
-        where = f" on line {error.lineno}" if error.lineno else ""
-        sentence = f"Python could not read your code: there is a syntax error{where}."
-        return _failure(exercise, sentence, traceback=text)
-    except ValueError as error:  # e.g. a null byte in the source
-        sentence = f"Python could not read your code: {error}."
-        return _failure(exercise, sentence)
-    except (RecursionError, MemoryError):
-        sentence = "Python could not read your code: it is nested too deeply."
-        return _failure(exercise, sentence)
-
-    namespace = {"__name__": "__main__", "__file__": filename, "__builtins__": guarded_builtins()}
-    channel.send("stage", {"stage": "run"})
-    try:
-        with np.errstate(all="warn"):
-            exec(code, namespace)
-    except SystemExit as error:
-        code_text = "" if error.code is None else repr(error.code)
-        sentence = (
-            f"Your code called sys.exit({code_text}) (or exit()). Remove it: the grader needs your "
-            "code to run to the end so it can check the names it defines."
-        )
-        return _failure(exercise, sentence)
-    except BaseException as error:
-        trace = explain.learner_traceback(error, filename)
-        line = explain.last_learner_line(error, filename)
-        where = f" on line {line}" if line else ""
-        sentence = f"Your code raised {type(error).__name__}{where} before anything could be checked."
-        if isinstance(error, ImportError) and getattr(error, "refused_by_grader", False):
-            sentence = (
-                f"Your code imports nntutor's own {(error.name or '').partition('.')[0]}{where}. Graded code "
-                "may not use it: write this part yourself with NumPy."
-            )
-        explanation = explain.explain_exception(error, namespace, filename=filename)
-        # Without a frame of the learner's there is no traceback to show: the exception line says it.
-        diagnosis = [explanation] if trace else [f"{type(error).__name__}: {error}", explanation]
-        return _failure(exercise, sentence, "\n\n".join(filter(None, diagnosis)), traceback=trace)
-
-    channel.send("stage", {"stage": "check"})
-    # Seeded by the exercise: a learner sees the same cases, and the same first failure, every time.
-    submission = Submission(exercise, namespace, filename, np.random.default_rng(_stable_seed(exercise)))
-    submission.progress = lambda name: channel.send("case", {"name": name})
-    try:
-        CHECKS[exercise](submission)
-    except StopCheck:
-        pass
-    except Exception as error:
-        sentence = (
-            f"The check for {exercise} itself failed ({type(error).__name__}: {error}). This is a "
-            "bug in nntutor, not in your answer."
-        )
-        return _failure(exercise, sentence)
-    return _submission_result(exercise, submission)
-
-
-def _stable_seed(exercise: str) -> int:
-    return zlib.crc32(exercise.encode())
-
-
-class _Silent(Channel):
     def __init__(self) -> None:
-        super().__init__(-1)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.control: socket.socket | None = None
+        self.support: dict = {}
 
-    def send(self, kind: str, payload: dict) -> None:
-        pass
+    def start(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            return
+        self.stop()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = {
+            key: value for key, value in os.environ.items() if key not in ("NNTUTOR_HOME", "PYTHONSTARTUP")
+        }
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PROJECT_ROOT, env.get("PYTHONPATH", "")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tutor.grader.runner", str(theirs.fileno())],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=None if os.environ.get("NNTUTOR_GRADER_DEBUG") else subprocess.DEVNULL,
+            pass_fds=[theirs.fileno()],
+            env=env,
+            cwd=os.getcwd(),
+        )
+        theirs.close()
+        self.control = ours
+        reply = wire.Reader(ours.fileno()).receive(time.monotonic() + STARTUP_TIMEOUT)
+        if not reply or not reply.get("ready"):
+            self.stop()
+            raise RuntimeError("the learner-side runner did not start")
+        self.support = reply.get("support", {})
+
+    def stop(self) -> None:
+        if self.control is not None:
+            self.control.close()
+            self.control = None
+        if self.process is not None:
+            try:
+                self.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+    def _ask(self, message: dict, fds: list[int] = ()) -> dict:  # type: ignore[assignment]
+        assert self.control is not None
+        data = wire.pack(message)
+        socket.send_fds(self.control, [data], list(fds))
+        reply = wire.Reader(self.control.fileno()).receive(time.monotonic() + 30)
+        if reply is None:
+            raise RuntimeError("the learner-side runner stopped")
+        return reply
+
+    def launch(self, timeout: float) -> LearnerProcess:
+        """A confined learner process for one check (prepared ahead by the runner); its deadline starts now."""
+        self.start()
+        assert self.control is not None
+        deadline = time.monotonic() + timeout
+        socket.send_fds(self.control, [wire.pack({"op": "start"})], [])
+        data, fds, _flags, _address = socket.recv_fds(self.control, 1 << 16, 4)
+        if len(fds) != 3 or not data:
+            for fd in fds:
+                os.close(fd)
+            raise RuntimeError("the learner-side runner did not hand over a process")
+        rpc, output, trace = fds
+        return LearnerProcess(self, socket.socket(fileno=rpc), output, trace, deadline)
+
+    def end(self, grace: float = 0.0) -> int | None:
+        """Kill the current learner process and all it started (after ``grace`` seconds to end by
+        itself); its wait status."""
+        try:
+            reply = self._ask({"op": "end", "grace": grace})
+        except (OSError, RuntimeError):
+            self.stop()
+            return None
+        status = reply.get("status")
+        return status if isinstance(status, int) else None
 
 
-def warm_up() -> None:
-    """Grade one answer in the worker itself, so that lazy imports and first-call set-up (NumPy's
-    random module, say) happen once here instead of in every child."""
-    grade_source(
-        "relu", "def relu(inputs):\n    return [max(0, x) for x in inputs]\n", "warm-up.py", _Silent()
-    )
+class LearnerProcess:
+    """The judge's end of one check's learner process."""
 
+    def __init__(self, runner: Runner, rpc: socket.socket, output: int, trace: int, deadline: float):
+        self.runner = runner
+        self.rpc = rpc
+        self.reader = wire.Reader(rpc.fileno())
+        self.output_fd = output
+        self.trace_fd = trace
+        self.deadline = deadline
+        self.output = bytearray()
+        self.output_total = 0
+        self.trace = bytearray()
+        self.status: int | None = None
+        self._open = {output, trace}
 
-def _failure(exercise: str, summary: str, diagnosis: str = "", traceback: str | None = None) -> CheckResult:
-    return CheckResult(exercise, False, summary, diagnosis=diagnosis, traceback=traceback)
+    def request(self, message: dict) -> dict:
+        """Send ``message`` and wait for the reply; :class:`LearnerGone` if none comes in time."""
+        try:
+            wire.send(self.rpc.fileno(), message)
+        except OSError:
+            raise LearnerGone("ended") from None
+        while True:
+            try:
+                reply = self.reader.message()
+            except wire.WireError:
+                raise LearnerGone("garbage") from None
+            if reply is not None:
+                return reply
+            if self.reader.closed:
+                raise LearnerGone("ended")
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise LearnerGone("timeout")
+            ready, _, _ = select.select([self.rpc.fileno(), *self._open], [], [], remaining)
+            for fd in ready:
+                if fd == self.rpc.fileno():
+                    try:
+                        self.reader.feed()
+                    except (OSError, wire.WireError):
+                        raise LearnerGone("garbage") from None
+                else:
+                    self._collect(fd)
 
+    def _collect(self, fd: int) -> None:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            self._open.discard(fd)
+        elif fd == self.output_fd:
+            self.output_total += len(chunk)
+            room = OUTPUT_CAP_BYTES - len(self.output)
+            if room > 0:
+                self.output += chunk[:room]
+        elif len(self.trace) < TRACE_CAP_BYTES:
+            self.trace += chunk
 
-def _submission_result(exercise: str, submission: Submission) -> CheckResult:
-    """The result of a check that ran: every case, and the first failure's sentence as the diagnosis."""
-    total = len(submission.cases)
-    passed_count = sum(case.passed for case in submission.cases)
-    failure = submission.first_failure
-    if failure is None and total:
-        summary = f"Passed: all {total} cases are right." if total > 1 else "Passed: the answer is right."
-        return CheckResult(exercise, True, summary, cases=submission.cases)
-    failing = next(case for case in submission.cases if not case.passed)
-    assert failure is not None
-    if passed_count == 0 and total == 1:
-        summary = failure.sentence.split(". ")[0].rstrip(".") + "."
-    else:
-        summary = f"Not yet: {passed_count} of {total} cases passed; first failure: {failing.name}."
-    return CheckResult(
-        exercise,
-        False,
-        summary,
-        diagnosis=failure.sentence,
-        cases=submission.cases,
-        traceback=failure.traceback,
-    )
+    def close(self) -> None:
+        """End the process (and everything it started), keep its status, read what is left to read."""
+        with contextlib.suppress(OSError):
+            self.rpc.shutdown(socket.SHUT_RDWR)
+        # It closed its end (it exited, say): give it a moment to finish, so its exit status is its own.
+        self.status = self.runner.end(grace=0.5 if self.reader.closed else 0.0)
+        # Everything is dead now: what is still in the pipes is all there is.
+        while self._open:
+            ready, _, _ = select.select(list(self._open), [], [], 0)
+            if not ready:
+                break
+            for fd in ready:
+                self._collect(fd)
+        for fd in (self.output_fd, self.trace_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.rpc.close()
+
+    def stdout_text(self) -> str:
+        text = self.output.decode("utf-8", "replace")
+        if self.output_total > len(self.output):
+            text += f"\n[... {self.output_total - len(self.output):,} more bytes of output not shown]"
+        return text
+
+    def trace_text(self) -> str:
+        return self.trace.decode("utf-8", "replace")
