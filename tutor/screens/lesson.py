@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Markdown, Static
+from textual.widgets import Button, Footer, Header, Static
 
 from tutor.curriculum import Exercise, Lesson, MarkdownBlock, PlotBlock, PlotSpec, TrainBlock
 from tutor.progress import lesson_progress
 from tutor.screens.base import TutorScreen
 from tutor.widgets.exercise import ExercisePanel
 from tutor.widgets.lesson_blocks import Section, TrainButton
+from tutor.widgets.markdown_text import LessonText
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -63,7 +64,6 @@ class LessonScreen(TutorScreen[None]):
     LessonScreen #lesson-body { padding: 0 1; scrollbar-gutter: stable; align-horizontal: center; }
     /* Long lines are hard to read: on very wide terminals the lesson keeps a readable column. */
     LessonScreen #lesson-body > * { max-width: 120; }
-    LessonScreen #lesson-body > Markdown { margin: 0; }
     LessonScreen .plot-placeholder {
         border: round $panel-lighten-2;
         color: $text-muted;
@@ -115,7 +115,7 @@ class LessonScreen(TutorScreen[None]):
         if self.lesson.objectives:
             goals = "\n".join(f"- {objective}" for objective in self.lesson.objectives)
             count = f"{len(exercises)} exercise{'s' if len(exercises) != 1 else ''}"
-            yield Markdown(
+            yield LessonText(
                 f"**In this lesson** (about {self.lesson.minutes} min, {count}) you learn to:\n\n{goals}",
                 classes="objectives",
             )
@@ -125,7 +125,7 @@ class LessonScreen(TutorScreen[None]):
                 case MarkdownBlock():
                     for heading, chunk in split_sections(block.text):
                         if heading is None:
-                            yield Markdown(chunk)
+                            yield LessonText(chunk)
                         else:
                             section_number += 1
                             yield Section(chunk, heading=heading, id=f"section-{section_number}")
