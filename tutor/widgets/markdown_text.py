@@ -30,6 +30,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.color import Color
 from textual.content import Content, Span
+from textual.geometry import Size
 from textual.widget import Widget
 
 CONTINUED = "↪ "  # starts a code line's continuation
@@ -392,6 +393,15 @@ class LessonText(Widget):
         super().__init__(id=id, classes=classes, name=name)
         self.source = markdown
         self._rendered: tuple[str, Group] | None = None
+        self._height: tuple[tuple[int, str], int] | None = None  # ((width, theme), height)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Every layout of the lesson asks each block its height; drawing the text to count its lines
+        # once per width is enough.
+        key = (width, self.app.current_theme.name)
+        if self._height is None or self._height[0] != key:
+            self._height = (key, super().get_content_height(container, viewport, width))
+        return self._height[1]
 
     def render(self) -> RenderableType:
         theme = self.app.current_theme
@@ -403,9 +413,5 @@ class LessonText(Widget):
     def update(self, markdown: str) -> None:
         """Show other markdown."""
         self.source = markdown
-        self._rendered = None
+        self._rendered = self._height = None
         self.refresh(layout=True)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._rendered = None
