@@ -42,6 +42,7 @@ def test_a_choice_is_graded_on_the_option_selected_when_the_check_key_comes(tmux
     open_lesson(tmux, 1)
     go_to_exercise(tmux, 1, "neuron-parts-count")
     tmux.wait_for("c) 4 weights and 1 bias")
+    time.sleep(1)  # the exercise takes the keyboard once the lesson is mounted
     # All in one burst: the cursor to c), select it, check.
     tmux.keys("Down", "Down", "Space", "C-r")
     screen = tmux.wait_for("Correct")
