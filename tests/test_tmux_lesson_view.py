@@ -33,9 +33,10 @@ def open_lesson(tmux: Tmux, order: int) -> None:
 def go_to_exercise(tmux: Tmux, order: int, exercise_id: str) -> None:
     lesson = load_curriculum().lessons[order - 1]
     number = [exercise.id for exercise in lesson.exercises].index(exercise_id) + 1
-    for _ in range(number):
+    for step in range(1, number + 1):  # one at a time: each exercise takes the keyboard in turn
         tmux.keys("C-n")
-    tmux.wait_for(f"Exercise {number} of {len(lesson.exercises)}")
+        tmux.wait_for(f"Exercise {step} of {len(lesson.exercises)}")
+        time.sleep(0.5)
 
 
 def test_a_choice_is_graded_on_the_option_selected_when_the_check_key_comes(tmux):
