@@ -5,28 +5,33 @@ The keys act on the *current* exercise: the one that holds the keyboard, or the 
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Markdown, Static
+from textual.widgets import Button, Footer, Header, Static
 
 from tutor.curriculum import Exercise, Lesson, MarkdownBlock, PlotBlock, PlotSpec, TrainBlock
 from tutor.progress import lesson_progress
 from tutor.screens.base import TutorScreen
 from tutor.widgets.exercise import ExercisePanel
 from tutor.widgets.lesson_blocks import Section, TrainButton
+from tutor.widgets.markdown_text import LessonText
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
-# A lesson is a few hundred widgets and mounting them all takes a while, so the screen opens with
-# the first few and mounts the rest in small batches: the top is readable at once, keys keep working.
+# The screen opens with the first few blocks of text (no plot: drawing one needs NumPy and plotext
+# loaded) and mounts the rest in a few batches after the first frame: the top is readable at once,
+# keys keep working, and each batch costs one layout of the lesson.
 FIRST_WIDGETS = 4
-MOUNT_BATCH = 2
+MOUNT_BATCH = 12
 
 
 def split_sections(text: str) -> list[tuple[str | None, str]]:
@@ -56,6 +61,16 @@ def plot_placeholder_text(spec: PlotSpec) -> str:
     return f"plot: the {spec.function} function from {low:g} to {high:g}"
 
 
+class _PlotBuilder:
+    """Builds a plot's widget: marked apart because the first one made loads NumPy and plotext."""
+
+    def __init__(self, build: Callable[[], Widget]) -> None:
+        self.build = build
+
+    def __call__(self) -> Widget:
+        return self.build()
+
+
 class LessonScreen(TutorScreen[None]):
     """One lesson. Escape goes back to the lesson list."""
 
@@ -63,7 +78,6 @@ class LessonScreen(TutorScreen[None]):
     LessonScreen #lesson-body { padding: 0 1; scrollbar-gutter: stable; align-horizontal: center; }
     /* Long lines are hard to read: on very wide terminals the lesson keeps a readable column. */
     LessonScreen #lesson-body > * { max-width: 120; }
-    LessonScreen #lesson-body > Markdown { margin: 0; }
     LessonScreen .plot-placeholder {
         border: round $panel-lighten-2;
         color: $text-muted;
@@ -98,25 +112,31 @@ class LessonScreen(TutorScreen[None]):
         self.current: ExercisePanel | None = None
         self.title = f"Lesson {lesson.order}: {lesson.title}"
         self.loaded = False  # every block mounted
-        self._unmounted: list[Widget] = []
+        self._unmounted: list[Callable[[], Widget]] = []
         self._waiting: list[Callable[[], None]] = []
 
     # --- building -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        widgets = list(self._blocks())
-        first, self._unmounted = widgets[:FIRST_WIDGETS], widgets[FIRST_WIDGETS:]
+        builders = list(self._blocks())
+        first = 0
+        while first < min(FIRST_WIDGETS, len(builders)) and not isinstance(builders[first], _PlotBuilder):
+            first += 1
+        self._unmounted = builders[first:]
         yield Header()
         with VerticalScroll(id="lesson-body"):
-            yield from first
+            for build in builders[:first]:
+                yield build()
         yield Footer(compact=True)
 
-    def _blocks(self) -> ComposeResult:
+    def _blocks(self) -> Iterator[Callable[[], Widget]]:
+        """A builder for each block's widget, in order (widgets are made only when mounted)."""
         exercises = list(self.lesson.exercises)
         if self.lesson.objectives:
             goals = "\n".join(f"- {objective}" for objective in self.lesson.objectives)
             count = f"{len(exercises)} exercise{'s' if len(exercises) != 1 else ''}"
-            yield Markdown(
+            yield partial(
+                LessonText,
                 f"**In this lesson** (about {self.lesson.minutes} min, {count}) you learn to:\n\n{goals}",
                 classes="objectives",
             )
@@ -126,17 +146,18 @@ class LessonScreen(TutorScreen[None]):
                 case MarkdownBlock():
                     for heading, chunk in split_sections(block.text):
                         if heading is None:
-                            yield Markdown(chunk)
+                            yield partial(LessonText, chunk)
                         else:
                             section_number += 1
-                            yield Section(chunk, heading=heading, id=f"section-{section_number}")
+                            yield partial(Section, chunk, heading=heading, id=f"section-{section_number}")
                 case PlotBlock():
-                    yield self._plot(block.spec)
+                    yield _PlotBuilder(partial(self._plot, block.spec))
                 case TrainBlock():
-                    yield TrainButton(block)
+                    yield partial(TrainButton, block)
                 case Exercise():
                     exercise_number += 1
-                    yield ExercisePanel.create(
+                    yield partial(
+                        ExercisePanel.create,
                         block,
                         number=exercise_number,
                         total=len(exercises),
@@ -164,9 +185,16 @@ class LessonScreen(TutorScreen[None]):
 
     async def _mount_rest(self) -> None:
         body = self.body
+        # Plots need NumPy and plotext: load them in a thread while the text goes up.
+        plots_loaded = asyncio.ensure_future(
+            asyncio.to_thread(importlib.import_module, "tutor.widgets.plots")
+        )
         while self._unmounted:
             batch, self._unmounted = self._unmounted[:MOUNT_BATCH], self._unmounted[MOUNT_BATCH:]
-            await body.mount_all(batch)
+            if any(isinstance(build, _PlotBuilder) for build in batch):
+                await plots_loaded
+            await body.mount_all([build() for build in batch])
+        await plots_loaded
         self.loaded = True
         waiting, self._waiting = self._waiting, []
         for callback in waiting:

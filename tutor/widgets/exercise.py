@@ -31,6 +31,7 @@ from tutor.progress import STATUS_LABELS
 from tutor.store import Status
 from tutor.widgets.confirm import ConfirmDialog
 from tutor.widgets.feedback import FeedbackPanel
+from tutor.widgets.markdown_text import LessonText
 
 if TYPE_CHECKING:
     from textual.theme import Theme
@@ -138,7 +139,7 @@ class ExercisePanel(Vertical):
     # --- building -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Markdown(self.exercise.prompt or "", classes="prompt")
+        yield LessonText(self.exercise.prompt or "", classes="prompt")
         with Vertical(classes="answer"):
             yield from self.build_answer(self.load_response())
         with Horizontal(classes="buttons"):

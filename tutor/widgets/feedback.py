@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import LoadingIndicator, Static
 
+from tutor.widgets.markdown_text import inline_content
+
 if TYPE_CHECKING:
     from tutor.grader.results import CheckResult
 
@@ -82,7 +84,7 @@ class FeedbackPanel(Vertical):
         else:
             self._set_state("passed" if result.passed else "failed")
             self.query_one("#verdict", Static).update("✓ Correct" if result.passed else "✗ Not quite")
-        self.query_one("#details", Static).update(Text(result.message or ""))
+        self.query_one("#details", Static).update(inline_content(result.message or ""))
 
     def show_check(self, result: CheckResult) -> None:
         """Show a grader ``CheckResult``: a verdict with the time it took, then the feedback's sections."""

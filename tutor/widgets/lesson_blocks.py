@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.widgets import Button, Markdown
+from textual.widgets import Button
+
+from tutor.widgets.markdown_text import LessonText
 
 if TYPE_CHECKING:
     from tutor.curriculum import TrainBlock
 
 
-class Section(Markdown):
+class Section(LessonText):
     """The text of a lesson from one ``##`` heading to the next; ``heading`` names it in the jump list."""
 
     def __init__(self, markdown: str, *, heading: str, id: str | None = None) -> None:
