@@ -171,7 +171,7 @@ class CodeFence:
                 syntax = Syntax("", "python", theme=theme, background_color="default")
                 text = syntax.highlight(self.code)
                 text.rstrip()
-            self._lines = text.split("\n", allow_blank=True)
+            self._lines = list(text.split("\n", allow_blank=True))
         return self._lines
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
