@@ -199,7 +199,7 @@ class HomeScreen(TutorScreen[None]):
             f"{passed} of {total} exercises passed, {lessons_done} of {len(self.curriculum.lessons)} lessons complete"
         )
         if seen:
-            text.append(f" ({SEEN_MARK} solution seen: {seen})", style="magenta")
+            text.append(f" ({SEEN_MARK} {seen} solution{'s' if seen > 1 else ''} seen)", style="magenta")
         self.query_one("#overall-text", Static).update(text)
         self.query_one("#overall-bar", ProgressBar).update(total=max(total, 1), progress=passed)
         next_text = self.query_one("#next-step", Static)

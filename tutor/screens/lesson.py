@@ -128,7 +128,6 @@ class LessonScreen(TutorScreen[None]):
         margin: 1 0;
     }
     LessonScreen .train-button { margin: 1 0; }
-    LessonScreen.-opening #lesson-body { visibility: hidden; }
     LessonScreen .objectives {
         margin: 1 0 0 0;
         padding: 0 1;
@@ -162,8 +161,6 @@ class LessonScreen(TutorScreen[None]):
         self.loaded = False  # every block mounted
         self._unmounted: list[Widget] = []
         self._waiting: list[Callable[[], None]] = []
-        if focus_exercise:  # opened at an exercise: show nothing until the page is there (no jump)
-            self.add_class("-opening")
 
     # --- building -----------------------------------------------------------------------------
 
@@ -253,8 +250,6 @@ class LessonScreen(TutorScreen[None]):
         target = self._panel(self.focus_exercise)
         if target is not None:
             self.call_after_refresh(self.go_to_exercise, target)
-        else:
-            self.remove_class("-opening")
 
     def _add_recap(self) -> None:
         lessons = self.tutor.curriculum.lessons
@@ -302,18 +297,9 @@ class LessonScreen(TutorScreen[None]):
 
     def go_to_exercise(self, panel: ExercisePanel) -> None:
         self.set_current(panel)
-        if self.has_class("-opening"):
-            self.call_after_refresh(self._open_at, panel)
-            return
         panel.focus_answer()
         # After the next layout: freshly mounted blocks above may not have their size yet.
         self.call_after_refresh(self._scroll_to_top, panel)
-
-    def _open_at(self, panel: ExercisePanel) -> None:
-        """Opened at an exercise: scroll there, then show the page (hidden until now) and focus it."""
-        self._scroll_to_top(panel)
-        self.remove_class("-opening")
-        self.call_after_refresh(panel.focus_answer)
 
     def _scroll_to_top(self, widget: Widget) -> None:
         self.body.scroll_to_widget(widget, top=True, animate=False)
