@@ -126,10 +126,11 @@ def test_tab_after_leaving_the_editor_stays_in_its_exercise(tmux, nntutor_home):
     tmux.wait_for("def step(inputs):")
     tmux.keys("Escape")
     tmux.wait_until(lambda screen: "esc Home" in footer(screen))
-    press(tmux, *["Tab"] * 4)  # Check, Hint, Solution, Reset: never the next exercise's editor
-    screen = tmux.screen()
-    assert "Exercise 3 of 6" not in screen or "def sigmoid" not in screen
-    assert "esc Home" in footer(screen)  # a button, not an answer widget
+    press(tmux, *["Tab"] * 3)  # from Check: Hint, Solution, Reset
+    assert "esc Home" in footer(tmux.screen())  # a button, not an answer widget
+    press(tmux, "Tab")  # round to this exercise's own editor, never the next one's
+    screen = tmux.wait_until(lambda screen: "esc To buttons" in footer(screen))
+    assert "def step(inputs):" in screen and "def sigmoid(inputs):" not in screen
     press(tmux, "C-q")
     tmux.wait_for_exit()
     with Store.open(nntutor_home) as store:  # no spaces typed into any exercise
