@@ -233,7 +233,7 @@ async def test_progress_survives_restart(nntutor_home):
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert "Right, the bias is added" in feedback_text(app, "what-bias-does")
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # leave the choice list, then the lesson
         await pilot.pause()
         await pilot.press("q")
         await pilot.pause()
@@ -608,7 +608,7 @@ async def test_a_quiz_choice_left_unchecked_is_kept(nntutor_home):
         await pilot.press("ctrl+n", "ctrl+n")
         await pilot.pause()
         await pilot.press("down", "enter")  # b), not checked
-        await pilot.press("escape")  # leave at once, before the one-second save
+        await pilot.press("escape", "escape")  # leave at once, before the one-second save
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("enter")

@@ -49,7 +49,13 @@ def test_json_lists_lessons_and_exercises_in_order_with_status(home, capsys):
         ("fixture-several", "choice", "not started"),
     ]
     assert (first["passed"], first["total"]) == (1, 3)
-    assert second["exercises"][0] == {"id": "fixture-shape", "kind": "numeric", "status": "solution revealed"}
+    assert second["exercises"][0] == {
+        "id": "fixture-shape",
+        "kind": "numeric",
+        "status": "solution revealed",
+        "solution_seen": True,
+    }
+    assert first["exercises"][0]["solution_seen"] is False
     assert data["summary"] == {"lessons": 2, "exercises": 7, "passed": 1}
     assert data["broken"] == []
 
@@ -95,6 +101,23 @@ def test_human_output(home, capsys):
         "fixture-match",
         "fixture-relu",
     ]
+
+
+def test_a_pass_after_revealing_the_solution_says_so(home, capsys):
+    with Store.open(home) as store:
+        store.record_reveal("fixture-neuron")
+        store.record_attempt("fixture-neuron", True, 25)
+        store.record_attempt("fixture-choice", True, 5)
+    assert main(["list", "--lessons", str(VALID)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    neuron = next(line for line in lines if "fixture-neuron" in line)
+    choice = next(line for line in lines if "fixture-choice" in line)
+    assert neuron.endswith("passed (solution seen)")
+    assert choice.endswith("passed") and "seen" not in choice
+    data = list_json(capsys, "--lessons", str(VALID))
+    exercises = {e["id"]: e for e in data["lessons"][0]["exercises"]}
+    assert exercises["fixture-neuron"]["status"] == "passed" and exercises["fixture-neuron"]["solution_seen"]
+    assert not exercises["fixture-choice"]["solution_seen"]
 
 
 def test_next_skips_revealed_solutions_like_the_apps_continue(home, capsys):

@@ -16,6 +16,15 @@ STATUS_LABELS = {
 }
 
 
+SOLUTION_SEEN = " (solution seen)"  # after a label whose exercise was passed after a reveal
+
+
+def status_label(status: Any, solution_seen: bool = False) -> str:
+    """What a learner reads for a status: "✓ passed (solution seen)" when the pass came after a reveal."""
+    name = status_name(status)
+    return STATUS_LABELS[name] + (SOLUTION_SEEN if solution_seen and name == "PASSED" else "")
+
+
 def status_name(status: Any) -> str:
     """The store Status member's name (``PASSED`` ...); also accepts the enum's value strings."""
     return getattr(status, "name", str(status)).upper().replace(" ", "_").replace("SOLUTION_", "")

@@ -1,7 +1,7 @@
 """``nntutor list [--json]``: the lessons and their exercises in course order, with your progress.
 
 Each exercise shows its status from the progress store: not started, attempted, passed or solution
-revealed. Broken lessons are listed with the error that keeps them out. ``--json`` prints one object
+revealed; a pass after revealing the solution reads "passed (solution seen)". Broken lessons are listed with the error that keeps them out. ``--json`` prints one object
 for scripts.
 """
 
@@ -27,24 +27,31 @@ def run(args: argparse.Namespace) -> int:
     if args.lessons is not None:
         folder = readable_folder(args.lessons, missing="no such lessons folder", kind="a lessons folder")
     curriculum = load_curriculum(folder)
-    statuses, notice = _statuses()
+    statuses, seen, notice = _statuses()
     if notice:
         sys.stderr.write(f"note: {notice}\n")
     if args.json:
-        json.dump(_as_json(curriculum, statuses), sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(_as_json(curriculum, statuses, seen), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(_as_text(curriculum, statuses, _Style.for_stream(sys.stdout)))
+        sys.stdout.write(_as_text(curriculum, statuses, _Style.for_stream(sys.stdout), seen))
     return 0
 
 
 def _statuses():
-    """(exercise id -> Status, notice): read only, never creating or moving a store."""
-    from tutor.store import Store
+    """(exercise id -> Status, ids passed after revealing the solution, notice): read only, never
+    creating or moving a store."""
+    from tutor.store import Status, Store
 
     store = Store.open_read_only()
     try:
-        return store.statuses(), store.notice
+        statuses = store.statuses()
+        seen = {
+            exercise_id
+            for exercise_id, status in statuses.items()
+            if status is Status.PASSED and store.revealed(exercise_id)
+        }
+        return statuses, seen, store.notice
     finally:
         store.close()
 
@@ -55,14 +62,19 @@ def _status(statuses, exercise_id):
     return statuses.get(exercise_id, Status.NOT_STARTED)
 
 
-def _as_json(curriculum, statuses) -> dict:
+def _as_json(curriculum, statuses, seen=frozenset()) -> dict:
     from tutor.progress import lesson_progress
 
     lessons = []
     passed_total = exercises_total = 0
     for lesson in curriculum.lessons:
         exercises = [
-            {"id": exercise.id, "kind": exercise.kind, "status": _status(statuses, exercise.id).value}
+            {
+                "id": exercise.id,
+                "kind": exercise.kind,
+                "status": _status(statuses, exercise.id).value,
+                "solution_seen": exercise.id in seen or _status(statuses, exercise.id).name == "REVEALED",
+            }
             for exercise in lesson.exercises
         ]
         passed, _ = lesson_progress(lesson, statuses)
@@ -122,9 +134,9 @@ class _Style:
 _STATUS_COLOURS = {"passed": "32", "attempted": "33", "solution revealed": "35", "not started": "2"}
 
 
-def _as_text(curriculum, statuses, style: _Style) -> str:
+def _as_text(curriculum, statuses, style: _Style, seen=frozenset()) -> str:
     from tutor.curriculum import display_path
-    from tutor.progress import lesson_progress, next_step
+    from tutor.progress import SOLUTION_SEEN, lesson_progress, next_step
     from tutor.store import Status
 
     out: list[str] = []
@@ -153,9 +165,10 @@ def _as_text(curriculum, statuses, style: _Style) -> str:
         for exercise in exercises:
             status = _status(statuses, exercise.id).value
             mark = style.paint(style.marks[status], _STATUS_COLOURS[status])
+            label = status + (SOLUTION_SEEN if exercise.id in seen else "")
             line = (
                 f"      {mark} {exercise.id:<{id_width}}  {exercise.kind:<8} "
-                f"{style.paint(status, _STATUS_COLOURS[status])}"
+                f"{style.paint(label, _STATUS_COLOURS[status])}"
             )
             if exercise.id == next_id:
                 line += "  " + style.paint(style.next_mark, "1;36")

@@ -15,7 +15,9 @@ from textual.widgets import Static
 # Keys of Textual's own widgets that a learner uses here; not declared in our BINDINGS.
 EDITOR_KEYS = [
     ("tab", "indent (in the code editor)"),
-    ("esc", "leave the editor (then Esc again: back to the lessons)"),
+    ("enter / backspace", "new line at the same indent (one more after ':') / one indent less"),
+    ("ctrl+home / ctrl+end", "start / end of the code"),
+    ("alt+z", "wrap long lines on or off"),
     ("ctrl+z / ctrl+y", "undo / redo"),
     ("ctrl+c / ctrl+x / ctrl+v", "copy / cut / paste"),
     ("shift+arrows", "select text"),
@@ -23,7 +25,7 @@ EDITOR_KEYS = [
     ("f6 / f7", "select line / select all"),
 ]
 GENERAL_KEYS = [
-    ("tab / shift+tab", "move between buttons, editors and answers"),
+    ("tab / shift+tab", "move between an exercise's answer and its buttons"),
     ("space / enter", "press a button, pick an option"),
     ("arrows, pgup / pgdn", "move and scroll"),
     ("ctrl+p", "command palette: jump to any lesson or exercise, reset an exercise, change theme"),
@@ -68,7 +70,10 @@ def help_sections(app_bindings: Iterable[Binding | tuple]) -> list[tuple[str, li
         "next_exercise": "next exercise",
         "previous_exercise": "previous exercise",
         "jump": "jump to a section or exercise",
-        "back": "back to the lesson list",
+        "leave_answer": "leave the answer (editor, field, list) for the exercise's buttons",
+        "back": "then: back to the lesson list",
+        "tab(1)": "the current exercise's next control (answer, then buttons)",
+        "tab(-1)": "the current exercise's previous control",
     }
     lesson_rows = binding_rows(LessonScreen.BINDINGS, lesson_descriptions)
     home_descriptions = {

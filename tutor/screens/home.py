@@ -1,4 +1,8 @@
-"""The lesson list: progress per lesson and overall, the next step, lessons that failed to load."""
+"""The lesson list: progress per lesson and overall, the next step, lessons that failed to load.
+
+The table fits the terminal's width (80 columns and up): long titles are shortened with an ellipsis.
+Returning from a lesson puts the highlight on that lesson, or on the next one when it is finished.
+"""
 
 from __future__ import annotations
 
@@ -11,22 +15,34 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Static
 
-from tutor.progress import lesson_progress, next_step
+from tutor.progress import UNFINISHED, lesson_progress, next_step, status_of
 from tutor.screens.base import TutorScreen
 from tutor.store import Status
 
 if TYPE_CHECKING:
     from tutor.curriculum import Curriculum, Exercise, Lesson
 
-BAR_WIDTH = 10
+BAR_WIDTH = 8
+SEEN_MARK = "◆"  # after a lesson's count: a solution was revealed in it
+# Columns other than the title, with their cell padding, plus the page's padding and a scrollbar.
+OTHER_COLUMNS_WIDTH = 3 + 8 + 17 + 2 + 2 + 2
+MIN_TITLE_WIDTH = 20
 
 
-def progress_bar_text(passed: int, total: int) -> Text:
+def progress_bar_text(passed: int, total: int, seen: int = 0) -> Text:
+    """``5/6◆ ██████░░``: the count (◆ when a solution was seen), then the bar."""
     filled = round(BAR_WIDTH * passed / total) if total else 0
-    text = Text(f"{passed}/{total} ".rjust(7))
+    text = Text(f"{passed}/{total}".rjust(5))
+    text.append(SEEN_MARK if seen else " ", style="magenta")
+    text.append(" ")
     text.append("█" * filled, style="green")
     text.append("░" * (BAR_WIDTH - filled), style="dim")
     return text
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis when longer."""
+    return text if len(text) <= width else text[: max(width - 1, 0)].rstrip() + "…"
 
 
 class HomeScreen(TutorScreen[None]):
@@ -97,6 +113,35 @@ class HomeScreen(TutorScreen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_progress()
 
+    def on_resize(self, event: object) -> None:
+        if self.lesson_table.row_count:
+            self.refresh_progress()
+
+    def on_lesson_screen_left(self, message: Any) -> None:
+        """Back from a lesson: highlight it, or the lesson after it once nothing in it is left to do."""
+        lessons = self.curriculum.lessons
+        ids = [lesson.id for lesson in lessons]
+        if message.lesson_id not in ids:
+            return
+        index = ids.index(message.lesson_id)
+        statuses = self.tutor.store.statuses()
+        finished = all(status_of(statuses, e.id) not in UNFINISHED for e in lessons[index].exercises)
+        if finished and index + 1 < len(lessons):
+            index += 1
+        self.lesson_table.move_cursor(row=index, animate=False)
+
+    def _title_width(self) -> int:
+        return max(MIN_TITLE_WIDTH, self.size.width - OTHER_COLUMNS_WIDTH)
+
+    def _seen(self, lesson: Lesson, statuses: dict[str, Status]) -> int:
+        """How many of the lesson's exercises were passed after revealing the solution (or revealed)."""
+        store = self.tutor.store
+        return sum(
+            statuses.get(e.id) is Status.REVEALED
+            or (statuses.get(e.id) is Status.PASSED and store.revealed(e.id))
+            for e in lesson.exercises
+        )
+
     def refresh_progress(self) -> None:
         """Re-read the store and redraw every row, the totals and the next step."""
         table = self.lesson_table
@@ -105,9 +150,12 @@ class HomeScreen(TutorScreen[None]):
         next_lesson = step[0] if step else None
         cursor = table.cursor_row
         table.clear()
-        passed_total = exercise_total = lessons_done = 0
+        passed_total = exercise_total = lessons_done = seen_total = 0
+        title_width = self._title_width()
         for lesson in self.curriculum.lessons:
             passed, total = lesson_progress(lesson, statuses)
+            seen = self._seen(lesson, statuses)
+            seen_total += seen
             passed_total += passed
             exercise_total += total
             lessons_done += bool(total) and passed == total
@@ -117,15 +165,18 @@ class HomeScreen(TutorScreen[None]):
                 mark = Text("✓", style="green")
             else:
                 mark = Text(" ")
-            title = Text(f"{lesson.order}. {lesson.title}", style="bold" if lesson is next_lesson else "")
+            title = Text(
+                fit(f"{lesson.order}. {lesson.title}", title_width),
+                style="bold" if lesson is next_lesson else "",
+            )
             table.add_row(
                 mark,
                 title,
                 Text(f"{lesson.minutes} min", style="dim"),
-                progress_bar_text(passed, total) if total else Text("reading", style="dim"),
+                progress_bar_text(passed, total, seen) if total else Text("reading", style="dim"),
                 key=lesson.id,
             )
-        self._show_overall(passed_total, exercise_total, lessons_done, step, statuses)
+        self._show_overall(passed_total, exercise_total, lessons_done, step, statuses, seen_total)
         if not self.curriculum.lessons:
             return
         if next_lesson is not None and not self._placed_cursor:
@@ -140,12 +191,15 @@ class HomeScreen(TutorScreen[None]):
         lessons_done: int,
         step: tuple[Lesson, Exercise] | None,
         statuses: dict[str, Status],
+        seen: int = 0,
     ) -> None:
         text = Text()
         text.append("Your progress: ", style="bold")
         text.append(
             f"{passed} of {total} exercises passed, {lessons_done} of {len(self.curriculum.lessons)} lessons complete"
         )
+        if seen:
+            text.append(f" ({SEEN_MARK} {seen} solution{'s' if seen > 1 else ''} seen)", style="magenta")
         self.query_one("#overall-text", Static).update(text)
         self.query_one("#overall-bar", ProgressBar).update(total=max(total, 1), progress=passed)
         next_text = self.query_one("#next-step", Static)

@@ -1,6 +1,10 @@
 """A lesson: its text, plots and training runs in one scroll, with the exercises in place.
 
 The keys act on the *current* exercise: the one that holds the keyboard, or the last one that did.
+``ctrl+n`` goes to the next exercise below what the learner is reading; after the last one comes the
+lesson's recap (its objectives) with the next lesson one more ``ctrl+n`` away. Escape leaves an answer
+widget for the exercise's buttons, and from anywhere else goes home. Tab stays inside the current
+exercise (answer, then its buttons); outside one it goes to the next exercise's buttons.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from functools import partial
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Footer, Header, Markdown, Static
 
 from tutor.curriculum import Exercise, Lesson, MarkdownBlock, PlotBlock, PlotSpec, TrainBlock
-from tutor.progress import lesson_progress
+from tutor.progress import UNFINISHED, lesson_progress, status_name
 from tutor.screens.base import TutorScreen
 from tutor.widgets.exercise import ExercisePanel
 from tutor.widgets.lesson_blocks import Section, TrainButton
@@ -71,8 +76,60 @@ class _PlotBuilder:
         return self.build()
 
 
+class LessonRecap(Vertical):
+    """The end of a lesson: what it taught (its objectives) and the next lesson, one key away."""
+
+    DEFAULT_CSS = """
+    LessonRecap {
+        height: auto;
+        border: round $success;
+        border-title-style: bold;
+        padding: 0 1;
+        margin: 1 0 2 0;
+    }
+    LessonRecap > Markdown { margin: 0; }
+    LessonRecap > Button { margin-top: 1; }
+    """
+
+    def __init__(self, lesson: Lesson, next_lesson: Lesson | None) -> None:
+        super().__init__(id="lesson-recap")
+        self.lesson = lesson
+        self.next_lesson = next_lesson
+        self.border_title = f"End of lesson {lesson.order}"
+
+    def compose(self) -> ComposeResult:
+        yield Markdown(self.learned(), classes="recap-text")
+        if self.next_lesson is not None:
+            label = f"Next: lesson {self.next_lesson.order}, {self.next_lesson.title} (ctrl+n)"
+            yield Button(label, id="next-lesson", variant="success", compact=True)
+        else:
+            yield Static("That was the last lesson. Escape goes home; the playground is there too (p).")
+
+    def learned(self) -> str:
+        objectives = self.lesson.objectives
+        if not objectives:
+            return f"You have reached the end of **{self.lesson.title}**."
+        goals = "\n".join(f"- {objective}" for objective in objectives)
+        return f"In **{self.lesson.title}** you learned to:\n\n{goals}"
+
+    def show_progress(self, passed: int, finished: int, total: int) -> None:
+        """Title the recap with the learner's standing: complete, or how many are left."""
+        if not total or finished == total:
+            self.border_title = f"Lesson {self.lesson.order} complete"
+        else:
+            self.border_title = f"End of lesson {self.lesson.order}"
+        self.border_subtitle = f"{passed}/{total} passed" if total else ""
+
+
 class LessonScreen(TutorScreen[None]):
-    """One lesson. Escape goes back to the lesson list."""
+    """One lesson. Escape leaves an answer, then goes back to the lesson list."""
+
+    class Left(Message):
+        """The learner left lesson ``lesson_id`` for the screen below (the lesson list follows them)."""
+
+        def __init__(self, lesson_id: str) -> None:
+            super().__init__()
+            self.lesson_id = lesson_id
 
     DEFAULT_CSS = """
     LessonScreen #lesson-body { padding: 0 1; scrollbar-gutter: stable; align-horizontal: center; }
@@ -102,7 +159,12 @@ class LessonScreen(TutorScreen[None]):
         Binding("ctrl+up", "previous_exercise", "Previous", show=False),
         Binding("ctrl+g", "jump", "Go to"),
         Binding("e", "edit_externally", "open the code in your own editor ($EDITOR)", show=False),
-        Binding("escape", "back", "Back"),
+        Binding(
+            "escape", "leave_answer", "To buttons", tooltip="Leave the answer for the exercise's buttons"
+        ),
+        Binding("escape", "back", "Home"),
+        Binding("tab", "tab(1)", "Next control", show=False),
+        Binding("shift+tab", "tab(-1)", "Previous control", show=False),
     ]
 
     def __init__(self, lesson: Lesson, *, focus_exercise: str | None = None) -> None:
@@ -181,6 +243,7 @@ class LessonScreen(TutorScreen[None]):
         self.body.focus()
         if self.focus_exercise:
             self.go_to(self.focus_exercise)
+        self.when_loaded(self._add_recap)
         self.run_worker(self._mount_rest(), group="lesson-mount")
 
     async def _mount_rest(self) -> None:
@@ -216,6 +279,18 @@ class LessonScreen(TutorScreen[None]):
         target = self._panel(self.focus_exercise)
         if target is not None:
             self.call_after_refresh(self.go_to_exercise, target)
+
+    def _add_recap(self) -> None:
+        lessons = self.tutor.curriculum.lessons
+        later = [lesson for lesson in lessons if lesson.order > self.lesson.order]
+        recap = LessonRecap(self.lesson, min(later, key=lambda lesson: lesson.order) if later else None)
+        self.body.mount(recap)
+        self._update_subtitle()
+
+    @property
+    def recap(self) -> LessonRecap | None:
+        recaps = self.query(LessonRecap)
+        return recaps.first() if recaps else None
 
     @property
     def body(self) -> VerticalScroll:
@@ -258,6 +333,9 @@ class LessonScreen(TutorScreen[None]):
     def _scroll_to_top(self, widget: Widget) -> None:
         self.body.scroll_to_widget(widget, top=True, animate=False)
 
+    def _in_view(self, widget: Widget) -> bool:
+        return self.body.can_view_partial(widget)
+
     def _target(self) -> ExercisePanel | None:
         """The current exercise, else the first one in view."""
         if self.current is not None:
@@ -296,19 +374,73 @@ class LessonScreen(TutorScreen[None]):
 
         self.when_loaded(lambda: self._with_target(edit_externally))
 
+    def _next_index(self, offset: int) -> int:
+        """Index into ``panels`` of the exercise ``offset`` (1 or -1) from what the learner reads.
+
+        From the current exercise while it is in view; else from the reading position (the top of the
+        view): the first exercise that starts there or below, or the last that starts above. May be
+        out of range: -1 before the first exercise, ``len(panels)`` after the last.
+        """
+        panels = self.panels
+        if self.current in panels and self._in_view(self.current):
+            return panels.index(self.current) + offset
+        top = self.body.region.y
+        if offset > 0:
+            return next((i for i, panel in enumerate(panels) if panel.region.y >= top), len(panels))
+        return max((i for i, panel in enumerate(panels) if panel.region.y < top), default=-1)
+
+    def _at_recap(self) -> bool:
+        recap = self.recap
+        return recap is not None and self.focused is not None and recap in self.focused.ancestors_with_self
+
     def _step(self, offset: int) -> None:
         panels = self.panels
+        if offset > 0 and self._at_recap():
+            self.open_next_lesson()
+            return
+        index = self._next_index(offset)
+        if offset > 0 and index >= len(panels):
+            self.go_to_recap()
+            return
         if not panels:
             self.notify("This lesson has no exercises.")
             return
-        if self.current in panels:
-            index = panels.index(self.current) + offset
-        else:
-            index = 0 if offset > 0 else len(panels) - 1
-        if not 0 <= index < len(panels):
-            self.notify("That was the last exercise." if offset > 0 else "This is the first exercise.")
+        if index < 0:
+            self.notify("This is the first exercise.")
             return
         self.go_to_exercise(panels[index])
+
+    def next_destination(self) -> str:
+        """Where ``ctrl+n`` goes from here, in words (the toast after a pass says it)."""
+        panels = self.panels
+        index = self._next_index(1)
+        if 0 <= index < len(panels):
+            panel = panels[index]
+            return f"Exercise {panel.number} of {panel.total}, {panel.exercise.id}"
+        recap = self.recap
+        if recap is not None and recap.next_lesson is not None:
+            return f"the end of this lesson, then lesson {recap.next_lesson.order}"
+        return "the end of this lesson"
+
+    def go_to_recap(self) -> None:
+        recap = self.recap
+        if recap is None:
+            self.notify("That was the last exercise.")
+            return
+        self.set_current(None)
+        buttons = recap.query(Button)
+        if buttons:
+            buttons.first().focus(scroll_visible=False)
+        else:
+            self.body.focus(scroll_visible=False)
+        self.call_after_refresh(self._scroll_to_top, recap)
+
+    def open_next_lesson(self) -> None:
+        recap = self.recap
+        if recap is None or recap.next_lesson is None:
+            self.notify("This is the last lesson. Escape goes home.")
+            return
+        self.tutor.open_lesson(recap.next_lesson.id)
 
     def action_next_exercise(self) -> None:
         self.when_loaded(lambda: self._step(1))
@@ -318,13 +450,24 @@ class LessonScreen(TutorScreen[None]):
 
     def on_exercise_panel_status_changed(self, event: ExercisePanel.StatusChanged) -> None:
         self._update_subtitle()
+        if event.passed:
+            self.notify(
+                f"ctrl+n: {self.next_destination()}.", title=f"Passed: {event.exercise_id}", timeout=5
+            )
 
     def _update_subtitle(self) -> None:
         exercises = self.lesson.exercises
+        statuses = self.tutor.store.statuses()
+        passed, _ = lesson_progress(self.lesson, statuses)
+        recap = self.recap
+        if recap is not None:
+            finished = sum(
+                status_name(statuses.get(e.id, "NOT_STARTED")) not in UNFINISHED for e in exercises
+            )
+            recap.show_progress(passed, finished, len(exercises))
         if not exercises:
             self.sub_title = f"about {self.lesson.minutes} min"
             return
-        passed, _ = lesson_progress(self.lesson, self.tutor.store.statuses())
         self.sub_title = f"{passed}/{len(exercises)} passed"
 
     # --- navigation -----------------------------------------------------------------------------
@@ -354,16 +497,70 @@ class LessonScreen(TutorScreen[None]):
             target = self.query_one(f"#{widget_id}")
             if isinstance(target, ExercisePanel):
                 self.go_to_exercise(target)
-            else:
+            else:  # reading a section: no exercise holds the keyboard, the page takes PageUp/PageDown
+                self.set_current(None)
+                self.body.focus(scroll_visible=False)
                 self._scroll_to_top(target)
 
         current = self.current.id if self.current is not None else None
         self.app.push_screen(JumpScreen(self.jump_targets(), current), chosen)
 
+    # --- escape and tab -------------------------------------------------------------------------
+
+    def _answer_panel(self) -> ExercisePanel | None:
+        """The exercise whose answer widget holds the keyboard, if one does."""
+        focused = self.focused
+        for ancestor in focused.ancestors_with_self if focused is not None else ():
+            if isinstance(ancestor, ExercisePanel):
+                return ancestor if ancestor.in_answer(focused) else None
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Escape does one of two things; the footer shows the one it will do.
+        if action == "leave_answer":
+            return self._answer_panel() is not None
+        if action == "back":
+            return self._answer_panel() is None
+        return True
+
+    def action_leave_answer(self) -> None:
+        panel = self._answer_panel()
+        if panel is not None:
+            self.set_current(panel)
+            panel.focus_controls()
+        self.refresh_bindings()
+
+    def action_tab(self, direction: int) -> None:
+        """Tab within the current exercise; from outside one, to the next exercise's buttons."""
+        focused = self.focused
+        panel = self.current
+        if panel is not None and focused is not None and panel in focused.ancestors_with_self:
+            controls = panel.controls()
+            if controls:
+                index = controls.index(focused) if focused in controls else -1
+                controls[(index + direction) % len(controls)].focus()
+                return
+        panels = self.panels
+        index = self._next_index(1)
+        if direction < 0:
+            index = (
+                self._next_index(-1) if index >= len(panels) or not self._in_view(panels[index]) else index
+            )
+        if 0 <= index < len(panels):
+            self.set_current(panels[index])
+            panels[index].focus_controls()
+        elif self.recap is not None and self.recap.query(Button):
+            self.go_to_recap()
+
     def action_back(self) -> None:
+        lesson_id = self.lesson.id
         self.app.pop_screen()
+        self.app.screen.post_message(self.Left(lesson_id))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if isinstance(event.button, TrainButton):
             event.stop()
             self.tutor.open_playground(event.button.block.config, autostart=True)
+        elif event.button.id == "next-lesson":
+            event.stop()
+            self.open_next_lesson()

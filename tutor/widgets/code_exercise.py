@@ -1,5 +1,10 @@
 """A code exercise: the Python editor, with the draft saved as the learner types and graded by the
-grader in a worker thread."""
+grader in a worker thread.
+
+The editor (``PythonEditor``) indents like a Python editor: Enter keeps the line's indentation and adds
+a level after a line ending in ``:``, Backspace in the indentation removes one level. Long lines wrap
+(``alt+z`` turns wrapping off and on), so a line's start is never scrolled out of view.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,10 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import (
     TextArea,
 )
@@ -21,6 +28,90 @@ if TYPE_CHECKING:
     from tutor.store import Store
 
 from tutor.widgets.exercise import ExercisePanel, editor_theme
+
+
+def leading_spaces(line: str) -> int:
+    """How many spaces (a tab counts as one) start ``line``."""
+    return len(line) - len(line.lstrip(" \t"))
+
+
+class PythonEditor(TextArea):
+    """The code editor: Python indentation, ``ctrl+home``/``ctrl+end`` move the cursor, soft wrap."""
+
+    BINDINGS = [
+        Binding("ctrl+home", "cursor_document_start", "Start of code", show=False),
+        Binding("ctrl+end", "cursor_document_end", "End of code", show=False),
+        Binding("alt+z", "toggle_wrap", "Wrap lines", show=False),
+    ]
+
+    WRAP_HINT = {True: "wrap on (alt+z)", False: "wrap off (alt+z)"}
+
+    def on_mount(self) -> None:
+        self.border_subtitle = self.WRAP_HINT[self.soft_wrap]
+
+    # --- indentation ------------------------------------------------------------------------------
+
+    def newline_indent(self) -> str:
+        """What Enter inserts: a newline, the current line's indentation, and a level more after ``:``."""
+        row, column = self.selection.start
+        before = self.document[row][:column]
+        indent = before[: leading_spaces(before)] if before.strip() else before
+        if before.rstrip().endswith(":"):
+            indent += " " * self.indent_width
+        return "\n" + indent
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "escape":
+            # Escape leaves the editor; where the keyboard goes is the lesson's business (it binds escape).
+            self._restart_blink()
+            return
+        if event.key == "enter" and not self.read_only:
+            event.stop()
+            event.prevent_default()
+            self._restart_blink()
+            start, end = self.selection
+            self._replace_via_keyboard(self.newline_indent(), start, end)
+            return
+        await super()._on_key(event)
+
+    def action_delete_left(self) -> None:
+        """Backspace; in a line's indentation it removes one level (back to the previous tab stop)."""
+        selection = self.selection
+        row, column = selection.end
+        before = self.document[row][:column]
+        if self.read_only or not selection.is_empty or not before or before.strip(" "):
+            super().action_delete_left()
+            return
+        width = self.indent_width
+        remove = (column % width) or width
+        self._delete_via_keyboard((row, column - remove), (row, column))
+
+    # --- moving ---------------------------------------------------------------------------------
+
+    def action_cursor_document_start(self) -> None:
+        self.move_cursor((0, 0))
+        self.scroll_cursor_visible()
+
+    def action_cursor_document_end(self) -> None:
+        self.move_cursor(self.document.end)
+        self.scroll_cursor_visible()
+
+    def _on_screen(self) -> bool:
+        return self.screen.can_view_partial(self)
+
+    def action_cursor_page_up(self) -> None:
+        if not self._on_screen():
+            raise SkipAction()  # an editor out of sight leaves PageUp to the lesson's scroll
+        super().action_cursor_page_up()
+
+    def action_cursor_page_down(self) -> None:
+        if not self._on_screen():
+            raise SkipAction()
+        super().action_cursor_page_down()
+
+    def action_toggle_wrap(self) -> None:
+        self.soft_wrap = not self.soft_wrap
+        self.border_subtitle = self.WRAP_HINT[self.soft_wrap]
 
 
 class CodeExercise(ExercisePanel):
@@ -44,10 +135,11 @@ class CodeExercise(ExercisePanel):
     def build_answer(self, response: Any) -> ComposeResult:
         text = response if isinstance(response, str) else (self.exercise.starter or "")
         self._source = text
-        editor = TextArea.code_editor(
+        editor = PythonEditor.code_editor(
             text,
             language="python",
             theme=editor_theme(self.app.current_theme),
+            soft_wrap=True,
             id=f"editor-{self.exercise.id}",
         )
         editor.border_title = "your code"
@@ -121,9 +213,7 @@ class CodeExercise(ExercisePanel):
             return  # the learner left the lesson while it ran; the attempt is recorded all the same
         self.check_button.disabled = False
         self.show_feedback(lambda panel: panel.show_check(result))
-        self._status_changed()
-        if result.passed:
-            self.notify("ctrl+n goes to the next exercise.", title=f"Passed: {self.exercise.id}", timeout=4)
+        self._status_changed(bool(result.passed))  # the lesson says where ctrl+n goes after a pass
 
     def _grading_failed(self, message: str) -> None:
         self.grading = False

@@ -27,7 +27,7 @@ from textual.widgets import (
     Markdown,
 )
 
-from tutor.progress import STATUS_LABELS
+from tutor.progress import status_label
 from tutor.store import Status
 from tutor.widgets.confirm import ConfirmDialog
 from tutor.widgets.feedback import FeedbackPanel
@@ -88,11 +88,15 @@ class ExercisePanel(Vertical):
     """
 
     class StatusChanged(Message):
-        """The exercise's status changed (a check was recorded, or the solution revealed)."""
+        """The exercise's status changed (a check was recorded, or the solution revealed).
 
-        def __init__(self, exercise_id: str) -> None:
+        ``passed`` is the check's verdict when a check was recorded, None for a reveal.
+        """
+
+        def __init__(self, exercise_id: str, passed: bool | None = None) -> None:
             super().__init__()
             self.exercise_id = exercise_id
+            self.passed = passed
 
     def __init__(
         self,
@@ -198,6 +202,24 @@ class ExercisePanel(Vertical):
                 widget.focus()
                 return
 
+    def in_answer(self, widget: Widget | None) -> bool:
+        """Whether ``widget`` is one of this exercise's answer widgets (editor, field, list, dropdown)."""
+        return widget is not None and self.answer_box in widget.ancestors_with_self
+
+    def controls(self) -> list[Widget]:
+        """The widgets Tab visits in this exercise, in order: the answer, then its buttons."""
+        answer = [widget for widget in self.answer_box.query("*") if widget.focusable]
+        buttons = [widget for widget in self.query(".buttons Button") if widget.focusable]
+        return answer + buttons
+
+    def focus_controls(self) -> None:
+        """Put the keyboard on the exercise's own buttons (Check first), out of the answer."""
+        for button in self.query(".buttons Button"):
+            if button.focusable:
+                button.focus()
+                return
+        self.focus()
+
     async def rebuild_answer(self, response: Any) -> None:
         answer = self.answer_box
         await answer.remove_children()
@@ -211,13 +233,14 @@ class ExercisePanel(Vertical):
 
     def refresh_status(self) -> None:
         status = self.store.status(self.exercise.id)
-        self.border_subtitle = STATUS_LABELS[status.name]
+        seen = status is Status.PASSED and self.store.revealed(self.exercise.id)
+        self.border_subtitle = status_label(status, seen)
         self.set_class(status is Status.PASSED, "-passed")
 
-    def _status_changed(self) -> None:
-        """Show the new status and tell the lesson screen (its progress line)."""
+    def _status_changed(self, passed: bool | None = None) -> None:
+        """Show the new status and tell the lesson screen (its progress line, where ctrl+n goes)."""
         self.refresh_status()
-        self.post_message(self.StatusChanged(self.exercise.id))
+        self.post_message(self.StatusChanged(self.exercise.id, passed))
 
     # --- actions (the lesson screen binds keys to these) -----------------------------------------
 
@@ -374,4 +397,4 @@ class ExercisePanel(Vertical):
 
     def record(self, passed: bool, duration_ms: float) -> None:
         self.store.record_attempt(self.exercise.id, passed, duration_ms)
-        self._status_changed()
+        self._status_changed(passed)
