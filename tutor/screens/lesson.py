@@ -260,8 +260,10 @@ class LessonScreen(TutorScreen[None]):
         await plots_loaded
         self.loaded = True
         waiting, self._waiting = self._waiting, []
+        # After the next refresh: the blocks just mounted have their places on the page then, which
+        # navigation ("the exercise below what the learner reads") needs.
         for callback in waiting:
-            callback()
+            self.call_after_refresh(callback)
 
     def when_loaded(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` now if every block is mounted, else as soon as they are."""
