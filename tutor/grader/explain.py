@@ -11,6 +11,7 @@ import ast
 import difflib
 import itertools
 import linecache
+import sys
 import traceback as tb_module
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -59,10 +60,7 @@ def explain_exception(error: BaseException, namespace: dict, args=(), filename: 
     message = str(error)
     has_list_argument = any(isinstance(a, (list, tuple)) for a in args)
     if isinstance(error, RecursionError):
-        return (
-            "A function kept calling itself without end (infinite recursion). Make sure each call "
-            "gets closer to a case that returns without calling again, or use a loop."
-        )
+        return recursion_sentence(error, filename)
     if isinstance(error, MemoryError):
         return (
             f"It tried to use more memory than the grader allows ({memory_limit_text()}). Look for an array "
@@ -79,8 +77,8 @@ def explain_exception(error: BaseException, namespace: dict, args=(), filename: 
             name = message.split("'")[1]
         if name == "np":
             return "Add `import numpy as np` at the top of your code."
-        if name == "math":
-            return "Add `import math` at the top of your code."
+        if name in _MODULES_BY_NAME:
+            return f"`{name}` is a module that your code never imports: add `import {name}` at the top."
         defined = [key for key in namespace if not key.startswith("__")]
         close = difflib.get_close_matches(name or "", defined, n=1)
         if close:
@@ -164,6 +162,79 @@ def explain_exception(error: BaseException, namespace: dict, args=(), filename: 
     if isinstance(error, (ModuleNotFoundError,)):
         return "Graded code can use NumPy and Python's standard library (math, for example)."
     return ""
+
+
+# Modules a learner uses by name: a NameError for one of these is a missing import, not a misspelling.
+_MODULES_BY_NAME = {"math", "numpy", "random", "itertools", "functools", "statistics", "operator", "copy"}
+
+
+def recursion_sentence(error: BaseException, filename: str | None) -> str:
+    """What a RecursionError means, judged from the learner's frames: "infinite" only when a call
+    repeats an earlier call's arguments exactly (it can never end); "too deep" when each call works on
+    a shorter sequence that is still not empty (it would end, past Python's limit); else neither."""
+    frames = _learner_frames(error, filename)
+    if len(frames) >= 3:
+        deepest = _arguments(frames[-1])
+        if deepest is not None and any(_arguments(frame) == deepest for frame in frames[-50:-1]):
+            return (
+                "A function kept calling itself with the same arguments, so it never ends (infinite "
+                "recursion). Make sure each call gets closer to a case that returns without calling "
+                "again, or use a loop."
+            )
+        sizes = [_sizes(frame) for frame in frames[-50:]]
+        if (
+            sizes[0]
+            and all(s is not None and len(s) == len(sizes[0]) for s in sizes)
+            and any(
+                all(earlier[i] > later[i] > 0 for earlier, later in itertools.pairwise(sizes))
+                for i in range(len(sizes[0]))
+            )
+        ):
+            return (
+                f"The recursion was heading for its end, but it needs more nested calls than Python allows "
+                f"(about {sys.getrecursionlimit()}): each call handles one value, and these inputs have "
+                "many. Use a loop instead of recursion."
+            )
+    return (
+        f"A function called itself more than Python's limit of about {sys.getrecursionlimit()} nested "
+        "calls. A loop handles inputs of any length."
+    )
+
+
+def _learner_frames(error: BaseException, filename: str | None) -> list:
+    frames = []
+    trace = error.__traceback__
+    while trace is not None:
+        if filename is None or trace.tb_frame.f_code.co_filename == filename:
+            frames.append(trace.tb_frame)
+        trace = trace.tb_next
+    return frames
+
+
+def _arguments(frame) -> tuple | None:
+    """A frame's arguments as comparable text (None when they cannot be read)."""
+    code = frame.f_code
+    try:
+        names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+        return (code, tuple(repr(frame.f_locals.get(name))[:2000] for name in names))
+    except Exception:
+        return None
+
+
+def _sizes(frame) -> tuple[int, ...] | None:
+    """The lengths of a frame's sequence arguments, and its whole-number arguments."""
+    code = frame.f_code
+    sizes = []
+    for name in code.co_varnames[: code.co_argcount]:
+        value = frame.f_locals.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            sizes.append(abs(value))
+        else:
+            try:
+                sizes.append(len(value))
+            except TypeError:
+                continue
+    return tuple(sizes)
 
 
 # NumPy functions whose second argument is an axis, but that learners call as if it were a second array.
@@ -267,3 +338,114 @@ def _own_nodes(definition: ast.AST) -> Iterator[ast.AST]:
 
 def _is_none(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+class LearnerCode:
+    """The learner's source read with ``ast`` (never run): what it calls, with which keywords, and what
+    a name is built from. A check uses it to refuse a diagnosis the code contradicts (no "clip the
+    predictions" when the code calls np.clip). Unreadable source reads as empty: nothing contradicts."""
+
+    def __init__(self, source: str):
+        self.source = source
+        try:
+            self.tree: ast.AST | None = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            self.tree = None
+        self.nodes = list(ast.walk(self.tree)) if self.tree is not None else []
+
+    @classmethod
+    def of_file(cls, filename: str) -> LearnerCode:
+        return cls("".join(linecache.getlines(filename)))
+
+    @property
+    def readable(self) -> bool:
+        return self.tree is not None
+
+    def calls(self, name: str) -> list[ast.Call]:
+        """Calls of a function or method called ``name`` (np.clip, y.clip and clip alike)."""
+        found = []
+        for node in self.nodes:
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                if called == name:
+                    found.append(node)
+        return found
+
+    def calls_any(self, *names: str) -> bool:
+        return any(self.calls(name) for name in names)
+
+    def every_call_has(self, name: str, keyword: str, position: int) -> bool:
+        """True when ``name`` is called and every call passes ``keyword`` (or a positional argument at
+        ``position``, counting from 0)."""
+        calls = self.calls(name)
+        return bool(calls) and all(
+            any(k.arg == keyword for k in call.keywords) or len(call.args) > position for call in calls
+        )
+
+    def uses_operator(self, operator: type) -> bool:
+        return any(isinstance(node, ast.BinOp) and isinstance(node.op, operator) for node in self.nodes)
+
+    def mentions(self, name: str) -> bool:
+        """``name`` appears as a variable, attribute or function name."""
+        return any(
+            (isinstance(node, ast.Name) and node.id == name)
+            or (isinstance(node, ast.Attribute) and node.attr == name)
+            for node in self.nodes
+        )
+
+    def has_global_state(self) -> bool:
+        return any(isinstance(node, (ast.Global, ast.Nonlocal)) for node in self.nodes)
+
+    def built_from(self, target: str, inputs: tuple[str, ...]) -> bool:
+        """Whether the module-level value ``target`` is computed from at least one of ``inputs`` (rather
+        than typed in as numbers). Follows assignments, augmented assignments, loops and method calls
+        such as ``target.append(...)``; True when the code cannot be read."""
+        if self.tree is None:
+            return True
+        depends: dict[str, set[str]] = {}
+
+        def add(names: set[str], sources: set[str]) -> None:
+            for name in names:
+                depends.setdefault(name, set()).update(sources)
+
+        for node in self.nodes:
+            if isinstance(node, ast.Assign):
+                add(_stored(node.targets), _loaded(node.value))
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+                add(_stored([node.target]), _loaded(node.value) | _stored([node.target]))
+            elif isinstance(node, (ast.For, ast.comprehension)):
+                add(_stored([node.target]), _loaded(node.iter))
+            elif isinstance(node, ast.NamedExpr):
+                add(_stored([node.target]), _loaded(node.value))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                base = node.func.value
+                if isinstance(base, ast.Name):
+                    add({base.id}, set().union(*(_loaded(arg) for arg in node.args), set()))
+            elif isinstance(node, (ast.FunctionDef, ast.Lambda)):
+                pass
+        # Comprehension variables feed the expression around them: count them as loaded there.
+        seen: set[str] = set()
+        stack = [target]
+        while stack:
+            name = stack.pop()
+            if name in inputs:
+                return True
+            if name in seen:
+                continue
+            seen.add(name)
+            stack.extend(depends.get(name, ()))
+        return False
+
+
+def _stored(targets) -> set[str]:
+    names = set()
+    for target in targets:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+    return names
+
+
+def _loaded(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
