@@ -27,30 +27,36 @@ def relu_check(submission):
                         "Negative inputs should become 0 but yours came through unchanged, and positive "
                         "ones became 0: that is min(0, x). ReLU is max(0, x).",
                         lambda: np.minimum(0, x),
+                        cause="return",
                     ),
                     Mistake(
                         "Your function returned 1 for positive inputs: that is the step function. ReLU "
                         "passes a positive input through unchanged.",
                         lambda: activations.step(x),
+                        cause="return",
                     ),
                     Mistake(
                         "Your function returned the absolute value. ReLU turns negative inputs into 0 "
                         "instead of flipping their sign.",
                         lambda: np.abs(x),
+                        cause="formula",
                     ),
                     Mistake(
                         "Your function returned the inputs unchanged. Negative inputs should become 0.",
                         lambda: x,
+                        cause="return",
                     ),
                     Mistake(
                         "Your function kept the negative inputs and zeroed the positive ones: the "
                         "comparison is the wrong way round.",
                         lambda: np.where(x < 0, x, 0),
+                        cause="comparison",
                     ),
                     Mistake(
                         "Your function left the negative inputs out. ReLU gives one value per input: a "
                         "negative input becomes 0, it is not dropped.",
                         lambda: x[x > 0],
+                        cause="formula",
                     ),
                 ],
             )
@@ -70,21 +76,25 @@ def step_check(submission):
                     Mistake(
                         "At exactly 0 your step gives 1. The step is 1 only where x > 0, so use >, not >=.",
                         lambda: (x >= 0).astype(float),
+                        cause="comparison",
                     ),
                     Mistake(
                         "Your step is 1 for negative inputs and 0 for positive ones: the comparison is the "
                         "wrong way round.",
                         lambda: (x < 0).astype(float),
+                        cause="comparison",
                     ),
                     Mistake(
                         "Below zero your function gives -1: that is the sign function. The step gives 0 "
                         "there.",
                         lambda: np.sign(x),
+                        cause="formula",
                     ),
                     Mistake(
                         "Your function passed positive inputs through unchanged: that is ReLU. The step "
                         "gives exactly 1 for every positive input.",
                         lambda: activations.relu(x),
+                        cause="return",
                     ),
                 ],
             )
@@ -109,21 +119,29 @@ def sigmoid_check(submission):
                         "Your sigmoid is mirrored: big inputs give values near 0. The sign of the exponent "
                         "is wrong; it is 1 / (1 + e^(-x)).",
                         lambda: 1 / (1 + np.exp(x)),
+                        cause="sign",
                     ),
                     Mistake(
                         "Check the brackets: you computed 1 / 1 + e^(-x). Division comes before addition, "
                         "so only the 1 was divided: put brackets around the whole divisor, 1 + e^(-x).",
                         lambda: 1 + np.exp(-x),
+                        cause="formula",
                     ),
                     Mistake(
                         "You computed 1 / (1 + x) without the exponential. The sigmoid is 1 / (1 + e^(-x)).",
                         lambda: 1 / (1 + x) if np.all(x != -1) else None,
+                        cause="exp-log",
                     ),
                     Mistake(
                         "You used 10 as the base. The sigmoid uses e: np.exp(-x) or math.exp(-x).",
                         lambda: 1 / (1 + 10.0 ** (-x)),
+                        cause="exp-log",
                     ),
-                    Mistake("You returned e^(-x) without the 1 / (1 + ...) around it.", lambda: np.exp(-x)),
+                    Mistake(
+                        "You returned e^(-x) without the 1 / (1 + ...) around it.",
+                        lambda: np.exp(-x),
+                        cause="exp-log",
+                    ),
                 ],
             )
 
@@ -136,15 +154,18 @@ def _softmax_mistakes(x, axis):
             "You normalised without exponentiating: softmax first takes e^x of every value, then "
             "divides by the sum of those.",
             lambda: x / x.sum(axis=axis, keepdims=True),
+            cause="exp-log",
         ),
         Mistake(
             "You exponentiated but did not normalise: divide by the sum of the exponentials so the "
             "probabilities add up to 1.",
             lambda: np.exp(x),
+            cause="exp-log",
         ),
         Mistake(
             "You divided by the largest exponential instead of the sum of them.",
             lambda: exp / exp.max(axis=axis, keepdims=True),
+            cause="reduction",
         ),
     ]
 
@@ -219,23 +240,27 @@ def batch_softmax_check(submission):
                     "Your probabilities add up to 1 down each column instead of along each row: the "
                     "sum (and the maximum) must run over axis=1, one row per sample.",
                     lambda: activations.softmax(x.T).T,
+                    cause="axis",
                 ),
                 Mistake(
                     "Each row was divided by the wrong sums: without keepdims=True, the row sums have "
                     "shape (n,) and line up with the columns instead of the rows. Keep the summed axis "
                     "(keepdims=True) so the sums form a column, one per row.",
                     lambda: exp / exp.sum(axis=1),
+                    cause="keepdims",
                 ),
                 Mistake(
                     "You normalised over the whole batch, so all the probabilities together add up to "
                     "1. Each row (sample) should add up to 1: sum over axis=1.",
                     lambda: global_max_exp / global_max_exp.sum() if x.shape[0] > 1 else None,
+                    cause="axis",
                 ),
                 Mistake(
                     "You subtracted one maximum for the whole batch. A row far below that maximum "
                     "becomes e^(very negative) = 0 everywhere, and 0 / 0 is nan. Subtract each row's own "
                     "maximum (along axis=1, keeping the axis with keepdims=True).",
                     lambda: global_max_exp / global_max_exp.sum(axis=1, keepdims=True),
+                    cause="keepdims",
                 ),
                 *_softmax_mistakes(x, axis=1),
             ]

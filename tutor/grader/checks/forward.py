@@ -37,31 +37,38 @@ def neuron_output_check(submission):
             what="`output`",
             one_element_ok=True,
             mistakes=[
-                Mistake("You left out the bias: add it once, after the weighted sum.", lambda: x @ w),
+                Mistake(
+                    "You left out the bias: add it once, after the weighted sum.", lambda: x @ w, cause="bias"
+                ),
                 Mistake(
                     "You added the bias to every product, so it counted four times. Add it once, after "
                     "the sum.",
                     lambda: x @ w + 4 * b,
+                    cause="bias",
                 ),
-                Mistake("You subtracted the bias; it is added.", lambda: x @ w - b),
+                Mistake("You subtracted the bias; it is added.", lambda: x @ w - b, cause="sign"),
                 Mistake(
                     "Only three of the four inputs are in your sum: include the fourth input, 2.5, and "
                     "its weight, 1.0.",
                     lambda: x[:3] @ w[:3] + b,
+                    cause="off-by-one",
                 ),
                 Mistake(
                     "You added the inputs and the weights instead of multiplying each input by its weight.",
                     lambda: x.sum() + w.sum() + b,
+                    cause="reduction",
                 ),
                 Mistake(
                     "Your output is the list of products, one per input: add them up (and the bias) to get "
                     "the neuron's single output.",
                     lambda: x * w,
+                    cause="reduction",
                 ),
                 Mistake(
                     "Your output is the list of products plus the bias: add the products up first, then add "
                     "the bias once.",
                     lambda: x * w + b,
+                    cause="reduction",
                 ),
             ],
             nonfinite="`output` is not a finite number.",
@@ -81,24 +88,30 @@ def layer_output_check(submission):
             meaning="one value per neuron",
             mistakes=[
                 Mistake(
-                    "You left out the biases: add each neuron's own bias to its weighted sum.", lambda: w @ x
+                    "You left out the biases: add each neuron's own bias to its weighted sum.",
+                    lambda: w @ x,
+                    cause="bias",
                 ),
                 Mistake(
                     "Every neuron got the first bias (2). Each neuron has its own bias: 2, 3 and 0.5.",
                     lambda: w @ x + b[0],
+                    cause="bias",
                 ),
                 Mistake(
                     "You added all the biases to every neuron. Each neuron adds only its own bias.",
                     lambda: w @ x + b.sum(),
+                    cause="bias",
                 ),
                 Mistake(
                     "The biases are paired with the wrong neurons: neuron 1 gets bias 2, neuron 2 gets 3, "
                     "neuron 3 gets 0.5.",
                     lambda: w @ x + b[::-1],
+                    cause="bias",
                 ),
                 Mistake(
                     "Your output is only the first neuron's. The layer has three neurons: one output each.",
                     lambda: w[0] @ x + b[0],
+                    cause="return",
                 ),
             ],
         )
@@ -134,28 +147,34 @@ def dot_product_check(submission):
                         "You returned the products of each pair, one per position: add them up to get a "
                         "single number.",
                         lambda: x * y,
+                        cause="reduction",
                     ),
                     Mistake(
                         "Your loop skips the last pair: range(len(a) - 1) stops one short; use "
                         "range(len(a)).",
                         lambda: np.dot(x[:-1], y[:-1]) if len(x) > 1 else None,
+                        cause="off-by-one",
                     ),
                     Mistake(
                         "Your loop skips the first pair: start counting at 0.",
                         lambda: np.dot(x[1:], y[1:]) if len(x) > 1 else None,
+                        cause="off-by-one",
                     ),
                     Mistake(
                         "You multiplied the two sums. The dot product multiplies pair by pair, then adds.",
                         lambda: x.sum() * y.sum(),
+                        cause="reduction",
                     ),
                     Mistake(
                         "You added everything up. The dot product multiplies each pair first, then adds the "
                         "products.",
                         lambda: x.sum() + y.sum(),
+                        cause="reduction",
                     ),
                     Mistake(
                         "You returned only the first product. Did `return` end up inside the loop?",
                         lambda: x[0] * y[0] if len(x) > 1 else None,
+                        cause="off-by-one",
                     ),
                 ],
             )
@@ -173,23 +192,28 @@ def batch_output_check(submission):
             what="`layer_outputs`",
             meaning="one row per sample, one column per neuron",
             mistakes=[
-                Mistake("You left out the biases: add them after the dot product.", lambda: x @ w.T),
+                Mistake(
+                    "You left out the biases: add them after the dot product.", lambda: x @ w.T, cause="bias"
+                ),
                 Mistake(
                     "The weights are transposed the wrong way, so your rows are the neurons, not the "
                     "samples, and the biases land on the wrong numbers. Each row of weights is one neuron "
                     "and each row of inputs one sample: it is the weights that need turning (transposing) "
                     "to give one row per sample and one column per neuron.",
                     lambda: w @ x.T + b,
+                    cause="transpose",
                 ),
                 Mistake(
                     "Rows and columns are swapped: your result has one row per neuron, but each row should "
                     "be one sample, with one column per neuron.",
                     lambda: expected.T,
+                    cause="transpose",
                 ),
                 Mistake(
                     "The biases are added down the columns instead of along the rows: each column (neuron) "
                     "gets its own bias.",
                     lambda: x @ w.T + b.reshape(-1, 1),
+                    cause="axis",
                 ),
             ],
         )

@@ -58,36 +58,46 @@ def cce_loss_check(submission):
                         "Your loss is infinite because a prediction of 0 went into the log: clip the "
                         "predictions to [1e-7, 1 - 1e-7] first (np.clip).",
                         lambda: np.mean(-np.log(unclipped)),
+                        cause="clip",
                     ),
                     # y_pred[:, y_true] with or without clipping, averaged or not (an infinite loss is
                     # left to the clipping message above).
                     Mistake(
                         COLUMNS_PICKED,
                         lambda: np.mean(-np.log(all_clipped[:, y_true])) if index_labels else None,
+                        cause="formula",
                     ),
                     Mistake(
-                        COLUMNS_PICKED, lambda: np.mean(-np.log(y_pred[:, y_true])) if index_labels else None
+                        COLUMNS_PICKED,
+                        lambda: np.mean(-np.log(y_pred[:, y_true])) if index_labels else None,
+                        cause="formula",
                     ),
                     Mistake(
-                        COLUMNS_PICKED, lambda: -np.log(all_clipped[:, y_true]) if index_labels else None
+                        COLUMNS_PICKED,
+                        lambda: -np.log(all_clipped[:, y_true]) if index_labels else None,
+                        cause="formula",
                     ),
                     Mistake(
                         "You used log base 10 (np.log10). Cross-entropy uses the natural log: np.log.",
                         lambda: np.mean(-np.log10(clipped)),
+                        cause="exp-log",
                     ),
                     Mistake(
                         "Your loss is the sum over the batch. Divide by the number of samples: the mean "
                         "loss (np.mean).",
                         lambda: np.sum(-np.log(clipped)) if len(clipped) > 1 else None,
+                        cause="scale",
                     ),
                     Mistake(
                         "Your loss has the wrong sign: the log of a probability is negative, so the "
                         "loss is -log(p).",
                         lambda: np.mean(np.log(clipped)),
+                        cause="sign",
                     ),
                     Mistake(
                         "You returned one loss per sample. The function returns their mean, a single number.",
                         lambda: -np.log(clipped) if len(clipped) > 1 else None,
+                        cause="reduction",
                     ),
                     Mistake(
                         "y_true here holds one-hot rows, but your code used them as class indices. "
@@ -98,11 +108,13 @@ def cce_loss_check(submission):
                             if y_true.ndim == 2
                             else None
                         ),
+                        cause="labels",
                     ),
                     Mistake(
                         "You averaged over every entry of the one-hot array (n_samples * n_classes of "
                         "them). Sum each row first, then take the mean over the samples.",
                         lambda: np.mean(-np.log(all_clipped) * y_true),
+                        cause="labels",
                     ),
                 ]
             received = cce(y_pred, y_true, unchanged=("y_pred", "y_true"))
@@ -132,27 +144,34 @@ def accuracy_check(submission):
                     "np.argmax without axis=1 gives one index into the whole flattened array. Take the "
                     "argmax of each row (axis=1): one predicted class per sample.",
                     lambda: np.mean(np.argmax(y_pred) == indices),
+                    cause="axis",
                 ),
                 Mistake(
                     "You took the argmax down the columns (axis=0). Each row is one sample: use axis=1.",
                     lambda: np.mean(np.argmax(y_pred, axis=0) == indices),
+                    cause="axis",
                 ),
                 Mistake(
                     "You returned the number of correct predictions. Divide by the number of samples "
                     "to get a fraction between 0 and 1.",
                     lambda: np.sum(predictions == indices) if len(indices) > 1 else None,
+                    cause="scale",
                 ),
                 Mistake(
-                    "You returned a percentage. Return the fraction, between 0 and 1.", lambda: 100 * expected
+                    "You returned a percentage. Return the fraction, between 0 and 1.",
+                    lambda: 100 * expected,
+                    cause="scale",
                 ),
                 Mistake(
                     "You returned the fraction of wrong predictions. Accuracy counts the right ones.",
                     lambda: 1 - expected,
+                    cause="scale",
                 ),
                 Mistake(
                     "The one-hot targets were compared as they are. Turn each one-hot row into its "
                     "class index first: the position of its 1, which is the row's argmax.",
                     lambda: np.mean(predictions == y_true) if y_true.ndim == 2 else None,
+                    cause="labels",
                 ),
             ]
             received = accuracy(y_pred, y_true, unchanged=("y_pred", "y_true"))

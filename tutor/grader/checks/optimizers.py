@@ -29,19 +29,23 @@ def sgd_update_check(submission):
                     "You stepped with the gradient instead of against it: the gradient points uphill, "
                     "so the step is subtracted from the weights, not added.",
                     lambda: w + lr * dw,
+                    cause="sign",
                 ),
                 Mistake(
                     "You left out the learning rate: it scales the gradient to make the step.",
                     lambda: w - dw if lr != 1 else None,
+                    cause="scale",
                 ),
                 Mistake(
                     "You returned the step alone. Return the new weights: the old weights moved by "
                     "that step.",
                     lambda: -lr * dw,
+                    cause="return",
                 ),
                 Mistake(
                     "You returned the weights unchanged: they should move one step against the gradient.",
                     lambda: w,
+                    cause="return",
                 ),
             ]
             received = sgd_update(w, dw, lr, unchanged=("weights", "dweights"))
@@ -74,33 +78,39 @@ def lr_decay_check(submission):
                     "(iteration 0) uses the full learning rate. Use decay * iteration, not "
                     "decay * (iteration + 1).",
                     lambda: lr / (1 + decay * (iteration + 1)),
+                    cause="off-by-one",
                 ),
                 Mistake(
                     "Check the brackets: you computed learning_rate / 1 + decay * iteration. Division "
                     "comes before addition, so only the 1 was divided: put brackets around the whole "
                     "divisor.",
                     lambda: lr + decay * iteration,
+                    cause="formula",
                 ),
                 Mistake(
                     "Check the brackets: you computed learning_rate / (1 + decay) * iteration, which "
                     "multiplies by the iteration. decay and iteration belong together inside the "
                     "divisor.",
                     lambda: lr / (1 + decay) * iteration,
+                    cause="formula",
                 ),
                 Mistake(
                     "You decayed exponentially (a power of 1 / (1 + decay)). This rule divides once, "
                     "by a divisor that grows by decay with every iteration.",
                     lambda: lr * (1 / (1 + decay)) ** iteration,
+                    cause="exp-log",
                 ),
                 Mistake(
                     "You multiplied by (1 - decay * iteration), which reaches 0 and then goes negative. "
                     "This rule divides, by a divisor that grows with every iteration.",
                     lambda: lr * (1 - decay * iteration),
+                    cause="formula",
                 ),
                 Mistake(
                     "You returned the learning rate unchanged: it should shrink as the iterations go "
                     "by, following the lesson's decay rule.",
                     lambda: lr,
+                    cause="scale",
                 ),
             ]
             received = decayed(lr, decay, iteration)
@@ -129,24 +139,29 @@ def momentum_update_check(submission):
                         "new_momentums has the wrong sign on the gradient: the gradient's part is "
                         "subtracted, so the momentums point against the gradient.",
                         lambda: beta * m + lr * dw,
+                        cause="sign",
                     ),
                     Mistake(
                         "new_momentums ignores the old momentums: start from the old momentums, scaled "
                         "by the momentum factor.",
                         lambda: -lr * dw if np.any(m) and beta else None,
+                        cause="scale",
                     ),
                     Mistake(
                         "new_momentums adds the old momentums without scaling them by the momentum factor.",
                         lambda: m - lr * dw if beta != 1 and np.any(m) else None,
+                        cause="scale",
                     ),
                     Mistake(
                         "new_momentums leaves out the learning rate: it scales the gradient's part.",
                         lambda: beta * m - dw if lr != 1 else None,
+                        cause="scale",
                     ),
                     Mistake(
                         "new_momentums is still all zeros: compute them from the old momentums and "
                         "the gradient.",
                         lambda: np.zeros_like(w),
+                        cause="return",
                     ),
                 ],
                 "new_weights": [
@@ -154,16 +169,19 @@ def momentum_update_check(submission):
                         "new_weights moves the wrong way: you subtracted the new momentums, but they "
                         "already point against the gradient, so they are added.",
                         lambda: w - new_m,
+                        cause="sign",
                     ),
                     Mistake(
                         "new_weights ignores momentum: it is a plain SGD step. The weights move by the "
                         "new momentums instead.",
                         lambda: w - lr * dw if np.any(m) and beta else None,
+                        cause="return",
                     ),
                     Mistake(
                         "new_weights uses the old momentums. Compute new_momentums first, then move the "
                         "weights by those.",
                         lambda: w + m if np.any(m) else None,
+                        cause="return",
                     ),
                 ],
             }
@@ -222,37 +240,44 @@ def adam_update_check(submission):
                         "new_m has beta_1 and 1 - beta_1 swapped: the old m is weighted by beta_1, the "
                         "gradient by 1 - beta_1.",
                         lambda: (1 - b1) * m + b1 * dw,
+                        cause="order",
                     ),
                     Mistake(
                         "You returned the bias-corrected m (m_hat). Return the running average itself; "
                         "the correction is only for this step.",
                         lambda: m_hat,
+                        cause="bias",
                     ),
                     Mistake(
                         "new_m was not updated: it is a running average that mixes the old m with the "
                         "gradient.",
                         lambda: m,
+                        cause="return",
                     ),
                 ],
                 "new_v": [
                     Mistake(
                         "new_v uses the gradient itself; it averages the squared gradients.",
                         lambda: b2 * v + (1 - b2) * dw,
+                        cause="formula",
                     ),
                     Mistake(
                         "new_v has beta_2 and 1 - beta_2 swapped: the old v is weighted by beta_2, the "
                         "squared gradient by 1 - beta_2.",
                         lambda: (1 - b2) * v + b2 * dw**2,
+                        cause="order",
                     ),
                     Mistake(
                         "You returned the bias-corrected v (v_hat). Return the running average itself; "
                         "the correction is only for this step.",
                         lambda: v_hat,
+                        cause="bias",
                     ),
                     Mistake(
                         "new_v was not updated: it is a running average that mixes the old v with the "
                         "squared gradient.",
                         lambda: v,
+                        cause="return",
                     ),
                 ],
                 "new_weights": [
@@ -260,29 +285,35 @@ def adam_update_check(submission):
                         "The bias correction uses iteration instead of iteration + 1. Iterations count "
                         "from 0, so at the first step 1 - beta ** 0 = 0 and you divide by zero.",
                         lambda: w - lr * m_hat_off / (np.sqrt(v_hat_off) + eps),
+                        cause="off-by-one",
                     ),
                     Mistake(
                         "Epsilon went inside the square root. Add it after taking the square root.",
                         lambda: w - lr * m_hat / np.sqrt(v_hat + eps),
+                        cause="formula",
                     ),
                     Mistake(
                         "You left out the bias correction: the step uses new_m and new_v corrected for "
                         "starting at zero (m_hat and v_hat), not the raw averages.",
                         lambda: w - lr * new_m / (np.sqrt(new_v) + eps),
+                        cause="bias",
                     ),
                     Mistake(
                         "The step goes the wrong way: it is subtracted from the weights, against the "
                         "gradient.",
                         lambda: w + lr * m_hat / (np.sqrt(v_hat) + eps),
+                        cause="sign",
                     ),
                     Mistake(
                         "The step has no square root on v_hat: divide by its square root (plus epsilon).",
                         lambda: w - lr * m_hat / (v_hat + eps),
+                        cause="formula",
                     ),
                     Mistake(
                         "That is a plain SGD step: Adam's step uses m_hat, scaled down by the square "
                         "root of v_hat, not the raw gradient.",
                         lambda: w - lr * dw,
+                        cause="return",
                     ),
                 ],
             }
