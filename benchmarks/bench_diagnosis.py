@@ -75,7 +75,9 @@ def main() -> int:
             print(f"\n[{check}] {mutant.kind}: {mutant.change}\n  {graded.diagnosis[:200]}")
     if args.show_contradicted or contradicted_list:
         for check, mutant, graded, wrong in contradicted_list:
-            print(f"\nCONTRADICTED [{check}] {mutant.kind}: {mutant.change} -> {wrong}: {graded.named_messages}")
+            print(
+                f"\nCONTRADICTED [{check}] {mutant.kind}: {mutant.change} -> {wrong}: {graded.named_messages}"
+            )
     return 0
 
 

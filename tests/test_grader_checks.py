@@ -63,9 +63,15 @@ EXERCISES = {
         styles=[
             NP + NEURON + "output = np.dot(inputs, weights) + bias\n",
             NP + NEURON + "output = np.array([np.dot(weights, inputs) + bias])\n",
-            "output = 1.0*0.2 + 2.0*0.8 + 3.0*-0.5 + 2.5*1.0 + 2.0\n",
+            NP + NEURON + "output = np.sum(np.multiply(inputs, weights)) + bias\n",
         ],
         wrong=[
+            ("output = 1.0*0.2 + 2.0*0.8 + 3.0*-0.5 + 2.5*1.0 + 2.0\n", "typed in as numbers"),
+            (
+                NEURON.replace("-0.5", "0.5")
+                + "output = sum(i * w for i, w in zip(inputs, weights)) + bias\n",
+                "not the one the exercise gives",
+            ),
             (NEURON + "output = sum(i * w for i, w in zip(inputs, weights))\n", "left out the bias"),
             (NEURON + "output = sum(i * w + bias for i, w in zip(inputs, weights))\n", "four times"),
             (NEURON + "output = [i * w for i, w in zip(inputs, weights)]\n", "add them up"),
@@ -113,9 +119,15 @@ EXERCISES = {
             "def dot(a, b):\n    total = 0\n    for i in range(len(a)):\n        total += a[i] * b[i]\n"
             "    return total\n",
             NP + "def dot(a, b):\n    return np.sum(np.asarray(a) * np.asarray(b))\n",
-            NP + "def dot(a, b):\n    return np.float32(np.dot(a, b))\n",
+            NP + "def dot(a, b):\n    return np.float32(sum(np.multiply(a, b)))\n",
         ],
         wrong=[
+            (NP + "def dot(a, b):\n    return np.dot(a, b)\n", "np.dot is for after this exercise"),
+            (
+                "total = 0\ndef dot(a, b):\n    global total\n    for x, y in zip(a, b):\n        total += x * y\n"
+                "    return total\n",
+                "keeps something from one call to the next",
+            ),
             (NP + "def dot(a, b):\n    return np.asarray(a) * np.asarray(b)\n", "add them up"),
             (
                 "def dot(a, b):\n    total = 0\n    for i in range(len(a) - 1):\n        total += a[i] * b[i]\n"
@@ -512,11 +524,21 @@ EXERCISES = {
                     dw = drelu * np.array(x)
                     db = np.array([drelu])
                 """),
-            "dx = [-3.0, -1.0, 2.0]\ndw = [1.0, -2.0, 3.0]\ndb = 1\n",
+            GRADIENTS
+            + src("""
+                    z = x[0] * w[0] + x[1] * w[1] + x[2] * w[2] + b
+                    drelu = 1.0 if z > 0 else 0.0
+                    dx, dw, db = [drelu * wi for wi in w], [drelu * xi for xi in x], drelu * 1.0
+                """),
         ],
         wrong=[
             (GRADIENTS + "dx = x\ndw = w\ndb = 1.0\n", "swapped"),
-            (GRADIENTS + "dx = [0.0, 0.0, 0.0]\ndw = [0.0, 0.0, 0.0]\ndb = 0.0\n", "derivative"),
+            (
+                GRADIENTS + "drelu = 0.0\ndx = [drelu * wi for wi in w]\ndw = [drelu * xi for xi in x]\n"
+                "db = drelu\n",
+                "derivative",
+            ),
+            ("dx = [-3.0, -1.0, 2.0]\ndw = [1.0, -2.0, 3.0]\ndb = 1\n", "typed in as numbers"),
             (
                 GRADIENTS + "z = 6.0\ndx = [z * wi for wi in w]\ndw = [z * xi for xi in x]\ndb = z\n",
                 "multiplied by z",

@@ -66,6 +66,37 @@ def check(exercise_id: str):
     return register
 
 
+def proved(message: str, cause: str) -> None:
+    """Record that the check proved ``cause`` itself (see :meth:`Ledger.proved`)."""
+    ledger = _LEDGER.get()
+    if ledger is not None:
+        ledger.proved(message, cause)
+
+
+def expect_given(submission: Submission, given: dict[str, Any]) -> None:
+    """Stop with the entry that differs when the learner's copy of a given input (``inputs``,
+    ``weights``...) is not the exercise's: a mistyped number explains every wrong output at once."""
+    code = learner_code(submission)
+    for name, value in given.items():
+        if not code.assigns(name):
+            continue
+        mine = _try_numbers(submission.value(name, f"the given `{name}`"))
+        want = np.asarray(value, dtype=float)
+        if mine is None or mine.shape != want.shape or _close(mine, want, 1e-9, 1e-12):
+            continue
+        index = tuple(int(i) for i in np.argwhere(~np.isclose(mine, want, rtol=1e-9, atol=1e-12))[0])
+        where = "".join(f"[{i}]" for i in index)
+        sign = " (the sign is different)" if np.sign(mine[index]) == -np.sign(want[index]) else ""
+        message = (
+            f"Your `{name}` is not the one the exercise gives: `{name}{where}` is "
+            f"{describe.number_text(mine[index])}, but the exercise says {describe.number_text(want[index])}"
+            f"{sign}. Copy the given numbers exactly."
+        )
+        proved(message, "sign" if sign else "formula")
+        with submission.case(f"`{name}` holds the given numbers"):
+            raise StopCheck(message)
+
+
 def learner_code(submission: Submission) -> explain.LearnerCode:
     """The learner's source, parsed (never run): from ``submission.source`` when there is one, else
     from the text the grader remembered for tracebacks."""
@@ -170,6 +201,10 @@ class Ledger:
         self.agrees: dict[tuple[str, str], bool] = {}
         self.pending: list[_Pending] = []
         self.named: list[Mistake] = []
+
+    def proved(self, message: str, cause: str) -> None:
+        """A cause the check proved by itself (a second call, the given numbers): named at once."""
+        self.named.append(Mistake(message, lambda: None, cause))
 
     def note(self, what: str, message: str, agrees: bool) -> None:
         key = (what, message)
@@ -431,6 +466,7 @@ class Submission:
                 rtol,
                 atol,
             ):
+                proved(STATE_SENTENCE, "state")
                 raise CaseFailure(STATE_SENTENCE, detail)
         if received_array.shape != expected.shape:
             sentence = _shape_sentence(what, expected, received_array, meaning, rtol, atol)

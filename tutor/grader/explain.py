@@ -394,6 +394,15 @@ class LearnerCode:
             for node in self.nodes
         )
 
+    def assigns(self, name: str) -> bool:
+        """``name`` is assigned at the top level of the module."""
+        if self.tree is None:
+            return False
+        return any(
+            isinstance(node, ast.Assign) and name in _stored(node.targets)
+            for node in getattr(self.tree, "body", [])
+        )
+
     def has_global_state(self) -> bool:
         return any(isinstance(node, (ast.Global, ast.Nonlocal)) for node in self.nodes)
 
@@ -424,7 +433,8 @@ class LearnerCode:
                     add({base.id}, set().union(*(_loaded(arg) for arg in node.args), set()))
             elif isinstance(node, (ast.FunctionDef, ast.Lambda)):
                 pass
-        # Comprehension variables feed the expression around them: count them as loaded there.
+        if target not in depends:
+            return True  # never assigned: the check reports the missing name itself
         seen: set[str] = set()
         stack = [target]
         while stack:

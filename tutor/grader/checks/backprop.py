@@ -7,7 +7,7 @@ import numpy as np
 from engine import losses
 from engine.activations import ReLU
 from engine.layers import Dense
-from tutor.grader.api import Mistake, check
+from tutor.grader.api import Mistake, check, expect_given, require_computed
 from tutor.grader.cases import label_cases, random_matrix
 from tutor.grader.checks.losses import INDEX_NOTE, LESSON_PREDICTIONS, LESSON_TARGETS, ONE_HOT_NOTE
 
@@ -26,11 +26,12 @@ def neuron_gradients_check(submission):
     z = X @ W + B
     drelu = 1.0 if z > 0 else 0.0
     expected = {"dx": drelu * W, "dw": drelu * X, "db": drelu * 1.0}
+    expect_given(submission, {"x": X, "w": W, "b": B})
     zero_relu = Mistake(
         f"Your gradients are all 0, but z = {z:g} is above 0, so ReLU's derivative there is "
-        "1 and the gradient flows through.",
+        "1 and the gradient flows through. Check how you computed z and ReLU's derivative.",
         lambda: 0 * W,
-        cause="return",
+        cause="formula",
     )
     mistakes = {
         "dx": [
@@ -63,9 +64,9 @@ def neuron_gradients_check(submission):
             ),
             Mistake(
                 f"Your gradients are all 0, but z = {z:g} is above 0, so ReLU's derivative there is "
-                "1 and the gradient flows through.",
+                "1 and the gradient flows through. Check how you computed z and ReLU's derivative.",
                 lambda: 0 * X,
-                cause="return",
+                cause="formula",
             ),
         ],
         "db": [
@@ -88,6 +89,7 @@ def neuron_gradients_check(submission):
         "db": "the gradient with respect to the bias b (a number)",
     }
     for name in ("dx", "dw", "db"):
+        require_computed(submission, name, ("x", "w", "b"), name)
         with submission.case(name):
             value = submission.value(name, descriptions[name])
             submission.expect(
@@ -97,6 +99,7 @@ def neuron_gradients_check(submission):
                 mistakes=mistakes[name],
                 one_element_ok=(name == "db"),
                 meaning="one value per input",
+                reveal=False,
             )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.layers import Dense
-from tutor.grader.api import Mistake, check
+from tutor.grader.api import Mistake, check, expect_given, forbid_calls, require_computed
 from tutor.grader.cases import float32_exact, sequence_cases
 
 NEURON_INPUTS = np.array([1.0, 2.0, 3.0, 2.5])
@@ -29,6 +29,8 @@ def layer_forward(inputs, weights_one_row_per_neuron, biases):
 def neuron_output_check(submission):
     output = submission.value("output", "the neuron's output (a number)")
     x, w, b = NEURON_INPUTS, NEURON_WEIGHTS, NEURON_BIAS
+    expect_given(submission, {"inputs": x, "weights": w, "bias": b})
+    require_computed(submission, "output", ("inputs", "weights", "bias"), "the output")
     expected = layer_forward(x, w.reshape(1, -1), [b])[0, 0]
     with submission.case("output is the neuron's output"):
         submission.expect(
@@ -45,6 +47,11 @@ def neuron_output_check(submission):
                     "the sum.",
                     lambda: x @ w + 4 * b,
                     cause="bias",
+                ),
+                Mistake(
+                    "You subtracted the products from the sum instead of adding them (-= where += belongs).",
+                    lambda: -(x @ w) + b,
+                    cause="sign",
                 ),
                 Mistake("You subtracted the bias; it is added.", lambda: x @ w - b, cause="sign"),
                 Mistake(
@@ -72,6 +79,7 @@ def neuron_output_check(submission):
                 ),
             ],
             nonfinite="`output` is not a finite number.",
+            reveal=False,
         )
 
 
@@ -79,6 +87,8 @@ def neuron_output_check(submission):
 def layer_output_check(submission):
     output = submission.value("output", "the layer's three outputs, one per neuron")
     x, w, b = NEURON_INPUTS, LAYER_WEIGHTS, LAYER_BIASES
+    expect_given(submission, {"inputs": x, "weights": w, "biases": b})
+    require_computed(submission, "output", ("inputs", "weights", "biases"), "the outputs")
     expected = layer_forward(x, w, b)[0]
     with submission.case("output holds the three neurons' outputs"):
         submission.expect(
@@ -86,7 +96,14 @@ def layer_output_check(submission):
             expected,
             what="`output`",
             meaning="one value per neuron",
+            reveal=False,
             mistakes=[
+                Mistake(
+                    "Each neuron's products were subtracted instead of added (-= where += belongs).",
+                    lambda: -(w @ x) + b,
+                    cause="sign",
+                ),
+                Mistake("You subtracted the biases; they are added.", lambda: w @ x - b, cause="sign"),
                 Mistake(
                     "You left out the biases: add each neuron's own bias to its weighted sum.",
                     lambda: w @ x,
@@ -120,6 +137,12 @@ def layer_output_check(submission):
 @check("dot-product")
 def dot_product_check(submission):
     dot = submission.function("dot", "a, b")
+    forbid_calls(
+        submission,
+        ("dot", "matmul", "inner", "vdot", "einsum", "tensordot"),
+        "Your code uses {name}, but this exercise is about writing the dot product yourself (np.dot is for "
+        "after this exercise): multiply each pair and add the products up.",
+    )
     rng = submission.rng
     lesson_a, lesson_b = [1.0, 2.0, 3.0], [2.0, 3.0, 4.0]
     cases = [
@@ -142,7 +165,13 @@ def dot_product_check(submission):
             submission.expect(
                 dot(a, b),
                 np.dot(x, y),
+                again=lambda: dot(a, b),
                 mistakes=[
+                    Mistake(
+                        "You subtracted each product instead of adding it (-= where += belongs).",
+                        lambda: -np.dot(x, y),
+                        cause="sign",
+                    ),
                     Mistake(
                         "You returned the products of each pair, one per position: add them up to get a "
                         "single number.",
@@ -184,6 +213,8 @@ def dot_product_check(submission):
 def batch_output_check(submission):
     layer_outputs = submission.value("layer_outputs", "the batch's outputs, one row per sample")
     x, w, b = BATCH, LAYER_WEIGHTS, LAYER_BIASES
+    expect_given(submission, {"inputs": x, "weights": w, "biases": b})
+    require_computed(submission, "layer_outputs", ("inputs", "weights", "biases"), "the outputs")
     expected = layer_forward(x, w, b)
     with submission.case("layer_outputs for the lesson's batch"):
         submission.expect(
@@ -191,7 +222,9 @@ def batch_output_check(submission):
             expected,
             what="`layer_outputs`",
             meaning="one row per sample, one column per neuron",
+            reveal=False,
             mistakes=[
+                Mistake("You subtracted the biases; they are added.", lambda: x @ w.T - b, cause="sign"),
                 Mistake(
                     "You left out the biases: add them after the dot product.", lambda: x @ w.T, cause="bias"
                 ),
