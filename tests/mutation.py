@@ -56,9 +56,13 @@ _LOGS = {"exp": ("log",), "log": ("log10", "exp"), "log10": ("log",)}
 def _sites(tree: ast.AST) -> Iterator[tuple[str, str, ast.AST, object]]:
     """Every place an operator applies: (kind, description, node, variant)."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.keyword) and node.arg == "axis" and isinstance(node.value, ast.Constant):
-            if node.value.value in (0, 1):
-                yield "axis", f"axis={node.value.value} -> axis={1 - node.value.value}", node, None
+        if (
+            isinstance(node, ast.keyword)
+            and node.arg == "axis"
+            and isinstance(node.value, ast.Constant)
+            and node.value.value in (0, 1)
+        ):
+            yield "axis", f"axis={node.value.value} -> axis={1 - node.value.value}", node, None
         if isinstance(node, ast.Call):
             if any(k.arg == "keepdims" for k in node.keywords):
                 yield "keepdims", f"drop keepdims in {ast.unparse(node)[:40]}", node, "keepdims"
@@ -110,7 +114,7 @@ def _sites(tree: ast.AST) -> Iterator[tuple[str, str, ast.AST, object]]:
 
 def _is_label_form_test(node: ast.Compare) -> bool:
     text = ast.unparse(node.left)
-    return (text.endswith(".ndim") or text.startswith("len(") and ".shape" in text) and isinstance(
+    return (text.endswith(".ndim") or (text.startswith("len(") and ".shape" in text)) and isinstance(
         node.comparators[0], ast.Constant
     )
 
@@ -143,8 +147,9 @@ class _Apply(ast.NodeTransformer):
         elif kind == "term":
             return node.left
         elif kind in ("reduction", "exp-log"):
-            node.func.attr = variant if isinstance(node.func, ast.Attribute) else variant
-            if isinstance(node.func, ast.Name):
+            if isinstance(node.func, ast.Attribute):
+                node.func.attr = variant
+            else:
                 node.func.id = variant
         elif kind == "in-place":
             return node.func.value

@@ -201,6 +201,8 @@ class Ledger:
         self.agrees: dict[tuple[str, str], bool] = {}
         self.pending: list[_Pending] = []
         self.named: list[Mistake] = []
+        # Mistakes matched on finite numbers at least once: nan matching nan alone proves nothing.
+        self.strong: set[tuple[str, str]] = set()
 
     def proved(self, message: str, cause: str) -> None:
         """A cause the check proved by itself (a second call, the given numbers): named at once."""
@@ -217,7 +219,8 @@ class Ledger:
         renamed: list[CaseFailure] = []
         for pending in self.pending:
             for mistake in pending.matched:
-                if not self.agrees.get((pending.what, mistake.message), False):
+                key = (pending.what, mistake.message)
+                if not self.agrees.get(key, False) or key not in self.strong:
                     continue
                 if mistake.refuted_by is not None and code is not None and code.readable:
                     try:
@@ -511,6 +514,8 @@ class Submission:
             applicable[mistake.message] = True
             if not right and _close(received, wrong, rtol, atol):
                 matches.setdefault(mistake.message, mistake)
+                if ledger is not None and np.isfinite(wrong).any():
+                    ledger.strong.add((what, mistake.message))
         if ledger is not None:
             # Only a case where the mistake's answer differs from the right one says anything about it.
             for message in applicable:

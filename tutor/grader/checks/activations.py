@@ -27,7 +27,7 @@ def relu_check(submission):
                         "Negative inputs should become 0 but yours came through unchanged, and positive "
                         "ones became 0: that is min(0, x). ReLU is max(0, x).",
                         lambda: np.minimum(0, x),
-                        cause="return",
+                        cause="reduction",
                     ),
                     Mistake(
                         "Your function returned 1 for positive inputs: that is the step function. ReLU "
