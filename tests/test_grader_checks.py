@@ -254,11 +254,14 @@ EXERCISES = {
             MATH
             + src("""
                     def softmax(values):
-                        exps = [math.exp(v) for v in values]
+                        top = max(values)
+                        exps = [math.exp(v - top) for v in values]
                         total = sum(exps)
                         return [e / total for e in exps]
                 """),
-            NP + "def softmax(values):\n    e = np.exp(values)\n    return e / np.sum(e)\n",
+            NP
+            + "def softmax(values):\n    v = np.asarray(values, dtype=float)\n    e = np.exp(v - v.max())\n"
+            "    return e / np.sum(e)\n",
         ],
         wrong=[
             (
@@ -267,6 +270,7 @@ EXERCISES = {
                 "without exponentiating",
             ),
             (NP + "def softmax(values):\n    return np.exp(values)\n", "did not normalise"),
+            (NP + "def softmax(values):\n    e = np.exp(values)\n    return e / np.sum(e)\n", "overflowed"),
             (
                 NP + "def softmax(values):\n    e = np.exp(values)\n    return e / e.max()\n",
                 "largest exponential",

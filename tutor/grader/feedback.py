@@ -86,6 +86,15 @@ def render_feedback(result: CheckResult) -> Feedback:
     if diagnosis and diagnosis.startswith(verdict.rstrip(".")):
         verdict, diagnosis = diagnosis, ""  # the summary is the diagnosis's first sentence: say it once
     failing = [case for case in result.cases if not case.passed]
+    if failing and _unfinished(diagnosis or verdict):
+        # A starter that returns None: one short message, not every case with its values.
+        short = diagnosis or verdict
+        return Feedback(
+            passed=False,
+            verdict=verdict if diagnosis else short,
+            diagnosis=diagnosis,
+            output=_clip_lines(result.stdout, MAX_OUTPUT_LINES) if result.stdout.strip() else "",
+        )
     case_name = case_text = ""
     if failing:
         first = failing[0]
@@ -114,6 +123,15 @@ def render_feedback(result: CheckResult) -> Feedback:
         other_cases=other,
         output=output,
         traceback=traceback,
+    )
+
+
+def _unfinished(sentence: str) -> bool:
+    """The sentence says the learner's function or value is still None (an unfinished starter)."""
+    return (
+        "still returns None" in sentence
+        or "returned None" in sentence
+        or "` is None. Replace None" in sentence
     )
 
 

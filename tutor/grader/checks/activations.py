@@ -65,7 +65,8 @@ def relu_check(submission):
 @check("step")
 def step_check(submission):
     step = submission.function("step", "inputs")
-    for case in sequence_cases(submission.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 1.1, 2.2, -100.0]]):
+    # 0.25 and 0.5 lie in (0, 1), where clipping to [0, 1] or rounding differ from the step.
+    for case in sequence_cases(submission.rng, [[0.0, 2.0, -1.0, 3.3, -2.7, 0.25, 0.5, -100.0]]):
         with submission.case(case.name, note=case.note):
             x = case.array
             submission.expect(
@@ -163,6 +164,18 @@ def _softmax_mistakes(x, axis):
             cause="exp-log",
         ),
         Mistake(
+            "You divided by the mean of the exponentials instead of their sum.",
+            lambda: exp / exp.mean(axis=axis, keepdims=True),
+            cause="reduction",
+        ),
+        Mistake(
+            "You used np.log where softmax takes e^x (np.exp).",
+            lambda: (lambda e: e / e.sum(axis=axis, keepdims=True))(
+                np.log(x - x.max(axis=axis, keepdims=True))
+            ),
+            cause="exp-log",
+        ),
+        Mistake(
             "You divided by the largest exponential instead of the sum of them.",
             lambda: exp / exp.max(axis=axis, keepdims=True),
             cause="reduction",
@@ -174,7 +187,8 @@ def _softmax_mistakes(x, axis):
 def softmax_check(submission):
     softmax = submission.function("softmax", "values")
     examples = [[4.8, 1.21, 2.385], [1.0, 2.0, 3.0, 2.5]]
-    for case in sequence_cases(submission.rng, examples, scale=5.0, large=40.0):
+    # large=800: e^800 overflows (above 709), so a softmax without the max subtraction shows.
+    for case in sequence_cases(submission.rng, examples, scale=5.0, large=800.0):
         with submission.case(case.name, note=case.note):
             x = case.array
             submission.expect(
@@ -182,6 +196,11 @@ def softmax_check(submission):
                 activations.softmax(x),
                 meaning=ONE_PER_INPUT,
                 mistakes=_softmax_mistakes(x, axis=0),
+                nonfinite=(
+                    "Your result has nan or inf: e^x overflowed (e^x is too big for a float above x = 709, "
+                    "and inf / inf is nan). Subtract the largest value before np.exp; it does not change "
+                    "the probabilities."
+                ),
             )
 
 
