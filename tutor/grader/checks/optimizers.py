@@ -234,8 +234,45 @@ def adam_update_check(submission):
             with np.errstate(all="ignore"):
                 m_hat_off = new_m / (1 - b1**iteration)
                 v_hat_off = new_v / (1 - b2**iteration)
+            with np.errstate(all="ignore"):
+                t = iteration + 1
+                corrections = {
+                    "1 + beta ** t": (1 + b1**t, 1 + b2**t, "sign"),
+                    "beta ** t without the 1 -": (b1**t, b2**t, "sign"),
+                    "beta ** (iteration + 2)": (1 - b1 ** (t + 1), 1 - b2 ** (t + 1), "off-by-one"),
+                }
+            correction_mistakes = [
+                Mistake(
+                    f"The bias correction divides by {wrong_form} instead of 1 - beta ** (iteration + 1).",
+                    lambda d1=d1, d2=d2: w - lr * (new_m / d1) / (np.sqrt(new_v / d2) + eps),
+                    cause=cause,
+                )
+                for wrong_form, (d1, d2, cause) in corrections.items()
+            ]
             mistakes = {
                 "new_m": [
+                    Mistake(
+                        "new_m subtracts the gradient's part; it is added: beta_1 * m plus (1 - beta_1) "
+                        "times the gradient.",
+                        lambda: b1 * m - (1 - b1) * dw,
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "new_m leaves out the gradient: it mixes the old m with (1 - beta_1) times the "
+                        "gradient.",
+                        lambda: b1 * m if np.any(m) else None,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_m adds the old m without scaling it by beta_1.",
+                        lambda: m + (1 - b1) * dw if np.any(m) else None,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_m weights the gradient by 1 + beta_1; it is 1 - beta_1.",
+                        lambda: b1 * m + (1 + b1) * dw,
+                        cause="sign",
+                    ),
                     Mistake(
                         "new_m has beta_1 and 1 - beta_1 swapped: the old m is weighted by beta_1, the "
                         "gradient by 1 - beta_1.",
@@ -256,6 +293,32 @@ def adam_update_check(submission):
                     ),
                 ],
                 "new_v": [
+                    Mistake(
+                        "new_v subtracts the squared gradient's part; it is added.",
+                        lambda: b2 * v - (1 - b2) * dw**2,
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "new_v leaves out the squared gradient: it mixes the old v with (1 - beta_2) times "
+                        "the squared gradient.",
+                        lambda: b2 * v if np.any(v) else None,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_v adds the old v without scaling it by beta_2.",
+                        lambda: v + (1 - b2) * dw**2 if np.any(v) else None,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_v weights the squared gradient by 1 + beta_2; it is 1 - beta_2.",
+                        lambda: b2 * v + (1 + b2) * dw**2,
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "new_v uses the gradient cubed; it averages the squared gradients (power 2).",
+                        lambda: b2 * v + (1 - b2) * dw**3,
+                        cause="off-by-one",
+                    ),
                     Mistake(
                         "new_v uses the gradient itself; it averages the squared gradients.",
                         lambda: b2 * v + (1 - b2) * dw,
@@ -281,6 +344,18 @@ def adam_update_check(submission):
                     ),
                 ],
                 "new_weights": [
+                    *correction_mistakes,
+                    Mistake(
+                        "new_weights is the old weights unchanged: move them by the step.",
+                        lambda: w,
+                        cause="return",
+                    ),
+                    Mistake(
+                        "The step leaves out epsilon: add it to the square root of v_hat (it keeps the "
+                        "division safe where v_hat is 0).",
+                        lambda: w - lr * m_hat / np.sqrt(v_hat),
+                        cause="missing-term",
+                    ),
                     Mistake(
                         "The bias correction uses iteration instead of iteration + 1. Iterations count "
                         "from 0, so at the first step 1 - beta ** 0 = 0 and you divide by zero.",
