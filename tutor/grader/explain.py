@@ -386,6 +386,17 @@ class LearnerCode:
     def uses_operator(self, operator: type) -> bool:
         return any(isinstance(node, ast.BinOp) and isinstance(node.op, operator) for node in self.nodes)
 
+    def multiplies_a_quotient(self) -> bool:
+        """Some ``a / b * c`` in the code: a quotient that is then multiplied (a bracket that closes
+        too early, as in ``x / (1 + d) * i``)."""
+        return any(
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Mult)
+            and isinstance(node.left, ast.BinOp)
+            and isinstance(node.left.op, ast.Div)
+            for node in self.nodes
+        )
+
     def mentions(self, name: str) -> bool:
         """``name`` appears as a variable, attribute or function name."""
         return any(

@@ -134,6 +134,24 @@ def sigmoid_check(submission):
                         cause="exp-log",
                     ),
                     Mistake(
+                        "The divisor is 1 - e^(-x); it is 1 + e^(-x). With the minus, x = 0 divides by "
+                        "zero and negative inputs give negative values.",
+                        lambda: 1 / (1 - np.exp(-x)),
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "You returned the single number 1, not one value per input: e^(-x) is missing, "
+                        "so nothing depends on the inputs.",
+                        lambda: 1.0,
+                        cause="return",
+                    ),
+                    Mistake(
+                        "You used np.log where the sigmoid takes e^(-x) (np.exp); the log of a negative "
+                        "number is nan.",
+                        lambda: 1 / (1 + np.log(-x)),
+                        cause="exp-log",
+                    ),
+                    Mistake(
                         "You used 10 as the base. The sigmoid uses e: np.exp(-x) or math.exp(-x).",
                         lambda: 1 / (1 + 10.0 ** (-x)),
                         cause="exp-log",
@@ -260,6 +278,27 @@ def batch_softmax_check(submission):
                     "sum (and the maximum) must run over axis=1, one row per sample.",
                     lambda: activations.softmax(x.T).T,
                     cause="axis",
+                ),
+                Mistake(
+                    "Your probabilities add up to 1 down each column instead of along each row: the "
+                    "sum (and the maximum) must run over axis=1, one row per sample.",
+                    lambda: exp / exp.sum(axis=0, keepdims=True),
+                    cause="axis",
+                ),
+                Mistake(
+                    "You subtracted each column's maximum (axis=0). Subtract each row's own maximum: "
+                    "axis=1, keeping the axis (keepdims=True) so it lines up with the rows.",
+                    lambda: (lambda e: e / e.sum(axis=1, keepdims=True))(
+                        np.exp(x - x.max(axis=0, keepdims=True))
+                    ),
+                    cause="axis",
+                ),
+                Mistake(
+                    "Each row had the wrong maximum subtracted: without keepdims=True, the row maxima "
+                    "have shape (n,) and line up with the columns instead of the rows. Keep the axis "
+                    "(keepdims=True) so the maxima form a column, one per row.",
+                    lambda: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(x - x.max(axis=1))),
+                    cause="keepdims",
                 ),
                 Mistake(
                     "Each row was divided by the wrong sums: without keepdims=True, the row sums have "

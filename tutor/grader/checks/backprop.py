@@ -139,6 +139,19 @@ def dense_backward_check(submission):
                         cause="transpose",
                     ),
                     Mistake(
+                        "dweights used the inputs without transposing them. The inputs are shaped "
+                        "(n_samples, n_inputs); their transpose, one row per input, is what multiplies "
+                        "dvalues.",
+                        lambda: inputs @ dvalues,
+                        cause="transpose",
+                    ),
+                    Mistake(
+                        "dweights used dvalues transposed. The inputs are the ones to transpose; dvalues "
+                        "goes in as it is, one row per sample.",
+                        lambda: inputs.T @ dvalues.T,
+                        cause="transpose",
+                    ),
+                    Mistake(
                         "dweights was divided by the number of samples. dvalues already carries the "
                         "loss's 1/n; here the gradients are summed over the batch, not averaged.",
                         lambda: inputs.T @ dvalues / samples if samples > 1 else None,
@@ -148,6 +161,12 @@ def dense_backward_check(submission):
                 "dbiases": [
                     Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1, keepdims=True), cause="axis"),
                     Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1), cause="axis"),
+                    Mistake(
+                        "dbiases took the largest value of each column (max). The bias gradient adds up "
+                        "every sample's dvalues: a sum over the samples.",
+                        lambda: np.max(dvalues, axis=0, keepdims=True) if samples > 1 else None,
+                        cause="reduction",
+                    ),
                     Mistake(
                         "dbiases was averaged over the batch. Sum over the samples instead of taking "
                         "the mean.",
@@ -167,6 +186,12 @@ def dense_backward_check(submission):
                         "(n_inputs, n_neurons); going back from the neurons to the inputs needs them "
                         "turned the other way.",
                         lambda: dvalues @ weights,
+                        cause="transpose",
+                    ),
+                    Mistake(
+                        "dinputs used dvalues transposed. dvalues goes in as it is, one row per sample; "
+                        "the weights are the ones to transpose.",
+                        lambda: dvalues.T @ weights.T,
                         cause="transpose",
                     ),
                     Mistake(
@@ -258,6 +283,13 @@ def _one_hot_used_as_indices(p, one_hot):
     return gradient / len(p)
 
 
+def _with_classes(p, classes):
+    """The gradient with 1 subtracted at ``classes`` (one per sample, whichever they are)."""
+    gradient = p.copy()
+    gradient[np.arange(len(p)), classes] -= 1
+    return gradient / len(p)
+
+
 @check("softmax-cce-backward")
 def softmax_cce_backward_check(submission):
     backward = submission.function("softmax_cce_backward", "softmax_outputs, y_true")
@@ -302,6 +334,24 @@ def softmax_cce_backward_check(submission):
                         "each row into its class index first: the position of its 1, the row's argmax.",
                         lambda: _one_hot_used_as_indices(p, y_true) if y_true.ndim == 2 else None,
                         cause="labels",
+                    ),
+                    Mistake(
+                        "You added 1 at each sample's true class; it is subtracted: the gradient is "
+                        "(p - one_hot) / n_samples.",
+                        lambda: (p + one_hot) / samples,
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "Your one-hot rows became the wrong class indices: argmin gives the position of "
+                        "a 0. A one-hot row's class is the position of its 1, the row's argmax.",
+                        lambda: _with_classes(p, np.argmin(y_true, axis=1)) if y_true.ndim == 2 else None,
+                        cause="reduction",
+                    ),
+                    Mistake(
+                        "You took the argmax of the one-hot labels down the columns (axis=0). Each row is "
+                        "one sample: its class is the argmax along axis=1.",
+                        lambda: _with_classes(p, np.argmax(y_true, axis=0)) if y_true.ndim == 2 else None,
+                        cause="axis",
                     ),
                     Mistake(
                         "You subtracted 1 at the wrong places: the first index must be the sample "

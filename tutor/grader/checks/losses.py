@@ -95,6 +95,37 @@ def cce_loss_check(submission):
                         cause="sign",
                     ),
                     Mistake(
+                        "You returned the largest loss in the batch. The loss is the mean over the "
+                        "samples (np.mean).",
+                        lambda: np.max(-np.log(clipped)) if len(clipped) > 1 else None,
+                        cause="reduction",
+                    ),
+                    Mistake(
+                        "You used np.exp where cross-entropy takes the log of the confidences (np.log).",
+                        lambda: np.mean(-np.exp(clipped)),
+                        cause="exp-log",
+                    ),
+                    Mistake(
+                        "For one-hot labels you averaged each row of the predictions times y_true; sum "
+                        "it instead: the row has one entry that is not 0, the true class's confidence.",
+                        lambda: (
+                            np.mean(-np.log(np.mean(all_clipped * y_true, axis=1)))
+                            if y_true.ndim == 2
+                            else None
+                        ),
+                        cause="reduction",
+                    ),
+                    Mistake(
+                        "For one-hot labels you summed the predictions times y_true down the columns "
+                        "(axis=0): one value per class instead of one per sample. Sum each row (axis=1).",
+                        lambda: (
+                            np.mean(-np.log(np.sum(all_clipped * y_true, axis=0)))
+                            if y_true.ndim == 2
+                            else None
+                        ),
+                        cause="axis",
+                    ),
+                    Mistake(
                         "You returned one loss per sample. The function returns their mean, a single number.",
                         lambda: -np.log(clipped) if len(clipped) > 1 else None,
                         cause="reduction",
@@ -156,6 +187,24 @@ def accuracy_check(submission):
                     "to get a fraction between 0 and 1.",
                     lambda: np.sum(predictions == indices) if len(indices) > 1 else None,
                     cause="scale",
+                ),
+                Mistake(
+                    "You returned the largest of the comparisons: 1 as soon as one prediction is right. "
+                    "Accuracy is their mean, the fraction of samples predicted correctly.",
+                    lambda: float(np.max(predictions == indices)),
+                    cause="reduction",
+                ),
+                Mistake(
+                    "Your one-hot targets became the wrong class indices: argmin gives the position of a "
+                    "0. A one-hot row's class is the position of its 1, the row's argmax.",
+                    lambda: np.mean(predictions == np.argmin(y_true, axis=1)) if y_true.ndim == 2 else None,
+                    cause="reduction",
+                ),
+                Mistake(
+                    "You took the argmax of the one-hot targets down the columns (axis=0). Each row is "
+                    "one sample: its class is the argmax along axis=1.",
+                    lambda: np.mean(predictions == np.argmax(y_true, axis=0)) if y_true.ndim == 2 else None,
+                    cause="axis",
                 ),
                 Mistake(
                     "You returned a percentage. Return the fraction, between 0 and 1.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
 from engine import optimizers
@@ -74,6 +76,12 @@ def lr_decay_check(submission):
             expected = optimizers.decayed_learning_rate(lr, decay, iteration)
             mistakes = [
                 Mistake(
+                    "You subtracted decay * iteration in the divisor; it is added: the divisor "
+                    "1 + decay * iteration grows, so the learning rate shrinks.",
+                    lambda: lr / (1 - decay * iteration) if decay * iteration != 1 else None,
+                    cause="sign",
+                ),
+                Mistake(
                     "Your iterations are off by one: they count from 0, and the first update "
                     "(iteration 0) uses the full learning rate. Use decay * iteration, not "
                     "decay * (iteration + 1).",
@@ -86,11 +94,25 @@ def lr_decay_check(submission):
                     "divisor.",
                     lambda: lr + decay * iteration,
                     cause="formula",
+                    refuted_by=lambda code: not code.uses_operator(ast.Div),
+                ),
+                Mistake(
+                    "You added decay * iteration to the learning rate. This rule divides the learning "
+                    "rate by a divisor that grows by decay with every iteration.",
+                    lambda: lr + decay * iteration,
+                    cause="formula",
                 ),
                 Mistake(
                     "Check the brackets: you computed learning_rate / (1 + decay) * iteration, which "
                     "multiplies by the iteration. decay and iteration belong together inside the "
                     "divisor.",
+                    lambda: lr / (1 + decay) * iteration,
+                    cause="formula",
+                    refuted_by=lambda code: not code.multiplies_a_quotient(),
+                ),
+                Mistake(
+                    "You multiplied the learning rate by the iteration, so it grows as the iterations go "
+                    "by. The iteration belongs inside the divisor, multiplied by decay.",
                     lambda: lr / (1 + decay) * iteration,
                     cause="formula",
                 ),
@@ -114,7 +136,13 @@ def lr_decay_check(submission):
                 ),
             ]
             received = decayed(lr, decay, iteration)
-            submission.expect(received, expected, mistakes=mistakes, meaning="a single number")
+            submission.expect(
+                received,
+                expected,
+                mistakes=mistakes,
+                meaning="a single number",
+                again=lambda: decayed(lr, decay, iteration),
+            )
 
 
 @check("momentum-update")
@@ -153,6 +181,12 @@ def momentum_update_check(submission):
                         cause="scale",
                     ),
                     Mistake(
+                        "new_momentums leaves out the gradient: the old momentums, scaled by the momentum "
+                        "factor, minus the learning rate times the gradient.",
+                        lambda: beta * m if np.any(dw) else None,
+                        cause="missing-term",
+                    ),
+                    Mistake(
                         "new_momentums leaves out the learning rate: it scales the gradient's part.",
                         lambda: beta * m - dw if lr != 1 else None,
                         cause="scale",
@@ -175,6 +209,11 @@ def momentum_update_check(submission):
                         "new_weights ignores momentum: it is a plain SGD step. The weights move by the "
                         "new momentums instead.",
                         lambda: w - lr * dw if np.any(m) and beta else None,
+                        cause="return",
+                    ),
+                    Mistake(
+                        "new_weights is the old weights unchanged: move them by the new momentums.",
+                        lambda: w,
                         cause="return",
                     ),
                     Mistake(
@@ -249,6 +288,44 @@ def adam_update_check(submission):
                 )
                 for wrong_form, (d1, d2, cause) in corrections.items()
             ]
+            # One of the two corrections wrong, the other right: name which one and how.
+            with np.errstate(all="ignore"):
+                one_side = {
+                    "1 + beta ** (iteration + 1): the sign is wrong, it is 1 - beta": (
+                        1 + b1**t,
+                        1 + b2**t,
+                        "sign",
+                    ),
+                    "1, so it corrects nothing: it is 1 - beta ** (iteration + 1)": (1.0, 1.0, "bias"),
+                    "1 - beta ** (iteration + 2): the power is one too high, it is iteration + 1": (
+                        1 - b1 ** (t + 1),
+                        1 - b2 ** (t + 1),
+                        "off-by-one",
+                    ),
+                    "1 - beta ** iteration: the power is one too low, it is iteration + 1": (
+                        1 - b1 ** (t - 1),
+                        1 - b2 ** (t - 1),
+                        "off-by-one",
+                    ),
+                    "1 - beta ** (iteration - 1): the 1 is subtracted from the iteration, not added": (
+                        1 - b1 ** (t - 2),
+                        1 - b2 ** (t - 2),
+                        "sign",
+                    ),
+                }
+            for wrong_form, (d1, d2, cause) in one_side.items():
+                correction_mistakes += [
+                    Mistake(
+                        f"m_hat (the correction of new_m with beta_1) divides by {wrong_form}.",
+                        lambda d1=d1: w - lr * (new_m / d1) / (np.sqrt(v_hat) + eps),
+                        cause=cause,
+                    ),
+                    Mistake(
+                        f"v_hat (the correction of new_v with beta_2) divides by {wrong_form}.",
+                        lambda d2=d2: w - lr * m_hat / (np.sqrt(new_v / d2) + eps),
+                        cause=cause,
+                    ),
+                ]
             mistakes = {
                 "new_m": [
                     Mistake(
@@ -266,6 +343,12 @@ def adam_update_check(submission):
                     Mistake(
                         "new_m adds the old m without scaling it by beta_1.",
                         lambda: m + (1 - b1) * dw if np.any(m) else None,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_m adds the whole gradient: weight it by 1 - beta_1, so that the average "
+                        "mixes beta_1 of the old m with 1 - beta_1 of the gradient.",
+                        lambda: b1 * m + dw,
                         cause="missing-term",
                     ),
                     Mistake(
@@ -307,6 +390,12 @@ def adam_update_check(submission):
                     Mistake(
                         "new_v adds the old v without scaling it by beta_2.",
                         lambda: v + (1 - b2) * dw**2 if np.any(v) else None,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_v adds the whole squared gradient: weight it by 1 - beta_2, so that the "
+                        "average mixes beta_2 of the old v with 1 - beta_2 of the squared gradient.",
+                        lambda: b2 * v + dw**2,
                         cause="missing-term",
                     ),
                     Mistake(
@@ -361,6 +450,12 @@ def adam_update_check(submission):
                         "from 0, so at the first step 1 - beta ** 0 = 0 and you divide by zero.",
                         lambda: w - lr * m_hat_off / (np.sqrt(v_hat_off) + eps),
                         cause="off-by-one",
+                    ),
+                    Mistake(
+                        "The step subtracts epsilon from the square root of v_hat; it is added (it keeps "
+                        "the divisor away from 0).",
+                        lambda: w - lr * m_hat / (np.sqrt(v_hat) - eps),
+                        cause="sign",
                     ),
                     Mistake(
                         "Epsilon went inside the square root. Add it after taking the square root.",
