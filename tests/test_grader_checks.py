@@ -179,6 +179,7 @@ EXERCISES = {
         wrong=[
             (NP + "def relu(inputs):\n    return np.minimum(0, inputs)\n", "min(0, x)"),
             ("def relu(inputs):\n    return [1 if x > 0 else 0 for x in inputs]\n", "step function"),
+            (NP + "def relu(inputs):\n    return np.clip(inputs, 0, 1)\n", "no upper limit"),
             ("def relu(inputs):\n    return [x for x in inputs if x > 0]\n", "left the negative inputs out"),
             ("def relu(inputs):\n    return inputs * (inputs > 0)\n", "plain Python list"),
             (
@@ -1394,3 +1395,130 @@ def test_a_bare_return_is_explained(grader):
 def test_a_decorated_starter_is_still_recognised(grader):
     source = "def keep(function):\n    return function\n\n\n@keep\ndef step(inputs):\n    return None\n"
     assert "your code has `return None`" in grader.grade("step", source).feedback
+
+
+# The issue's examples of a diagnosis the learner's own code contradicts: each must not be given.
+
+
+def _feedback(grader, check_id: str, source: str) -> str:
+    result = grader.grade(check_id, source)
+    assert not result.passed
+    return result.feedback
+
+
+def test_cce_that_clips_is_not_told_to_clip_when_one_hot_rows_are_summed_over_axis_0(grader):
+    source = NP + src("""
+        def categorical_cross_entropy(y_pred, y_true):
+            clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+            y_true = np.asarray(y_true)
+            if y_true.ndim == 1:
+                confidences = clipped[np.arange(len(y_pred)), y_true]
+            else:
+                confidences = np.sum(clipped * y_true, axis=0)
+            return np.mean(-np.log(confidences))
+    """)
+    feedback = _feedback(grader, "cce-loss", source)
+    assert "Clip the predictions" not in feedback and "clip the predictions" not in feedback
+    assert "down the columns (axis=0)" in feedback
+
+
+def test_cce_without_clipping_is_still_told_to_clip(grader):
+    source = NP + src("""
+        def categorical_cross_entropy(y_pred, y_true):
+            y_true = np.asarray(y_true)
+            if y_true.ndim == 2:
+                y_true = np.argmax(y_true, axis=1)
+            return np.mean(-np.log(y_pred[np.arange(len(y_pred)), y_true]))
+    """)
+    assert "clip the predictions" in _feedback(grader, "cce-loss", source).lower()
+
+
+ACCURACY_BODY = NP + src("""
+    def accuracy(y_pred, y_true):
+        y_true = np.asarray(y_true)
+        if y_true.ndim == 2:
+            y_true = np.argmax(y_true, axis=1)
+        {lines}
+""")
+ARGMAX_WITHOUT_AXIS = "np.argmax without axis=1"
+
+
+@pytest.mark.parametrize(
+    ("lines", "named"),
+    [
+        ("predictions = np.max(y_pred, axis=1)\n    return np.mean(predictions == y_true)", "(np.max)"),
+        ("predictions = np.asarray(y_pred)[:, 1] > 0.5\n    return np.mean(predictions == y_true)", None),
+        (
+            "predictions = np.argmax(y_pred, axis=1)\n    return np.sum(predictions == y_true) // len(y_true)",
+            "You divided with //",
+        ),
+    ],
+    ids=["np.max", "threshold", "floor division"],
+)
+def test_accuracy_without_a_flattening_argmax_is_not_told_about_argmax_without_axis(grader, lines, named):
+    feedback = _feedback(grader, "accuracy", ACCURACY_BODY.format(lines=lines))
+    assert ARGMAX_WITHOUT_AXIS not in feedback
+    if named:
+        assert named in feedback
+
+
+def test_accuracy_with_a_flattening_argmax_is_told_so(grader):
+    source = ACCURACY_BODY.format(lines="return np.mean(np.argmax(y_pred) == y_true)")
+    assert ARGMAX_WITHOUT_AXIS in _feedback(grader, "accuracy", source)
+
+
+def test_a_missing_import_is_not_called_a_misspelling(grader):
+    source = "def sigmoid(inputs):\n    return [1 / (1 + exp(-x)) for x in inputs]\n"
+    feedback = _feedback(grader, "sigmoid", source)
+    assert "spelling" not in feedback and "did you mean" not in feedback
+    assert "`exp` comes from the `math` module" in feedback and "from math import exp" in feedback
+
+
+def test_relu_that_clips_to_0_1_is_not_called_the_step_function(grader):
+    feedback = _feedback(grader, "relu", NP + "def relu(inputs):\n    return np.clip(inputs, 0, 1)\n")
+    assert "step function" not in feedback
+    assert "no upper limit" in feedback
+
+
+def test_lr_decay_that_multiplies_the_rate_is_not_told_to_check_its_brackets(grader):
+    multiplied = "def decayed_learning_rate(learning_rate, decay, iteration):\n" + (
+        "    return learning_rate * iteration / (1 + decay)\n"
+    )
+    feedback = _feedback(grader, "lr-decay", multiplied)
+    assert "brackets" not in feedback
+    assert "multiplied the learning rate by the iteration" in feedback
+    added = "def decayed_learning_rate(learning_rate, decay, iteration):\n    return learning_rate + decay * iteration\n"
+    feedback = _feedback(grader, "lr-decay", added)
+    assert "brackets" not in feedback and "added decay * iteration" in feedback
+    bracketed = "def decayed_learning_rate(learning_rate, decay, iteration):\n" + (
+        "    return learning_rate / (1 + decay) * iteration\n"
+    )
+    assert "Check the brackets" in _feedback(grader, "lr-decay", bracketed)
+
+
+def test_a_rate_kept_in_a_global_is_kept_state_not_an_off_by_one(grader):
+    source = src("""
+        rate = None
+        def decayed_learning_rate(learning_rate, decay, iteration):
+            global rate
+            if rate is None:
+                rate = learning_rate
+            rate = rate / (1 + decay)
+            return rate
+    """)
+    feedback = _feedback(grader, "lr-decay", source)
+    assert "off by one" not in feedback
+    assert "Called a second time with the same inputs" in feedback
+
+
+def test_a_recursion_that_is_only_too_deep_is_not_called_infinite(grader):
+    source = src("""
+        def relu(inputs):
+            if len(inputs) == 0:
+                return []
+            first = inputs[0] if inputs[0] > 0 else 0.0
+            return [first] + relu(inputs[1:])
+    """)
+    feedback = _feedback(grader, "relu", source)
+    assert "infinite" not in feedback and "never ends" not in feedback
+    assert "heading for its end" in feedback

@@ -79,6 +79,13 @@ def explain_exception(error: BaseException, namespace: dict, args=(), filename: 
             return "Add `import numpy as np` at the top of your code."
         if name in _MODULES_BY_NAME:
             return f"`{name}` is a module that your code never imports: add `import {name}` at the top."
+        home = _module_of(name or "")
+        if home and name not in namespace:
+            return (
+                f"`{name}` comes from the `{home}` module, which your code never imported under that "
+                f"name: add `from {home} import {name}` at the top, or write `{home}.{name}` after "
+                f"`import {home}`."
+            )
         defined = [key for key in namespace if not key.startswith("__")]
         close = difflib.get_close_matches(name or "", defined, n=1)
         if close:
@@ -166,6 +173,21 @@ def explain_exception(error: BaseException, namespace: dict, args=(), filename: 
 
 # Modules a learner uses by name: a NameError for one of these is a missing import, not a misspelling.
 _MODULES_BY_NAME = {"math", "numpy", "random", "itertools", "functools", "statistics", "operator", "copy"}
+# Modules whose functions a learner imports one by one (from math import exp): a NameError for one of
+# their names is a missing import too.
+_FROM_IMPORTED = ("math", "numpy", "random", "statistics")
+
+
+def _module_of(name: str) -> str | None:
+    """The first module of :data:`_FROM_IMPORTED` that defines ``name`` (only modules already loaded
+    are asked: nothing is imported to explain an error)."""
+    if not name or name.startswith("_"):
+        return None
+    for module in _FROM_IMPORTED:
+        loaded = sys.modules.get(module)
+        if loaded is not None and hasattr(loaded, name):
+            return module
+    return None
 
 
 def recursion_sentence(error: BaseException, filename: str | None) -> str:

@@ -34,6 +34,13 @@ def relu_check(submission):
                         "passes a positive input through unchanged.",
                         lambda: activations.step(x),
                         cause="return",
+                        refuted_by=lambda code: code.calls("clip"),
+                    ),
+                    Mistake(
+                        "Your function caps positive inputs at 1, as clipping to [0, 1] does. ReLU has "
+                        "no upper limit: a positive input passes through unchanged.",
+                        lambda: np.clip(x, 0, 1),
+                        cause="clip",
                     ),
                     Mistake(
                         "Your function returned the absolute value. ReLU turns negative inputs into 0 "

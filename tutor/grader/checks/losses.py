@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
+
 import numpy as np
 
 from engine import losses
-from tutor.grader.api import Mistake, check
-from tutor.grader.cases import LabelCase, float32_exact, label_cases
+from tutor.grader.api import Mistake, check, learner_code
+from tutor.grader.cases import LabelCase, float32_exact, label_cases, probability_rows
 
 LESSON_PREDICTIONS = [[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]
 ZERO_FOR_TRUE_CLASS = [[0.0, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]
@@ -22,6 +24,15 @@ COLUMNS_PICKED = (
     "with its own label: rows 0, 1, ..., n-1 together with y_true, one confidence per sample."
 )
 
+UNCLIPPED_INFINITE = (
+    "Your loss is inf or nan: log(0) is -inf. Clip the predictions to [1e-7, 1 - 1e-7] before taking the log."
+)
+CLIPPED_BUT_INFINITE = (
+    "Your loss is inf or nan: a 0 reached the log although your code clips. Look at what is computed "
+    "between the clipping and the log: a confidence of 0 means the true class's prediction was not "
+    "picked for that sample."
+)
+
 
 def _both_label_forms(cases: list[LabelCase]):
     """Each case once with class indices and once with one-hot rows."""
@@ -33,6 +44,8 @@ def _both_label_forms(cases: list[LabelCase]):
 @check("cce-loss")
 def cce_loss_check(submission):
     cce = submission.function("categorical_cross_entropy", "y_pred, y_true")
+    # Code that clips already does what the usual advice for an infinite loss says.
+    clips = learner_code(submission).calls_any("clip", "maximum")
     cases = label_cases(submission.rng, LESSON_PREDICTIONS, LESSON_TARGETS)
     cases.insert(
         1,
@@ -59,6 +72,7 @@ def cce_loss_check(submission):
                         "predictions to [1e-7, 1 - 1e-7] first (np.clip).",
                         lambda: np.mean(-np.log(unclipped)),
                         cause="clip",
+                        refuted_by=lambda code: code.calls_any("clip", "maximum"),
                     ),
                     # y_pred[:, y_true] with or without clipping, averaged or not (an infinite loss is
                     # left to the clipping message above).
@@ -154,17 +168,28 @@ def cce_loss_check(submission):
                 expected,
                 mistakes=mistakes,
                 meaning="the mean loss, a single number",
-                nonfinite=(
-                    "Your loss is inf or nan: log(0) is -inf. Clip the predictions to "
-                    "[1e-7, 1 - 1e-7] before taking the log."
-                ),
+                nonfinite=CLIPPED_BUT_INFINITE if clips else UNCLIPPED_INFINITE,
             )
+
+
+def _partly_right(rng: np.random.Generator, rows: int, classes: int, right: int) -> LabelCase:
+    """A batch whose first ``right`` samples are predicted correctly and the others not."""
+    y_pred = probability_rows(rng, rows, classes)
+    labels = np.argmax(y_pred, axis=1)
+    labels[right:] = (labels[right:] + 1 + rng.integers(0, classes - 1, rows - right)) % classes
+    return LabelCase(f"{rows} samples, {classes} classes, {right} predicted right", y_pred, labels)
 
 
 @check("accuracy")
 def accuracy_check(submission):
     accuracy = submission.function("accuracy", "y_pred, y_true")
     cases = label_cases(submission.rng, ZERO_FOR_TRUE_CLASS, LESSON_TARGETS)
+    # An accuracy is one number, and random labels make it near 0 for many wrong answers alike: these
+    # batches are partly right by construction, so each wrong answer gives its own number.
+    cases += [
+        _partly_right(submission.rng, rows, classes, right)
+        for rows, classes, right in ((4, 4, 3), (8, 5, 5), (10, 3, 7))
+    ]
     for name, y_pred, y_true, note in _both_label_forms(cases):
         with submission.case(name, note=note):
             indices = y_true if y_true.ndim == 1 else np.argmax(y_true, axis=1)
@@ -176,6 +201,24 @@ def accuracy_check(submission):
                     "argmax of each row (axis=1): one predicted class per sample.",
                     lambda: np.mean(np.argmax(y_pred) == indices),
                     cause="axis",
+                    # Code with no argmax, or an axis on every argmax, did not flatten anything.
+                    refuted_by=lambda code: (
+                        not code.calls("argmax") or code.every_call_has("argmax", "axis", 1)
+                    ),
+                ),
+                Mistake(
+                    "You compared the largest probability (np.max) with the class index. np.max gives "
+                    "the value; the predicted class is its position, which np.argmax gives.",
+                    lambda: np.mean(np.max(y_pred, axis=1) == indices),
+                    cause="reduction",
+                    refuted_by=lambda code: not code.calls_any("max", "amax"),
+                ),
+                Mistake(
+                    "You divided with //, which rounds down to a whole number: 0 unless every prediction "
+                    "is right. Use / for the fraction.",
+                    lambda: float(np.sum(predictions == indices) // len(indices)),
+                    cause="scale",
+                    refuted_by=lambda code: not code.uses_operator(ast.FloorDiv),
                 ),
                 Mistake(
                     "You took the argmax down the columns (axis=0). Each row is one sample: use axis=1.",
