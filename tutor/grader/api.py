@@ -201,12 +201,44 @@ class Ledger:
         self.agrees: dict[tuple[str, str], bool] = {}
         self.pending: list[_Pending] = []
         self.named: list[Mistake] = []
+        # case index -> the shape of the case's main input (or of its expected value): how close the
+        # case is to the lesson's example.
+        self.shapes: dict[int, tuple[int, ...]] = {}
         # Mistakes matched on finite numbers at least once: nan matching nan alone proves nothing.
         self.strong: set[tuple[str, str]] = set()
 
     def proved(self, message: str, cause: str) -> None:
         """A cause the check proved by itself (a second call, the given numbers): named at once."""
         self.named.append(Mistake(message, lambda: None, cause))
+
+    def closest_first(self, submission: Submission) -> None:
+        """Order the failing cases by how close each is to the lesson's worked example (the first case
+        named after the lesson, else the first case): the same number of dimensions first, then the
+        nearest size, then the check's own order. The learner is shown first the failure most like
+        the example they studied. Only failures ``expect`` described are moved: an exception or a
+        stopped check keeps its place."""
+        cases = submission.cases
+        failing = [index for index, case in enumerate(cases) if not case.passed]
+        by_index = {pending.index: pending.failure for pending in self.pending}
+        if len(failing) < 2 or not all(index in by_index and index in self.shapes for index in failing):
+            return
+        lesson = next((i for i, case in enumerate(cases) if "lesson" in case.name.lower()), 0)
+        reference = self.shapes.get(lesson)
+        if reference is None:
+            return
+
+        def distance(index: int) -> tuple[bool, float, int]:
+            shape = self.shapes[index]
+            ratio = max(1, int(np.prod(shape))) / max(1, int(np.prod(reference)))
+            return (len(shape) != len(reference), abs(float(np.log(ratio))), index)
+
+        ordered = sorted(failing, key=distance)
+        if ordered == failing:
+            return
+        moved = [cases[index] for index in ordered]
+        for slot, case in zip(failing, moved):
+            cases[slot] = case
+        submission.first_failure = by_index[ordered[0]]
 
     def note(self, what: str, message: str, agrees: bool) -> None:
         key = (what, message)
@@ -237,6 +269,7 @@ class Ledger:
                 self.named.append(mistake)
                 renamed.append(pending.failure)
                 break
+        self.closest_first(submission)
         first = submission.first_failure
         described_first = any(first is pending.failure for pending in self.pending)
         if renamed and first is not None and described_first and first not in renamed:
@@ -439,6 +472,7 @@ class Submission:
         nonfinite: str | None = None,
         reveal: bool = True,
         again: Callable[[], Any] | None = None,
+        inputs: Any = None,
     ) -> None:
         """Fail the current case unless ``received`` equals ``expected`` within tolerance.
 
@@ -449,8 +483,13 @@ class Submission:
         sample"); ``nonfinite`` is the sentence for nan/inf where the answer is finite. ``reveal=False``
         never shows the expected value (for exercises whose answer is one fixed value). ``again``
         repeats the learner's call with the same inputs: a different answer proves kept state.
+        ``inputs`` is the case's main input when the result is one number (a loss from a batch): its
+        shape says how close the case is to the lesson's example (otherwise ``expected``'s does).
         """
         expected = np.asarray(expected, dtype=float)
+        ledger = _LEDGER.get()
+        if ledger is not None:
+            ledger.shapes.setdefault(len(self.cases), np.shape(expected if inputs is None else inputs))
         if received is None:
             raise CaseFailure(f"{_capital(what)} is None.")
         received_array = _as_numbers(received, what)
@@ -485,7 +524,6 @@ class Submission:
             else:
                 sentence = _difference_sentence(what, expected, received_array, rtol, atol, reveal)
         failure = CaseFailure(sentence, detail)
-        ledger = _LEDGER.get()
         if ledger is not None:
             ledger.pending.append(_Pending(len(self.cases), failure, what, matched))
         elif matched:  # outside a check run (a check's own test): name the first match at once

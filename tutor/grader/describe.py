@@ -37,6 +37,8 @@ def compact(array) -> str:
     array = np.asarray(array)
     if array.dtype.kind not in "biuf":
         return repr(array.tolist())
+    if array.dtype.kind == "f":
+        array = array + 0.0  # -0.0 + 0.0 is 0.0: never show "-0."
     if array.ndim == 0:
         return number_text(array)
     if array.ndim == 1:

@@ -168,6 +168,7 @@ def cce_loss_check(submission):
                 expected,
                 mistakes=mistakes,
                 meaning="the mean loss, a single number",
+                inputs=y_pred,
                 nonfinite=CLIPPED_BUT_INFINITE if clips else UNCLIPPED_INFINITE,
             )
 
@@ -268,5 +269,9 @@ def accuracy_check(submission):
             ]
             received = accuracy(y_pred, y_true, unchanged=("y_pred", "y_true"))
             submission.expect(
-                received, expected, mistakes=mistakes, meaning="a single number between 0 and 1"
+                received,
+                expected,
+                mistakes=mistakes,
+                meaning="a single number between 0 and 1",
+                inputs=y_pred,
             )
