@@ -203,10 +203,11 @@ def recursion_sentence(error: BaseException, filename: str | None) -> str:
                 "recursion). Make sure each call gets closer to a case that returns without calling "
                 "again, or use a loop."
             )
-        sizes = [_sizes(frame) for frame in frames[-50:]]
+        sizes = [size for size in (_sizes(frame) for frame in frames[-50:]) if size is not None]
         if (
-            sizes[0]
-            and all(s is not None and len(s) == len(sizes[0]) for s in sizes)
+            len(sizes) == len(frames[-50:])
+            and sizes[0]
+            and all(len(s) == len(sizes[0]) for s in sizes)
             and any(
                 all(earlier[i] > later[i] > 0 for earlier, later in itertools.pairwise(sizes))
                 for i in range(len(sizes[0]))

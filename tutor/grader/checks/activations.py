@@ -34,7 +34,7 @@ def relu_check(submission):
                         "passes a positive input through unchanged.",
                         lambda: activations.step(x),
                         cause="return",
-                        refuted_by=lambda code: code.calls("clip"),
+                        refuted_by=lambda code: bool(code.calls("clip")),
                     ),
                     Mistake(
                         "Your function caps positive inputs at 1, as clipping to [0, 1] does. ReLU has "

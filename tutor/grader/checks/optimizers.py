@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -280,10 +282,15 @@ def adam_update_check(submission):
                     "beta ** t without the 1 -": (b1**t, b2**t, "sign"),
                     "beta ** (iteration + 2)": (1 - b1 ** (t + 1), 1 - b2 ** (t + 1), "off-by-one"),
                 }
+
+            def corrected_by(d1: Any, d2: Any) -> Callable[[], Any]:
+                """The new weights when m_hat divides by ``d1`` and v_hat by ``d2``."""
+                return lambda: w - lr * (new_m / d1) / (np.sqrt(new_v / d2) + eps)
+
             correction_mistakes = [
                 Mistake(
                     f"The bias correction divides by {wrong_form} instead of 1 - beta ** (iteration + 1).",
-                    lambda d1=d1, d2=d2: w - lr * (new_m / d1) / (np.sqrt(new_v / d2) + eps),
+                    corrected_by(d1, d2),
                     cause=cause,
                 )
                 for wrong_form, (d1, d2, cause) in corrections.items()
@@ -317,12 +324,12 @@ def adam_update_check(submission):
                 correction_mistakes += [
                     Mistake(
                         f"m_hat (the correction of new_m with beta_1) divides by {wrong_form}.",
-                        lambda d1=d1: w - lr * (new_m / d1) / (np.sqrt(v_hat) + eps),
+                        corrected_by(d1, 1 - b2**t),
                         cause=cause,
                     ),
                     Mistake(
                         f"v_hat (the correction of new_v with beta_2) divides by {wrong_form}.",
-                        lambda d2=d2: w - lr * m_hat / (np.sqrt(new_v / d2) + eps),
+                        corrected_by(1 - b1**t, d2),
                         cause=cause,
                     ),
                 ]
