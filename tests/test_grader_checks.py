@@ -63,9 +63,15 @@ EXERCISES = {
         styles=[
             NP + NEURON + "output = np.dot(inputs, weights) + bias\n",
             NP + NEURON + "output = np.array([np.dot(weights, inputs) + bias])\n",
-            "output = 1.0*0.2 + 2.0*0.8 + 3.0*-0.5 + 2.5*1.0 + 2.0\n",
+            NP + NEURON + "output = np.sum(np.multiply(inputs, weights)) + bias\n",
         ],
         wrong=[
+            ("output = 1.0*0.2 + 2.0*0.8 + 3.0*-0.5 + 2.5*1.0 + 2.0\n", "typed in as numbers"),
+            (
+                NEURON.replace("-0.5", "0.5")
+                + "output = sum(i * w for i, w in zip(inputs, weights)) + bias\n",
+                "not the one the exercise gives",
+            ),
             (NEURON + "output = sum(i * w for i, w in zip(inputs, weights))\n", "left out the bias"),
             (NEURON + "output = sum(i * w + bias for i, w in zip(inputs, weights))\n", "four times"),
             (NEURON + "output = [i * w for i, w in zip(inputs, weights)]\n", "add them up"),
@@ -113,9 +119,15 @@ EXERCISES = {
             "def dot(a, b):\n    total = 0\n    for i in range(len(a)):\n        total += a[i] * b[i]\n"
             "    return total\n",
             NP + "def dot(a, b):\n    return np.sum(np.asarray(a) * np.asarray(b))\n",
-            NP + "def dot(a, b):\n    return np.float32(np.dot(a, b))\n",
+            NP + "def dot(a, b):\n    return np.float32(sum(np.multiply(a, b)))\n",
         ],
         wrong=[
+            (NP + "def dot(a, b):\n    return np.dot(a, b)\n", "np.dot is for after this exercise"),
+            (
+                "total = 0\ndef dot(a, b):\n    global total\n    for x, y in zip(a, b):\n        total += x * y\n"
+                "    return total\n",
+                "keeps something from one call to the next",
+            ),
             (NP + "def dot(a, b):\n    return np.asarray(a) * np.asarray(b)\n", "add them up"),
             (
                 "def dot(a, b):\n    total = 0\n    for i in range(len(a) - 1):\n        total += a[i] * b[i]\n"
@@ -167,6 +179,7 @@ EXERCISES = {
         wrong=[
             (NP + "def relu(inputs):\n    return np.minimum(0, inputs)\n", "min(0, x)"),
             ("def relu(inputs):\n    return [1 if x > 0 else 0 for x in inputs]\n", "step function"),
+            (NP + "def relu(inputs):\n    return np.clip(inputs, 0, 1)\n", "no upper limit"),
             ("def relu(inputs):\n    return [x for x in inputs if x > 0]\n", "left the negative inputs out"),
             ("def relu(inputs):\n    return inputs * (inputs > 0)\n", "plain Python list"),
             (
@@ -242,11 +255,14 @@ EXERCISES = {
             MATH
             + src("""
                     def softmax(values):
-                        exps = [math.exp(v) for v in values]
+                        top = max(values)
+                        exps = [math.exp(v - top) for v in values]
                         total = sum(exps)
                         return [e / total for e in exps]
                 """),
-            NP + "def softmax(values):\n    e = np.exp(values)\n    return e / np.sum(e)\n",
+            NP
+            + "def softmax(values):\n    v = np.asarray(values, dtype=float)\n    e = np.exp(v - v.max())\n"
+            "    return e / np.sum(e)\n",
         ],
         wrong=[
             (
@@ -255,6 +271,7 @@ EXERCISES = {
                 "without exponentiating",
             ),
             (NP + "def softmax(values):\n    return np.exp(values)\n", "did not normalise"),
+            (NP + "def softmax(values):\n    e = np.exp(values)\n    return e / np.sum(e)\n", "overflowed"),
             (
                 NP + "def softmax(values):\n    e = np.exp(values)\n    return e / e.max()\n",
                 "largest exponential",
@@ -512,11 +529,21 @@ EXERCISES = {
                     dw = drelu * np.array(x)
                     db = np.array([drelu])
                 """),
-            "dx = [-3.0, -1.0, 2.0]\ndw = [1.0, -2.0, 3.0]\ndb = 1\n",
+            GRADIENTS
+            + src("""
+                    z = x[0] * w[0] + x[1] * w[1] + x[2] * w[2] + b
+                    drelu = 1.0 if z > 0 else 0.0
+                    dx, dw, db = [drelu * wi for wi in w], [drelu * xi for xi in x], drelu * 1.0
+                """),
         ],
         wrong=[
             (GRADIENTS + "dx = x\ndw = w\ndb = 1.0\n", "swapped"),
-            (GRADIENTS + "dx = [0.0, 0.0, 0.0]\ndw = [0.0, 0.0, 0.0]\ndb = 0.0\n", "derivative"),
+            (
+                GRADIENTS + "drelu = 0.0\ndx = [drelu * wi for wi in w]\ndw = [drelu * xi for xi in x]\n"
+                "db = drelu\n",
+                "derivative",
+            ),
+            ("dx = [-3.0, -1.0, 2.0]\ndw = [1.0, -2.0, 3.0]\ndb = 1\n", "typed in as numbers"),
             (
                 GRADIENTS + "z = 6.0\ndx = [z * wi for wi in w]\ndw = [z * xi for xi in x]\ndb = z\n",
                 "multiplied by z",
@@ -1368,3 +1395,130 @@ def test_a_bare_return_is_explained(grader):
 def test_a_decorated_starter_is_still_recognised(grader):
     source = "def keep(function):\n    return function\n\n\n@keep\ndef step(inputs):\n    return None\n"
     assert "your code has `return None`" in grader.grade("step", source).feedback
+
+
+# The issue's examples of a diagnosis the learner's own code contradicts: each must not be given.
+
+
+def _feedback(grader, check_id: str, source: str) -> str:
+    result = grader.grade(check_id, source)
+    assert not result.passed
+    return result.feedback
+
+
+def test_cce_that_clips_is_not_told_to_clip_when_one_hot_rows_are_summed_over_axis_0(grader):
+    source = NP + src("""
+        def categorical_cross_entropy(y_pred, y_true):
+            clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+            y_true = np.asarray(y_true)
+            if y_true.ndim == 1:
+                confidences = clipped[np.arange(len(y_pred)), y_true]
+            else:
+                confidences = np.sum(clipped * y_true, axis=0)
+            return np.mean(-np.log(confidences))
+    """)
+    feedback = _feedback(grader, "cce-loss", source)
+    assert "Clip the predictions" not in feedback and "clip the predictions" not in feedback
+    assert "down the columns (axis=0)" in feedback
+
+
+def test_cce_without_clipping_is_still_told_to_clip(grader):
+    source = NP + src("""
+        def categorical_cross_entropy(y_pred, y_true):
+            y_true = np.asarray(y_true)
+            if y_true.ndim == 2:
+                y_true = np.argmax(y_true, axis=1)
+            return np.mean(-np.log(y_pred[np.arange(len(y_pred)), y_true]))
+    """)
+    assert "clip the predictions" in _feedback(grader, "cce-loss", source).lower()
+
+
+ACCURACY_BODY = NP + src("""
+    def accuracy(y_pred, y_true):
+        y_true = np.asarray(y_true)
+        if y_true.ndim == 2:
+            y_true = np.argmax(y_true, axis=1)
+        {lines}
+""")
+ARGMAX_WITHOUT_AXIS = "np.argmax without axis=1"
+
+
+@pytest.mark.parametrize(
+    ("lines", "named"),
+    [
+        ("predictions = np.max(y_pred, axis=1)\n    return np.mean(predictions == y_true)", "(np.max)"),
+        ("predictions = np.asarray(y_pred)[:, 1] > 0.5\n    return np.mean(predictions == y_true)", None),
+        (
+            "predictions = np.argmax(y_pred, axis=1)\n    return np.sum(predictions == y_true) // len(y_true)",
+            "You divided with //",
+        ),
+    ],
+    ids=["np.max", "threshold", "floor division"],
+)
+def test_accuracy_without_a_flattening_argmax_is_not_told_about_argmax_without_axis(grader, lines, named):
+    feedback = _feedback(grader, "accuracy", ACCURACY_BODY.format(lines=lines))
+    assert ARGMAX_WITHOUT_AXIS not in feedback
+    if named:
+        assert named in feedback
+
+
+def test_accuracy_with_a_flattening_argmax_is_told_so(grader):
+    source = ACCURACY_BODY.format(lines="return np.mean(np.argmax(y_pred) == y_true)")
+    assert ARGMAX_WITHOUT_AXIS in _feedback(grader, "accuracy", source)
+
+
+def test_a_missing_import_is_not_called_a_misspelling(grader):
+    source = "def sigmoid(inputs):\n    return [1 / (1 + exp(-x)) for x in inputs]\n"
+    feedback = _feedback(grader, "sigmoid", source)
+    assert "spelling" not in feedback and "did you mean" not in feedback
+    assert "`exp` comes from the `math` module" in feedback and "from math import exp" in feedback
+
+
+def test_relu_that_clips_to_0_1_is_not_called_the_step_function(grader):
+    feedback = _feedback(grader, "relu", NP + "def relu(inputs):\n    return np.clip(inputs, 0, 1)\n")
+    assert "step function" not in feedback
+    assert "no upper limit" in feedback
+
+
+def test_lr_decay_that_multiplies_the_rate_is_not_told_to_check_its_brackets(grader):
+    multiplied = "def decayed_learning_rate(learning_rate, decay, iteration):\n" + (
+        "    return learning_rate * iteration / (1 + decay)\n"
+    )
+    feedback = _feedback(grader, "lr-decay", multiplied)
+    assert "brackets" not in feedback
+    assert "multiplied the learning rate by the iteration" in feedback
+    added = "def decayed_learning_rate(learning_rate, decay, iteration):\n    return learning_rate + decay * iteration\n"
+    feedback = _feedback(grader, "lr-decay", added)
+    assert "brackets" not in feedback and "added decay * iteration" in feedback
+    bracketed = "def decayed_learning_rate(learning_rate, decay, iteration):\n" + (
+        "    return learning_rate / (1 + decay) * iteration\n"
+    )
+    assert "Check the brackets" in _feedback(grader, "lr-decay", bracketed)
+
+
+def test_a_rate_kept_in_a_global_is_kept_state_not_an_off_by_one(grader):
+    source = src("""
+        rate = None
+        def decayed_learning_rate(learning_rate, decay, iteration):
+            global rate
+            if rate is None:
+                rate = learning_rate
+            rate = rate / (1 + decay)
+            return rate
+    """)
+    feedback = _feedback(grader, "lr-decay", source)
+    assert "off by one" not in feedback
+    assert "Called a second time with the same inputs" in feedback
+
+
+def test_a_recursion_that_is_only_too_deep_is_not_called_infinite(grader):
+    source = src("""
+        def relu(inputs):
+            if len(inputs) == 0:
+                return []
+            first = inputs[0] if inputs[0] > 0 else 0.0
+            return [first] + relu(inputs[1:])
+    """)
+    feedback = _feedback(grader, "relu", source)
+    assert "infinite" not in feedback and "never ends" not in feedback
+    assert "heading for its end" in feedback

@@ -20,7 +20,11 @@ docs/checks.md for the full guide (tolerances, case helpers, naming mistakes).
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import contextvars
 import difflib
+import functools
 import types
 import warnings
 from collections.abc import Callable, Sequence
@@ -45,10 +49,90 @@ def check(exercise_id: str):
     def register(function: Callable[[Submission], None]) -> Callable[[Submission], None]:
         if exercise_id in CHECKS:
             raise ValueError(f"two checks for {exercise_id!r}")
-        CHECKS[exercise_id] = function
-        return function
+
+        @functools.wraps(function)
+        def run(submission: Submission) -> None:
+            ledger = Ledger()
+            token = _LEDGER.set(ledger)
+            try:
+                function(submission)
+            finally:
+                _LEDGER.reset(token)
+                ledger.settle(submission)
+
+        CHECKS[exercise_id] = run
+        return run
 
     return register
+
+
+def proved(message: str, cause: str) -> None:
+    """Record that the check proved ``cause`` itself (see :meth:`Ledger.proved`)."""
+    ledger = _LEDGER.get()
+    if ledger is not None:
+        ledger.proved(message, cause)
+
+
+def expect_given(submission: Submission, given: dict[str, Any]) -> None:
+    """Stop with the entry that differs when the learner's copy of a given input (``inputs``,
+    ``weights``...) is not the exercise's: a mistyped number explains every wrong output at once."""
+    code = learner_code(submission)
+    for name, value in given.items():
+        if not code.assigns(name):
+            continue
+        mine = _try_numbers(submission.value(name, f"the given `{name}`"))
+        want = np.asarray(value, dtype=float)
+        if mine is None or mine.shape != want.shape or _close(mine, want, 1e-9, 1e-12):
+            continue
+        index = tuple(int(i) for i in np.argwhere(~np.isclose(mine, want, rtol=1e-9, atol=1e-12))[0])
+        where = "".join(f"[{i}]" for i in index)
+        sign = " (the sign is different)" if np.sign(mine[index]) == -np.sign(want[index]) else ""
+        message = (
+            f"Your `{name}` is not the one the exercise gives: `{name}{where}` is "
+            f"{describe.number_text(mine[index])}, but the exercise says {describe.number_text(want[index])}"
+            f"{sign}. Copy the given numbers exactly."
+        )
+        proved(message, "sign" if sign else "formula")
+        with submission.case(f"`{name}` holds the given numbers"):
+            raise StopCheck(message)
+
+
+def learner_code(submission: Submission) -> explain.LearnerCode:
+    """The learner's source, parsed (never run): from ``submission.source`` when there is one, else
+    from the text the grader remembered for tracebacks."""
+    cached = getattr(submission, "_learner_code", None)
+    if cached is None:
+        source = getattr(submission, "source", None)
+        if isinstance(source, str):
+            cached = explain.LearnerCode(source)
+        else:
+            cached = explain.LearnerCode.of_file(submission.filename)
+        with contextlib.suppress(AttributeError):
+            submission._learner_code = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def require_computed(submission: Submission, name: str, inputs: tuple[str, ...], what: str) -> None:
+    """Stop unless the learner's ``name`` is computed from ``inputs`` rather than typed in."""
+    if not learner_code(submission).built_from(name, inputs):
+        given = ", ".join(f"`{item}`" for item in inputs)
+        failure = StopCheck(
+            f"`{name}` is typed in as numbers, not computed. The exercise asks you to compute {what} from "
+            f"the given {given} with code, so that the same code works for any inputs."
+        )
+        with submission.case(f"`{name}` is computed from the inputs"):
+            raise failure
+
+
+def forbid_calls(submission: Submission, names: tuple[str, ...], sentence: str) -> None:
+    """Stop when the learner's code calls one of ``names`` (or uses ``@`` when "matmul" is named)."""
+    code = learner_code(submission)
+    used = [name for name in names if code.calls(name)]
+    if "matmul" in names and code.uses_operator(ast.MatMult):
+        used.append("@")
+    if used:
+        with submission.case("uses only what the exercise allows"):
+            raise StopCheck(sentence.format(name=used[0]))
 
 
 class CaseFailure(Exception):
@@ -65,16 +149,138 @@ class StopCheck(CaseFailure):
     """A failure that makes the remaining cases pointless (a missing name, say)."""
 
 
+# What a mistake is about: one word each, so that a tool can tell whether a diagnosis fits a known
+# change to the code (benchmarks/bench_diagnosis.py compares them with the mutation that was made).
+CAUSES = (
+    "axis", "keepdims", "transpose", "sign", "off-by-one", "reduction", "exp-log", "comparison",
+    "in-place", "labels", "bias", "scale", "missing-term", "extra-term", "formula", "clip", "return",
+    "state", "order",
+)  # fmt: skip
+
+
 @dataclass
 class Mistake:
     """A known wrong answer: if the learner's value matches ``wrong_answer()``, say ``message``.
 
-    ``wrong_answer`` computes what that mistake would return for the current case (it may raise, in
-    which case the mistake is simply not considered).
+    ``wrong_answer`` computes what that mistake would return for the current case (it may raise or
+    return None, in which case this case says nothing about it). The message is shown only when the
+    learner's values match the mistake on every case where it differs from the right answer, and
+    ``refuted_by(code)`` is not true of the learner's code
+    (an :class:`~tutor.grader.explain.LearnerCode`): otherwise the failure is described, not named.
+    ``cause`` is one of :data:`CAUSES`.
     """
 
     message: str
     wrong_answer: Callable[[], Any]
+    cause: str = ""
+    refuted_by: Callable[[explain.LearnerCode], bool] | None = None
+
+
+STATE_SENTENCE = (
+    "Called a second time with the same inputs, your function returned something else: it keeps "
+    "something from one call to the next (a global variable, a mutable default argument such as "
+    "`=[]`, or a total that is never reset). Compute the result from the arguments alone."
+)
+
+
+@dataclass
+class _Pending:
+    """A failure ``expect`` raised, to be named once every case has run."""
+
+    index: int
+    failure: CaseFailure
+    what: str
+    matched: list[Mistake]
+
+
+class Ledger:
+    """What every case said about each mistake of a check, so that a mistake is named only when all
+    cases agree with it. One per check run (the ``check`` decorator makes it)."""
+
+    def __init__(self) -> None:
+        self.agrees: dict[tuple[str, str], bool] = {}
+        self.pending: list[_Pending] = []
+        self.named: list[Mistake] = []
+        # case index -> the shape of the case's main input (or of its expected value): how close the
+        # case is to the lesson's example.
+        self.shapes: dict[int, tuple[int, ...]] = {}
+        # Mistakes matched on finite numbers at least once: nan matching nan alone proves nothing.
+        self.strong: set[tuple[str, str]] = set()
+
+    def proved(self, message: str, cause: str) -> None:
+        """A cause the check proved by itself (a second call, the given numbers): named at once."""
+        self.named.append(Mistake(message, lambda: None, cause))
+
+    def closest_first(self, submission: Submission) -> None:
+        """Order the failing cases by how close each is to the lesson's worked example (the first case
+        named after the lesson, else the first case): the same number of dimensions first, then the
+        nearest size, then the check's own order. The learner is shown first the failure most like
+        the example they studied. Only failures ``expect`` described are moved: an exception or a
+        stopped check keeps its place."""
+        cases = submission.cases
+        failing = [index for index, case in enumerate(cases) if not case.passed]
+        by_index = {pending.index: pending.failure for pending in self.pending}
+        if len(failing) < 2 or not all(index in by_index and index in self.shapes for index in failing):
+            return
+        lesson = next((i for i, case in enumerate(cases) if "lesson" in case.name.lower()), 0)
+        reference = self.shapes.get(lesson)
+        if reference is None:
+            return
+
+        def distance(index: int) -> tuple[bool, float, int]:
+            shape = self.shapes[index]
+            ratio = max(1, int(np.prod(shape))) / max(1, int(np.prod(reference)))
+            return (len(shape) != len(reference), abs(float(np.log(ratio))), index)
+
+        ordered = sorted(failing, key=distance)
+        if ordered == failing:
+            return
+        moved = [cases[index] for index in ordered]
+        for slot, case in zip(failing, moved):
+            cases[slot] = case
+        submission.first_failure = by_index[ordered[0]]
+
+    def note(self, what: str, message: str, agrees: bool) -> None:
+        key = (what, message)
+        self.agrees[key] = self.agrees.get(key, True) and agrees
+
+    def settle(self, submission: Submission) -> None:
+        """Name the mistakes every case agrees with: replace the described failure's headline."""
+        global LAST_NAMED
+        code = learner_code(submission) if self.pending else None
+        renamed: list[CaseFailure] = []
+        for pending in self.pending:
+            for mistake in pending.matched:
+                key = (pending.what, mistake.message)
+                if not self.agrees.get(key, False) or key not in self.strong:
+                    continue
+                if mistake.refuted_by is not None and code is not None and code.readable:
+                    try:
+                        if mistake.refuted_by(code):
+                            continue
+                    except Exception:
+                        continue
+                old = pending.failure.sentence
+                if pending.index < len(submission.cases):
+                    case = submission.cases[pending.index]
+                    if case.message.startswith(old):
+                        case.message = mistake.message + case.message[len(old) :]
+                pending.failure.sentence = mistake.message
+                self.named.append(mistake)
+                renamed.append(pending.failure)
+                break
+        self.closest_first(submission)
+        first = submission.first_failure
+        described_first = any(first is pending.failure for pending in self.pending)
+        if renamed and first is not None and described_first and first not in renamed:
+            # The first failing case is only described; a later one names the cause for all.
+            first.sentence = renamed[0].sentence
+        LAST_NAMED = list(self.named)
+
+
+# The mistakes the last check run named (read by benchmarks/bench_diagnosis.py in its own process).
+LAST_NAMED: list[Mistake] = []
+_LEDGER: contextvars.ContextVar[Ledger | None] = contextvars.ContextVar("ledger", default=None)
 
 
 class LearnerFunction:
@@ -339,22 +545,72 @@ class Submission:
         atol: float = ATOL,
         meaning: str | None = None,
         nonfinite: str | None = None,
+        reveal: bool = True,
+        again: Callable[[], Any] | None = None,
+        inputs: Any = None,
     ) -> None:
         """Fail the current case unless ``received`` equals ``expected`` within tolerance.
 
         Accepted as equal: list or array, any float or int dtype, Python or NumPy scalars; with
-        ``one_element_ok`` a one-element sequence where a number is expected. ``mistakes`` are tried in
-        order when the value is wrong; ``meaning`` describes the expected shape in words ("one row per
-        sample"); ``nonfinite`` is the sentence for nan/inf where the answer is finite.
+        ``one_element_ok`` a one-element sequence where a number is expected. ``mistakes`` are weighed
+        on every case (see :class:`Mistake`); a failure is described plainly and named at the end of the
+        check only if every case agrees. ``meaning`` describes the expected shape in words ("one row per
+        sample"); ``nonfinite`` is the sentence for nan/inf where the answer is finite. ``reveal=False``
+        never shows the expected value (for exercises whose answer is one fixed value). ``again``
+        repeats the learner's call with the same inputs: a different answer proves kept state.
+        ``inputs`` is the case's main input when the result is one number (a loss from a batch): its
+        shape says how close the case is to the lesson's example (otherwise ``expected``'s does).
         """
         expected = np.asarray(expected, dtype=float)
+        ledger = _LEDGER.get()
+        if ledger is not None:
+            ledger.shapes.setdefault(len(self.cases), np.shape(expected if inputs is None else inputs))
         if received is None:
             raise CaseFailure(f"{_capital(what)} is None.")
         received_array = _as_numbers(received, what)
         if expected.ndim == 0 and received_array.size == 1 and (one_element_ok or received_array.ndim == 0):
             received_array = received_array.reshape(())
-        if _close(received_array, expected, rtol, atol):
+        right = _close(received_array, expected, rtol, atol)
+        matched = self._weigh(mistakes, what, received_array, expected, right, rtol, atol)
+        if right:
             return
+        detail = self._values_block(what, expected, received_array, reveal)
+        if again is not None:
+            repeated = _try_numbers(again())
+            if repeated is None or not _close(
+                repeated.reshape(received_array.shape) if repeated.size == received_array.size else repeated,
+                received_array,
+                rtol,
+                atol,
+            ):
+                proved(STATE_SENTENCE, "state")
+                raise CaseFailure(STATE_SENTENCE, detail)
+        if received_array.shape != expected.shape:
+            sentence = _shape_sentence(what, expected, received_array, meaning, rtol, atol)
+        else:
+            bad = ~np.isfinite(received_array) & np.isfinite(expected)
+            if bad.any():
+                sentence = nonfinite or (
+                    f"{_capital(what)} contains {_nonfinite_words(received_array[bad])} where the answer "
+                    "is a finite number."
+                )
+                if self.warnings and not nonfinite:
+                    sentence += f" NumPy warned: {self.warnings[0]}."
+            else:
+                sentence = _difference_sentence(what, expected, received_array, rtol, atol, reveal)
+        failure = CaseFailure(sentence, detail)
+        if ledger is not None:
+            ledger.pending.append(_Pending(len(self.cases), failure, what, matched))
+        elif matched:  # outside a check run (a check's own test): name the first match at once
+            failure.sentence = matched[0].message
+        raise failure
+
+    def _weigh(self, mistakes, what, received, expected, right, rtol, atol) -> list[Mistake]:
+        """Which mistakes this case agrees with; the ledger learns about each. Returns the mistakes the
+        learner's (wrong) value matches, in the check's order."""
+        ledger = _LEDGER.get()
+        applicable: dict[str, bool] = {}
+        matches: dict[str, Mistake] = {}
         for mistake in mistakes:
             try:
                 wrong = mistake.wrong_answer()
@@ -366,31 +622,18 @@ class Submission:
                 continue
             if expected.ndim == 0 and wrong.size == 1:
                 wrong = wrong.reshape(())
-            if _close(received_array, wrong, rtol, atol) and not _close(wrong, expected, rtol, atol):
-                raise CaseFailure(mistake.message, detail=self._values_block(what, expected, received_array))
-        detail = self._values_block(what, expected, received_array)
-        if received_array.shape != expected.shape:
-            raise CaseFailure(_shape_sentence(what, expected, received_array, meaning, rtol, atol), detail)
-        bad = ~np.isfinite(received_array) & np.isfinite(expected)
-        if bad.any():
-            sentence = nonfinite or (
-                f"{_capital(what)} contains {_nonfinite_words(received_array[bad])} where the answer is "
-                "a finite number."
-            )
-            if self.warnings and not nonfinite:
-                sentence += f" NumPy warned: {self.warnings[0]}."
-            raise CaseFailure(sentence, detail)
-        differs = ~np.isclose(received_array, expected, rtol=rtol, atol=atol)
-        if expected.ndim == 0:
-            sentence = (
-                f"{_capital(what)} is {describe.number_text(received_array)}, not "
-                f"{describe.number_text(expected)}."
-            )
-        else:
-            sentence = (
-                f"{int(differs.sum())} of {expected.size} values of {what} differ from the expected ones."
-            )
-        raise CaseFailure(sentence, detail)
+            if _close(wrong, expected, rtol, atol):
+                continue
+            applicable[mistake.message] = True
+            if not right and _close(received, wrong, rtol, atol):
+                matches.setdefault(mistake.message, mistake)
+                if ledger is not None and np.isfinite(wrong).any():
+                    ledger.strong.add((what, mistake.message))
+        if ledger is not None:
+            # Only a case where the mistake's answer differs from the right one says anything about it.
+            for message in applicable:
+                ledger.note(what, message, message in matches)
+        return list(matches.values())
 
     def expect_tuple(
         self,
@@ -447,8 +690,13 @@ class Submission:
                 **options,
             )
 
-    def _values_block(self, what: str, expected: np.ndarray, received: np.ndarray) -> str:
-        block = describe.side_by_side(expected, received)
+    def _values_block(
+        self, what: str, expected: np.ndarray, received: np.ndarray, reveal: bool = True
+    ) -> str:
+        if reveal:
+            block = describe.side_by_side(expected, received)
+        else:
+            block = describe.without_answer(expected, received)
         if what != "the result":
             return f"For {what}:\n{block}"
         return block
@@ -513,6 +761,50 @@ def _as_numbers(value, what: str) -> np.ndarray:
             f"{_capital(what)} should be numbers (a number, a list or an array), but it is "
             f"{describe.describe(value)} that NumPy cannot read as a regular array of numbers."
         ) from None
+
+
+def _difference_sentence(what, expected, received, rtol, atol, reveal) -> str:
+    """What differs, in words, naming no cause: a single number higher or lower (and by how much), every
+    value scaled by one factor or shifted by one amount, or which rows or columns are wrong."""
+    if expected.ndim == 0:
+        if reveal:
+            return (
+                f"{_capital(what)} is {describe.number_text(received)}, not {describe.number_text(expected)}."
+            )
+        return (
+            f"{_capital(what)} is {describe.number_text(received)}: {describe.how_far(expected, received)}."
+        )
+    differs = ~np.isclose(received, expected, rtol=rtol, atol=atol)
+    count = int(differs.sum())
+    head = f"{count} of {expected.size} values of {what} differ from the expected ones"
+    nonzero = np.abs(expected) > atol
+    if nonzero.any() and not (np.abs(received[~nonzero]) > atol * 10).any():
+        ratios = received[nonzero] / expected[nonzero]
+        factor = float(np.median(ratios))
+        if np.allclose(ratios, factor, rtol=1e-3) and count == int(nonzero.sum()):
+            if np.isclose(factor, -1.0):
+                return f"{head}: every value has the wrong sign (each is -1 times the right one)."
+            return f"{head}: every value is {describe.number_text(round(factor, 4))} times the right one."
+    shift = received - expected
+    if (
+        count == expected.size
+        and expected.size > 1
+        and np.allclose(shift, shift.flat[0], rtol=1e-4, atol=atol)
+    ):
+        return f"{head}: every value is off by the same amount, {describe.number_text(round(float(shift.flat[0]), 6))}."
+    if expected.ndim == 2 and expected.shape[0] > 1 and expected.shape[1] > 1:
+        rows = np.flatnonzero(differs.any(axis=1))
+        columns = np.flatnonzero(differs.any(axis=0))
+        if len(rows) < expected.shape[0]:
+            return f"{head}: {_positions('row', rows)} wrong, the other rows are right."
+        if len(columns) < expected.shape[1]:
+            return f"{head}: {_positions('column', columns)} wrong, the other columns are right."
+    return head + "."
+
+
+def _positions(kind: str, indices) -> str:
+    shown = ", ".join(str(int(i)) for i in indices[:6]) + (", ..." if len(indices) > 6 else "")
+    return f"{kind} {shown} is" if len(indices) == 1 else f"{kind}s {shown} are"
 
 
 def _nonfinite_words(values: np.ndarray) -> str:

@@ -13,6 +13,9 @@ from tutor.grader.limits import ATOL, RTOL
 # Arrays up to this many entries (and columns) are drawn in full with the differences marked.
 GRID_MAX_ENTRIES = 48
 GRID_MAX_COLUMNS = 10
+# The feedback panel's width: a grid row wider than this is cut into lines of whole entries, each with
+# its own line of ^ marks, so that the marks stay under the entries they mark when nothing wraps.
+PANEL_WIDTH = 76
 
 
 def number_text(value) -> str:
@@ -22,6 +25,8 @@ def number_text(value) -> str:
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     value = float(value)
+    if value == 0:
+        value = 0.0  # never -0.0
     if np.isfinite(value) and value == int(value) and abs(value) < 1e15:
         return f"{value:.1f}"
     return f"{value:.6g}"
@@ -32,6 +37,8 @@ def compact(array) -> str:
     array = np.asarray(array)
     if array.dtype.kind not in "biuf":
         return repr(array.tolist())
+    if array.dtype.kind == "f":
+        array = array + 0.0  # -0.0 + 0.0 is 0.0: never show "-0."
     if array.ndim == 0:
         return number_text(array)
     if array.ndim == 1:
@@ -138,21 +145,77 @@ def side_by_side(expected, received, differs=None, labels=("expected", "received
     return "\n".join(lines)
 
 
-def _grid(expected: np.ndarray, received: np.ndarray, differs: np.ndarray, heads: list[str]) -> str:
-    expected_rows, received_rows = _grid_rows(expected), _grid_rows(received)
-    width = max(len(cell) for row in expected_rows + received_rows for cell in row)
-    two_d = expected.ndim == 2
+def _grid(expected: np.ndarray | None, received: np.ndarray, differs: np.ndarray, heads: list[str]) -> str:
+    """Both arrays drawn as grids (only ``received`` when ``expected`` is None), differing entries of
+    the received one marked with ^ underneath."""
+    grids = [_grid_rows(received)] if expected is None else [_grid_rows(expected), _grid_rows(received)]
+    width = max(len(cell) for rows in grids for row in rows for cell in row)
+    two_d = received.ndim == 2
+    per_line = max(1, (PANEL_WIDTH - len(heads[0]) - 2) // (width + 2))
     lines = []
-    for which, rows in enumerate((expected_rows, received_rows)):
+    for which, rows in enumerate(grids):
+        marked = which == len(grids) - 1
         for row_index, row in enumerate(rows):
-            head = heads[which] if row_index == 0 else " " * len(heads[which])
-            open_ = ("[[" if row_index == 0 else " [") if two_d else "["
-            close = ("]]" if row_index == len(rows) - 1 else "],") if two_d else "]"
-            cells = [cell.rjust(width) for cell in row]
-            lines.append(head + open_ + ", ".join(cells) + close)
-            if which == 1 and differs[row_index].any():
-                marks = ["^" * width if differs[row_index][i] else " " * width for i in range(len(cells))]
-                lines.append((" " * (len(head) + len(open_)) + "  ".join(marks)).rstrip())
+            for start in range(0, len(row), per_line):
+                first_piece, last_piece = start == 0, start + per_line >= len(row)
+                head = heads[which] if row_index == 0 and first_piece else " " * len(heads[which])
+                open_ = ("[[" if row_index == 0 else " [") if two_d else "["
+                open_ = open_ if first_piece else " " * len(open_)
+                close = ("]]" if row_index == len(rows) - 1 else "],") if two_d else "]"
+                close = close if last_piece else ","
+                cells = [cell.rjust(width) for cell in row[start : start + per_line]]
+                lines.append(head + open_ + ", ".join(cells) + close)
+                flags = differs[row_index][start : start + per_line]
+                if marked and flags.any():
+                    marks = ["^" * width if flag else " " * width for flag in flags]
+                    lines.append((" " * (len(head) + len(open_)) + "  ".join(marks)).rstrip())
+    return "\n".join(lines)
+
+
+def how_far(expected, received) -> str:
+    """How a wrong number compares with the right one, without giving the right one: 'too high by
+    about 12%', 'the wrong sign', 'about 10 times too large'."""
+    expected, received = float(expected), float(received)
+    if not np.isfinite(received):
+        return "not a finite number"
+    if expected == 0:
+        return "too high" if received > 0 else "too low"
+    if np.sign(received) != np.sign(expected) and received != 0:
+        return (
+            "the wrong sign"
+            if np.isclose(abs(received), abs(expected), rtol=1e-3)
+            else ("too high" if received > expected else "too low") + ", and of the wrong sign"
+        )
+    ratio = received / expected
+    if ratio >= 2 or ratio <= 0.5:
+        return f"about {number_text(round(ratio, 2))} times the right value"
+    change = abs(ratio - 1) * 100
+    amount = f"{change:.2g}%" if change >= 0.1 else "less than 0.1%"
+    return ("too high" if received > expected else "too low") + f" by about {amount}"
+
+
+def without_answer(expected, received) -> str:
+    """The received value with its wrong entries marked, what each is off by, and the expected shape:
+    everything but the expected value itself."""
+    expected = np.asarray(expected, dtype=float)
+    received = np.asarray(received, dtype=float)
+    head = "  received:  "
+    if expected.shape != received.shape:
+        return f"{head}{_indent(compact(received), len(head))}\n  expected shape {expected.shape}, got {received.shape}"
+    if expected.ndim == 0:
+        return f"{head}{number_text(received)}  ({how_far(expected, received)})"
+    differs = ~np.isclose(received, expected, rtol=RTOL, atol=ATOL, equal_nan=True)
+    columns = expected.shape[-1] if expected.ndim else 1
+    if expected.ndim <= 2 and expected.size <= GRID_MAX_ENTRIES:
+        lines = [_grid(None, received, differs.reshape(-1, columns), [head])]
+    else:
+        lines = [head + _indent(compact(received), len(head))]
+    for index in np.argwhere(differs)[:3]:
+        position = tuple(int(i) for i in index)
+        where = position[0] if len(position) == 1 else list(position)
+        lines.append(f"  at {where}: {how_far(expected[position], received[position])}")
+    if differs.sum() > 3:
+        lines.append(f"  (and {int(differs.sum()) - 3} more marked entries)")
     return "\n".join(lines)
 
 

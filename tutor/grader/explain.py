@@ -11,10 +11,12 @@ import ast
 import difflib
 import itertools
 import linecache
+import sys
 import traceback as tb_module
 from collections import Counter
 from collections.abc import Callable, Iterator
 
+from tutor.grader import recursion
 from tutor.grader.limits import memory_limit_text
 
 
@@ -65,10 +67,7 @@ def explain_exception(error: BaseException, namespace: dict, args=(), filename: 
     message = str(error)
     has_list_argument = any(isinstance(a, (list, tuple)) for a in args)
     if isinstance(error, RecursionError):
-        return (
-            "A function kept calling itself without end (infinite recursion). Make sure each call "
-            "gets closer to a case that returns without calling again, or use a loop."
-        )
+        return recursion_sentence(error, filename)
     if isinstance(error, MemoryError):
         return (
             f"It tried to use more memory than the grader allows ({memory_limit_text()}). Look for an array "
@@ -85,8 +84,15 @@ def explain_exception(error: BaseException, namespace: dict, args=(), filename: 
             name = message.split("'")[1]
         if name == "np":
             return "Add `import numpy as np` at the top of your code."
-        if name == "math":
-            return "Add `import math` at the top of your code."
+        if name in _MODULES_BY_NAME:
+            return f"`{name}` is a module that your code never imports: add `import {name}` at the top."
+        home = _module_of(name or "")
+        if home and name not in namespace:
+            return (
+                f"`{name}` comes from the `{home}` module, which your code never imported under that "
+                f"name: add `from {home} import {name}` at the top, or write `{home}.{name}` after "
+                f"`import {home}`."
+            )
         defined = [key for key in namespace if not key.startswith("__")]
         close = difflib.get_close_matches(name or "", defined, n=1)
         if close:
@@ -170,6 +176,49 @@ def explain_exception(error: BaseException, namespace: dict, args=(), filename: 
     if isinstance(error, (ModuleNotFoundError,)):
         return "Graded code can use NumPy and Python's standard library (math, for example)."
     return ""
+
+
+# Modules a learner uses by name: a NameError for one of these is a missing import, not a misspelling.
+_MODULES_BY_NAME = {"math", "numpy", "random", "itertools", "functools", "statistics", "operator", "copy"}
+# Modules whose functions a learner imports one by one (from math import exp): a NameError for one of
+# their names is a missing import too.
+_FROM_IMPORTED = ("math", "numpy", "random", "statistics")
+
+
+def _module_of(name: str) -> str | None:
+    """The first module of :data:`_FROM_IMPORTED` that defines ``name`` (only modules already loaded
+    are asked: nothing is imported to explain an error)."""
+    if not name or name.startswith("_"):
+        return None
+    for module in _FROM_IMPORTED:
+        loaded = sys.modules.get(module)
+        if loaded is not None and hasattr(loaded, name):
+            return module
+    return None
+
+
+def recursion_sentence(error: BaseException, filename: str | None) -> str:
+    """What a RecursionError means: "infinite" only when a call repeats an earlier call's arguments
+    exactly (it can never end); "too deep" when each call works on a shorter sequence that is still not
+    empty (it would end, past Python's limit); else neither. The learner's process judges its own frames
+    (:func:`tutor.grader.recursion.classify`) and sends the verdict as ``grader_recursion``."""
+    kind = getattr(error, "grader_recursion", None) or recursion.classify(error, filename)
+    if kind == recursion.ENDLESS:
+        return (
+            "A function kept calling itself with the same arguments, so it never ends (infinite "
+            "recursion). Make sure each call gets closer to a case that returns without calling "
+            "again, or use a loop."
+        )
+    if kind == recursion.TOO_DEEP:
+        return (
+            f"The recursion was heading for its end, but it needs more nested calls than Python allows "
+            f"(about {sys.getrecursionlimit()}): each call handles one value, and these inputs have "
+            "many. Use a loop instead of recursion."
+        )
+    return (
+        f"A function called itself more than Python's limit of about {sys.getrecursionlimit()} nested "
+        "calls. A loop handles inputs of any length."
+    )
 
 
 # NumPy functions whose second argument is an axis, but that learners call as if it were a second array.
@@ -273,3 +322,135 @@ def _own_nodes(definition: ast.AST) -> Iterator[ast.AST]:
 
 def _is_none(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
+
+
+class LearnerCode:
+    """The learner's source read with ``ast`` (never run): what it calls, with which keywords, and what
+    a name is built from. A check uses it to refuse a diagnosis the code contradicts (no "clip the
+    predictions" when the code calls np.clip). Unreadable source reads as empty: nothing contradicts."""
+
+    def __init__(self, source: str):
+        self.source = source
+        try:
+            self.tree: ast.AST | None = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            self.tree = None
+        self.nodes = list(ast.walk(self.tree)) if self.tree is not None else []
+
+    @classmethod
+    def of_file(cls, filename: str) -> LearnerCode:
+        return cls("".join(linecache.getlines(filename)))
+
+    @property
+    def readable(self) -> bool:
+        return self.tree is not None
+
+    def calls(self, name: str) -> list[ast.Call]:
+        """Calls of a function or method called ``name`` (np.clip, y.clip and clip alike)."""
+        found = []
+        for node in self.nodes:
+            if isinstance(node, ast.Call):
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                if called == name:
+                    found.append(node)
+        return found
+
+    def calls_any(self, *names: str) -> bool:
+        return any(self.calls(name) for name in names)
+
+    def every_call_has(self, name: str, keyword: str, position: int) -> bool:
+        """True when ``name`` is called and every call passes ``keyword`` (or a positional argument at
+        ``position``, counting from 0)."""
+        calls = self.calls(name)
+        return bool(calls) and all(
+            any(k.arg == keyword for k in call.keywords) or len(call.args) > position for call in calls
+        )
+
+    def uses_operator(self, operator: type) -> bool:
+        return any(isinstance(node, ast.BinOp) and isinstance(node.op, operator) for node in self.nodes)
+
+    def multiplies_a_quotient(self) -> bool:
+        """Some ``a / b * c`` in the code: a quotient that is then multiplied (a bracket that closes
+        too early, as in ``x / (1 + d) * i``)."""
+        return any(
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Mult)
+            and isinstance(node.left, ast.BinOp)
+            and isinstance(node.left.op, ast.Div)
+            for node in self.nodes
+        )
+
+    def mentions(self, name: str) -> bool:
+        """``name`` appears as a variable, attribute or function name."""
+        return any(
+            (isinstance(node, ast.Name) and node.id == name)
+            or (isinstance(node, ast.Attribute) and node.attr == name)
+            for node in self.nodes
+        )
+
+    def assigns(self, name: str) -> bool:
+        """``name`` is assigned at the top level of the module."""
+        if self.tree is None:
+            return False
+        return any(
+            isinstance(node, ast.Assign) and name in _stored(node.targets)
+            for node in getattr(self.tree, "body", [])
+        )
+
+    def has_global_state(self) -> bool:
+        return any(isinstance(node, (ast.Global, ast.Nonlocal)) for node in self.nodes)
+
+    def built_from(self, target: str, inputs: tuple[str, ...]) -> bool:
+        """Whether the module-level value ``target`` is computed from at least one of ``inputs`` (rather
+        than typed in as numbers). Follows assignments, augmented assignments, loops and method calls
+        such as ``target.append(...)``; True when the code cannot be read."""
+        if self.tree is None:
+            return True
+        depends: dict[str, set[str]] = {}
+
+        def add(names: set[str], sources: set[str]) -> None:
+            for name in names:
+                depends.setdefault(name, set()).update(sources)
+
+        for node in self.nodes:
+            if isinstance(node, ast.Assign):
+                add(_stored(node.targets), _loaded(node.value))
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+                add(_stored([node.target]), _loaded(node.value) | _stored([node.target]))
+            elif isinstance(node, (ast.For, ast.comprehension)):
+                add(_stored([node.target]), _loaded(node.iter))
+            elif isinstance(node, ast.NamedExpr):
+                add(_stored([node.target]), _loaded(node.value))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                base = node.func.value
+                if isinstance(base, ast.Name):
+                    add({base.id}, set().union(*(_loaded(arg) for arg in node.args), set()))
+            elif isinstance(node, (ast.FunctionDef, ast.Lambda)):
+                pass
+        if target not in depends:
+            return True  # never assigned: the check reports the missing name itself
+        seen: set[str] = set()
+        stack = [target]
+        while stack:
+            name = stack.pop()
+            if name in inputs:
+                return True
+            if name in seen:
+                continue
+            seen.add(name)
+            stack.extend(depends.get(name, ()))
+        return False
+
+
+def _stored(targets) -> set[str]:
+    names = set()
+    for target in targets:
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+    return names
+
+
+def _loaded(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}

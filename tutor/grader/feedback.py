@@ -10,6 +10,7 @@ No NumPy: this runs in the app process.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -86,6 +87,15 @@ def render_feedback(result: CheckResult) -> Feedback:
     if diagnosis and diagnosis.startswith(verdict.rstrip(".")):
         verdict, diagnosis = diagnosis, ""  # the summary is the diagnosis's first sentence: say it once
     failing = [case for case in result.cases if not case.passed]
+    if failing and _unfinished(diagnosis or verdict):
+        # A starter that returns None: one short message, not every case with its values.
+        short = diagnosis or verdict
+        return Feedback(
+            passed=False,
+            verdict=verdict if diagnosis else short,
+            diagnosis=diagnosis,
+            output=_clip_lines(result.stdout, MAX_OUTPUT_LINES) if result.stdout.strip() else "",
+        )
     case_name = case_text = ""
     if failing:
         first = failing[0]
@@ -94,12 +104,7 @@ def render_feedback(result: CheckResult) -> Feedback:
         said = headline.strip() in (diagnosis, verdict)
         case_text = (evidence if said else first.message).strip("\n")
     first_headline = _headline(failing[0].message) if failing else ""
-    other = tuple(
-        _clip_line(f"  {case.name}: {_other_reason(_headline(case.message), first_headline)}")
-        for case in failing[1:]
-    )
-    if len(other) > MAX_OTHER_CASES:
-        other = (*other[:MAX_OTHER_CASES], f"  [... {len(other) - MAX_OTHER_CASES} more failing cases]")
+    other = _grouped_cases(failing[1:], first_headline)
     output = _clip_lines(result.stdout, MAX_OUTPUT_LINES) if result.stdout.strip() else ""
     # A case's traceback is part of that case's evidence; on its own only when no case failed.
     traceback = ""
@@ -117,9 +122,54 @@ def render_feedback(result: CheckResult) -> Feedback:
     )
 
 
+def _unfinished(sentence: str) -> bool:
+    """The sentence says the learner's function or value is still None (an unfinished starter)."""
+    return (
+        "still returns None" in sentence
+        or "returned None" in sentence
+        or "` is None. Replace None" in sentence
+    )
+
+
 def _headline(message: str) -> str:
     """A failing case's first line: the sentence that names its mistake."""
     return message.partition("\n")[0].strip()
+
+
+def _grouped_cases(cases: list, first_headline: str) -> tuple[str, ...]:
+    """The other failing cases, one line per reason: cases that fail for the same reason share a line
+    (their names, then the reason), in the order their first case comes; capped at MAX_OTHER_CASES."""
+    groups: dict[str, tuple[str, list[str]]] = {}
+    for case in cases:
+        reason = _other_reason(_headline(case.message), first_headline)
+        key, shown = _reason_key(reason)
+        groups.setdefault(key, (shown, []))[1].append(case.name)
+    lines = [_clip_line(f"  {_names(names)}: {reason}") for reason, names in groups.values()]
+    if len(lines) > MAX_OTHER_CASES:
+        hidden = sum(len(names) for _, names in list(groups.values())[MAX_OTHER_CASES:])
+        lines = [*lines[:MAX_OTHER_CASES], f"  [... {hidden} more failing cases]"]
+    return tuple(lines)
+
+
+# "3 of 7 values of the result differ from the expected ones." and "4 of 10 values of ..." say the same
+# thing about different cases: one line holds them all.
+_COUNTED = re.compile(r"^\d+ of \d+ values of (.+?) differ from the expected ones")
+
+
+def _reason_key(reason: str) -> tuple[str, str]:
+    """What groups a reason with others, and how the group's line says it."""
+    counted = _COUNTED.match(reason)
+    if counted:
+        shown = f"some values of {counted.group(1)} differ from the expected ones."
+        return shown, shown
+    return reason, reason
+
+
+def _names(names: list[str], shown: int = 3) -> str:
+    """Case names for one line; separated by semicolons, since a name may hold commas."""
+    if len(names) <= shown:
+        return "; ".join(names)
+    return f"{'; '.join(names[:shown])} and {len(names) - shown} more"
 
 
 def _other_reason(headline: str, first_headline: str) -> str:

@@ -18,7 +18,7 @@ import zlib
 
 import numpy as np
 
-from tutor.grader import explain
+from tutor.grader import explain, recursion
 from tutor.grader.api import CHECKS, StopCheck, Submission
 from tutor.grader.limits import OUTPUT_CAP_BYTES
 from tutor.grader.results import CheckResult
@@ -68,6 +68,8 @@ def remote_exception(data: dict) -> BaseException:
             error.name = str(data["name"])  # type: ignore[attr-defined]
     if data.get("refused"):
         error.refused_by_grader = True  # type: ignore[attr-defined]
+    if data.get("recursion") in (recursion.ENDLESS, recursion.TOO_DEEP):
+        error.grader_recursion = data["recursion"]  # type: ignore[attr-defined]
     frames = []
     for item in data.get("frames") or []:
         if isinstance(item, list) and len(item) == 4:

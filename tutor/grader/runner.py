@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tutor.grader import confine, wire
+from tutor.grader import confine, recursion, wire
 from tutor.grader.limits import DEFAULT_TIMEOUT, MAX_TIMEOUT, MEMORY_LIMIT_BYTES
 
 with contextlib.suppress(ImportError):
@@ -465,6 +465,10 @@ class Learner:
             "message": message[:4000],
             "name": name if isinstance(name, str) else None,
             "refused": bool(getattr(error, "refused_by_grader", False)),
+            # Judged here, where the frames' arguments are: one word crosses, not the arguments.
+            "recursion": recursion.classify(error, self.filename)
+            if isinstance(error, RecursionError)
+            else None,
             "frames": [[f.filename, f.lineno, f.name, (f.line or "")[:300]] for f in frames],
         }
 

@@ -7,7 +7,7 @@ import numpy as np
 from engine import losses
 from engine.activations import ReLU
 from engine.layers import Dense
-from tutor.grader.api import Mistake, check
+from tutor.grader.api import Mistake, check, expect_given, require_computed
 from tutor.grader.cases import label_cases, random_matrix
 from tutor.grader.checks.losses import INDEX_NOTE, LESSON_PREDICTIONS, LESSON_TARGETS, ONE_HOT_NOTE
 
@@ -26,10 +26,12 @@ def neuron_gradients_check(submission):
     z = X @ W + B
     drelu = 1.0 if z > 0 else 0.0
     expected = {"dx": drelu * W, "dw": drelu * X, "db": drelu * 1.0}
+    expect_given(submission, {"x": X, "w": W, "b": B})
     zero_relu = Mistake(
         f"Your gradients are all 0, but z = {z:g} is above 0, so ReLU's derivative there is "
-        "1 and the gradient flows through.",
+        "1 and the gradient flows through. Check how you computed z and ReLU's derivative.",
         lambda: 0 * W,
+        cause="formula",
     )
     mistakes = {
         "dx": [
@@ -37,11 +39,13 @@ def neuron_gradients_check(submission):
                 "dx holds the inputs x, but the gradient with respect to each input is its weight "
                 "(times ReLU's derivative): dx and dw are swapped.",
                 lambda: drelu * X,
+                cause="order",
             ),
             Mistake(
                 f"dx was multiplied by z (or y) = {z:g}. Multiply by ReLU's derivative instead, which "
                 "is 1 here.",
                 lambda: z * W,
+                cause="scale",
             ),
             zero_relu,
         ],
@@ -50,16 +54,19 @@ def neuron_gradients_check(submission):
                 "dw holds the weights w, but the gradient with respect to each weight is its input "
                 "(times ReLU's derivative): dw and dx are swapped.",
                 lambda: drelu * W,
+                cause="order",
             ),
             Mistake(
                 f"dw was multiplied by z (or y) = {z:g}. Multiply by ReLU's derivative instead, which "
                 "is 1 here.",
                 lambda: z * X,
+                cause="scale",
             ),
             Mistake(
                 f"Your gradients are all 0, but z = {z:g} is above 0, so ReLU's derivative there is "
-                "1 and the gradient flows through.",
+                "1 and the gradient flows through. Check how you computed z and ReLU's derivative.",
                 lambda: 0 * X,
+                cause="formula",
             ),
         ],
         "db": [
@@ -67,10 +74,12 @@ def neuron_gradients_check(submission):
                 "db is 0, but the bias is added straight into z, so its gradient is ReLU's "
                 "derivative times 1: here 1.",
                 lambda: 0.0,
+                cause="bias",
             ),
             Mistake(
                 f"db was set to z (or y) = {z:g}. The bias's gradient is ReLU's derivative times 1.",
                 lambda: z,
+                cause="scale",
             ),
         ],
     }
@@ -80,6 +89,7 @@ def neuron_gradients_check(submission):
         "db": "the gradient with respect to the bias b (a number)",
     }
     for name in ("dx", "dw", "db"):
+        require_computed(submission, name, ("x", "w", "b"), name)
         with submission.case(name):
             value = submission.value(name, descriptions[name])
             submission.expect(
@@ -89,6 +99,7 @@ def neuron_gradients_check(submission):
                 mistakes=mistakes[name],
                 one_element_ok=(name == "db"),
                 meaning="one value per input",
+                reveal=False,
             )
 
 
@@ -125,25 +136,48 @@ def dense_backward_check(submission):
                         "the weights, (n_inputs, n_neurons): the inputs are the ones to transpose, "
                         "not dvalues.",
                         lambda: dvalues.T @ inputs,
+                        cause="transpose",
+                    ),
+                    Mistake(
+                        "dweights used the inputs without transposing them. The inputs are shaped "
+                        "(n_samples, n_inputs); their transpose, one row per input, is what multiplies "
+                        "dvalues.",
+                        lambda: inputs @ dvalues,
+                        cause="transpose",
+                    ),
+                    Mistake(
+                        "dweights used dvalues transposed. The inputs are the ones to transpose; dvalues "
+                        "goes in as it is, one row per sample.",
+                        lambda: inputs.T @ dvalues.T,
+                        cause="transpose",
                     ),
                     Mistake(
                         "dweights was divided by the number of samples. dvalues already carries the "
                         "loss's 1/n; here the gradients are summed over the batch, not averaged.",
                         lambda: inputs.T @ dvalues / samples if samples > 1 else None,
+                        cause="scale",
                     ),
                 ],
                 "dbiases": [
-                    Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1, keepdims=True)),
-                    Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1)),
+                    Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1, keepdims=True), cause="axis"),
+                    Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1), cause="axis"),
+                    Mistake(
+                        "dbiases took the largest value of each column (max). The bias gradient adds up "
+                        "every sample's dvalues: a sum over the samples.",
+                        lambda: np.max(dvalues, axis=0, keepdims=True) if samples > 1 else None,
+                        cause="reduction",
+                    ),
                     Mistake(
                         "dbiases was averaged over the batch. Sum over the samples instead of taking "
                         "the mean.",
                         lambda: np.mean(dvalues, axis=0, keepdims=True) if samples > 1 else None,
+                        cause="scale",
                     ),
                     Mistake(
                         "dbiases is one number: everything was summed. Sum over the samples only, keeping "
                         "one value per neuron (keepdims=True keeps the shape (1, n_neurons)).",
                         lambda: np.sum(dvalues) if n_neurons > 1 else None,
+                        cause="keepdims",
                     ),
                 ],
                 "dinputs": [
@@ -152,11 +186,19 @@ def dense_backward_check(submission):
                         "(n_inputs, n_neurons); going back from the neurons to the inputs needs them "
                         "turned the other way.",
                         lambda: dvalues @ weights,
+                        cause="transpose",
+                    ),
+                    Mistake(
+                        "dinputs used dvalues transposed. dvalues goes in as it is, one row per sample; "
+                        "the weights are the ones to transpose.",
+                        lambda: dvalues.T @ weights.T,
+                        cause="transpose",
                     ),
                     Mistake(
                         "dinputs is transposed: yours has one row per input. It should have one row per "
                         "sample, shape (n_samples, n_inputs), like the inputs.",
                         lambda: weights @ dvalues.T,
+                        cause="transpose",
                     ),
                 ],
             }
@@ -205,25 +247,30 @@ def relu_backward_check(submission):
                     "Where an input is exactly 0 your gradient passes through. ReLU's gradient is 0 "
                     "wherever inputs <= 0: use inputs > 0 to decide what passes.",
                     lambda: np.where(inputs >= 0, dvalues, 0.0),
+                    cause="comparison",
                 ),
                 Mistake(
                     "You decided by the sign of dvalues. What passes depends on the forward pass's "
                     "inputs: zero where inputs <= 0.",
                     lambda: np.where(dvalues > 0, dvalues, 0.0),
+                    cause="comparison",
                 ),
                 Mistake(
                     "You returned ReLU's derivative (1 or 0) alone. Multiply it by dvalues: the chain rule.",
                     lambda: (inputs > 0).astype(float),
+                    cause="return",
                 ),
                 Mistake(
                     "The two arguments are swapped: the function is relu_backward(dvalues, inputs), "
                     "gradients first.",
                     lambda: np.where(dvalues > 0, inputs, 0.0),
+                    cause="order",
                 ),
                 Mistake(
                     "You returned ReLU of the inputs, the forward pass. The backward pass returns the "
                     "gradient: dvalues passed on where the input was positive, 0 elsewhere.",
                     lambda: np.maximum(0, inputs),
+                    cause="return",
                 ),
             ]
             received = relu_backward(dvalues, inputs, unchanged=("dvalues", "inputs"))
@@ -233,6 +280,13 @@ def relu_backward_check(submission):
 def _one_hot_used_as_indices(p, one_hot):
     gradient = p.copy()
     gradient[range(len(p)), one_hot] -= 1
+    return gradient / len(p)
+
+
+def _with_classes(p, classes):
+    """The gradient with 1 subtracted at ``classes`` (one per sample, whichever they are)."""
+    gradient = p.copy()
+    gradient[np.arange(len(p)), classes] -= 1
     return gradient / len(p)
 
 
@@ -255,31 +309,55 @@ def softmax_cce_backward_check(submission):
                         "You did not divide by the number of samples. The loss is a mean over the "
                         "batch, so its gradient is (p - one_hot) / n_samples.",
                         lambda: p - one_hot if samples > 1 else None,
+                        cause="scale",
                     ),
                     Mistake(
                         "The sign is wrong: the gradient is (p - one_hot) / n_samples, not "
                         "(one_hot - p) / n_samples.",
                         lambda: (one_hot - p) / samples,
+                        cause="sign",
                     ),
                     Mistake(
                         "You divided by the number of classes. Divide by the number of samples "
                         "(len(softmax_outputs)).",
                         lambda: (p - one_hot) / classes if classes != samples else None,
+                        cause="scale",
                     ),
                     Mistake(
                         "You forgot to subtract 1 at each sample's true class: the gradient is "
                         "(p - one_hot) / n_samples.",
                         lambda: p / samples,
+                        cause="formula",
                     ),
                     Mistake(
                         "y_true here holds one-hot rows, but your code used them as class indices. Turn "
                         "each row into its class index first: the position of its 1, the row's argmax.",
                         lambda: _one_hot_used_as_indices(p, y_true) if y_true.ndim == 2 else None,
+                        cause="labels",
+                    ),
+                    Mistake(
+                        "You added 1 at each sample's true class; it is subtracted: the gradient is "
+                        "(p - one_hot) / n_samples.",
+                        lambda: (p + one_hot) / samples,
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "Your one-hot rows became the wrong class indices: argmin gives the position of "
+                        "a 0. A one-hot row's class is the position of its 1, the row's argmax.",
+                        lambda: _with_classes(p, np.argmin(y_true, axis=1)) if y_true.ndim == 2 else None,
+                        cause="reduction",
+                    ),
+                    Mistake(
+                        "You took the argmax of the one-hot labels down the columns (axis=0). Each row is "
+                        "one sample: its class is the argmax along axis=1.",
+                        lambda: _with_classes(p, np.argmax(y_true, axis=0)) if y_true.ndim == 2 else None,
+                        cause="axis",
                     ),
                     Mistake(
                         "You subtracted 1 at the wrong places: the first index must be the sample "
                         "(0, 1, 2, ...) and the second its true class.",
                         lambda: (p - one_hot.T) / samples if samples == classes else None,
+                        cause="order",
                     ),
                 ]
                 received = backward(p, y_true, unchanged=("softmax_outputs", "y_true"))

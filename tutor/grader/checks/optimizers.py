@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from engine import optimizers
@@ -29,19 +33,23 @@ def sgd_update_check(submission):
                     "You stepped with the gradient instead of against it: the gradient points uphill, "
                     "so the step is subtracted from the weights, not added.",
                     lambda: w + lr * dw,
+                    cause="sign",
                 ),
                 Mistake(
                     "You left out the learning rate: it scales the gradient to make the step.",
                     lambda: w - dw if lr != 1 else None,
+                    cause="scale",
                 ),
                 Mistake(
                     "You returned the step alone. Return the new weights: the old weights moved by "
                     "that step.",
                     lambda: -lr * dw,
+                    cause="return",
                 ),
                 Mistake(
                     "You returned the weights unchanged: they should move one step against the gradient.",
                     lambda: w,
+                    cause="return",
                 ),
             ]
             received = sgd_update(w, dw, lr, unchanged=("weights", "dweights"))
@@ -70,41 +78,73 @@ def lr_decay_check(submission):
             expected = optimizers.decayed_learning_rate(lr, decay, iteration)
             mistakes = [
                 Mistake(
+                    "You subtracted decay * iteration in the divisor; it is added: the divisor "
+                    "1 + decay * iteration grows, so the learning rate shrinks.",
+                    lambda: lr / (1 - decay * iteration) if decay * iteration != 1 else None,
+                    cause="sign",
+                ),
+                Mistake(
                     "Your iterations are off by one: they count from 0, and the first update "
                     "(iteration 0) uses the full learning rate. Use decay * iteration, not "
                     "decay * (iteration + 1).",
                     lambda: lr / (1 + decay * (iteration + 1)),
+                    cause="off-by-one",
                 ),
                 Mistake(
                     "Check the brackets: you computed learning_rate / 1 + decay * iteration. Division "
                     "comes before addition, so only the 1 was divided: put brackets around the whole "
                     "divisor.",
                     lambda: lr + decay * iteration,
+                    cause="formula",
+                    refuted_by=lambda code: not code.uses_operator(ast.Div),
+                ),
+                Mistake(
+                    "You added decay * iteration to the learning rate. This rule divides the learning "
+                    "rate by a divisor that grows by decay with every iteration.",
+                    lambda: lr + decay * iteration,
+                    cause="formula",
                 ),
                 Mistake(
                     "Check the brackets: you computed learning_rate / (1 + decay) * iteration, which "
                     "multiplies by the iteration. decay and iteration belong together inside the "
                     "divisor.",
                     lambda: lr / (1 + decay) * iteration,
+                    cause="formula",
+                    refuted_by=lambda code: not code.multiplies_a_quotient(),
+                ),
+                Mistake(
+                    "You multiplied the learning rate by the iteration, so it grows as the iterations go "
+                    "by. The iteration belongs inside the divisor, multiplied by decay.",
+                    lambda: lr / (1 + decay) * iteration,
+                    cause="formula",
                 ),
                 Mistake(
                     "You decayed exponentially (a power of 1 / (1 + decay)). This rule divides once, "
                     "by a divisor that grows by decay with every iteration.",
                     lambda: lr * (1 / (1 + decay)) ** iteration,
+                    cause="exp-log",
                 ),
                 Mistake(
                     "You multiplied by (1 - decay * iteration), which reaches 0 and then goes negative. "
                     "This rule divides, by a divisor that grows with every iteration.",
                     lambda: lr * (1 - decay * iteration),
+                    cause="formula",
                 ),
                 Mistake(
                     "You returned the learning rate unchanged: it should shrink as the iterations go "
                     "by, following the lesson's decay rule.",
                     lambda: lr,
+                    cause="scale",
                 ),
             ]
             received = decayed(lr, decay, iteration)
-            submission.expect(received, expected, mistakes=mistakes, meaning="a single number")
+            submission.expect(
+                received,
+                expected,
+                mistakes=mistakes,
+                meaning="a single number",
+                again=lambda: decayed(lr, decay, iteration),
+            )
 
 
 @check("momentum-update")
@@ -129,24 +169,35 @@ def momentum_update_check(submission):
                         "new_momentums has the wrong sign on the gradient: the gradient's part is "
                         "subtracted, so the momentums point against the gradient.",
                         lambda: beta * m + lr * dw,
+                        cause="sign",
                     ),
                     Mistake(
                         "new_momentums ignores the old momentums: start from the old momentums, scaled "
                         "by the momentum factor.",
                         lambda: -lr * dw if np.any(m) and beta else None,
+                        cause="scale",
                     ),
                     Mistake(
                         "new_momentums adds the old momentums without scaling them by the momentum factor.",
                         lambda: m - lr * dw if beta != 1 and np.any(m) else None,
+                        cause="scale",
+                    ),
+                    Mistake(
+                        "new_momentums leaves out the gradient: the old momentums, scaled by the momentum "
+                        "factor, minus the learning rate times the gradient.",
+                        lambda: beta * m if np.any(dw) else None,
+                        cause="missing-term",
                     ),
                     Mistake(
                         "new_momentums leaves out the learning rate: it scales the gradient's part.",
                         lambda: beta * m - dw if lr != 1 else None,
+                        cause="scale",
                     ),
                     Mistake(
                         "new_momentums is still all zeros: compute them from the old momentums and "
                         "the gradient.",
                         lambda: np.zeros_like(w),
+                        cause="return",
                     ),
                 ],
                 "new_weights": [
@@ -154,16 +205,24 @@ def momentum_update_check(submission):
                         "new_weights moves the wrong way: you subtracted the new momentums, but they "
                         "already point against the gradient, so they are added.",
                         lambda: w - new_m,
+                        cause="sign",
                     ),
                     Mistake(
                         "new_weights ignores momentum: it is a plain SGD step. The weights move by the "
                         "new momentums instead.",
                         lambda: w - lr * dw if np.any(m) and beta else None,
+                        cause="return",
+                    ),
+                    Mistake(
+                        "new_weights is the old weights unchanged: move them by the new momentums.",
+                        lambda: w,
+                        cause="return",
                     ),
                     Mistake(
                         "new_weights uses the old momentums. Compute new_momentums first, then move the "
                         "weights by those.",
                         lambda: w + m if np.any(m) else None,
+                        cause="return",
                     ),
                 ],
             }
@@ -216,73 +275,222 @@ def adam_update_check(submission):
             with np.errstate(all="ignore"):
                 m_hat_off = new_m / (1 - b1**iteration)
                 v_hat_off = new_v / (1 - b2**iteration)
+            with np.errstate(all="ignore"):
+                t = iteration + 1
+                corrections = {
+                    "1 + beta ** t": (1 + b1**t, 1 + b2**t, "sign"),
+                    "beta ** t without the 1 -": (b1**t, b2**t, "sign"),
+                    "beta ** (iteration + 2)": (1 - b1 ** (t + 1), 1 - b2 ** (t + 1), "off-by-one"),
+                }
+
+            def corrected_by(d1: Any, d2: Any) -> Callable[[], Any]:
+                """The new weights when m_hat divides by ``d1`` and v_hat by ``d2``."""
+                return lambda: w - lr * (new_m / d1) / (np.sqrt(new_v / d2) + eps)
+
+            correction_mistakes = [
+                Mistake(
+                    f"The bias correction divides by {wrong_form} instead of 1 - beta ** (iteration + 1).",
+                    corrected_by(d1, d2),
+                    cause=cause,
+                )
+                for wrong_form, (d1, d2, cause) in corrections.items()
+            ]
+            # One of the two corrections wrong, the other right: name which one and how.
+            with np.errstate(all="ignore"):
+                one_side = {
+                    "1 + beta ** (iteration + 1): the sign is wrong, it is 1 - beta": (
+                        1 + b1**t,
+                        1 + b2**t,
+                        "sign",
+                    ),
+                    "1, so it corrects nothing: it is 1 - beta ** (iteration + 1)": (1.0, 1.0, "bias"),
+                    "1 - beta ** (iteration + 2): the power is one too high, it is iteration + 1": (
+                        1 - b1 ** (t + 1),
+                        1 - b2 ** (t + 1),
+                        "off-by-one",
+                    ),
+                    "1 - beta ** iteration: the power is one too low, it is iteration + 1": (
+                        1 - b1 ** (t - 1),
+                        1 - b2 ** (t - 1),
+                        "off-by-one",
+                    ),
+                    "1 - beta ** (iteration - 1): the 1 is subtracted from the iteration, not added": (
+                        1 - b1 ** (t - 2),
+                        1 - b2 ** (t - 2),
+                        "sign",
+                    ),
+                }
+            for wrong_form, (d1, d2, cause) in one_side.items():
+                correction_mistakes += [
+                    Mistake(
+                        f"m_hat (the correction of new_m with beta_1) divides by {wrong_form}.",
+                        corrected_by(d1, 1 - b2**t),
+                        cause=cause,
+                    ),
+                    Mistake(
+                        f"v_hat (the correction of new_v with beta_2) divides by {wrong_form}.",
+                        corrected_by(1 - b1**t, d2),
+                        cause=cause,
+                    ),
+                ]
             mistakes = {
                 "new_m": [
+                    Mistake(
+                        "new_m subtracts the gradient's part; it is added: beta_1 * m plus (1 - beta_1) "
+                        "times the gradient.",
+                        lambda: b1 * m - (1 - b1) * dw,
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "new_m leaves out the gradient: it mixes the old m with (1 - beta_1) times the "
+                        "gradient.",
+                        lambda: b1 * m if np.any(m) else None,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_m adds the old m without scaling it by beta_1.",
+                        lambda: m + (1 - b1) * dw if np.any(m) else None,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_m adds the whole gradient: weight it by 1 - beta_1, so that the average "
+                        "mixes beta_1 of the old m with 1 - beta_1 of the gradient.",
+                        lambda: b1 * m + dw,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_m weights the gradient by 1 + beta_1; it is 1 - beta_1.",
+                        lambda: b1 * m + (1 + b1) * dw,
+                        cause="sign",
+                    ),
                     Mistake(
                         "new_m has beta_1 and 1 - beta_1 swapped: the old m is weighted by beta_1, the "
                         "gradient by 1 - beta_1.",
                         lambda: (1 - b1) * m + b1 * dw,
+                        cause="order",
                     ),
                     Mistake(
                         "You returned the bias-corrected m (m_hat). Return the running average itself; "
                         "the correction is only for this step.",
                         lambda: m_hat,
+                        cause="bias",
                     ),
                     Mistake(
                         "new_m was not updated: it is a running average that mixes the old m with the "
                         "gradient.",
                         lambda: m,
+                        cause="return",
                     ),
                 ],
                 "new_v": [
                     Mistake(
+                        "new_v subtracts the squared gradient's part; it is added.",
+                        lambda: b2 * v - (1 - b2) * dw**2,
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "new_v leaves out the squared gradient: it mixes the old v with (1 - beta_2) times "
+                        "the squared gradient.",
+                        lambda: b2 * v if np.any(v) else None,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_v adds the old v without scaling it by beta_2.",
+                        lambda: v + (1 - b2) * dw**2 if np.any(v) else None,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_v adds the whole squared gradient: weight it by 1 - beta_2, so that the "
+                        "average mixes beta_2 of the old v with 1 - beta_2 of the squared gradient.",
+                        lambda: b2 * v + dw**2,
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_v weights the squared gradient by 1 + beta_2; it is 1 - beta_2.",
+                        lambda: b2 * v + (1 + b2) * dw**2,
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "new_v uses the gradient cubed; it averages the squared gradients (power 2).",
+                        lambda: b2 * v + (1 - b2) * dw**3,
+                        cause="off-by-one",
+                    ),
+                    Mistake(
                         "new_v uses the gradient itself; it averages the squared gradients.",
                         lambda: b2 * v + (1 - b2) * dw,
+                        cause="formula",
                     ),
                     Mistake(
                         "new_v has beta_2 and 1 - beta_2 swapped: the old v is weighted by beta_2, the "
                         "squared gradient by 1 - beta_2.",
                         lambda: (1 - b2) * v + b2 * dw**2,
+                        cause="order",
                     ),
                     Mistake(
                         "You returned the bias-corrected v (v_hat). Return the running average itself; "
                         "the correction is only for this step.",
                         lambda: v_hat,
+                        cause="bias",
                     ),
                     Mistake(
                         "new_v was not updated: it is a running average that mixes the old v with the "
                         "squared gradient.",
                         lambda: v,
+                        cause="return",
                     ),
                 ],
                 "new_weights": [
+                    *correction_mistakes,
+                    Mistake(
+                        "new_weights is the old weights unchanged: move them by the step.",
+                        lambda: w,
+                        cause="return",
+                    ),
+                    Mistake(
+                        "The step leaves out epsilon: add it to the square root of v_hat (it keeps the "
+                        "division safe where v_hat is 0).",
+                        lambda: w - lr * m_hat / np.sqrt(v_hat),
+                        cause="missing-term",
+                    ),
                     Mistake(
                         "The bias correction uses iteration instead of iteration + 1. Iterations count "
                         "from 0, so at the first step 1 - beta ** 0 = 0 and you divide by zero.",
                         lambda: w - lr * m_hat_off / (np.sqrt(v_hat_off) + eps),
+                        cause="off-by-one",
+                    ),
+                    Mistake(
+                        "The step subtracts epsilon from the square root of v_hat; it is added (it keeps "
+                        "the divisor away from 0).",
+                        lambda: w - lr * m_hat / (np.sqrt(v_hat) - eps),
+                        cause="sign",
                     ),
                     Mistake(
                         "Epsilon went inside the square root. Add it after taking the square root.",
                         lambda: w - lr * m_hat / np.sqrt(v_hat + eps),
+                        cause="formula",
                     ),
                     Mistake(
                         "You left out the bias correction: the step uses new_m and new_v corrected for "
                         "starting at zero (m_hat and v_hat), not the raw averages.",
                         lambda: w - lr * new_m / (np.sqrt(new_v) + eps),
+                        cause="bias",
                     ),
                     Mistake(
                         "The step goes the wrong way: it is subtracted from the weights, against the "
                         "gradient.",
                         lambda: w + lr * m_hat / (np.sqrt(v_hat) + eps),
+                        cause="sign",
                     ),
                     Mistake(
                         "The step has no square root on v_hat: divide by its square root (plus epsilon).",
                         lambda: w - lr * m_hat / (v_hat + eps),
+                        cause="formula",
                     ),
                     Mistake(
                         "That is a plain SGD step: Adam's step uses m_hat, scaled down by the square "
                         "root of v_hat, not the raw gradient.",
                         lambda: w - lr * dw,
+                        cause="return",
                     ),
                 ],
             }
