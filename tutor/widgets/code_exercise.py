@@ -23,9 +23,7 @@ from textual.widgets import (
 if TYPE_CHECKING:
     from textual.theme import Theme
 
-    from tutor.curriculum import Exercise
     from tutor.grader import CheckResult, Grader
-    from tutor.store import Store
 
 from tutor.widgets.exercise import ExercisePanel, editor_theme
 
@@ -117,16 +115,7 @@ class PythonEditor(TextArea):
 class CodeExercise(ExercisePanel):
     """A Python editor with the starter code (or the learner's draft), graded by the grader."""
 
-    def __init__(
-        self,
-        exercise: Exercise,
-        *,
-        number: int,
-        total: int,
-        store: Store,
-        get_grader: Callable[[], Grader] | None = None,
-    ) -> None:
-        super().__init__(exercise, number=number, total=total, store=store, get_grader=get_grader)
+    def prepare(self) -> None:
         self._source: str | None = None  # cached so the draft can be saved after the editor is gone
 
     def decode_draft(self, text: str) -> Any:

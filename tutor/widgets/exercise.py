@@ -118,6 +118,10 @@ class ExercisePanel(Vertical):
         self._draft_dirty = False
         self._pending_draft = ""
         self.border_title = f"Exercise {number} of {total}"
+        self.prepare()
+
+    def prepare(self) -> None:
+        """Set up the state a kind of exercise keeps of its own (called at the end of ``__init__``)."""
 
     @staticmethod
     def create(

@@ -4,7 +4,6 @@ number, each graded in-process by ``tutor.curriculum.grade_answer``."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -22,9 +21,7 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 if TYPE_CHECKING:
-    from tutor.curriculum import Exercise
-    from tutor.grader import Grader
-    from tutor.store import Store
+    pass
 
 from tutor.widgets.exercise import ExercisePanel
 from tutor.widgets.markdown_text import inline_content
@@ -167,16 +164,7 @@ class ChoiceExercise(_QuizExercise):
 class MatchExercise(_QuizExercise):
     """A dropdown of the right-hand options for each left-hand item."""
 
-    def __init__(
-        self,
-        exercise: Exercise,
-        *,
-        number: int,
-        total: int,
-        store: Store,
-        get_grader: Callable[[], Grader] | None = None,
-    ) -> None:
-        super().__init__(exercise, number=number, total=total, store=store, get_grader=get_grader)
+    def prepare(self) -> None:
         self._selects: list[tuple[str, Select[str]]] = []  # (item key, its dropdown), set by build_answer
 
     @property
