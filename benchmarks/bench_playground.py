@@ -43,19 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tutor import plotting, runs
 from tutor.screens import playground
-from tutor.training_config import TrainConfig
+from tutor.training_config import NOTEBOOK_CAPSTONE, TrainConfig
 
-CAPSTONE = TrainConfig(
-    dataset="spiral",
-    samples=100,
-    classes=3,
-    hidden=(64,),
-    optimizer="adam",
-    learning_rate=0.05,
-    decay=5e-7,
-    epochs=10001,
-    nnfs_init=True,
-)
+CAPSTONE = NOTEBOOK_CAPSTONE
 
 
 def time_engine(config: TrainConfig) -> tuple[float, float]:

@@ -15,24 +15,14 @@ from tutor.messages import RaceEnded, RaceProgress, RunEnded, RunProgress
 from tutor.runs import RaceEntry
 from tutor.screens.playground import PlaygroundScreen
 from tutor.screens.race import RaceScreen
-from tutor.training_config import TrainConfig
+from tutor.training_config import NOTEBOOK_CAPSTONE, TrainConfig
 from tutor.widgets.plane import RegionPlot
 from tutor.widgets.plots import CurvePlot, RacePlot
 
 QUICK = TrainConfig(optimizer="adam", learning_rate=0.05, decay=5e-7, epochs=400, samples=40)
 # Long enough that a test can pause and stop it in the middle.
 LONG = replace(QUICK, epochs=200_000)
-CAPSTONE = TrainConfig(
-    dataset="spiral",
-    samples=100,
-    classes=3,
-    hidden=(64,),
-    optimizer="adam",
-    learning_rate=0.05,
-    decay=5e-7,
-    epochs=10001,
-    nnfs_init=True,
-)
+CAPSTONE = NOTEBOOK_CAPSTONE
 
 
 class ScreenApp(App):

@@ -13,6 +13,8 @@ one chart fills the space and ``v`` cycles through them, so every chart keeps it
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,13 +24,13 @@ from textual.widgets import Button, Footer, Input, Select, Static
 
 from tutor import grids, plotting, runs
 from tutor.messages import RunEnded, RunProgress
-from tutor.training_config import ConfigError, TrainConfig
+from tutor.training_config import NOTEBOOK_CAPSTONE, ConfigError, TrainConfig
 from tutor.widgets.plane import NeuronView, RegionPlot
 from tutor.widgets.plots import CurvePlot
 from tutor.widgets.settings_form import FormError, LiveBar, TrainingForm, format_number
 
 # What the playground opens with: the notebook's optimizer settings, without nnfs.init().
-DEFAULT_CONFIG = TrainConfig(optimizer="adam", learning_rate=0.05, decay=5e-7, epochs=10001)
+DEFAULT_CONFIG = replace(NOTEBOOK_CAPSTONE, nnfs_init=False)
 
 # The charts, in the order ``v`` cycles through them; the first two are pictures of the plane.
 VIEWS = ("regions", "neurons", "loss", "accuracy", "learning_rate")
