@@ -56,7 +56,8 @@ async def test_training_advances_the_epoch_counter_and_the_curves():
         await pilot.press("s")
         await wait_for(pilot, lambda: screen.run.epoch is not None and screen.run.epoch > 50, what="epochs")
         first_epoch, first_rows = screen.run.epoch, len(screen.run.history)
-        await wait_for(pilot, lambda: screen.run.epoch > first_epoch + 200, what="more epochs")
+        # a history row is kept every `run.every` epochs: wait past the next one
+        await wait_for(pilot, lambda: screen.run.epoch > first_epoch + screen.run.every, what="more epochs")
         assert len(screen.run.history) > first_rows
         assert f"epoch {screen.run.epoch} of 199999" in text_of(screen, "#epoch")
         assert text_of(screen, "#log").startswith(f"epoch: {screen.run.epoch}, acc: ")
