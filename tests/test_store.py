@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tutor import store as store_module
 from tutor.store import SCHEMA_VERSION, STORE_FILENAME, Status, Store
+from tutor.store import schema as store_schema
 
 
 @pytest.fixture
@@ -152,7 +152,7 @@ def test_read_only_folder_shows_saved_progress_but_does_not_save(home, monkeypat
     real_access = os.access
     # Simulated so that the test also means something when run as root (which may write anywhere).
     monkeypatch.setattr(
-        store_module.os, "access", lambda path, mode: False if Path(path) == home else real_access(path, mode)
+        os, "access", lambda path, mode: False if Path(path) == home else real_access(path, mode)
     )
     before = (home / STORE_FILENAME).read_bytes()
     with Store.open() as store:
@@ -210,7 +210,7 @@ def test_a_failing_write_turns_saving_off_without_losing_the_session(home):
 def test_older_schema_is_migrated(home, monkeypatch):
     home.mkdir()
     db = sqlite3.connect(home / STORE_FILENAME)
-    store_module.MIGRATIONS[0](db)
+    store_schema.MIGRATIONS[0](db)
     db.execute("PRAGMA user_version = 1")
     db.execute("INSERT INTO attempts (exercise, time, passed, duration_ms) VALUES ('relu', 0, 1, 3)")
     db.commit()
@@ -219,8 +219,8 @@ def test_older_schema_is_migrated(home, monkeypatch):
     def add_notes(connection):
         connection.execute("CREATE TABLE notes (exercise TEXT PRIMARY KEY, text TEXT)")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, add_notes])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_schema, "MIGRATIONS", [*store_schema.MIGRATIONS, add_notes])
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", 2)
     with Store.open() as store:
         assert store.notice is None
         assert store.status("relu") is Status.PASSED
@@ -236,10 +236,10 @@ def test_a_failing_migration_leaves_the_store_as_it_was(home, monkeypatch):
         connection.execute("CREATE TABLE half (x)")
         raise sqlite3.OperationalError("migration bug")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, broken])
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_schema, "MIGRATIONS", [*store_schema.MIGRATIONS, broken])
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", 2)
     with pytest.raises(sqlite3.OperationalError):
-        store_module._migrate(sqlite3.connect(home / STORE_FILENAME, isolation_level=None))
+        store_schema.migrate(sqlite3.connect(home / STORE_FILENAME, isolation_level=None))
     db = sqlite3.connect(home / STORE_FILENAME)
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
@@ -248,7 +248,7 @@ def test_a_failing_migration_leaves_the_store_as_it_was(home, monkeypatch):
 def test_store_from_a_newer_nntutor_is_left_untouched(home):
     home.mkdir()
     db = sqlite3.connect(home / STORE_FILENAME)
-    store_module.MIGRATIONS[0](db)
+    store_schema.MIGRATIONS[0](db)
     db.execute("INSERT INTO attempts (exercise, time, passed, duration_ms) VALUES ('relu', 0, 1, 3)")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     db.commit()
@@ -391,7 +391,7 @@ def test_file_replaced_by_another_is_kept_beside_the_recreated_one(home, told):
 def _fill_the_disk(monkeypatch, store: Store) -> None:
     """A real SQLITE_FULL ("database or disk is full") from SQLite itself: the open connection and
     every connection the store opens later may not grow the file by a single page."""
-    real_connect = store_module._connect
+    real_connect = store_schema.connect
 
     def full_disk_connect(path):
         db = real_connect(path)
@@ -401,7 +401,7 @@ def _fill_the_disk(monkeypatch, store: Store) -> None:
 
     (pages,) = store._db.execute("PRAGMA page_count").fetchone()
     store._db.execute(f"PRAGMA max_page_count = {pages}")
-    monkeypatch.setattr(store_module, "_connect", full_disk_connect)
+    monkeypatch.setattr(store_schema, "connect", full_disk_connect)
 
 
 def test_a_full_disk_keeps_progress_in_memory_retries_and_says_when_saving_works_again(
@@ -522,7 +522,7 @@ def test_a_read_only_store_after_a_crash_shows_what_its_wal_holds(home, monkeypa
     left = _crash_after_writing(home)
     real_access = os.access
     monkeypatch.setattr(
-        store_module.os, "access", lambda path, mode: False if Path(path) == home else real_access(path, mode)
+        os, "access", lambda path, mode: False if Path(path) == home else real_access(path, mode)
     )
     with Store.open() as store:
         assert not store.saving and "read-only" in store.notice

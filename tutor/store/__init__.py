@@ -21,6 +21,10 @@ never creates, moves or changes anything.
 Write-ahead logging with ``synchronous=NORMAL``: every call commits its own transaction, so a
 ``kill -9`` loses nothing already passed to the store, and a draft save costs well under a millisecond.
 The app calls the store from its UI thread; a lock makes it safe to share with one other thread too.
+
+This module is the store's one door: :class:`Store` (opening, the write path that survives a deleted or
+replaced file, reading). The schema and its migrations live in :mod:`tutor.store.schema`; the file on
+disk (moving a bad one aside, the read-only snapshot) in :mod:`tutor.store.files`.
 """
 
 from __future__ import annotations
@@ -28,16 +32,18 @@ from __future__ import annotations
 import contextlib
 import enum
 import os
-import shutil
 import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-STORE_FILENAME = "progress.sqlite3"
+from tutor.store import files, schema
+from tutor.store.files import STORE_FILENAME
+from tutor.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "STORE_FILENAME", "Attempt", "ExerciseRecord", "Status", "Store"]
 
 
 class Status(enum.Enum):
@@ -71,34 +77,6 @@ class ExerciseRecord:
     has_draft: bool
 
 
-def _migrate_to_1(db: sqlite3.Connection) -> None:
-    db.execute(
-        "CREATE TABLE attempts ("
-        " id INTEGER PRIMARY KEY,"
-        " exercise TEXT NOT NULL,"
-        " time REAL NOT NULL,"
-        " passed INTEGER NOT NULL,"
-        " duration_ms REAL NOT NULL)"
-    )
-    db.execute("CREATE INDEX attempts_by_exercise ON attempts (exercise)")
-    db.execute("CREATE TABLE hints (exercise TEXT PRIMARY KEY, shown INTEGER NOT NULL, time REAL NOT NULL)")
-    db.execute("CREATE TABLE reveals (exercise TEXT PRIMARY KEY, time REAL NOT NULL)")
-    db.execute("CREATE TABLE drafts (exercise TEXT PRIMARY KEY, text TEXT NOT NULL, time REAL NOT NULL)")
-
-
-# MIGRATIONS[n] brings a store from schema version n to n + 1. Append new steps; never edit old ones.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class _NewerSchema(Exception):
-    """The file was written by a newer nntutor: keep it untouched."""
-
-    def __init__(self, version: int) -> None:
-        super().__init__(version)
-        self.version = version
-
-
 class Store:
     """Progress for every exercise. Create it with :meth:`Store.open`."""
 
@@ -114,7 +92,7 @@ class Store:
         # Told (notice, saving) whenever saving stops or starts again after the store was opened.
         self.on_notice: Callable[[str, bool], None] | None = None
         # _db is the file at path, opened as the file with this (st_dev, st_ino); None: _db is in memory.
-        self._identity = _identity(path) if saving and path is not None else None
+        self._identity = files.identity(path) if saving and path is not None else None
         self._last_identity = self._identity  # the file this store last wrote
         self._retry = False  # a write failed: _db is an in-memory copy to write back to path
 
@@ -133,7 +111,7 @@ class Store:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             return cls._in_memory(
-                f"Cannot create the progress folder {folder} ({_reason(error)}): "
+                f"Cannot create the progress folder {folder} ({files.reason(error)}): "
                 "your progress will not be saved."
             )
         if not os.access(folder, os.W_OK | os.X_OK):
@@ -147,29 +125,29 @@ class Store:
         try:
             if path.is_file() and path.stat().st_size == 0:
                 raise sqlite3.DatabaseError("the file is empty")
-            return cls(_connect(path), path, saving=True)
-        except _NewerSchema as newer:
+            return cls(schema.connect(path), path, saving=True)
+        except schema.NewerSchema as newer:
             return cls._read_only_copy(
                 path,
                 f"The progress store {path} was written by a newer nntutor (schema "
-                f"{newer.version}, this version knows {SCHEMA_VERSION}): it is left untouched "
+                f"{newer.version}, this version knows {schema.SCHEMA_VERSION}): it is left untouched "
                 "and your progress is not saved.",
                 migrate=False,
             )
         except (sqlite3.DatabaseError, OSError) as error:
-            reason = _reason(error)
+            reason = files.reason(error)
         try:
-            moved_to = _move_aside(path)
+            moved_to = files.move_aside(path)
         except OSError as error:
             return cls._in_memory(
                 f"The progress store {path} is unreadable ({reason}) and could not be "
-                f"moved aside ({_reason(error)}): your progress will not be saved."
+                f"moved aside ({files.reason(error)}): your progress will not be saved."
             )
         try:
-            store = cls(_connect(path), path, saving=True)
-        except (sqlite3.DatabaseError, OSError, _NewerSchema) as error:
+            store = cls(schema.connect(path), path, saving=True)
+        except (sqlite3.DatabaseError, OSError, schema.NewerSchema) as error:
             return cls._in_memory(
-                f"Cannot start a fresh progress store at {path} ({_reason(error)}): "
+                f"Cannot start a fresh progress store at {path} ({files.reason(error)}): "
                 "your progress will not be saved."
             )
         store.notice = (
@@ -189,22 +167,22 @@ class Store:
             directory = data_dir()
         path = Path(directory) / STORE_FILENAME
         if not path.exists():
-            return cls(_empty_memory_db(), path, saving=False)
+            return cls(schema.empty_memory_db(), path, saving=False)
         try:
-            db = _snapshot(path)
-        except _NewerSchema as newer:
+            db = files.snapshot(path)
+        except schema.NewerSchema as newer:
             return cls._read_only_copy(
                 path,
                 f"The progress store {path} was written by a newer nntutor (schema {newer.version}, "
-                f"this version knows {SCHEMA_VERSION}).",
+                f"this version knows {schema.SCHEMA_VERSION}).",
                 migrate=False,
             )
         except (sqlite3.DatabaseError, OSError) as error:
             return cls(
-                _empty_memory_db(),
+                schema.empty_memory_db(),
                 path,
                 saving=False,
-                notice=f"The progress store {path} is unreadable ({_reason(error)}); the app will move "
+                notice=f"The progress store {path} is unreadable ({files.reason(error)}); the app will move "
                 "it aside and start a fresh one when it next opens it.",
             )
         return cls(db, path, saving=False)
@@ -216,15 +194,15 @@ class Store:
 
     @classmethod
     def _in_memory(cls, notice: str | None) -> Store:
-        return cls(_empty_memory_db(), None, saving=notice is None, notice=notice)
+        return cls(schema.empty_memory_db(), None, saving=notice is None, notice=notice)
 
     @classmethod
     def _read_only_copy(cls, path: Path, notice: str, *, migrate: bool = True) -> Store:
         """Show what a store we may not write holds (with what its ``-wal`` holds), from a copy."""
         try:
-            db = _snapshot(path, migrate=migrate)
-        except (sqlite3.DatabaseError, OSError, _NewerSchema):
-            db = _empty_memory_db()
+            db = files.snapshot(path, migrate=migrate)
+        except (sqlite3.DatabaseError, OSError, schema.NewerSchema):
+            db = schema.empty_memory_db()
         return cls(db, path, saving=False, notice=notice)
 
     def close(self) -> None:
@@ -232,7 +210,11 @@ class Store:
         with self._lock:
             if self._retry:
                 self._write_back()
-            elif self._identity is not None and _identity(self.path) != self._identity and self._to_memory():
+            elif (
+                self._identity is not None
+                and files.identity(self.path) != self._identity
+                and self._to_memory()
+            ):
                 # Deleted since the last write, with nothing written since: write it all back now,
                 # or a learner who quits without another change would lose the session.
                 self._write_back(went_away=True)
@@ -292,7 +274,7 @@ class Store:
                 if self._retry:
                     self._write_back()
                 return
-            if _identity(self.path) != self._identity:  # one stat: the file was deleted or replaced
+            if files.identity(self.path) != self._identity:  # one stat: the file was deleted or replaced
                 copied = self._to_memory()
                 self._db.execute(sql, parameters)
                 if copied:
@@ -306,7 +288,8 @@ class Store:
                 if copied:
                     self._retry = True
                     self._tell(
-                        f"Saving your progress failed ({_reason(error)}). {_KEPT_IN_MEMORY}", saving=False
+                        f"Saving your progress failed ({files.reason(error)}). {_KEPT_IN_MEMORY}",
+                        saving=False,
                     )
 
     def _to_memory(self) -> bool:
@@ -319,8 +302,8 @@ class Store:
             failure = None
         except sqlite3.Error as error:
             memory.close()
-            memory = _empty_memory_db()
-            failure = _reason(error)
+            memory = schema.empty_memory_db()
+            failure = files.reason(error)
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
         self._db = memory
@@ -344,34 +327,36 @@ class Store:
         folder_gone = not path.parent.is_dir()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            found = _identity(path)
+            found = files.identity(path)
             if found is not None and found != self._last_identity and path.is_file():
                 # Someone else's file (a backup put back?): keep it beside ours. Only the file: a
                 # -wal or -shm at the path is the one this store had open, already copied.
-                moved_to = _move_aside(path, "replaced", companions=False)
+                moved_to = files.move_aside(path, "replaced", companions=False)
                 found = None
             if found is None:
-                _remove_companions(path)  # a deleted store's -wal must not be applied to the new file
+                files.remove_companions(path)  # a deleted store's -wal must not be applied to the new file
                 created = True
-            db = _connect(path)
+            db = schema.connect(path)
             try:
                 self._db.backup(db)
             except BaseException:
                 db.close()
                 raise
-        except (sqlite3.Error, OSError, _NewerSchema) as error:
+        except (sqlite3.Error, OSError, schema.NewerSchema) as error:
             if created:  # leave no half-made file behind, or the next try would take it for a stranger
                 with contextlib.suppress(OSError):
                     path.unlink()
-                    _remove_companions(path)
+                    files.remove_companions(path)
             if not self._retry:
                 self._retry = True
                 cause = "was deleted and could not be recreated" if went_away else "cannot be written"
-                self._tell(f"Your progress file {cause} ({_reason(error)}). {_KEPT_IN_MEMORY}", saving=False)
+                self._tell(
+                    f"Your progress file {cause} ({files.reason(error)}). {_KEPT_IN_MEMORY}", saving=False
+                )
             return
         self._db.close()
         self._db = db
-        self._identity = self._last_identity = _identity(path)
+        self._identity = self._last_identity = files.identity(path)
         if moved_to is not None:
             notice = (
                 f"Your progress file was replaced by another file; nntutor moved that one to {moved_to}, "
@@ -506,113 +491,3 @@ _KEPT_IN_MEMORY = (
     "nntutor keeps your progress in memory and tries again at your next change; "
     "it is lost if you quit before saving works again."
 )
-
-
-def _identity(path: Path | None) -> tuple[int, int] | None:
-    """Which file is at ``path`` (device, inode), or None when there is none."""
-    try:
-        found = os.stat(path)  # type: ignore[arg-type]
-    except (OSError, TypeError):
-        return None
-    return found.st_dev, found.st_ino
-
-
-def _remove_companions(path: Path) -> None:
-    for suffix in ("-wal", "-shm"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-
-
-def _snapshot(path: Path, *, migrate: bool = True) -> sqlite3.Connection:
-    """An in-memory copy of the store at ``path`` with what its ``-wal`` holds (a crash leaves the
-    last writes there), read from a temporary copy so that nothing beside the store is created or
-    changed. Raises sqlite3.DatabaseError or OSError for an unreadable store, _NewerSchema."""
-    if path.stat().st_size == 0:
-        raise sqlite3.DatabaseError("the file is empty")
-    with tempfile.TemporaryDirectory(prefix="nntutor-store-") as folder:
-        copy = Path(folder) / STORE_FILENAME
-        shutil.copyfile(path, copy)
-        wal = path.with_name(path.name + "-wal")
-        if wal.is_file():
-            shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
-        source = sqlite3.connect(copy, isolation_level=None)
-        db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-        try:
-            (verdict,) = source.execute("PRAGMA quick_check").fetchone()
-            if verdict != "ok":
-                raise sqlite3.DatabaseError(f"integrity check: {verdict}")
-            source.backup(db)
-            if migrate:
-                _migrate(db)
-        except BaseException:
-            db.close()
-            raise
-        finally:
-            source.close()
-    return db
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open the file, check it is a sound store, bring its schema up to date."""
-    # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE in _migrate);
-    # single statements commit on their own.
-    db = sqlite3.connect(path, timeout=5.0, check_same_thread=False, isolation_level=None)
-    try:
-        (version,) = db.execute("PRAGMA user_version").fetchone()
-        if version > SCHEMA_VERSION:
-            raise _NewerSchema(version)  # before switching to WAL, which rewrites the header
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        (verdict,) = db.execute("PRAGMA quick_check").fetchone()
-        if verdict != "ok":
-            raise sqlite3.DatabaseError(f"integrity check: {verdict}")
-        _migrate(db)
-    except BaseException:
-        db.close()
-        raise
-    return db
-
-
-def _empty_memory_db() -> sqlite3.Connection:
-    """A fresh in-memory store at our schema."""
-    db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
-    _migrate(db)
-    return db
-
-
-def _migrate(db: sqlite3.Connection) -> None:
-    """Apply the missing migrations in one transaction; refuse a schema newer than ours."""
-    (version,) = db.execute("PRAGMA user_version").fetchone()
-    if version > SCHEMA_VERSION:
-        raise _NewerSchema(version)
-    if version == SCHEMA_VERSION:
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        for step in MIGRATIONS[version:]:
-            step(db)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-
-
-def _move_aside(path: Path, why: str = "corrupt", *, companions: bool = True) -> Path:
-    """Rename a bad store (and its WAL files) to a name that says what happened; return it."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.{why}-{stamp}")
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = path.with_name(f"{path.name}.{why}-{stamp}-{counter}")
-    if path.exists():
-        path.rename(target)
-    for suffix in ("-wal", "-shm") if companions else ():
-        companion = path.with_name(path.name + suffix)
-        if companion.exists():
-            companion.rename(target.with_name(target.name + suffix))
-    return target
-
-
-def _reason(error: BaseException) -> str:
-    return str(error) or type(error).__name__
