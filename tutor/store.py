@@ -69,6 +69,8 @@ class ExerciseRecord:
     first_attempt: float | None
     last_attempt: float | None
     has_draft: bool
+    # The distinct diagnoses shown after failed checks, oldest first (what a class report counts).
+    diagnoses: tuple[str, ...] = ()
 
 
 def _migrate_to_1(db: sqlite3.Connection) -> None:
@@ -86,8 +88,13 @@ def _migrate_to_1(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE drafts (exercise TEXT PRIMARY KEY, text TEXT NOT NULL, time REAL NOT NULL)")
 
 
+def _migrate_to_2(db: sqlite3.Connection) -> None:
+    # What the learner was told went wrong (one line), for the class report; NULL for a pass.
+    db.execute("ALTER TABLE attempts ADD COLUMN diagnosis TEXT")
+
+
 # MIGRATIONS[n] brings a store from schema version n to n + 1. Append new steps; never edit old ones.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -246,11 +253,13 @@ class Store:
 
     # ----------------------------------------------------------------- writing
 
-    def record_attempt(self, exercise_id: str, passed: bool, duration_ms: float) -> None:
-        """One check of an exercise: passed or not, and how long it took."""
+    def record_attempt(
+        self, exercise_id: str, passed: bool, duration_ms: float, diagnosis: str | None = None
+    ) -> None:
+        """One check of an exercise: passed or not, how long it took, and the diagnosis shown."""
         self._write(
-            "INSERT INTO attempts (exercise, time, passed, duration_ms) VALUES (?, ?, ?, ?)",
-            (exercise_id, time.time(), int(bool(passed)), float(duration_ms)),
+            "INSERT INTO attempts (exercise, time, passed, duration_ms, diagnosis) VALUES (?, ?, ?, ?, ?)",
+            (exercise_id, time.time(), int(bool(passed)), float(duration_ms), diagnosis or None),
         )
 
     def record_hint(self, exercise_id: str, hints_shown: int) -> None:
@@ -462,6 +471,12 @@ class Store:
             hints = dict(self._db.execute("SELECT exercise, shown FROM hints").fetchall())
             reveals = dict(self._db.execute("SELECT exercise, time FROM reveals").fetchall())
             drafts = {row[0] for row in self._db.execute("SELECT exercise FROM drafts")}
+            diagnoses: dict[str, list[str]] = {}
+            for exercise, diagnosis in self._db.execute(
+                "SELECT exercise, diagnosis FROM attempts WHERE diagnosis IS NOT NULL"
+                " GROUP BY exercise, diagnosis ORDER BY min(id)"
+            ):
+                diagnoses.setdefault(exercise, []).append(diagnosis)
         by_attempts = {row[0]: row[1:] for row in attempts}
         result = {}
         for exercise in sorted(set(by_attempts) | set(hints) | set(reveals) | drafts):
@@ -480,6 +495,7 @@ class Store:
                 first_attempt=first,
                 last_attempt=last,
                 has_draft=exercise in drafts,
+                diagnoses=tuple(diagnoses.get(exercise, ())),
             )
         return result
 
@@ -588,6 +604,9 @@ def _migrate(db: sqlite3.Connection) -> None:
         return
     db.execute("BEGIN IMMEDIATE")
     try:
+        # Read again under the write lock: another process (a second tab of the same learner) may
+        # have migrated the file between the first read and BEGIN.
+        (version,) = db.execute("PRAGMA user_version").fetchone()
         for step in MIGRATIONS[version:]:
             step(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
