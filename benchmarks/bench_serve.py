@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from browser_support import VIEWPORT_80x24, ServeProcess, Tab  # noqa: E402
+from browser_support import ServeProcess, Tab, VIEWPORT_80x24
 
 
 def children(pid: int) -> list[int]:
