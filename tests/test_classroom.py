@@ -156,3 +156,39 @@ def test_class_report_of_a_missing_folder_is_one_line_exit_2(tmp_path, capsys):
 def test_class_report_of_an_empty_class(tmp_path, capsys):
     assert main(["progress", "--class", str(tmp_path)]) == 0
     assert capsys.readouterr().out.startswith(f"No learners yet in {tmp_path}")
+
+
+async def test_the_name_screen_refuses_a_bad_name_then_opens_the_learners_progress(tmp_path):
+    from app_support import type_text
+    from textual.widgets import Static
+
+    from tutor.app import NNTutorApp
+    from tutor.screens.home import HomeScreen
+    from tutor.screens.learner_name import LearnerNameScreen
+
+    with Store.open(learner_dir(tmp_path, "ada")) as store:
+        store.record_attempt("neuron-output", True, 1.0)
+    app = NNTutorApp(class_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerNameScreen)
+        app.open_lesson("a-neuron")  # e.g. from the command palette: not before the name
+        await pilot.pause()
+        assert isinstance(app.screen, LearnerNameScreen)
+        await type_text(pilot, "a/b")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "not '/'" in str(app.screen.query_one("#sign-in-error", Static).render())
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "ADA")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.learner == "ada"
+        assert app.store.path == tmp_path / "learners" / "ada" / "progress.sqlite3"
+        assert app.store.status("neuron-output").value == "passed"  # continued where Ada stopped
+        assert claim(learner_dir(tmp_path, "ada")) is None  # held while the session runs
+    handle = claim(learner_dir(tmp_path, "ada"))
+    assert handle is not None  # and given back when it ends
+    handle.close()
