@@ -192,3 +192,26 @@ async def test_the_name_screen_refuses_a_bad_name_then_opens_the_learners_progre
     handle = claim(learner_dir(tmp_path, "ada"))
     assert handle is not None  # and given back when it ends
     handle.close()
+
+
+def test_serving_beyond_this_machine_warns_and_gives_the_address(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("textual_serve", reason="the serve extra is not installed")
+    from tutor.commands import serve
+    from tutor.serve.server import ClassroomServer
+
+    started = []
+    monkeypatch.setattr(serve, "_can_listen", lambda host, port: None)  # nothing is bound here
+    monkeypatch.setattr(ClassroomServer, "serve", lambda self: started.append(self))
+    argv = ["serve", "--host", "192.0.2.7", "--port", "8123", "--class-dir", str(tmp_path / "c")]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert "anyone who can reach port 8123" in err and "run Python code through its grader" in err
+    assert "http://192.0.2.7:8123/" in err
+    (server,) = started
+    assert (server.max_learners, server.host) == (30, "192.0.2.7")
+    assert str(tmp_path / "c") in server.command and "tutor.serve.session" in server.command
+
+    started.clear()
+    assert main(["serve", "--port", "8123", "--class-dir", str(tmp_path / "c")]) == 0
+    assert "warning" not in capsys.readouterr().err  # loopback by default: no warning
+    assert started[0].host == "127.0.0.1"

@@ -70,12 +70,19 @@ def is_loopback(host: str) -> bool:
 
 
 def share_url(host: str, port: int) -> str:
-    """The address to give learners: a wildcard host is replaced by this machine's name."""
+    """The address to give learners: a wildcard host is replaced by this machine's address (or name)."""
     import socket
 
     shown_host = host
     if host in ("0.0.0.0", "::", ""):
         shown_host = socket.gethostname()
+        try:  # this machine's own address, as its resolver knows it (/etc/hosts, no traffic)
+            addresses = socket.gethostbyname_ex(shown_host)[2]
+        except OSError:
+            addresses = []
+        outside = [address for address in addresses if not is_loopback(address)]
+        if outside:
+            shown_host = outside[0]
     elif ":" in host and not host.startswith("["):
         shown_host = f"[{host}]"
     return f"http://{shown_host}:{port}/"
