@@ -152,7 +152,7 @@ class Store:
                 path, f"The progress store {path} is read-only: your progress is shown but not saved."
             )
         try:
-            if path.is_file() and path.stat().st_size == 0:
+            if path.is_file() and _stays_empty(path):
                 raise sqlite3.DatabaseError("the file is empty")
             return cls(_connect(path), path, saving=True)
         except _NewerSchema as newer:
@@ -164,6 +164,12 @@ class Store:
                 migrate=False,
             )
         except (sqlite3.DatabaseError, OSError) as error:
+            if _busy(error):  # still locked by another process: the file is fine, leave it be
+                return cls._read_only_copy(
+                    path,
+                    f"The progress store {path} is busy (another nntutor holds it): your progress is "
+                    "shown but not saved this session.",
+                )
             reason = _reason(error)
         try:
             moved_to = _move_aside(path)
@@ -567,8 +573,44 @@ def _snapshot(path: Path, *, migrate: bool = True) -> sqlite3.Connection:
     return db
 
 
+BUSY_SECONDS = 10.0  # how long opening a store waits for another process that holds its lock
+
+
+EMPTY_WAIT_SECONDS = 2.0  # a 0-byte store may be one another process has just created
+
+
+def _stays_empty(path: Path) -> bool:
+    """Whether the file at ``path`` is empty and stays so: another nntutor opening a new store
+    creates the file first and writes its header a moment later (longer on a busy machine)."""
+    deadline = time.monotonic() + EMPTY_WAIT_SECONDS
+    while path.stat().st_size == 0:
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _busy(error: BaseException) -> bool:
+    """A lock held by another process (not a damaged file): wait, never move the store aside."""
+    text = str(error).lower()
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    """Open the file, check it is a sound store, bring its schema up to date."""
+    """Open the file, check it is a sound store, bring its schema up to date. Another process holding
+    the file's lock (SQLite does not always wait for it, e.g. while a new file turns to WAL) is waited
+    for up to ``BUSY_SECONDS``."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            return _connect_once(path)
+        except sqlite3.OperationalError as error:
+            if not _busy(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _connect_once(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE in _migrate);
     # single statements commit on their own.
     db = sqlite3.connect(path, timeout=5.0, check_same_thread=False, isolation_level=None)
