@@ -4,7 +4,9 @@ One file, ``progress.sqlite3``, in :func:`tutor.paths.data_dir` (``NNTUTOR_HOME`
 The store never raises at the learner for a bad file or folder:
 
 - a corrupt, unreadable or empty (0-byte) store is moved aside (``progress.sqlite3.corrupt-<time>``)
-  and a fresh one started; ``store.notice`` names where the old file went;
+  and a fresh one started; ``store.notice`` names where the old file went (an empty file first gets
+  ``EMPTY_WAIT_SECONDS`` to receive its header from another process that has just created it, and a
+  store locked by another process is waited for ``BUSY_SECONDS``, then shown read-only, never moved);
 - a read-only folder or file: the saved progress is still shown, nothing new is saved,
   ``store.saving`` is False and ``store.notice`` says so;
 - the file or its folder deleted while the store is open: the next write notices (the file at ``path``
