@@ -60,6 +60,7 @@ def test_json_has_every_exercise_with_its_record(fixture_store, capsys):
         "solution_seen": False,
         "first_attempt": "2026-01-02T03:04:05Z",
         "last_attempt": "2026-01-02T04:04:05Z",
+        "diagnoses": [],
     }
     assert rows["sigmoid"]["status"] == "solution revealed" and rows["sigmoid"]["attempts"] == 1
     assert rows["step"]["status"] == "solution revealed" and rows["step"]["attempts"] == 0

@@ -220,12 +220,12 @@ def test_older_schema_is_migrated(home, monkeypatch):
         connection.execute("CREATE TABLE notes (exercise TEXT PRIMARY KEY, text TEXT)")
 
     monkeypatch.setattr(store_schema, "MIGRATIONS", [*store_schema.MIGRATIONS, add_notes])
-    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", len(store_schema.MIGRATIONS))
     with Store.open() as store:
         assert store.notice is None
         assert store.status("relu") is Status.PASSED
     db = sqlite3.connect(home / STORE_FILENAME)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(store_schema.MIGRATIONS)
     assert db.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
 
 
@@ -236,19 +236,21 @@ def test_a_failing_migration_leaves_the_store_as_it_was(home, monkeypatch):
         connection.execute("CREATE TABLE half (x)")
         raise sqlite3.OperationalError("migration bug")
 
+    current = store_schema.SCHEMA_VERSION
     monkeypatch.setattr(store_schema, "MIGRATIONS", [*store_schema.MIGRATIONS, broken])
-    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store_schema, "SCHEMA_VERSION", current + 1)
     with pytest.raises(sqlite3.OperationalError):
         store_schema.migrate(sqlite3.connect(home / STORE_FILENAME, isolation_level=None))
     db = sqlite3.connect(home / STORE_FILENAME)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == current
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
 
 
 def test_store_from_a_newer_nntutor_is_left_untouched(home):
     home.mkdir()
     db = sqlite3.connect(home / STORE_FILENAME)
-    store_schema.MIGRATIONS[0](db)
+    for step in store_schema.MIGRATIONS:  # a newer store went through every step this version knows
+        step(db)
     db.execute("INSERT INTO attempts (exercise, time, passed, duration_ms) VALUES ('relu', 0, 1, 3)")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     db.commit()
@@ -690,3 +692,43 @@ def test_a_store_that_cannot_be_read_back_is_never_written_over(home, told):
     assert len(told) == 1
     with _reopened(home) as fresh:
         assert fresh.statuses() == before and fresh.draft("step") is None  # not overwritten by the empty copy
+
+
+def test_a_version_1_store_gains_the_diagnosis_column_and_keeps_its_attempts(home):
+    home.mkdir()
+    db = sqlite3.connect(home / STORE_FILENAME)
+    store_schema.MIGRATIONS[0](db)
+    db.execute("PRAGMA user_version = 1")
+    db.execute("INSERT INTO attempts (exercise, time, passed, duration_ms) VALUES ('relu', 0, 0, 3)")
+    db.commit()
+    db.close()
+    with Store.open() as store:
+        store.record_attempt("relu", False, 1.0, "Missing keepdims.")
+        store.record_attempt("relu", False, 1.0, "Wrong axis.")
+        store.record_attempt("relu", False, 1.0, "Missing keepdims.")
+        store.record_attempt("step", True, 1.0)
+        records = store.records()
+    assert records["relu"].attempts == 4
+    assert records["relu"].diagnoses == ("Missing keepdims.", "Wrong axis.")
+    assert records["step"].diagnoses == ()
+
+
+def test_two_processes_opening_a_new_store_at_once_both_get_it(home):
+    # Two tabs of one learner start together: neither may take the other's half-made file for a
+    # corrupt one (the migration reads the schema version again under the write lock).
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tutor.store import Store; s = Store.open(sys.argv[1]); "
+        "s.record_attempt('relu', True, 1.0); print(s.notice); s.close()"
+    )
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code, str(home)], stdout=subprocess.PIPE, text=True)
+        for _ in range(6)
+    ]
+    outputs = [process.communicate(timeout=60)[0].strip() for process in processes]
+    assert outputs == ["None"] * 6
+    assert sorted(path.name for path in home.iterdir() if "corrupt" in path.name) == []
+    with Store.open() as store:
+        assert store.attempts("relu") and len(store.attempts("relu")) == 6

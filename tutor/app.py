@@ -10,7 +10,7 @@ import contextlib
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -36,6 +36,8 @@ class NNTutorApp(App[None]):
     lessons_dir: folder of lesson files (default: the bundled lessons).
     store: an open ``tutor.store.Store``; else ``Store.open(store_dir)`` (None: the user data dir).
     grader: anything with ``grade(check_id, source, timeout=...)``; else ``default_grader()``.
+    class_dir: a class folder (``nntutor serve``): the first screen asks the learner's name, and
+    progress, drafts and theme live in ``class_dir/learners/<name>/`` (``tutor.classroom``).
     """
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
@@ -52,10 +54,14 @@ class NNTutorApp(App[None]):
         store: Store | None = None,
         store_dir: Path | str | None = None,
         grader: Grader | None = None,
+        class_dir: Path | str | None = None,
     ) -> None:
         super().__init__()
         self.lessons_dir = Path(lessons_dir) if lessons_dir is not None else None
         self.store_dir = Path(store_dir) if store_dir is not None else None
+        self.class_dir = Path(class_dir) if class_dir is not None else None
+        self.learner: str | None = None  # the signed-in learner's name (class sessions only)
+        self._learner_lock: IO[bytes] | None = None
         self._store = store
         self._grader = grader
         self._curriculum: Curriculum | None = None
@@ -78,6 +84,44 @@ class NNTutorApp(App[None]):
 
     async def on_mount(self) -> None:
         self._curriculum = self._load_curriculum()
+        if self.class_dir is not None and self._store is None:
+            from tutor.screens.learner_name import LearnerNameScreen
+
+            await self.push_screen(LearnerNameScreen(self.sign_in), self._signed_in)
+            return
+        await self._open_home()
+
+    def sign_in(self, text: str) -> str | None:
+        """A class session: take the learner called ``text`` (their folder and its session lock);
+        None when done, else the one-line reason it cannot be."""
+        from tutor.classroom import BadName, claim, learner_dir
+
+        assert self.class_dir is not None
+        try:
+            folder = learner_dir(self.class_dir, text)
+        except BadName as error:
+            return str(error)
+        try:
+            lock = claim(folder)
+        except OSError as error:
+            return f"Cannot use the folder for this name ({error.strerror or error}); tell your teacher."
+        if lock is None:
+            return (
+                f"{folder.name!r} is open in another browser tab right now. Close that tab first "
+                "(or wait a minute), or use your own name."
+            )
+        if self._learner_lock is not None:
+            self._learner_lock.close()
+        self._learner_lock = lock
+        self.learner = folder.name
+        self.store_dir = folder
+        return None
+
+    def _signed_in(self, name: str | None) -> None:
+        self.sub_title = self.learner or ""
+        self.call_next(self._open_home)
+
+    async def _open_home(self) -> None:
         if self._store is None:
             from tutor.store import Store
 
@@ -149,9 +193,18 @@ class NNTutorApp(App[None]):
 
     # --- navigation (also used by the command palette) ----------------------------------------
 
+    def _not_signed_in(self) -> bool:
+        """True (and says so) while a class session still asks for the learner's name."""
+        if self._store is not None:
+            return False
+        self.notify("Type your name first.", severity="warning")
+        return True
+
     def open_lesson(self, lesson_id: str, exercise_id: str | None = None) -> None:
         from tutor.screens.lesson import LessonScreen
 
+        if self._not_signed_in():
+            return
         try:
             lesson = self.curriculum.lesson(lesson_id)
         except KeyError:
@@ -173,6 +226,8 @@ class NNTutorApp(App[None]):
         from tutor.widgets.confirm import ConfirmDialog
         from tutor.widgets.exercise import ExercisePanel
 
+        if self._not_signed_in():
+            return
         try:
             self.curriculum.exercise(exercise_id)
         except KeyError:
@@ -200,6 +255,8 @@ class NNTutorApp(App[None]):
         """The playground with ``config`` (None: its defaults), training at once when ``autostart``."""
         from tutor.screens.playground import PlaygroundScreen
 
+        if self._not_signed_in():
+            return
         self.push_screen(PlaygroundScreen(config, autostart=autostart))
 
     def action_help(self) -> None:
@@ -227,6 +284,8 @@ class NNTutorApp(App[None]):
     def on_unmount(self) -> None:
         if self._store is not None:
             self._store.close()
+        if self._learner_lock is not None:
+            self._learner_lock.close()
 
 
 if TYPE_CHECKING:  # the screens' view of the app must stay true of the app

@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "watch": ("watch", "write the code exercises to files and grade each one as you save it"),
     "progress": ("progress", "your progress on every exercise, for a teacher (--json, --csv)"),
     "reset": ("reset", "start an exercise, or the whole course, over"),
+    "serve": ("serve", "serve the tutor to a class in the browser (the serve extra)"),
 }
 
 

@@ -47,3 +47,23 @@ def next_step(curriculum: Any, statuses: dict[str, Any]) -> tuple[Any, Any] | No
             if status_of(statuses, exercise.id) in UNFINISHED:
                 return lesson, exercise
     return None
+
+
+DIAGNOSIS_LENGTH = 160  # characters of a diagnosis kept for the class report
+
+
+def shown_diagnosis(text: str | None) -> str | None:
+    """The diagnosis a learner was shown after a failed check, as the store keeps it: its first line,
+    cut to ``DIAGNOSIS_LENGTH`` characters; None when nothing was said."""
+    line = (text or "").strip().split("\n", 1)[0].strip()
+    if not line:
+        return None
+    return line if len(line) <= DIAGNOSIS_LENGTH else line[: DIAGNOSIS_LENGTH - 1] + "…"
+
+
+def check_diagnosis(result: Any) -> str | None:
+    """What the store keeps of a grader ``CheckResult``: None for a pass, else the diagnosis shown
+    (or the summary, when the check said nothing more)."""
+    if result.passed:
+        return None
+    return shown_diagnosis(result.diagnosis or result.summary)

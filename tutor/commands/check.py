@@ -96,7 +96,11 @@ def run(args: argparse.Namespace) -> int:
     data = result.to_json()
     data["exercise"] = args.exercise
     if args.record:
-        data["recorded"] = _record(args.exercise, bool(result.passed), result.duration_ms)
+        from tutor.progress import check_diagnosis
+
+        data["recorded"] = _record(
+            args.exercise, bool(result.passed), result.duration_ms, check_diagnosis(result)
+        )
     if args.json:
         print(json.dumps(data, indent=2))
     else:
@@ -106,14 +110,14 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.passed else 1
 
 
-def _record(exercise_id: str, passed: bool, duration_ms: float) -> bool:
+def _record(exercise_id: str, passed: bool, duration_ms: float, diagnosis: str | None) -> bool:
     """Record the attempt in the progress store; False (and a note on stderr) when it is not saved."""
     import sys
 
     from tutor.store import Store
 
     with Store.open() as store:
-        store.record_attempt(exercise_id, passed, duration_ms)
+        store.record_attempt(exercise_id, passed, duration_ms, diagnosis)
         if store.notice:
             sys.stderr.write(f"note: {store.notice}\n")
         return store.saving

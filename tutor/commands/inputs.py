@@ -140,3 +140,29 @@ def lesson_path(path_text: str, *, max_bytes: int) -> Path:
         raise UsageError(f"{shown(path_text)} is not a lesson file (lesson files end in .md)")
     os.close(_open_regular(path_text, cap=max_bytes, kind="a lesson file", missing="no such file or folder"))
     return Path(path_text)
+
+
+def writable_folder(path_text: str, *, option: str) -> Path:
+    """``path_text`` as an absolute Path: an existing folder we may write in, or one we can create
+    (``option`` names the flag in the message for an empty value)."""
+    if not path_text:
+        raise UsageError(f"{option} is empty")
+    if not os.path.lexists(path_text):
+        if len(os.fsencode(os.path.abspath(path_text))) >= _path_max():
+            raise UsageError(f"cannot create {shown(path_text)}: the path is too long for this system")
+        try:
+            os.makedirs(path_text)
+        except (OSError, ValueError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise UsageError(f"cannot create {shown(path_text)}: {reason}") from None
+    folder = readable_folder(path_text, kind="a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write in {shown(path_text)}: permission denied")
+    return folder.resolve()
+
+
+def _path_max() -> int:
+    try:
+        return os.pathconf("/", "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 4096

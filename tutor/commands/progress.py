@@ -1,12 +1,14 @@
-"""``nntutor progress [--json | --csv]``: one learner's progress, for a teacher to collect.
+"""``nntutor progress [--class DIR] [--json | --csv]``: one learner's progress, or a whole class's.
 
 One row per exercise of the course, in course order: lesson, exercise, kind, status, attempts, hints
 used, whether the solution was seen, and the first and last attempt times (ISO 8601, UTC). A learner who
 has done nothing gets every exercise as "not started". ``--csv`` has a header row; ``--json`` prints one
 object. The store is only read (as ``nntutor list`` does): nothing is created or changed.
 
-``progress_rows(curriculum, store)`` builds the rows from any store, so that a report over a whole class
-can reuse it.
+``progress_rows(curriculum, store)`` builds the rows from any store. ``--class DIR`` (the folder of
+``nntutor serve --class-dir DIR``) builds them for every learner in ``DIR/learners/`` and adds, per
+exercise, the share of the class that passed it, the median number of attempts of those who tried,
+and the diagnoses most often shown to those who have not passed it yet: where the class is stuck.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class ProgressRow:
     solution_seen: bool
     first_attempt: str | None  # ISO 8601 UTC, e.g. 2026-12-01T12:06:50Z
     last_attempt: str | None
+    diagnoses: tuple[str, ...] = ()  # what failed checks told the learner, each once, oldest first
 
 
 COLUMNS = [field.name for field in fields(ProgressRow)]
@@ -83,12 +86,19 @@ def progress_rows(curriculum: Curriculum, store: Store) -> list[ProgressRow]:
                     solution_seen=record.revealed_at is not None,
                     first_attempt=iso_utc(record.first_attempt),
                     last_attempt=iso_utc(record.last_attempt),
+                    diagnoses=record.diagnoses,
                 )
             )
     return rows
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--class",
+        dest="class_dir",
+        metavar="DIR",
+        help="report on a whole class: the folder of `nntutor serve --class-dir DIR`",
+    )
     formats = parser.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print one JSON object")
     formats.add_argument("--csv", action="store_true", help="print CSV with a header row")
@@ -98,6 +108,10 @@ def run(args: argparse.Namespace) -> int:
     from tutor.curriculum import load_curriculum
     from tutor.store import Store
 
+    if args.class_dir is not None:
+        from tutor.commands.class_report import run_class
+
+        return run_class(args)
     curriculum = load_curriculum()
     store = Store.open_read_only()
     try:
@@ -133,9 +147,15 @@ def write_csv(rows: list[ProgressRow], stream: Any) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        values = asdict(row)
-        values["solution_seen"] = "yes" if row.solution_seen else "no"
-        writer.writerow(["" if values[name] is None else values[name] for name in COLUMNS])
+        writer.writerow(csv_values(row))
+
+
+def csv_values(row: ProgressRow) -> list[Any]:
+    """One row's CSV cells, in ``COLUMNS`` order (also the class report's, after the learner)."""
+    values = asdict(row)
+    values["solution_seen"] = "yes" if row.solution_seen else "no"
+    values["diagnoses"] = " | ".join(row.diagnoses)
+    return ["" if values[name] is None else values[name] for name in COLUMNS]
 
 
 def as_text(rows: list[ProgressRow]) -> str:

@@ -128,7 +128,11 @@ class WatchSession:
         else:
             result = message.result
             self.store.save_draft(item.id, code_of(message.code))
-            self.store.record_attempt(item.id, bool(result.passed), result.duration_ms)
+            from tutor.progress import check_diagnosis
+
+            self.store.record_attempt(
+                item.id, bool(result.passed), result.duration_ms, check_diagnosis(result)
+            )
             if result.passed:
                 verdict = Text("✓ Passed. Press n for the next exercise.", style="bold green")
             else:
@@ -262,32 +266,10 @@ def _shown_path(path: Path) -> str:
 
 def workspace_folder(path_text: str | None) -> Path:
     """The workspace folder: an existing folder we may write in, or one we can create."""
-    from tutor.commands.inputs import readable_folder, shown
+    from tutor.commands.inputs import writable_folder
     from tutor.workspace import DEFAULT_FOLDER
 
-    if path_text is None:
-        path_text = DEFAULT_FOLDER
-    if not path_text:
-        raise UsageError("--dir is empty")
-    if not os.path.lexists(path_text):
-        if len(os.fsencode(os.path.abspath(path_text))) >= _path_max():
-            raise UsageError(f"cannot create {shown(path_text)}: the path is too long for this system")
-        try:
-            os.makedirs(path_text)
-        except (OSError, ValueError) as error:
-            reason = getattr(error, "strerror", None) or str(error)
-            raise UsageError(f"cannot create {shown(path_text)}: {reason}") from None
-    folder = readable_folder(path_text, kind="a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write in {shown(path_text)}: permission denied")
-    return folder.resolve()
-
-
-def _path_max() -> int:
-    try:
-        return os.pathconf("/", "PC_PATH_MAX")
-    except (OSError, ValueError, AttributeError):
-        return 4096
+    return writable_folder(DEFAULT_FOLDER if path_text is None else path_text, option="--dir")
 
 
 def run(args: argparse.Namespace) -> int:

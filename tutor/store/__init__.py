@@ -4,7 +4,9 @@ One file, ``progress.sqlite3``, in :func:`tutor.paths.data_dir` (``NNTUTOR_HOME`
 The store never raises at the learner for a bad file or folder:
 
 - a corrupt, unreadable or empty (0-byte) store is moved aside (``progress.sqlite3.corrupt-<time>``)
-  and a fresh one started; ``store.notice`` names where the old file went;
+  and a fresh one started; ``store.notice`` names where the old file went (an empty file first gets
+  ``EMPTY_WAIT_SECONDS`` to receive its header from another process that has just created it, and a
+  store locked by another process is waited for ``BUSY_SECONDS``, then shown read-only, never moved);
 - a read-only folder or file: the saved progress is still shown, nothing new is saved,
   ``store.saving`` is False and ``store.notice`` says so;
 - the file or its folder deleted while the store is open: the next write notices (the file at ``path``
@@ -75,6 +77,8 @@ class ExerciseRecord:
     first_attempt: float | None
     last_attempt: float | None
     has_draft: bool
+    # The distinct diagnoses shown after failed checks, oldest first (what a class report counts).
+    diagnoses: tuple[str, ...] = ()
 
 
 class Store:
@@ -123,7 +127,7 @@ class Store:
                 path, f"The progress store {path} is read-only: your progress is shown but not saved."
             )
         try:
-            if path.is_file() and path.stat().st_size == 0:
+            if path.is_file() and files.stays_empty(path):
                 raise sqlite3.DatabaseError("the file is empty")
             return cls(schema.connect(path), path, saving=True)
         except schema.NewerSchema as newer:
@@ -135,6 +139,12 @@ class Store:
                 migrate=False,
             )
         except (sqlite3.DatabaseError, OSError) as error:
+            if schema.busy(error):  # still locked by another process: the file is fine, leave it be
+                return cls._read_only_copy(
+                    path,
+                    f"The progress store {path} is busy (another nntutor holds it): your progress is "
+                    "shown but not saved this session.",
+                )
             reason = files.reason(error)
         try:
             moved_to = files.move_aside(path)
@@ -228,11 +238,13 @@ class Store:
 
     # ----------------------------------------------------------------- writing
 
-    def record_attempt(self, exercise_id: str, passed: bool, duration_ms: float) -> None:
-        """One check of an exercise: passed or not, and how long it took."""
+    def record_attempt(
+        self, exercise_id: str, passed: bool, duration_ms: float, diagnosis: str | None = None
+    ) -> None:
+        """One check of an exercise: passed or not, how long it took, and the diagnosis shown."""
         self._write(
-            "INSERT INTO attempts (exercise, time, passed, duration_ms) VALUES (?, ?, ?, ?)",
-            (exercise_id, time.time(), int(bool(passed)), float(duration_ms)),
+            "INSERT INTO attempts (exercise, time, passed, duration_ms, diagnosis) VALUES (?, ?, ?, ?, ?)",
+            (exercise_id, time.time(), int(bool(passed)), float(duration_ms), diagnosis or None),
         )
 
     def record_hint(self, exercise_id: str, hints_shown: int) -> None:
@@ -447,6 +459,12 @@ class Store:
             hints = dict(self._db.execute("SELECT exercise, shown FROM hints").fetchall())
             reveals = dict(self._db.execute("SELECT exercise, time FROM reveals").fetchall())
             drafts = {row[0] for row in self._db.execute("SELECT exercise FROM drafts")}
+            diagnoses: dict[str, list[str]] = {}
+            for exercise, diagnosis in self._db.execute(
+                "SELECT exercise, diagnosis FROM attempts WHERE diagnosis IS NOT NULL"
+                " GROUP BY exercise, diagnosis ORDER BY min(id)"
+            ):
+                diagnoses.setdefault(exercise, []).append(diagnosis)
         by_attempts = {row[0]: row[1:] for row in attempts}
         result = {}
         for exercise in sorted(set(by_attempts) | set(hints) | set(reveals) | drafts):
@@ -465,6 +483,7 @@ class Store:
                 first_attempt=first,
                 last_attempt=last,
                 has_draft=exercise in drafts,
+                diagnoses=tuple(diagnoses.get(exercise, ())),
             )
         return result
 

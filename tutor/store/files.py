@@ -78,3 +78,17 @@ def move_aside(path: Path, why: str = "corrupt", *, companions: bool = True) -> 
 def reason(error: BaseException) -> str:
     """An error in a few words, for a notice: its message, else its type's name."""
     return str(error) or type(error).__name__
+
+
+EMPTY_WAIT_SECONDS = 2.0  # a 0-byte store may be one another process has just created
+
+
+def stays_empty(path: Path) -> bool:
+    """Whether the file at ``path`` is empty and stays so: another nntutor opening a new store
+    creates the file first and writes its header a moment later (longer on a busy machine)."""
+    deadline = time.monotonic() + EMPTY_WAIT_SECONDS
+    while path.stat().st_size == 0:
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.05)
+    return False

@@ -8,6 +8,7 @@ sound store at the current version.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,8 +28,13 @@ def _migrate_to_1(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE drafts (exercise TEXT PRIMARY KEY, text TEXT NOT NULL, time REAL NOT NULL)")
 
 
+def _migrate_to_2(db: sqlite3.Connection) -> None:
+    # What the learner was told went wrong (one line), for the class report; NULL for a pass.
+    db.execute("ALTER TABLE attempts ADD COLUMN diagnosis TEXT")
+
+
 # MIGRATIONS[n] brings a store from schema version n to n + 1. Append new steps; never edit old ones.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_to_1, _migrate_to_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -40,8 +46,30 @@ class NewerSchema(Exception):
         self.version = version
 
 
+BUSY_SECONDS = 10.0  # how long opening a store waits for another process that holds its lock
+
+
+def busy(error: BaseException) -> bool:
+    """A lock held by another process (not a damaged file): wait, never move the store aside."""
+    text = str(error).lower()
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    """Open the file, check it is a sound store, bring its schema up to date."""
+    """Open the file, check it is a sound store, bring its schema up to date. Another process holding
+    the file's lock (SQLite does not always wait for it, e.g. while a new file turns to WAL) is waited
+    for up to ``BUSY_SECONDS``."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            return _connect_once(path)
+        except sqlite3.OperationalError as error:
+            if not busy(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _connect_once(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we open transactions ourselves (BEGIN IMMEDIATE in migrate);
     # single statements commit on their own.
     db = sqlite3.connect(path, timeout=5.0, check_same_thread=False, isolation_level=None)
@@ -82,6 +110,9 @@ def migrate(db: sqlite3.Connection) -> None:
         return
     db.execute("BEGIN IMMEDIATE")
     try:
+        # Read again under the write lock: another process (a second tab of the same learner) may
+        # have migrated the file between the first read and BEGIN.
+        (version,) = db.execute("PRAGMA user_version").fetchone()
         for step in MIGRATIONS[version:]:
             step(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from tutor.grader import CheckResult, Grader
 
+from tutor.progress import check_diagnosis
 from tutor.widgets.exercise import ExercisePanel, editor_theme
 
 
@@ -196,7 +197,9 @@ class CodeExercise(ExercisePanel):
         self.app.call_from_thread(self._graded, result, elapsed_ms)
 
     def _graded(self, result: CheckResult, elapsed_ms: float) -> None:
-        self.store.record_attempt(self.exercise.id, bool(result.passed), result.duration_ms)
+        self.store.record_attempt(
+            self.exercise.id, bool(result.passed), result.duration_ms, check_diagnosis(result)
+        )
         self.grading = False
         if not self.is_attached:
             return  # the learner left the lesson while it ran; the attempt is recorded all the same

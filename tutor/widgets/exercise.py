@@ -399,6 +399,7 @@ class ExercisePanel(Vertical):
 
     # --- recording ------------------------------------------------------------------------------
 
-    def record(self, passed: bool, duration_ms: float) -> None:
-        self.store.record_attempt(self.exercise.id, passed, duration_ms)
+    def record(self, passed: bool, duration_ms: float, diagnosis: str | None = None) -> None:
+        """Count an attempt; ``diagnosis``: what a failed one was told (kept for the class report)."""
+        self.store.record_attempt(self.exercise.id, passed, duration_ms, None if passed else diagnosis)
         self._status_changed(passed)

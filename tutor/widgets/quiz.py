@@ -23,6 +23,7 @@ from textual.widgets.selection_list import Selection
 if TYPE_CHECKING:
     pass
 
+from tutor.progress import shown_diagnosis
 from tutor.widgets.exercise import ExercisePanel
 from tutor.widgets.markdown_text import inline_content
 
@@ -84,7 +85,9 @@ class _QuizExercise(ExercisePanel):
         result = grade_answer(self.exercise, response)
         self._graded = response
         if result.valid:  # "pick an option first" is advice, not an attempt
-            self.record(bool(result.passed), (time.perf_counter() - started) * 1000)
+            self.record(
+                bool(result.passed), (time.perf_counter() - started) * 1000, shown_diagnosis(result.message)
+            )
         self.show_feedback(lambda panel: panel.show_answer(result))
 
 
