@@ -470,17 +470,8 @@ def draw_regression(
     computed (in a training thread, say); else it is computed from ``network``."""
     X, y = np.asarray(X), np.asarray(y).reshape(-1)
     xs, predictions = curve if curve is not None else regression_curve(network, X)
-    plt.clear_data()
-    plt.title(title if title is not None else "data and the network's fit")
-    plt.xlabel("")
-    plt.ylabel("")
-    data_xs, data_ys = _legend_safe(X[:, 0].tolist(), y.tolist())
-    plt.scatter(
-        data_xs,
-        data_ys,
-        marker=_POINT_MARKER if palette.color else "·",
-        color=_color(palette, palette.class_color(0)),
-        label="data",
+    draw_regression_data(
+        plt, X, y, palette=palette, title=title if title is not None else "data and the network's fit"
     )
     finite = np.isfinite(predictions)
     if finite.any():
@@ -492,6 +483,25 @@ def draw_regression(
             color=_color(palette, palette.class_color(1)),
             label="network",
         )
+
+
+def draw_regression_data(
+    plt, X: np.ndarray, y: np.ndarray, *, palette: Palette = DEFAULT_PALETTE, title: str | None = None
+) -> None:
+    """The points of a one-input data set: ``X (n_samples, 1)`` across, ``y (n_samples, 1)`` up."""
+    X, y = np.asarray(X), np.asarray(y).reshape(-1)
+    plt.clear_data()
+    plt.title(title if title is not None else f"{len(X)} points")
+    plt.xlabel("")
+    plt.ylabel("")
+    data_xs, data_ys = _legend_safe(X[:, 0].tolist(), y.tolist())
+    plt.scatter(
+        data_xs,
+        data_ys,
+        marker=_POINT_MARKER if palette.color else "·",
+        color=_color(palette, palette.class_color(0)),
+        label="data",
+    )
     low, high = float(y.min()), float(y.max())
     pad = (high - low) * 0.1 or 1.0
     plt.xlim(float(X[:, 0].min()), float(X[:, 0].max()))

@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from tutor.history import HistoryRow, history_row
 from tutor.training_config import TrainConfig, build_parts, numpy_setup
 
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 
 # What a worker's run ended with; a run's ``state`` is one of these, or "ready" / "training".
 Outcome = Literal["finished", "paused", "stopped", "diverged", "failed"]
-HistoryRow = tuple[int, float, float, float]  # (epoch, loss, accuracy, learning_rate), as plotting draws
 Post = Callable[[Any], object]  # a thread-safe poster of tutor.messages (a screen's post_message)
 Picture = Callable[[Any, "np.ndarray"], Any]  # (network, X) -> what a progress message shows, e.g. regions
 
@@ -405,7 +405,7 @@ class Run:
             if self.stop.is_set() or self._pending:  # asked for just before trainer.run began
                 trainer.request_stop()
             if report.epoch % self.every == 0 or report.epoch == config.epochs - 1:
-                rows.append((report.epoch, report.loss, report.accuracy, report.learning_rate))
+                rows.append(history_row(report))
             if budget.due():
                 publish(report)
 
