@@ -281,7 +281,7 @@ def run(args) -> int:
     config = _config_from(args)
 
     from engine.training import TrainingDiverged
-    from tutor.runs import Training
+    from tutor.training_run import Training
 
     every = args.every
     quiet = args.json
