@@ -328,7 +328,7 @@ class LinearMeanSquaredError:
 
 def regression_precision(y_true: npt.ArrayLike) -> float:
     """``std(y) / 250``: how close a regression prediction must be to count as right."""
-    return float(np.std(y_true) / 250)
+    return float(np.std(np.asarray(y_true, dtype=float)) / 250)
 
 
 # Head name -> its class (``engine.names.OUTPUTS`` lists the same names without NumPy).

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -105,7 +106,7 @@ class EpochReport:
         return line
 
 
-def _head(network) -> object:
+def _head(network) -> Any:
     """The network's head (``losses.HEADS``): what turns its scores into a loss and an accuracy."""
     head = getattr(network, "output_loss", None)
     return head if head is not None else SoftmaxCrossEntropy()
@@ -149,7 +150,7 @@ class Trainer:
         n_outputs = network.dense_layers[-1].weights.shape[1]
         # Speed: the targets in the form the head's gradient takes (one-hot rows for softmax), built
         # once instead of every epoch.
-        self._targets = head.targets(self.y, n_outputs, network.flat_parameters.dtype)  # type: ignore[attr-defined]
+        self._targets = head.targets(self.y, n_outputs, network.flat_parameters.dtype)
         if hasattr(head, "precision"):
             head.precision = regression_precision(self.y)  # from the training targets, as the book
         self.epoch = 0  # the next epoch to run

@@ -140,8 +140,7 @@ async def test_the_form_reads_the_new_settings_and_names_a_bad_one():
         # The form scrolls at 80x24: its last fields are reachable, not cut off.
         assert form.max_scroll_y > 0
         form.input("seed").focus()
-        await pilot.pause()
-        assert form.scroll_y > 0
+        await wait_for(pilot, lambda: form.scroll_y > 0, what="the form to scroll to the focused field")
 
 
 async def test_the_race_keeps_the_shared_settings():

@@ -68,7 +68,7 @@ def save(path: str | os.PathLike, network: Any, config: TrainConfig) -> None:
     import numpy as np
 
     dense = network.dense_layers
-    arrays = {}
+    arrays: dict[str, Any] = {}
     for name, layer in zip(parameter_names(len(dense))[::2], dense):
         arrays[name] = np.asarray(layer.weights, dtype=np.float32)
         arrays[name.replace("weights", "biases")] = np.asarray(layer.biases, dtype=np.float32)

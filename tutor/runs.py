@@ -238,7 +238,7 @@ class Run:
                     publish(last, final=True)  # the final picture: the state after the last update
         except TrainingDiverged as error:
             if rows:
-                post(RunProgress(self.run_id, tuple(rows), rows[-1][0], "", None, tuple(self._marks)))
+                post(RunProgress(self.run_id, tuple(rows), int(rows[-1][0]), "", None, tuple(self._marks)))
             post(RunEnded(self.run_id, "diverged", str(error), epoch=error.epoch))
             return
         except Exception as error:  # shown on screen: a crash in the worker must not end the app
