@@ -72,6 +72,17 @@ def _weights_mistakes(
             cause="formula",
         ),
         Mistake(
+            "new_weights leaves out epsilon: add it to the square root of the cache, so that a cache of "
+            "0 cannot make the step divide by zero.",
+            step_with(np.sqrt(new_cache)),
+            cause="missing-term",
+        ),
+        Mistake(
+            "new_weights subtracts epsilon from the square root of the cache; it is added.",
+            step_with(np.sqrt(new_cache) - eps),
+            cause="sign",
+        ),
+        Mistake(
             "new_weights divides by the old cache. Update the cache first, then divide by the square "
             "root of the new one.",
             step_with(np.sqrt(cache) + eps),
@@ -127,6 +138,16 @@ def adagrad_update_check(submission):
                         "new_cache is a moving average, as in RMSprop. Adagrad's cache is a plain sum: "
                         "it only grows.",
                         lambda: 0.9 * cache + 0.1 * dw**2,
+                        cause="formula",
+                    ),
+                    Mistake(
+                        "new_cache subtracts the squared gradient; the cache adds it, so it only grows.",
+                        lambda: cache - dw**2,
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "new_cache adds the gradients cubed; the cache collects their squares.",
+                        lambda: cache + dw**3,
                         cause="formula",
                     ),
                     Mistake(
@@ -186,6 +207,26 @@ def rmsprop_update_check(submission):
                         cause="missing-term",
                     ),
                     Mistake(
+                        "new_cache subtracts the squared gradient's share; it is added.",
+                        lambda: rho * cache - (1 - rho) * dw**2,
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "new_cache weights the squared gradient by 1 + rho; it is 1 - rho.",
+                        lambda: rho * cache + (1 + rho) * dw**2,
+                        cause="sign",
+                    ),
+                    Mistake(
+                        "new_cache leaves out the squared gradient: mix (1 - rho) times it into the cache.",
+                        (lambda: rho * cache) if np.any(dw) else (lambda: None),
+                        cause="missing-term",
+                    ),
+                    Mistake(
+                        "new_cache averages the gradients cubed; the cache averages their squares.",
+                        lambda: rho * cache + (1 - rho) * dw**3,
+                        cause="formula",
+                    ),
+                    Mistake(
                         "new_cache is the old cache unchanged: mix this step's squared gradient into it.",
                         lambda: cache,
                         cause="return",
@@ -203,7 +244,8 @@ def _compare(submission, received, expected: tuple, weights: np.ndarray, mistake
     """Compare ``(new_weights, new_cache)``: the cache first (the step is computed from it), then the
     weights. The step is small next to the weights, so they are judged by the size of the step, as
     for Adam."""
-    submission.expect_tuple(received, expected, NAMES, mistakes=mistakes, order=("new_cache",))
+    # The cache of tiny gradients is tiny too (1e-12): compare it by its own size, not the default atol.
+    submission.expect_tuple(received, expected, NAMES, mistakes=mistakes, order=("new_cache",), atol=1e-30)
     atol = 1e-4 * float(np.max(np.abs(expected[0] - weights))) + 1e-12
     submission.expect(
         received[0],

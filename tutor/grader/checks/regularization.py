@@ -43,6 +43,43 @@ def _cases(rng: np.random.Generator):
     ]
 
 
+TERM_NAMES = ("the weights' L1 term", "the weights' L2 term", "the biases' L1 term", "the biases' L2 term")
+
+
+def _term_mistakes(settings, sums, values) -> list[Mistake]:
+    """One term of the four wrong, the others right: left out, subtracted, or a mean or a maximum
+    in place of the sum."""
+    terms = [strength * total for strength, total in zip(settings, sums)]
+    whole = sum(terms)
+    mistakes = []
+    for index, (name, term, strength, value) in enumerate(zip(TERM_NAMES, terms, settings, values)):
+        squared = index % 2 == 1
+        parts = np.abs(value) if not squared else value * value
+        mistakes += [
+            Mistake(
+                f"{name[0].upper() + name[1:]} is missing from your total.",
+                lambda t=term: whole - t,
+                cause="missing-term",
+            ),
+            Mistake(
+                f"{name[0].upper() + name[1:]} is subtracted; every penalty is added.",
+                lambda t=term: whole - 2 * t,
+                cause="sign",
+            ),
+            Mistake(
+                f"{name[0].upper() + name[1:]} takes the mean where the penalty sums over every value.",
+                lambda t=term, c=strength, p=parts: whole - t + c * p.mean(),
+                cause="reduction",
+            ),
+            Mistake(
+                f"{name[0].upper() + name[1:]} takes the largest value where the penalty sums over every value.",
+                lambda t=term, c=strength, p=parts: whole - t + c * p.max(),
+                cause="reduction",
+            ),
+        ]
+    return mistakes
+
+
 @check("regularization-loss")
 def regularization_loss_check(submission):
     regularization_loss = submission.function(
@@ -111,6 +148,7 @@ def regularization_loss_check(submission):
                     lambda: total((right_w[0], right_w[1] / 2), (right_b[0], right_b[1] / 2)),
                     cause="scale",
                 ),
+                *_term_mistakes(settings, right_w + right_b, (w, w, b, b)),
             ]
             received = regularization_loss(
                 *((w, b) + (settings if any(settings) else ())), unchanged=("weights", "biases")
@@ -182,6 +220,26 @@ def _gradient_mistakes(label, value, grad, l1, l2, received) -> list[Mistake]:
             f"{label} is the gradient unchanged: add the slopes of the penalties.",
             lambda: grad,
             cause="return",
+        ),
+        Mistake(
+            f"{label} leaves out the L1 term: add l1 times the sign of each value.",
+            added(l1_term=np.zeros_like),
+            cause="missing-term",
+        ),
+        Mistake(
+            f"{label} leaves out the L2 term: add 2 * l2 times each value.",
+            added(l2_factor=0.0),
+            cause="missing-term",
+        ),
+        Mistake(
+            f"{label} subtracts the L1 term; the slope of the penalty is added to the gradient.",
+            added(l1_term=lambda v: -np.sign(v)),
+            cause="sign",
+        ),
+        Mistake(
+            f"{label} subtracts the L2 term; the slope of the penalty is added to the gradient.",
+            added(l2_factor=-2.0),
+            cause="sign",
         ),
     ]
 
