@@ -1,0 +1,155 @@
+"""Lessons 11 to 14: the numbers their text quotes are the engine's, their code fits the terminal, and
+each has the exercises the course asks for (one of each kind, a train block whose results are quoted).
+
+Training numbers are checked in the exact ``nnfs_init`` mode, which gives the same run on every CPU,
+so these tests do not depend on the BLAS kernel or the thread count.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from test_lesson_content import CODE_WIDTH
+
+from engine import layers, losses
+from engine.optimizers import Adagrad, RMSprop
+from tutor.curriculum import load_curriculum
+from tutor.paths import LESSONS_DIR
+
+BOOK_A = {
+    "11-adagrad-and-rmsprop.md": "adagrad-and-rmsprop",
+    "12-validation-and-test-data.md": "validation-and-test-data",
+    "13-l1-and-l2-regularization.md": "l1-and-l2-regularization",
+    "14-dropout.md": "dropout",
+}
+
+
+def _text(name: str) -> str:
+    """A lesson's text with every run of whitespace turned into one space, for phrase searches."""
+    return " ".join((LESSONS_DIR / name).read_text(encoding="utf-8").split())
+
+
+@pytest.fixture(scope="module")
+def lessons():
+    curriculum = load_curriculum(LESSONS_DIR)
+    by_id = {lesson.id: lesson for lesson in curriculum.lessons}
+    assert set(BOOK_A.values()) <= set(by_id), [str(item) for item in curriculum.broken]
+    return by_id
+
+
+# ------------------------------------------------------------------------------ the format
+
+
+@pytest.mark.parametrize("name", sorted(BOOK_A))
+def test_the_lesson_has_every_kind_of_quiz_and_a_train_block(lessons, name):
+    lesson = lessons[BOOK_A[name]]
+    kinds = {exercise.kind for exercise in lesson.exercises}
+    assert {"choice", "match", "numeric"} <= kinds
+    if name != "12-validation-and-test-data.md":  # lesson 12 teaches with runs, not new code
+        assert "code" in kinds
+    text = (LESSONS_DIR / name).read_text(encoding="utf-8")
+    assert "```train" in text and "## Summary" in text
+    assert "@@" not in text  # no number left to fill in
+
+
+@pytest.mark.parametrize("name", sorted(BOOK_A))
+def test_code_blocks_fit_the_terminal(name):
+    too_wide = []
+    fence = None
+    for number, line in enumerate((LESSONS_DIR / name).read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("```"):
+            fence = None if fence is not None else line[3:].strip()
+            continue
+        if fence in ("python", "text", "") and len(line) > CODE_WIDTH:
+            too_wide.append(f"{name}:{number}: {len(line)} columns")
+    assert not too_wide, too_wide
+
+
+# ------------------------------------------------------------------- worked numbers
+
+
+def _steps(optimizer, gradients, count):
+    """The size of each step an optimizer takes for constant ``gradients``, and the caches."""
+    gradient = np.array(gradients, dtype=float)
+    weights, state, sizes, caches = np.zeros_like(gradient), {}, [], []
+    for _ in range(count):
+        before = weights.copy()
+        optimizer.update(weights, gradient, state)
+        sizes.append(before - weights)
+        caches.append(state["cache"].copy())
+    return sizes, caches
+
+
+def test_lesson_11_adagrad_tables_match_the_engine():
+    text = _text("11-adagrad-and-rmsprop.md")
+    sizes, _ = _steps(Adagrad(1.0), [3.0, 0.01], 3)
+    assert [round(float(big), 4) for big, _ in sizes] == [1.0, 0.7071, 0.5774]
+    assert [round(float(small), 5) for _, small in sizes] == [0.99999, 0.70710, 0.57735]
+    assert "| 1 | 9 | 1.0 | 0.0001 | 0.99999 |" in text
+    assert "| 2 | 18 | 0.7071 | 0.0002 | 0.7071 |" in text
+    assert "| 3 | 27 | 0.5774 | 0.0003 | 0.5773 |" in text
+    sizes, _ = _steps(Adagrad(1.0), [1.0], 10000)
+    assert [round(float(sizes[t - 1][0]), 4) for t in (2, 4, 100, 10000)] == [0.7071, 0.5, 0.1, 0.01]
+    sizes, _ = _steps(Adagrad(1.0), [2.0], 4)
+    assert round(float(sizes[3][0]), 4) == 0.5 and round(float(sum(sizes)[0]), 4) == 2.7845
+
+
+def test_lesson_11_rmsprop_table_matches_the_engine():
+    text = _text("11-adagrad-and-rmsprop.md")
+    sizes, caches = _steps(RMSprop(0.001, rho=0.9), [1.0], 100)
+    for t, cache, size in (
+        (1, "0.1", "0.003162"),
+        (2, "0.19", "0.002294"),
+        (3, "0.271", "0.001921"),
+        (10, "0.6513", "0.001239"),
+        (50, "0.9948", "0.001003"),
+        (100, "0.99997", "0.001000"),
+    ):
+        assert f"| {t} | {cache} | {size} |" in text
+        assert float(caches[t - 1][0]) == pytest.approx(float(cache), abs=5e-5)
+        assert f"{float(sizes[t - 1][0]):.6f}" == size
+    first, _ = _steps(RMSprop(0.001, rho=0.999), [1.0], 1)
+    assert round(float(first[0][0]) / 0.001, 1) == 31.6
+    five, _ = _steps(RMSprop(0.001, rho=0.9), [5.0], 1)
+    assert round(float(five[0][0]), 5) == 0.00316
+
+
+def test_lesson_13_worked_example_matches_the_engine():
+    text = _text("13-l1-and-l2-regularization.md")
+    layer = layers.Dense(2, 3, weight_regularizer_l1=0.01, weight_regularizer_l2=0.001)
+    layer.weights = np.array([[0.5, -1.0, 0.25], [-0.75, 2.0, 0.0]])
+    layer.biases = np.zeros((1, 3))
+    assert losses.regularization_loss(layer) == pytest.approx(0.050875)
+    assert "regularisation loss = 0.050875" in text
+    layer.dweights = np.array([[0.1, -0.2, 0.05], [0.3, 0.0, -0.1]])
+    layer.dbiases = np.zeros((1, 3))
+    layer._add_regularization_gradients()
+    assert np.allclose(layer.dweights, [[0.111, -0.212, 0.0605], [0.2885, 0.014, -0.1]])
+    assert "[[0.111, -0.212, 0.0605], [0.2885, 0.014, -0.1]]" in text
+
+
+def test_lesson_14_worked_numbers_match_the_engine():
+    text = _text("14-dropout.md")
+    np.random.seed(0)
+    assert np.random.binomial(1, 0.8, size=10).tolist() == [1, 1, 1, 1, 1, 1, 1, 0, 0, 1]
+    assert "give `[1 1 1 1 1 1 1 0 0 1]`" in text
+    np.random.seed(1)
+    dropout = layers.Dropout(0.2)
+    dropout.forward(np.ones((1000, 1000)))
+    assert f"{(dropout.mask > 0).mean():.6f}" == "0.800665"
+    assert f"{dropout.output.mean():.5f}" == "1.00083"
+    assert "a share of 0.800665" in text and "it is 1.00083" in text
+    dropout = layers.Dropout(0.5)
+    dropout.mask = np.array([[2.0, 0.0, 2.0, 0.0], [0.0, 2.0, 2.0, 2.0]])
+    dropout.backward(np.array([[0.5, -1.0, 2.0, 0.25], [1.5, 0.75, -0.5, 1.0]]))
+    assert dropout.dinputs.tolist() == [[1.0, 0.0, 4.0, 0.0], [0.0, 1.5, -1.0, 2.0]]
+
+
+# ------------------------------------------------------------------- training numbers
+
+
+RACE_ROW = re.compile(
+    r"^\| (SGD|Adagrad|RMSprop|Adam) \| (.+?) \| (0\.\d{3}) \| (\d\.\d{3}) \|$", re.MULTILINE
+)
