@@ -17,6 +17,8 @@ from engine import layers, losses
 from engine.optimizers import Adagrad, RMSprop
 from tutor.curriculum import load_curriculum
 from tutor.paths import LESSONS_DIR
+from tutor.runs import Training
+from tutor.training_config import TrainConfig
 
 BOOK_A = {
     "11-adagrad-and-rmsprop.md": "adagrad-and-rmsprop",
@@ -153,3 +155,54 @@ def test_lesson_14_worked_numbers_match_the_engine():
 RACE_ROW = re.compile(
     r"^\| (SGD|Adagrad|RMSprop|Adam) \| (.+?) \| (0\.\d{3}) \| (\d\.\d{3}) \|$", re.MULTILINE
 )
+
+RACE = {
+    ("SGD", "lr 1.0, decay 1e-3, momentum 0.9"): dict(
+        optimizer="sgd", learning_rate=1.0, decay=1e-3, momentum=0.9
+    ),
+    ("Adagrad", "lr 1.0, decay 1e-4"): dict(optimizer="adagrad", learning_rate=1.0, decay=1e-4),
+    ("RMSprop", "lr 0.001, decay 1e-4"): dict(optimizer="rmsprop", learning_rate=0.001, decay=1e-4),
+    ("RMSprop", "lr 0.02, decay 1e-5, rho 0.999"): dict(
+        optimizer="rmsprop", learning_rate=0.02, decay=1e-5, rho=0.999
+    ),
+    ("Adam", "lr 0.05, decay 5e-7"): dict(optimizer="adam", learning_rate=0.05, decay=5e-7),
+}
+
+
+def _train(**settings):
+    """Train the way ``nntutor train`` does, in the exact mode. Returns the reports of every 100th epoch
+    and of the last as ``{epoch: report}`` (their numbers read while the report is current)."""
+    config = TrainConfig(nnfs_init=True, **settings)
+    log = {}
+
+    def on_epoch(report):
+        if report.epoch % 100 == 0 or report.epoch == config.epochs - 1:
+            log[report.epoch] = (f"{report.accuracy:.3f}", f"{report.loss:.3f}")
+
+    training = Training.build(config)
+    training.run(config.epochs, on_epoch=on_epoch)
+    return log
+
+
+def test_lesson_11_race_table_matches_the_engine():
+    rows = {
+        (name, settings): (accuracy, loss)
+        for name, settings, accuracy, loss in RACE_ROW.findall(
+            (LESSONS_DIR / "11-adagrad-and-rmsprop.md").read_text(encoding="utf-8")
+        )
+    }
+    assert set(rows) == set(RACE)
+    for key, settings in RACE.items():
+        assert _train(epochs=10001, **settings)[10000] == rows[key], key
+
+
+def test_lesson_11_adagrad_and_rho_sentences_match_the_engine():
+    text = _text("11-adagrad-and-rmsprop.md")
+    assert "reaches accuracy 0.813 and loss 0.459 at epoch 5000" in text
+    assert "at epoch 10000 it is at 0.840 and 0.385" in text
+    log = _train(optimizer="adagrad", learning_rate=1.0, decay=1e-4, epochs=10001)
+    assert log[5000] == ("0.813", "0.459") and log[10000] == ("0.840", "0.385")
+    assert "touches 0.937 at epoch 8600, but is back at 0.840 by epoch 10000" in text
+    log = _train(optimizer="rmsprop", learning_rate=0.02, decay=1e-5, rho=0.9, epochs=10001)
+    assert log[8600][0] == "0.937" and log[10000][0] == "0.840"
+    assert max(accuracy for accuracy, _ in log.values()) == "0.937"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from engine import layers, losses
@@ -46,34 +48,37 @@ def _cases(rng: np.random.Generator):
 TERM_NAMES = ("the weights' L1 term", "the weights' L2 term", "the biases' L1 term", "the biases' L2 term")
 
 
+def _total_with(whole: float, term: float, replacement: float) -> Callable[[], float]:
+    """The total loss with one term replaced: what a mistake in that term alone gives."""
+    return lambda: whole - term + replacement
+
+
 def _term_mistakes(settings, sums, values) -> list[Mistake]:
     """One term of the four wrong, the others right: left out, subtracted, or a mean or a maximum
     in place of the sum."""
     terms = [strength * total for strength, total in zip(settings, sums)]
-    whole = sum(terms)
+    whole = float(sum(terms))
     mistakes = []
     for index, (name, term, strength, value) in enumerate(zip(TERM_NAMES, terms, settings, values)):
-        squared = index % 2 == 1
-        parts = np.abs(value) if not squared else value * value
+        parts = value * value if index % 2 else np.abs(value)
+        label = name[0].upper() + name[1:]
         mistakes += [
             Mistake(
-                f"{name[0].upper() + name[1:]} is missing from your total.",
-                lambda t=term: whole - t,
-                cause="missing-term",
+                f"{label} is missing from your total.", _total_with(whole, term, 0.0), cause="missing-term"
             ),
             Mistake(
-                f"{name[0].upper() + name[1:]} is subtracted; every penalty is added.",
-                lambda t=term: whole - 2 * t,
+                f"{label} is subtracted; every penalty is added.",
+                _total_with(whole, term, -term),
                 cause="sign",
             ),
             Mistake(
-                f"{name[0].upper() + name[1:]} takes the mean where the penalty sums over every value.",
-                lambda t=term, c=strength, p=parts: whole - t + c * p.mean(),
+                f"{label} takes the mean where the penalty sums over every value.",
+                _total_with(whole, term, strength * float(parts.mean())),
                 cause="reduction",
             ),
             Mistake(
-                f"{name[0].upper() + name[1:]} takes the largest value where the penalty sums over every value.",
-                lambda t=term, c=strength, p=parts: whole - t + c * p.max(),
+                f"{label} takes the largest value where the penalty sums over every value.",
+                _total_with(whole, term, strength * float(parts.max())),
                 cause="reduction",
             ),
         ]
