@@ -206,3 +206,92 @@ def test_lesson_11_adagrad_and_rho_sentences_match_the_engine():
     log = _train(optimizer="rmsprop", learning_rate=0.02, decay=1e-5, rho=0.9, epochs=10001)
     assert log[8600][0] == "0.937" and log[10000][0] == "0.840"
     assert max(accuracy for accuracy, _ in log.values()) == "0.937"
+
+
+CAPSTONE = dict(optimizer="adam", learning_rate=0.05, decay=5e-7, validation=0.2, epochs=10001)
+
+
+def _train_validated(**settings):
+    """``{epoch: (acc, loss, val_acc, val_loss)}`` with 3 decimals for every 20th epoch, in the exact mode;
+    the accuracy on the training points with every neuron on at the last epoch; and the epochs of the
+    lowest validation loss and the highest validation accuracy (the first, if several)."""
+    config = TrainConfig(nnfs_init=True, **settings)
+    log: dict = {}
+    raw: dict = {}
+    training = Training.build(config)
+
+    def on_epoch(report):
+        if report.epoch % 20 == 0 or report.epoch == config.epochs - 1:
+            numbers = (report.accuracy, report.loss, report.validation_accuracy, report.validation_loss)
+            log[report.epoch] = tuple(f"{value:.3f}" for value in numbers)
+            raw[report.epoch] = numbers
+        if report.epoch == config.epochs - 1:
+            probabilities = report.network.predict_proba(training.X)
+            log["every neuron"] = f"{losses.accuracy(probabilities, training.y):.4f}"
+
+    training.run(config.epochs, on_epoch=on_epoch)
+    log["lowest validation loss"] = min(raw, key=lambda epoch: raw[epoch][3])
+    log["highest validation accuracy"] = max(raw, key=lambda epoch: (raw[epoch][2], -epoch))
+    return log
+
+
+def _row(*cells) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+@pytest.fixture(scope="module")
+def capstone_held_out():
+    return _train_validated(**CAPSTONE)
+
+
+def test_lesson_12_table_and_quiz_match_the_engine(capstone_held_out):
+    text = _text("12-validation-and-test-data.md")
+    log = capstone_held_out
+    for epoch in (0, 100, 500, 1000, 2500, 5000, 10000):
+        assert _row(epoch, *log[epoch]) in text, epoch
+    assert _row(100, *log[100]) in text and _row(2500, *log[2500]) in text  # the early-stopping quiz
+    best = log["lowest validation loss"]
+    assert best == 100 and "lowest at epoch 100, 0.945, and climbs from there to 1.989" in text
+    assert log[log["highest validation accuracy"]][2] == "0.733"
+    assert "a generalisation gap of 0.325" in text and "to 0.958 - 0.633 = 0.325" in text
+    assert float(log[2500][0]) - float(log[2500][2]) == pytest.approx(0.221)
+
+
+def test_lesson_12_more_data_and_a_smaller_network_match_the_engine(capstone_held_out):
+    text = _text("12-validation-and-test-data.md")
+    assert _row("100 per class", *capstone_held_out[10000], "0.325") in text
+    log = _train_validated(**{**CAPSTONE, "samples": 1000})
+    assert _row("1000 per class", *log[10000], "0.012") in text
+    best = log["lowest validation loss"]
+    assert (best, log[best][3]) == (9900, "0.322") and "to its lowest, 0.322, at epoch 9900" in text
+    log = _train_validated(**{**CAPSTONE, "hidden": (16,)})
+    assert log[10000][0] == "0.704" and log[10000][2] == "0.517"
+    assert "ends at 0.704 on its training points and 0.517 on the validation points" in text
+
+
+def test_lesson_13_table_matches_the_engine(capstone_held_out):
+    text = _text("13-l1-and-l2-regularization.md")
+    assert _row("none", *capstone_held_out[10000], "0.325") in text
+    for label, settings, gap in (
+        ("`l2: 5e-4`", {"l2": 5e-4}, "0.313"),
+        ("`l2: 5e-3`", {"l2": 5e-3}, "0.238"),
+        ("`l1: 5e-4`", {"l1": 5e-4}, "0.267"),
+    ):
+        log = _train_validated(**CAPSTONE, **settings)
+        assert _row(label, *log[10000], gap) in text, label
+        if settings == {"l2": 5e-3}:
+            best = log["lowest validation loss"]
+            assert (best, log[best][3], log[best][2]) == (5400, "0.518", "0.767")
+            assert "Its best validation epoch, 5400 (validation loss 0.518, accuracy 0.767)" in text
+
+
+def test_lesson_14_table_matches_the_engine(capstone_held_out):
+    text = _text("14-dropout.md")
+    assert _row("none", *capstone_held_out[10000]) in text
+    log = _train_validated(**CAPSTONE, dropout=0.1)
+    assert _row("0.1", *log[10000]) in text
+    assert log["every neuron"] == "0.7625" and "get 183 of the 240 training points right, 0.7625" in text
+    best_loss, best_accuracy = log["lowest validation loss"], log["highest validation accuracy"]
+    assert (best_loss, log[best_loss][3]) == (6680, "0.574")
+    assert (best_accuracy, log[best_accuracy][2]) == (7440, "0.767")
+    assert "lowest at epoch 6680 (0.574) and the validation accuracy highest at epoch 7440 (0.767)" in text
