@@ -386,7 +386,7 @@ EXERCISES = {
                     return [(X[i:i + batch_size], y[i:i + batch_size]) for i in range(0, len(X), batch_size)]
                     """,
                 ),
-                "wrong order",
+                "not in the data's order",
             ),
             (
                 fn(

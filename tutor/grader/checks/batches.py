@@ -118,6 +118,11 @@ def _structure_sentence(items: list, X: np.ndarray, batch_size: int) -> str | No
     count = len(items)
     if count == expected:
         return None
+    if count == 0:
+        return (
+            f"`batches` gave no batches at all; {samples} samples in batches of {batch_size} make "
+            f"{expected}. Return (or yield) one (X_batch, y_batch) pair per batch."
+        )
     if count > samples + 1:
         return (
             f"`batches` gave more than {samples + 1} batches for {samples} samples and batch_size "
@@ -157,10 +162,31 @@ def batches_check(submission):
                         f"Batch {number} is not a pair: each batch is (X_batch, y_batch), the samples "
                         "and their targets together."
                     )
-            sentence = _structure_sentence(items, X, batch_size)
+            sentence = _structure_sentence(items, X, batch_size) or _order_sentence(items, X)
             if sentence:
                 raise CaseFailure(sentence)
             _compare_batches(items, X, y, batch_size)
+
+
+def _order_sentence(items: list, X: np.ndarray) -> str | None:
+    """A sentence when the batches hold every sample once, but not in the data's order."""
+    try:
+        rows = np.concatenate(
+            [np.asarray(X_batch, dtype=float).reshape(-1, *X.shape[1:]) for X_batch, _ in items]
+        )
+    except (TypeError, ValueError):
+        return None
+    if rows.shape != X.shape or _same(rows, X):
+        return None
+    order = np.lexsort(X.reshape(len(X), -1).T[::-1])
+    mixed = np.lexsort(rows.reshape(len(rows), -1).T[::-1])
+    if not _same(rows[mixed], X[order]):
+        return None
+    return (
+        "Your batches hold every sample once, but not in the data's order. Keep the order: batch 1 "
+        "is the first batch_size samples, batch 2 the next, and so on (shuffling, if any, happens "
+        "before batching, not inside it)."
+    )
 
 
 def _compare_batches(items: list, X: np.ndarray, y: np.ndarray, batch_size: int) -> None:
@@ -205,10 +231,7 @@ def _content_sentence(what: str, number: int, got: np.ndarray, data: np.ndarray,
             f"{what} of batch {number} has the right samples in the wrong order. Keep the data's order: "
             "consecutive slices, one after another (shuffling, if any, happens before batching)."
         )
-    return (
-        f"{what} of batch {number} holds samples {_span(rows)}; it should hold samples {_span(wanted)}: "
-        f"batch {number} starts {start} samples into the data."
-    )
+    return f"{what} of batch {number} holds samples {_span(rows)}; it should hold samples {_span(wanted)}."
 
 
 def _span(indices: list) -> str:
