@@ -33,11 +33,30 @@ def sine(samples=1000):
 DATASETS = {"spiral": spiral, "vertical": vertical}
 
 
+# Regression data set name -> its function (``engine.names.REGRESSION_DATASETS``).
+REGRESSION_DATASETS = {"sine": sine}
+
+
 def make(name, samples=100, classes=3):
-    """The data set called ``name`` (a key of ``DATASETS``: ``spiral`` or ``vertical``)."""
+    """The data set called ``name``: a key of ``DATASETS`` (``spiral`` or ``vertical``, ``samples``
+    points per class) or of ``REGRESSION_DATASETS`` (``sine``: ``samples`` points, ``classes`` unused)."""
+    if name in REGRESSION_DATASETS:
+        return REGRESSION_DATASETS[name](samples)
     if name not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; choose from {', '.join(DATASETS)}")
+        choices = ", ".join([*DATASETS, *REGRESSION_DATASETS])
+        raise ValueError(f"unknown data set {name!r}; choose from {choices}")
     return DATASETS[name](samples, classes)
+
+
+def split_validation(X, y, fraction, seed=0):
+    """``(X_train, y_train, X_val, y_val)``: the samples shuffled with their own generator seeded with
+    ``seed`` (NumPy's global one is left alone), then the last ``fraction`` of them held out for
+    validation (at least one sample, and at least one left to train on)."""
+    count = len(X)
+    held_out = min(count - 1, max(1, round(fraction * count)))
+    order = np.random.default_rng(seed).permutation(count)
+    train, val = order[: count - held_out], order[count - held_out :]
+    return X[train], y[train], X[val], y[val]
 
 
 # What nnfs.init() replaces, so it can be put back.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from engine.activations import softmax
+from engine.activations import sigmoid, softmax
 
 # Probabilities are clipped to [EPSILON, 1 - EPSILON] before the log: log(0) is -inf, and one
 # infinite sample loss makes the mean infinite. Clipping both ends keeps the mean unbiased.
@@ -186,6 +186,22 @@ class SoftmaxCrossEntropy:
         probabilities ``p`` (the forward ``output``)."""
         self.dinputs = softmax_cross_entropy_gradient(dvalues, y_true)
 
+    def apply(self, inputs: np.ndarray) -> np.ndarray:
+        """The probabilities ``softmax(inputs)`` ``(n_samples, n_classes)``, remembering nothing."""
+        return softmax(inputs)
+
+    def classify(self, scores: np.ndarray) -> np.ndarray:
+        """The class with the highest score: softmax keeps the order, so no need to compute it."""
+        return np.argmax(scores, axis=1)
+
+    def accuracy(self, y_pred: np.ndarray, y_true: npt.ArrayLike) -> float:
+        """The share of samples whose most probable class is the true one."""
+        return accuracy(y_pred, y_true)
+
+    def targets(self, y_true: npt.ArrayLike, n_outputs: int, dtype: npt.DTypeLike) -> np.ndarray:
+        """One-hot rows, built once: the fused gradient ``(p - onehot) / n_samples`` uses them."""
+        return to_one_hot(y_true, n_outputs, dtype)
+
 
 def softmax_cross_entropy_gradient(probabilities: npt.ArrayLike, y_true: npt.ArrayLike) -> np.ndarray:
     """The gradient of mean cross-entropy with respect to the scores ``z`` that softmax turned into
@@ -224,3 +240,100 @@ def accuracy(y_pred: npt.ArrayLike, y_true: npt.ArrayLike) -> float:
     if y_true.ndim == 2:
         y_true = np.argmax(y_true, axis=1)
     return float(np.mean(predictions == y_true))
+
+
+# ---------------------------------------------------------------------------------------------
+# Output heads: the last activation and its loss, as a network ends. Each has the interface of
+# ``SoftmaxCrossEntropy`` above (``forward``, ``backward``, ``output``, ``dinputs``) and:
+#
+#     loss                         the Loss whose ``calculate`` gives the data loss
+#     apply(scores) -> output      the last activation alone (for predictions)
+#     classify(scores) -> classes  the predicted class of each sample (classifiers only)
+#     accuracy(output, y) -> float the share of samples the network gets right
+#     targets(y, n_outputs, dtype) ``y`` in the form ``backward`` takes, built once per run
+
+
+class SigmoidBinaryCrossEntropy:
+    """Binary logistic regression's head: a sigmoid on each output, then binary cross-entropy.
+
+        scores (n_samples, 1) -> sigmoid -> p (n_samples, 1), the probability of class 1
+
+    ``y_true`` holds 0s and 1s shaped ``(n_samples, 1)``. The gradient goes back through the two
+    links one after the other, as the book writes it (``BinaryCrossEntropy.backward``, then
+    sigmoid's ``s * (1 - s)``), so that ``nnfs.init()`` runs give the book's numbers.
+    """
+
+    def __init__(self) -> None:
+        self.loss = BinaryCrossEntropy()
+
+    def apply(self, inputs: np.ndarray) -> np.ndarray:
+        return sigmoid(inputs)
+
+    def forward(self, inputs: np.ndarray, y_true=None) -> float | None:
+        """Store ``output = sigmoid(inputs)``; return the mean loss when ``y_true`` is given."""
+        self.output = sigmoid(inputs)
+        return self.loss.calculate(self.output, y_true) if y_true is not None else None
+
+    def backward(self, dvalues: np.ndarray, y_true) -> None:
+        """``dinputs = dL/dp * p * (1 - p)``, with ``dL/dp`` from ``BinaryCrossEntropy.backward``."""
+        self.loss.backward(dvalues, y_true)
+        self.dinputs = self.loss.dinputs * (1 - self.output) * self.output
+
+    def classify(self, scores: np.ndarray) -> np.ndarray:
+        """Class 1 where ``sigmoid(score) > 0.5`` (the accuracy's rule), class 0 elsewhere."""
+        return (sigmoid(scores[:, 0]) > 0.5).astype(np.int64)
+
+    def accuracy(self, y_pred: np.ndarray, y_true: npt.ArrayLike) -> float:
+        """The share of outputs where ``(p > 0.5) == y``."""
+        return float(np.mean((np.asarray(y_pred) > 0.5) == np.asarray(y_true)))
+
+    def targets(self, y_true: npt.ArrayLike, n_outputs: int, dtype: npt.DTypeLike) -> np.ndarray:
+        return np.asarray(y_true).reshape(-1, n_outputs).astype(dtype, copy=False)
+
+
+class LinearMeanSquaredError:
+    """Regression's head: the scores are the predictions (a linear activation), and the loss is the
+    mean squared error.
+
+        scores (n_samples, n_outputs) = predictions;   loss = mean (y - p)^2
+
+    A prediction counts as right when ``|p - y| < precision``; ``precision`` is ``std(y) / 250`` of the
+    training targets (the book's choice), set by the trainer, or of the targets given while it is None.
+    """
+
+    def __init__(self) -> None:
+        self.loss = MeanSquaredError()
+        self.precision: float | None = None
+
+    def apply(self, inputs: np.ndarray) -> np.ndarray:
+        return inputs
+
+    def forward(self, inputs: np.ndarray, y_true=None) -> float | None:
+        self.output = inputs
+        return self.loss.calculate(self.output, y_true) if y_true is not None else None
+
+    def backward(self, dvalues: np.ndarray, y_true) -> None:
+        """The linear activation's derivative is 1: the gradient is the loss's ``-2 (y - p) / n``."""
+        self.loss.backward(dvalues, y_true)
+        self.dinputs = self.loss.dinputs
+
+    def accuracy(self, y_pred: np.ndarray, y_true: npt.ArrayLike) -> float:
+        y_true = np.asarray(y_true)
+        precision = self.precision if self.precision is not None else regression_precision(y_true)
+        return float(np.mean(np.abs(np.asarray(y_pred) - y_true) < precision))
+
+    def targets(self, y_true: npt.ArrayLike, n_outputs: int, dtype: npt.DTypeLike) -> np.ndarray:
+        return np.asarray(y_true).reshape(-1, n_outputs).astype(dtype, copy=False)
+
+
+def regression_precision(y_true: npt.ArrayLike) -> float:
+    """``std(y) / 250``: how close a regression prediction must be to count as right."""
+    return float(np.std(y_true) / 250)
+
+
+# Head name -> its class (``engine.names.OUTPUTS`` lists the same names without NumPy).
+HEADS = {
+    "softmax": SoftmaxCrossEntropy,
+    "sigmoid": SigmoidBinaryCrossEntropy,
+    "linear": LinearMeanSquaredError,
+}

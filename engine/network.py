@@ -1,4 +1,5 @@
-"""A classifier network: Dense and activation layers in a stack, ending in softmax + cross-entropy.
+"""A network: Dense and activation layers in a stack, ending in a head (softmax + cross-entropy by
+default; sigmoid + binary cross-entropy, or linear + mean squared error, from ``losses.HEADS``).
 
     X (n_samples, n_inputs) -> Dense -> ReLU -> ... -> Dense -> scores (n_samples, n_classes)
                             -> softmax -> probabilities (n_samples, n_classes)
@@ -14,9 +15,9 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from engine.activations import ACTIVATIONS, softmax
-from engine.layers import Dense
-from engine.losses import SoftmaxCrossEntropy, regularization_loss
+from engine.activations import ACTIVATIONS
+from engine.layers import Dense, Dropout
+from engine.losses import HEADS, SoftmaxCrossEntropy, regularization_loss
 
 
 class Network:
@@ -27,10 +28,12 @@ class Network:
     another, ``flat_gradients`` (see ``_share_flat_buffers``); the layers hold views into them.
     """
 
-    def __init__(self, layers, dtype: npt.DTypeLike | None = None) -> None:
-        """``dtype``: the float type for every parameter and gradient (default: the layers' own)."""
+    def __init__(self, layers, dtype: npt.DTypeLike | None = None, output_loss=None) -> None:
+        """``dtype``: the float type for every parameter and gradient (default: the layers' own).
+        ``output_loss``: the head the scores go through (default the fused softmax + cross-entropy;
+        see ``losses.HEADS`` for the sigmoid and linear heads)."""
         self.layers = list(layers)
-        self.output_loss = SoftmaxCrossEntropy()
+        self.output_loss = output_loss if output_loss is not None else SoftmaxCrossEntropy()
         self.dense_layers = [layer for layer in self.layers if isinstance(layer, Dense)]
         if self.dense_layers:
             # Nothing reads the gradient with respect to the data itself.
@@ -55,6 +58,47 @@ class Network:
             width = size
         layers.append(Dense(width, n_classes))
         return cls(layers, dtype)
+
+    @classmethod
+    def stacked(
+        cls,
+        n_inputs: int,
+        hidden: Sequence[int] = (64,),
+        n_outputs: int = 3,
+        activation: str = "relu",
+        *,
+        head: str = "softmax",
+        l1: float = 0.0,
+        l2: float = 0.0,
+        dropout: float = 0.0,
+        dtype: npt.DTypeLike | None = None,
+    ) -> Network:
+        """``classifier`` with the rest of the book's pieces: every hidden layer is
+
+            Dense (L1 ``l1`` and L2 ``l2`` on its weights and biases) -> activation -> Dropout(``dropout``)
+
+        (no regulariser when 0, no Dropout layer when ``dropout`` is 0), then a Dense layer with
+        ``n_outputs`` outputs, unregularised, into the ``head`` (a key of ``losses.HEADS``). Weights are
+        drawn in layer order, as ``classifier`` draws them."""
+        layers: list = []
+        width = n_inputs
+        for size in hidden:
+            layers += [
+                Dense(
+                    width,
+                    size,
+                    weight_regularizer_l1=l1,
+                    weight_regularizer_l2=l2,
+                    bias_regularizer_l1=l1,
+                    bias_regularizer_l2=l2,
+                ),
+                ACTIVATIONS[activation](),
+            ]
+            if dropout:
+                layers.append(Dropout(dropout))
+            width = size
+        layers.append(Dense(width, n_outputs))
+        return cls(layers, dtype, HEADS[head]())
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Training pass over ``X (n_samples, n_inputs)``: every layer remembers what backward needs.
@@ -84,19 +128,29 @@ class Network:
         """``[(flat_parameters, flat_gradients)]``, for ``optimizer.step``."""
         return [(self.flat_parameters, self.flat_gradients)]
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Probabilities ``(n_samples, n_classes)`` for new inputs ``X (n_samples, n_inputs)``. Leaves
-        training state alone, so it is safe to call from a training callback."""
+    def scores(self, X: np.ndarray) -> np.ndarray:
+        """The last layer's outputs ``(n_samples, n_outputs)`` for ``X``, before the head's activation.
+        Dropout lets everything through here. Leaves training state alone."""
         # A diverged network predicts nan; that is an answer here, not something to warn about.
         with np.errstate(over="ignore", invalid="ignore"):
             values = X
             for layer in self.layers:
                 values = layer.apply(values)
-            return softmax(values)
+            return values
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """What the head outputs for new inputs ``X (n_samples, n_inputs)``: probabilities
+        ``(n_samples, n_classes)`` for softmax, ``(n_samples, 1)`` for sigmoid, the predicted values for
+        linear. Leaves training state alone, so it is safe to call from a training callback."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self.output_loss.apply(self.scores(X))
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Class indices ``(n_samples,)``: the most probable class of each row of ``X``."""
-        return np.argmax(self.predict_proba(X), axis=1)
+        """Class indices ``(n_samples,)``: the most probable class of each row of ``X`` (a regression
+        network's predicted values instead)."""
+        scores = self.scores(X)
+        classify = getattr(self.output_loss, "classify", None)
+        return classify(scores) if classify is not None else self.output_loss.apply(scores)
 
     def regularization_loss(self) -> float:
         """The sum of every Dense layer's L1 and L2 penalties (``losses.regularization_loss``)."""

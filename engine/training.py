@@ -9,6 +9,11 @@ One epoch is one pass over the whole data set (the notebook trains on all 300 sa
 
 Loss and accuracy are computed only when a report's ``loss`` or ``accuracy`` is read: the update needs
 neither, and most epochs nobody looks.
+
+With ``batch_size`` an epoch is several steps, one per slice of ``batch_size`` samples in order (the
+last may be shorter), and a report's predictions are made on the whole training set before the
+epoch's first step. With ``validation`` data a report also gives the loss and accuracy on it:
+samples the network never trains on, which show whether it learned the pattern or the points.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from functools import cached_property
 
 import numpy as np
 
-from engine.losses import CategoricalCrossEntropy, accuracy, to_one_hot
+from engine.losses import SoftmaxCrossEntropy, regression_precision
 
 
 class TrainingDiverged(RuntimeError):
@@ -44,37 +49,109 @@ class EpochReport:
     targets: np.ndarray
     learning_rate: float
     network: object
+    validation: tuple[np.ndarray, np.ndarray] | None = None  # (X_val, y_val), if the run has them
 
     @cached_property
     def loss(self) -> float:
-        """Mean categorical cross-entropy (the data loss, without regularisation)."""
-        return CategoricalCrossEntropy().calculate(self.probabilities, self.targets)
+        """The head's mean loss (categorical cross-entropy for softmax): the data loss, without
+        regularisation."""
+        return _head(self.network).loss.calculate(self.probabilities, self.targets)
 
     @cached_property
     def accuracy(self) -> float:
-        """The fraction of samples whose most probable class is the true one."""
-        return accuracy(self.probabilities, self.targets)
+        """The share of samples the network gets right (for softmax: whose most probable class is
+        the true one)."""
+        return _head(self.network).accuracy(self.probabilities, self.targets)
+
+    @cached_property
+    def regularization_loss(self) -> float:
+        """The L1 and L2 penalties of the parameters (0 without regularisation)."""
+        penalties = getattr(self.network, "regularization_loss", None)
+        return float(penalties()) if penalties is not None else 0.0
+
+    @cached_property
+    def validation_outputs(self) -> np.ndarray | None:
+        """The network's outputs on the validation inputs (read it in the callback: later the
+        parameters have moved on)."""
+        if self.validation is None:
+            return None
+        return self.network.predict_proba(self.validation[0])  # type: ignore[attr-defined]
+
+    @property
+    def validation_loss(self) -> float | None:
+        """The data loss on the validation samples, or None without them."""
+        outputs = self.validation_outputs
+        if outputs is None or self.validation is None:
+            return None
+        return _head(self.network).loss.calculate(outputs, self.validation[1])
+
+    @property
+    def validation_accuracy(self) -> float | None:
+        """The accuracy on the validation samples, or None without them."""
+        outputs = self.validation_outputs
+        if outputs is None or self.validation is None:
+            return None
+        return _head(self.network).accuracy(outputs, self.validation[1])
 
     def log_line(self) -> str:
-        """The notebook's log format: ``epoch: 100, acc: 0.670, loss: 0.705, lr: 0.0499...``."""
-        return (
-            f"epoch: {self.epoch}, acc: {self.accuracy:.3f}, loss: {self.loss:.3f}, lr: {self.learning_rate}"
-        )
+        """The notebook's log format: ``epoch: 100, acc: 0.670, loss: 0.705, lr: 0.0499...``, then
+        ``reg_loss`` when the network is regularised and ``val_acc``, ``val_loss`` with validation data."""
+        loss = _loss_text(self.network)
+        line = f"epoch: {self.epoch}, acc: {self.accuracy:.3f}, loss: {loss(self.loss)}, lr: {self.learning_rate}"
+        if _regularised(self.network):
+            line += f", reg_loss: {loss(self.regularization_loss)}"
+        if self.validation is not None:
+            line += f", val_acc: {self.validation_accuracy:.3f}, val_loss: {loss(self.validation_loss)}"
+        return line
+
+
+def _head(network) -> object:
+    """The network's head (``losses.HEADS``): what turns its scores into a loss and an accuracy."""
+    head = getattr(network, "output_loss", None)
+    return head if head is not None else SoftmaxCrossEntropy()
+
+
+def _loss_text(network) -> Callable[[float | None], str]:
+    """How a log line writes a loss: three decimals, as the notebook; a regression's squared errors
+    fall far below 0.001, so they get three significant digits instead (``2.07e-05``)."""
+    if hasattr(_head(network), "precision"):
+        return lambda value: f"{value:.3g}"
+    return lambda value: f"{value:.3f}"
+
+
+def _regularised(network) -> bool:
+    return any(
+        layer.weight_regularizer_l1
+        or layer.weight_regularizer_l2
+        or layer.bias_regularizer_l1
+        or layer.bias_regularizer_l2
+        for layer in getattr(network, "dense_layers", ())
+    )
 
 
 class Trainer:
     """Trains ``network`` on ``X (n_samples, n_inputs)`` and ``y`` (class indices ``(n_samples,)`` or
-    one-hot) with ``optimizer``. ``run`` may be called again to continue where it stopped."""
+    one-hot for softmax; ``(n_samples, 1)`` for the sigmoid and linear heads) with ``optimizer``.
+    ``run`` may be called again to continue where it stopped.
 
-    def __init__(self, network, optimizer, X, y):
+    ``batch_size``: None trains on the whole set at each step; N takes steps of N samples in order.
+    ``validation``: ``(X_val, y_val)``, held-out samples the reports are also measured on.
+    """
+
+    def __init__(self, network, optimizer, X, y, *, batch_size: int | None = None, validation=None):
         self.network = network
         self.optimizer = optimizer
         self.X = X
         self.y = np.asarray(y)
-        n_classes = network.dense_layers[-1].weights.shape[1]
-        # Speed: the targets as one-hot rows (n_samples, n_classes), built once instead of every
-        # epoch; the fused gradient (p - onehot) / n_samples builds the same rows from indices.
-        self._one_hot = to_one_hot(self.y, n_classes, network.flat_parameters.dtype)
+        self.batch_size = batch_size if batch_size and batch_size < len(self.y) else None
+        self.validation = validation
+        head = _head(network)
+        n_outputs = network.dense_layers[-1].weights.shape[1]
+        # Speed: the targets in the form the head's gradient takes (one-hot rows for softmax), built
+        # once instead of every epoch.
+        self._targets = head.targets(self.y, n_outputs, network.flat_parameters.dtype)  # type: ignore[attr-defined]
+        if hasattr(head, "precision"):
+            head.precision = regression_precision(self.y)  # from the training targets, as the book
         self.epoch = 0  # the next epoch to run
         self._stop = threading.Event()
 
@@ -101,22 +178,49 @@ class Trainer:
         for epoch in range(first, last + 1):
             if self._stop.is_set():
                 break
-            probabilities = network.forward(self.X)
+            due = epoch == last or (on_epoch is not None and epoch % every == 0)
+            if self.batch_size is None:
+                probabilities = network.forward(self.X)
+            elif due:
+                probabilities = network.predict_proba(self.X)  # the whole set, before this epoch's steps
             report = None
-            if epoch == last or (on_epoch is not None and epoch % every == 0):
-                report = EpochReport(epoch, probabilities, self.y, optimizer.current_learning_rate, network)
+            if due:
+                report = EpochReport(
+                    epoch, probabilities, self.y, optimizer.current_learning_rate, network, self.validation
+                )
                 if on_epoch is not None:
                     on_epoch(report)
-            network.backward(self._one_hot)
-            if _diverged(network):
-                raise TrainingDiverged(epoch)
+                if epoch == last:
+                    report.validation_outputs  # noqa: B018 -- measured now, before the update
             learning_rate = optimizer.current_learning_rate
-            optimizer.step(network.parameters())
+            if self.batch_size is None:
+                self._step(epoch, self._targets)
+            else:
+                for X_batch, y_batch in self._batches():
+                    network.forward(X_batch)
+                    self._step(epoch, y_batch)
             self.epoch = epoch + 1
         if report is None and self.epoch > first:
             # Stopped early: describe the last epoch that ran.
-            report = EpochReport(self.epoch - 1, probabilities, self.y, learning_rate, network)
+            if self.batch_size is not None:
+                probabilities = network.predict_proba(self.X)
+            report = EpochReport(
+                self.epoch - 1, probabilities, self.y, learning_rate, network, self.validation
+            )
         return report
+
+    def _step(self, epoch: int, targets: np.ndarray) -> None:
+        """Backward from the last ``forward``'s outputs and ``targets``, then one optimizer update."""
+        self.network.backward(targets)
+        if _diverged(self.network):
+            raise TrainingDiverged(epoch)
+        self.optimizer.step(self.network.parameters())
+
+    def _batches(self):
+        """``(X_batch, targets_batch)`` slices of ``batch_size`` samples, in order; the last may be shorter."""
+        size = self.batch_size or len(self.X)
+        for start in range(0, len(self.X), size):
+            yield self.X[start : start + size], self._targets[start : start + size]
 
 
 def _diverged(network) -> bool:

@@ -500,13 +500,13 @@ def test_train_setting_errors_point_at_the_setting(tmp_path):
 
         ```train
         epochs: 10
-        batch_size: 32
+        minibatch: 32
         ```
         """,
     )
     problems = only_problems(path)
     assert problems[0] == "12: learning_rate must be a number above 0"
-    assert problems[1].startswith("17: batch_size is not a training setting")
+    assert problems[1].startswith("17: minibatch is not a training setting")
 
 
 def test_an_empty_train_block_means_the_defaults(tmp_path):

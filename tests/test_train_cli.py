@@ -64,6 +64,52 @@ def test_json_output_is_one_object_with_the_final_numbers():
     assert report["history"][-1]["loss"] < report["history"][0]["loss"]
 
 
+def test_json_reports_validation_figures_and_null_without_them():
+    result = nntutor(
+        "train", "--epochs", "101", "--lr", "0.05", "--validation", "0.2", "--l2", "5e-4", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["validation_loss"] > 0 and 0 <= report["validation_accuracy"] <= 1
+    assert report["regularization_loss"] > 0
+    assert report["config"]["validation"] == 0.2 and report["config"]["l2"] == 5e-4
+    last = report["history"][-1]
+    assert last["validation_loss"] == report["validation_loss"]
+    assert last["validation_accuracy"] == report["validation_accuracy"]
+    plain = json.loads(nntutor("train", "--epochs", "5", "--json").stdout)
+    assert plain["validation_loss"] is None and plain["validation_accuracy"] is None
+    assert "validation_loss" not in plain["history"][-1]
+
+
+def test_new_settings_print_their_columns_and_learn():
+    result = nntutor(
+        "train", "--dataset", "vertical", "--classes", "2", "--output", "sigmoid", "--hidden", "16",
+        "--lr", "0.02", "--l1", "1e-4", "--dropout", "0.1", "--batch-size", "50", "--validation", "0.25",
+        "--epochs", "201", "--every", "200",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    first, last = result.stdout.splitlines()
+    assert first.startswith("epoch: 0, acc: ") and last.startswith("epoch: 200, acc: ")
+    assert ", reg_loss: " in last and ", val_acc: " in last and ", val_loss: " in last
+    assert float(last.split("val_acc: ")[1].split(",")[0]) > 0.8
+
+
+def test_sine_regression_learns_and_plots_its_fit():
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor", "train", "--dataset", "sine", "--hidden", "32,32", "--lr", "0.005",
+         "--decay", "1e-3", "--epochs", "501", "--every", "500", "--plot"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": "80", "LINES": "24"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    first = float(lines[0].split("loss: ")[1].split(",")[0])
+    last = float(lines[1].split("loss: ")[1].split(",")[0])
+    assert last < 0.2 * first
+    assert "the network's fit" in result.stdout and "regions" not in result.stdout
+    assert all(len(line) <= 80 for line in lines[2:])
+
+
 def test_every_zero_prints_only_the_final_line():
     result = nntutor("train", "--epochs", "50", "--every", "0")
     assert result.returncode == 0
@@ -115,6 +161,21 @@ def test_vertical_data_learns_with_every_optimizer(settings):
         (["--dataset", "moons"], "--dataset"),
         (["--every", "-5"], "--every"),
         (["--plot", "--json"], "--json"),
+        (["--rho", "1"], "--rho"),
+        (["--rho", "x"], "--rho"),
+        (["--l1", "-0.1"], "--l1"),
+        (["--l2", "-1"], "--l2"),
+        (["--l2", "nan"], "--l2"),
+        (["--dropout", "1"], "--dropout"),
+        (["--dropout", "-0.5"], "--dropout"),
+        (["--batch-size", "0"], "--batch-size"),
+        (["--batch-size", "8.5"], "--batch-size"),
+        (["--validation", "0.95"], "--validation"),
+        (["--validation", "half"], "--validation"),
+        (["--output", "tanh"], "--output"),
+        (["--output", "linear"], "--output"),
+        (["--dataset", "sine", "--output", "softmax"], "--output"),
+        (["--output", "sigmoid"], "--classes"),
         (["--no-such-flag"], "--no-such-flag"),
     ],
 )
@@ -172,9 +233,12 @@ def test_the_engine_name_tables_match_its_registries():
     """``engine.names`` (NumPy-free, for --help) lists what the engine's registries hold."""
     import inspect
 
-    from engine import activations, datasets, names, optimizers
+    from engine import activations, datasets, losses, names, optimizers
 
     assert tuple(datasets.DATASETS) == names.DATASETS
+    assert tuple(datasets.REGRESSION_DATASETS) == names.REGRESSION_DATASETS
+    assert set(names.DATASET_INPUTS) == set(names.TRAINING_DATASETS)
+    assert tuple(losses.HEADS) == names.OUTPUTS
     assert tuple(optimizers.OPTIMIZERS) == names.OPTIMIZERS
     assert set(activations.ACTIVATIONS) == set(names.ACTIVATIONS)
     assert set(names.HIDDEN_ACTIVATIONS) <= set(names.ACTIVATIONS)
@@ -188,11 +252,12 @@ def test_each_optimizer_gets_the_settings_its_class_takes(name):
     from engine.optimizers import OPTIMIZERS
     from tutor.training_config import TrainConfig, make_optimizer
 
-    config = TrainConfig(optimizer=name, decay=1e-3, momentum=0.5, beta_1=0.8, beta_2=0.99)
+    config = TrainConfig(optimizer=name, decay=1e-3, momentum=0.5, beta_1=0.8, beta_2=0.99, rho=0.7)
     optimizer = make_optimizer(config)
     assert type(optimizer) is OPTIMIZERS[name]
     assert optimizer.learning_rate == config.effective_learning_rate and optimizer.decay == 1e-3
     assert getattr(optimizer, "momentum", 0.5) == 0.5
+    assert getattr(optimizer, "rho", 0.7) == 0.7
     assert (getattr(optimizer, "beta_1", 0.8), getattr(optimizer, "beta_2", 0.99)) == (0.8, 0.99)
 
 

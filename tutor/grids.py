@@ -112,9 +112,16 @@ def plane_picture(network, X: np.ndarray, resolution=(80, 24), maps: int = MAX_N
             # The first hidden layer's output: after the activation that follows the first Dense.
             if hidden is None and index == 1 and len(layers) > 2:
                 hidden = values
-    classes = np.argmax(values, axis=1).reshape(len(ys), len(xs))  # softmax keeps the order
+    classes = _classify(network, values).reshape(len(ys), len(xs))
     neurons = None
     if hidden is not None:
         shown = hidden[:, :maps].T.reshape(-1, len(ys), len(xs))
         neurons = NeuronMaps(np.nan_to_num(shown.astype(np.float32)), int(hidden.shape[1]))
     return PlanePicture(RegionGrid(xs, ys, classes), neurons)
+
+
+def _classify(network, scores: np.ndarray) -> np.ndarray:
+    """The class of each row of the last layer's ``scores``, as the network's head decides it (the
+    highest score for softmax, which keeps the order; ``score > 0`` for a single sigmoid output)."""
+    classify = getattr(getattr(network, "output_loss", None), "classify", None)
+    return classify(scores) if classify is not None else np.argmax(scores, axis=1)

@@ -26,10 +26,12 @@ from tutor.curriculum import PlotSpec
 # The grids over the input plane live in tutor.grids; drawing them is done here.
 from tutor.grids import RegionGrid, bounds, region_grid
 
-__all__ = ["RegionGrid", "region_grid"]
+# A run's history rows and their arrays live in tutor.history; plotting names them too.
+from tutor.history import HISTORY_ROWS, HistoryRow, history_arrays, history_step
+
+__all__ = ["HISTORY_ROWS", "HistoryRow", "RegionGrid", "history_arrays", "history_step", "region_grid"]
 
 RGB = tuple[int, int, int]
-HistoryRow = tuple[int, float, float, float]
 
 # Saturated colours for points and lines, readable on a dark background. The first three follow the
 # notebook's 'brg' colour map order (blue, red, green); the rest are for more classes.
@@ -114,6 +116,12 @@ METRICS = {
     "accuracy": (2, "accuracy"),
     "learning_rate": (3, "learning rate"),
 }
+# The history column of each metric's validation figures (tutor.history.COLUMNS).
+VALIDATION_COLUMNS = {"loss": 4, "accuracy": 5}
+# Training and validation curves on one chart: the training curve in the metric's colour with dots,
+# the validation one in a colour of its own with crosses, so that the two differ without colour too.
+TRAINING_LABEL, VALIDATION_LABEL = "training", "validation"
+_VALIDATION_MARKER = "x"
 _FUNCTION_TITLES = {
     "step": "step: 1 if x > 0 else 0",
     "sigmoid": "sigmoid: 1 / (1 + e^-x)",
@@ -153,6 +161,10 @@ class Palette:
     def metric_color(self, metric: str) -> RGB:
         """Loss in red, accuracy in green, learning rate in blue: the same hues everywhere."""
         return self.class_color({"loss": 1, "accuracy": 2, "learning_rate": 0}[metric])
+
+    def validation_color(self) -> RGB:
+        """Validation curves, in amber: apart from every metric's own colour."""
+        return self.class_color(3)
 
 
 DEFAULT_PALETTE = Palette()
@@ -217,23 +229,6 @@ def _epoch_axis(plt, last_epoch: float) -> None:
     plt.xlim(0, max(1.0, last_epoch))
 
 
-# Rows of history a live chart keeps per run, whatever its length: more than any chart can show.
-HISTORY_ROWS = 500
-
-
-def history_step(epochs: int, rows: int = HISTORY_ROWS) -> int:
-    """Record every ``history_step(epochs)``-th epoch to keep about ``rows`` rows of history. Each
-    row costs a loss and an accuracy, which training itself does not need."""
-    return max(1, epochs // rows)
-
-
-def history_arrays(history: Sequence[HistoryRow]) -> np.ndarray:
-    """``history`` as a float array ``(n_rows, 4)``: epoch, loss, accuracy, learning rate."""
-    if len(history) == 0:
-        return np.zeros((0, 4))
-    return np.asarray(history, dtype=float).reshape(len(history), 4)
-
-
 def draw_curves(
     plt,
     history: Sequence[HistoryRow],
@@ -245,7 +240,8 @@ def draw_curves(
     epoch_label: bool = True,
     marks: Sequence[int] = (),
 ) -> None:
-    """One curve: ``metric`` ("loss", "accuracy" or "learning_rate") against the epoch.
+    """One curve: ``metric`` ("loss", "accuracy" or "learning_rate") against the epoch, and for a
+    history with validation figures the validation curve too, with a legend naming the two.
     ``epoch_label=False`` leaves out the x axis's name, a row a small chart needs for the curve.
     ``marks``: epochs where a setting was changed during the run, drawn as vertical lines."""
     if metric not in METRICS:
@@ -256,22 +252,35 @@ def draw_curves(
     plt.title(title if title is not None else label)
     plt.xlabel("epoch" if epoch_label else "")
     plt.ylabel("")
-    if len(rows):
-        epochs, values = decimate(rows[:, 0], rows[:, column], max_points)
-        finite = np.isfinite(values)
-        epochs, values = epochs[finite], values[finite]
-    else:
-        epochs = values = np.zeros(0)
+    epochs, values = _finite_series(rows, column, max_points)
+    validation_column = VALIDATION_COLUMNS.get(metric)
+    validation = _finite_series(rows, validation_column, max_points) if validation_column else None
+    legend = validation is not None and len(validation[0]) > 0
     if len(epochs):
+        xs, ys = epochs.tolist(), values.tolist()
+        if legend:
+            xs, ys = _legend_safe(xs, ys)
         plt.plot(
-            epochs.tolist(),
-            values.tolist(),
+            xs,
+            ys,
             color=_color(palette, palette.metric_color(metric)),
             marker="braille" if palette.color else "•",
+            label=TRAINING_LABEL if legend else None,
         )
+    if legend and validation is not None:
+        xs, ys = _legend_safe(validation[0].tolist(), validation[1].tolist())
+        plt.plot(
+            xs,
+            ys,
+            color=_color(palette, palette.validation_color()),
+            marker=_VALIDATION_MARKER,
+            label=VALIDATION_LABEL,
+        )
+        values = np.concatenate([values, validation[1]])
+        epochs = np.concatenate([epochs, validation[0]])
     for epoch in marks:
         plt.vline(epoch, color=_color(palette, palette.class_color(3)))
-    _epoch_axis(plt, float(epochs[-1]) if len(epochs) else 0.0)
+    _epoch_axis(plt, float(epochs.max()) if len(epochs) else 0.0)
     if metric == "accuracy":
         plt.ylim(0, 1)
     elif len(values) and values.min() == values.max():
@@ -281,6 +290,15 @@ def draw_curves(
         plt.ylim(middle - spread, middle + spread)
     else:
         plt.ylim(None, None)
+
+
+def _finite_series(rows: np.ndarray, column: int, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(epochs, values)`` of one history column, decimated, without its nan and infinite rows."""
+    if not len(rows):
+        return np.zeros(0), np.zeros(0)
+    epochs, values = decimate(rows[:, 0], rows[:, column], max_points)
+    finite = np.isfinite(values)
+    return epochs[finite], values[finite]
 
 
 def draw_race(
@@ -425,6 +443,59 @@ def draw_regions(
     """Decision regions: ``network``'s prediction over a grid drawn as coloured cells, with the data
     points ``X (n_samples, 2)``, ``y (n_samples,)`` on top (see ``region_grid`` for ``resolution``)."""
     draw_region_grid(plt, region_grid(network, X, resolution), X, y, palette=palette, title=title)
+
+
+def regression_curve(network, X: np.ndarray, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """``(xs, predictions)``: ``network``'s output along ``points`` evenly spaced inputs spanning the
+    one-input data ``X (n_samples, 1)``, for drawing a regression's fitted curve."""
+    X = np.asarray(X)
+    low, high = float(X[:, 0].min()), float(X[:, 0].max())
+    xs = np.linspace(low, high, points, dtype=X.dtype if X.dtype.kind == "f" else np.float64)
+    predictions = np.asarray(network.predict_proba(xs.reshape(-1, 1)), dtype=float)[:, 0]
+    return xs, predictions
+
+
+def draw_regression(
+    plt,
+    network,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    palette: Palette = DEFAULT_PALETTE,
+    title: str | None = None,
+    curve: tuple[np.ndarray, np.ndarray] | None = None,
+) -> None:
+    """A regression's fit: the data ``X (n_samples, 1)``, ``y (n_samples, 1)`` as points and the
+    network's prediction as a line through them. ``curve``: ``regression_curve``'s result, if already
+    computed (in a training thread, say); else it is computed from ``network``."""
+    X, y = np.asarray(X), np.asarray(y).reshape(-1)
+    xs, predictions = curve if curve is not None else regression_curve(network, X)
+    plt.clear_data()
+    plt.title(title if title is not None else "data and the network's fit")
+    plt.xlabel("")
+    plt.ylabel("")
+    data_xs, data_ys = _legend_safe(X[:, 0].tolist(), y.tolist())
+    plt.scatter(
+        data_xs,
+        data_ys,
+        marker=_POINT_MARKER if palette.color else "·",
+        color=_color(palette, palette.class_color(0)),
+        label="data",
+    )
+    finite = np.isfinite(predictions)
+    if finite.any():
+        fit_xs, fit_ys = _legend_safe(xs[finite].tolist(), predictions[finite].tolist())
+        plt.plot(
+            fit_xs,
+            fit_ys,
+            marker="braille" if palette.color else "*",
+            color=_color(palette, palette.class_color(1)),
+            label="network",
+        )
+    low, high = float(y.min()), float(y.max())
+    pad = (high - low) * 0.1 or 1.0
+    plt.xlim(float(X[:, 0].min()), float(X[:, 0].max()))
+    plt.ylim(low - pad, high + pad)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -578,14 +649,20 @@ def render_training_report(
         lambda plt: draw_curves(plt, history, "accuracy", palette=palette), right_width, curves_height, color
     )
     last_epoch = int(history[-1][0]) if len(history) else None
-    title = "class regions" + (f", epoch {last_epoch}" if last_epoch is not None else "")
-    # Resolution: one grid point per character cell is enough for the canvas inside the axes.
-    regions = _build(
-        lambda plt: draw_regions(plt, network, X, y, (width, regions_height), palette=palette, title=title),
-        width,
-        regions_height,
-        color,
-    )
+    at = f", epoch {last_epoch}" if last_epoch is not None else ""
+    if np.asarray(X).shape[1] == 1:  # one input: a regression, drawn as its fitted curve
+
+        def draw_picture(plt) -> None:
+            draw_regression(plt, network, X, y, palette=palette, title="data and the network's fit" + at)
+    else:
+
+        def draw_picture(plt) -> None:
+            # Resolution: one grid point per character cell is enough for the canvas inside the axes.
+            draw_regions(
+                plt, network, X, y, (width, regions_height), palette=palette, title="class regions" + at
+            )
+
+    regions = _build(draw_picture, width, regions_height, color)
     lines = _side_by_side(loss, accuracy, left_width) + regions
     lines = lines[:height] + [""] * (height - len(lines))
     return "\n".join(lines)

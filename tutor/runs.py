@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from tutor.training_config import TrainConfig, build_run, numpy_setup
+from tutor.training_config import TrainConfig, build_parts, numpy_setup
 
 if TYPE_CHECKING:
     import numpy as np
@@ -63,6 +63,8 @@ class Training:
     trainer: Trainer
     X: np.ndarray
     y: np.ndarray
+    X_val: np.ndarray | None = None  # the validation samples (config.validation), else None
+    y_val: np.ndarray | None = None
 
     @classmethod
     def build(cls, config: TrainConfig) -> Training:
@@ -71,8 +73,17 @@ class Training:
         from engine.training import Trainer
 
         with numpy_setup(config):
-            network, optimizer, X, y = build_run(config)
-        return cls(config, Trainer(network, optimizer, X, y), X, y)
+            parts = build_parts(config)
+        validation = (parts.X_val, parts.y_val) if parts.X_val is not None else None
+        trainer = Trainer(
+            parts.network,
+            parts.optimizer,
+            parts.X,
+            parts.y,
+            batch_size=config.batch_size,
+            validation=validation,
+        )
+        return cls(config, trainer, parts.X, parts.y, parts.X_val, parts.y_val)
 
     @property
     def network(self) -> Any:

@@ -23,12 +23,19 @@ FLAGS = {
     "classes": "--classes",
     "hidden": "--hidden",
     "activation": "--activation",
+    "output": "--output",
     "optimizer": "--optimizer",
     "learning_rate": "--lr",
     "decay": "--decay",
     "momentum": "--momentum",
+    "rho": "--rho",
     "beta_1": "--beta1",
     "beta_2": "--beta2",
+    "l1": "--l1",
+    "l2": "--l2",
+    "dropout": "--dropout",
+    "batch_size": "--batch-size",
+    "validation": "--validation",
     "epochs": "--epochs",
     "seed": "--seed",
 }
@@ -43,17 +50,38 @@ def _hidden_sizes(text: str) -> tuple[int, ...]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from engine.names import DATASETS, DEFAULT_LEARNING_RATES, HIDDEN_ACTIVATIONS, OPTIMIZERS
+    from engine.names import (
+        DEFAULT_LEARNING_RATES,
+        HIDDEN_ACTIVATIONS,
+        OPTIMIZERS,
+        OUTPUTS,
+        TRAINING_DATASETS,
+    )
     from tutor.training_config import TrainConfig
 
     defaults = TrainConfig()  # one home for the defaults: the settings a run starts from
     data = parser.add_argument_group("data")
-    data.add_argument("--dataset", choices=DATASETS, default=defaults.dataset)
     data.add_argument(
-        "--samples", type=int, default=defaults.samples, help="points per class (default %(default)s)"
+        "--dataset",
+        choices=TRAINING_DATASETS,
+        default=defaults.dataset,
+        help="spiral and vertical are classes; sine is regression (default %(default)s)",
+    )
+    data.add_argument(
+        "--samples",
+        type=int,
+        default=defaults.samples,
+        help="points per class; for sine, points (default %(default)s)",
     )
     data.add_argument(
         "--classes", type=int, default=defaults.classes, help="number of classes (default %(default)s)"
+    )
+    data.add_argument(
+        "--validation",
+        type=float,
+        default=defaults.validation,
+        metavar="FRACTION",
+        help="hold out this share of the samples as validation data, from 0 to 0.9 (default %(default)s)",
     )
     model = parser.add_argument_group("network")
     model.add_argument(
@@ -65,6 +93,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         + ")",
     )
     model.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default=defaults.activation)
+    model.add_argument(
+        "--output",
+        choices=OUTPUTS,
+        default=defaults.output,
+        help="the head: softmax (classes), sigmoid (2 classes, one output), linear (regression); "
+        "default: linear for sine, else softmax",
+    )
+    model.add_argument(
+        "--dropout",
+        type=float,
+        default=defaults.dropout,
+        metavar="RATE",
+        help="drop this share of each hidden layer's outputs while training, in [0, 1) (default %(default)s)",
+    )
+    model.add_argument(
+        "--l1",
+        type=float,
+        default=defaults.l1,
+        help="L1 penalty on the hidden layers' weights and biases (default %(default)s)",
+    )
+    model.add_argument(
+        "--l2",
+        type=float,
+        default=defaults.l2,
+        help="L2 penalty on the hidden layers' weights and biases (default %(default)s)",
+    )
     training = parser.add_argument_group("training")
     training.add_argument("--optimizer", choices=OPTIMIZERS, default=defaults.optimizer)
     training.add_argument(
@@ -82,6 +136,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--momentum", type=float, default=defaults.momentum, help="SGD momentum (default %(default)s)"
     )
     training.add_argument(
+        "--rho", type=float, default=defaults.rho, help="RMSprop cache decay (default %(default)s)"
+    )
+    training.add_argument(
         "--beta1", type=float, default=defaults.beta_1, help="Adam beta_1 (default %(default)s)"
     )
     training.add_argument(
@@ -89,6 +146,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     training.add_argument(
         "--epochs", type=int, default=defaults.epochs, help="default %(default)s, like the notebook"
+    )
+    training.add_argument(
+        "--batch-size",
+        type=int,
+        default=defaults.batch_size,
+        metavar="N",
+        help="steps of N samples, in order (default: the whole data set per step)",
     )
     training.add_argument("--seed", type=int, default=defaults.seed, help="random seed (default %(default)s)")
     training.add_argument(
@@ -140,12 +204,19 @@ def _config_from(args):
         classes=args.classes,
         hidden=args.hidden,
         activation=args.activation,
+        output=args.output,
         optimizer=args.optimizer,
         learning_rate=args.lr,
         decay=args.decay,
         momentum=args.momentum,
+        rho=args.rho,
         beta_1=args.beta1,
         beta_2=args.beta2,
+        l1=args.l1,
+        l2=args.l2,
+        dropout=args.dropout,
+        batch_size=args.batch_size,
+        validation=args.validation,
         epochs=args.epochs,
         seed=args.seed,
         nnfs_init=args.nnfs_init,
@@ -205,10 +276,10 @@ def run(args) -> int:
     every = args.every
     quiet = args.json
     progress = ProgressBar(config.epochs, sys.stderr) if sys.stderr.isatty() and not quiet else None
-    from tutor.plotting import history_step as plotting_history_step
+    from tutor.history import history_dicts, history_row, history_step
 
     # A bounded history for the curves, whatever the run length (the same rule as the playground).
-    history_step = plotting_history_step(config.epochs)
+    step = history_step(config.epochs)
     history = []
 
     def on_epoch(report):
@@ -216,8 +287,8 @@ def run(args) -> int:
             if progress:
                 progress.close()
             print(report.log_line(), flush=progress is not None)
-        if report.epoch % history_step == 0 or report.epoch == config.epochs - 1:
-            history.append((report.epoch, report.loss, report.accuracy, report.learning_rate))
+        if report.epoch % step == 0 or report.epoch == config.epochs - 1:
+            history.append(history_row(report))
         if progress:
             progress.update(report)
 
@@ -246,12 +317,12 @@ def run(args) -> int:
                         "accuracy": final.accuracy,
                         "loss": final.loss,
                         "learning_rate": final.learning_rate,
+                        "regularization_loss": final.regularization_loss,
+                        "validation_loss": final.validation_loss,
+                        "validation_accuracy": final.validation_accuracy,
                         "wall_seconds": round(seconds, 3),
                         "config": config.to_dict(),
-                        "history": [
-                            {"epoch": e, "loss": loss, "accuracy": a, "learning_rate": r}
-                            for e, loss, a, r in history
-                        ],
+                        "history": history_dicts(history),
                     }
                 )
             )

@@ -38,8 +38,6 @@ from tutor.curriculum.yaml_fields import (
     load_yaml,
 )
 
-_TRAIN_FLOATS = ("learning_rate", "decay", "momentum", "beta_1", "beta_2")
-
 
 def parse_exercise_block(
     result: ParsedFile, body: str, block_line: int, seen: dict[str, int]
@@ -323,7 +321,7 @@ def parse_plot_block(result: ParsedFile, body: str, block_line: int) -> PlotBloc
 
 
 def parse_train_block(result: ParsedFile, body: str, block_line: int) -> TrainBlock | None:
-    from tutor.training_config import ConfigError, TrainConfig
+    from tutor.training_config import FLOAT_SETTINGS, ConfigError, TrainConfig
 
     loaded = load_yaml(result, body, first_line=block_line + 1, what="train block")
     if loaded is None:
@@ -338,7 +336,7 @@ def parse_train_block(result: ParsedFile, body: str, block_line: int) -> TrainBl
     settings = {}
     for key, value in data.items():
         number = as_number(value)
-        if key in _TRAIN_FLOATS and number is not None:
+        if key in FLOAT_SETTINGS and number is not None:
             value = float(number)  # YAML reads 5e-7 as text and 1 as an int
         settings[str(key)] = value
     # TrainConfig owns the rules for training settings; we only point at the line.
