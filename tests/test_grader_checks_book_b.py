@@ -5,6 +5,7 @@ message naming the mistake, and correct answers in other styles (loops, float32,
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ MAEB = "mae_backward(y_pred, y_true)"
 BATCHES = "batches(X, y, batch_size)"
 
 # exercise id -> reference, starter, other correct styles, [(wrong answer, words its message must contain)]
-EXERCISES = {
+EXERCISES: dict[str, dict[str, Any]] = {
     "sigmoid-backward": dict(
         reference=fn(SB, "return dvalues * sigmoid_output * (1 - sigmoid_output)\n"),
         starter=fn(SB, "dinputs = None\nreturn dinputs\n"),

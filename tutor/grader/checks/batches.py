@@ -216,11 +216,13 @@ def _same(got: np.ndarray, want: np.ndarray) -> bool:
 def _content_sentence(what: str, number: int, got: np.ndarray, data: np.ndarray, start: int) -> str:
     """Why a batch holds the wrong samples: shuffled, from the wrong place, or something else."""
     flat = data.reshape(len(data), -1)
-    rows = []
+    rows: list[int] = []
     for row in got.reshape(len(got), -1):
         found = np.flatnonzero(np.all(np.isclose(flat, row, rtol=1e-6, atol=0), axis=1))
-        rows.append(int(found[0]) if len(found) else None)
-    if None in rows:
+        if not len(found):
+            break
+        rows.append(int(found[0]))
+    if len(rows) < len(got):
         return (
             f"{what} of batch {number} holds values that are not samples of the data: a batch is a "
             "slice of the data as it is, not changed."
