@@ -17,7 +17,8 @@ from typing import Any
 
 from textual.message import Message
 
-HistoryRow = tuple[int, float, float, float]  # (epoch, loss, accuracy, learning_rate)
+# (epoch, loss, accuracy, learning_rate[, validation_loss, validation_accuracy]): tutor.history
+HistoryRow = tuple[float, ...]
 
 
 @dataclass

@@ -4,17 +4,20 @@ Each ``draw_*`` function takes a plotext-like object ``plt`` first: the ``plotex
 terminal, ``PlotextPlot.plt`` inside the app. A draw function clears ``plt``'s data and sets its own
 title, labels and limits, so calling it again redraws the chart from scratch.
 
-Colours come from a ``Palette``: distinct colours per class, tuned for a dark or a light background,
-or no colour at all (then classes differ by their marker characters).
+Colours come from a ``Palette`` (``tutor.palette``): distinct colours per class, tuned for a dark or a
+light background, or no colour at all (then classes differ by their marker characters). The charts of
+the data, the decision regions and a regression's fit are in ``tutor.plane_charts``; this module draws
+the curves, the race, activation functions, lesson plots and the ``nntutor train --plot`` report, and
+names the others' functions too.
 
-``history`` is a list of ``(epoch, loss, accuracy, learning_rate)`` tuples, oldest first.
+``history`` is a list of rows ``(epoch, loss, accuracy, learning_rate)``, with validation loss and
+accuracy after them when a run has validation data (``tutor.history``), oldest first.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,94 +25,45 @@ from engine.names import ACTIVATIONS
 
 # A lesson plot block is checked by the lesson loader (one rule set); this module only draws it.
 from tutor.curriculum import PlotSpec
+from tutor.grids import RegionGrid, region_grid
 
-# The grids over the input plane live in tutor.grids; drawing them is done here.
-from tutor.grids import RegionGrid, bounds, region_grid
-
-# A run's history rows and their arrays live in tutor.history; plotting names them too.
+# A run's history rows (tutor.history), the colours (tutor.palette) and the charts of the data and
+# the regions (tutor.plane_charts) live in their own modules; plotting names them all.
 from tutor.history import HISTORY_ROWS, HistoryRow, history_arrays, history_step
-
-__all__ = ["HISTORY_ROWS", "HistoryRow", "RegionGrid", "history_arrays", "history_step", "region_grid"]
-
-RGB = tuple[int, int, int]
-
-# Saturated colours for points and lines, readable on a dark background. The first three follow the
-# notebook's 'brg' colour map order (blue, red, green); the rest are for more classes.
-_DARK_COLORS: tuple[RGB, ...] = (
-    (80, 150, 255),
-    (255, 90, 90),
-    (80, 220, 110),
-    (255, 185, 60),
-    (200, 120, 255),
-    (70, 215, 215),
-    (255, 120, 200),
-    (225, 225, 90),
-    (160, 160, 160),
-    (255, 150, 110),
-    (150, 190, 255),
-    (190, 60, 60),
-    (170, 240, 150),
-    (180, 120, 40),
-    (140, 80, 200),
-    (40, 150, 150),
-    (255, 190, 230),
-    (150, 150, 40),
-    (235, 235, 235),
-    (120, 200, 255),
+from tutor.palette import (
+    DEFAULT_PALETTE,
+    REGION_MARKERS,
+    Palette,
+    legend_safe,
+    plot_color,
 )
-# The same hues, darker, readable on a light background.
-_LIGHT_COLORS: tuple[RGB, ...] = (
-    (20, 80, 220),
-    (205, 30, 30),
-    (20, 140, 50),
-    (210, 120, 0),
-    (135, 50, 200),
-    (0, 140, 140),
-    (200, 40, 140),
-    (140, 140, 0),
-    (90, 90, 90),
-    (190, 80, 30),
-    (90, 130, 240),
-    (130, 20, 20),
-    (90, 190, 60),
-    (140, 80, 10),
-    (80, 20, 140),
-    (0, 90, 90),
-    (240, 100, 180),
-    (100, 100, 20),
-    (30, 30, 30),
-    (0, 150, 220),
+from tutor.plane_charts import (
+    dataset_points,
+    draw_dataset,
+    draw_region_grid,
+    draw_regions,
+    draw_regression,
+    draw_regression_data,
+    regression_curve,
 )
-# Without colour, a class is told apart by its characters: its points show the class number and
-# the region it wins is filled with a light texture.
-_REGION_MARKERS = (
-    "·",
-    "░",
-    ":",
-    "-",
-    "+",
-    "'",
-    "=",
-    "~",
-    ",",
-    "^",
-    "*",
-    "/",
-    "\\",
-    "|",
-    "_",
-    "`",
-    ";",
-    "!",
-    ">",
-    "<",
-)
-_POINT_CHARACTERS = "0123456789abcdefghij"  # class 10 is "a", and so on
-_POINT_MARKER = "●"
-_CELL_MARKER = "█"
 
-# How strongly a region cell shows its class colour over the background (points use full colour).
-_REGION_STRENGTH = 0.38
+__all__ = [
+    "DEFAULT_PALETTE",
+    "HISTORY_ROWS",
+    "HistoryRow",
+    "Palette",
+    "RegionGrid",
+    "dataset_points",
+    "draw_dataset",
+    "draw_region_grid",
+    "draw_regions",
+    "draw_regression",
+    "draw_regression_data",
+    "history_arrays",
+    "history_step",
+    "region_grid",
+    "regression_curve",
+]
 
 METRICS = {
     "loss": (1, "loss"),
@@ -132,54 +86,6 @@ _FUNCTION_TITLES = {
 
 # More points than columns cannot be seen; decimating keeps drawing fast on long runs.
 DEFAULT_MAX_POINTS = 600
-
-
-@dataclass(frozen=True)
-class Palette:
-    """Colours for one background.
-
-    ``dark``: the background is dark (bright colours) or light (deeper colours).
-    ``background``: the canvas colour, which region cells are blended into; None means black for a
-    dark palette and white for a light one. ``color=False`` draws without colour codes.
-    """
-
-    dark: bool = True
-    background: RGB | None = None
-    color: bool = True
-
-    def class_color(self, index: int) -> RGB:
-        """The colour of class ``index`` (points and its legend entry); also used per series."""
-        colors = _DARK_COLORS if self.dark else _LIGHT_COLORS
-        return colors[index % len(colors)]
-
-    def region_color(self, index: int) -> RGB:
-        """The softer colour filling the cells the network assigns to class ``index``."""
-        base = self.background or ((0, 0, 0) if self.dark else (255, 255, 255))
-        color = self.class_color(index)
-        return tuple(round(b + (c - b) * _REGION_STRENGTH) for c, b in zip(color, base))  # type: ignore[return-value]
-
-    def metric_color(self, metric: str) -> RGB:
-        """Loss in red, accuracy in green, learning rate in blue: the same hues everywhere."""
-        return self.class_color({"loss": 1, "accuracy": 2, "learning_rate": 0}[metric])
-
-    def validation_color(self) -> RGB:
-        """Validation curves, in amber: apart from every metric's own colour."""
-        return self.class_color(3)
-
-
-DEFAULT_PALETTE = Palette()
-
-
-def _color(palette: Palette, rgb: RGB):
-    return rgb if palette.color else None
-
-
-def _legend_safe(xs: list, ys: list) -> tuple[list, list]:
-    """plotext's legend reads the first three points of a labelled series and fails on shorter
-    ones: repeat the last point (drawn on top of itself, so nothing changes)."""
-    while 0 < len(xs) < 3:
-        xs, ys = xs + xs[-1:], ys + ys[-1:]
-    return xs, ys
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,27 +165,27 @@ def draw_curves(
     if len(epochs):
         xs, ys = epochs.tolist(), values.tolist()
         if legend:
-            xs, ys = _legend_safe(xs, ys)
+            xs, ys = legend_safe(xs, ys)
         plt.plot(
             xs,
             ys,
-            color=_color(palette, palette.metric_color(metric)),
+            color=plot_color(palette, palette.metric_color(metric)),
             marker="braille" if palette.color else "•",
             label=TRAINING_LABEL if legend else None,
         )
     if legend and validation is not None:
-        xs, ys = _legend_safe(validation[0].tolist(), validation[1].tolist())
+        xs, ys = legend_safe(validation[0].tolist(), validation[1].tolist())
         plt.plot(
             xs,
             ys,
-            color=_color(palette, palette.validation_color()),
+            color=plot_color(palette, palette.validation_color()),
             marker=_VALIDATION_MARKER,
             label=VALIDATION_LABEL,
         )
         values = np.concatenate([values, validation[1]])
         epochs = np.concatenate([epochs, validation[0]])
     for epoch in marks:
-        plt.vline(epoch, color=_color(palette, palette.class_color(3)))
+        plt.vline(epoch, color=plot_color(palette, palette.class_color(3)))
     _epoch_axis(plt, float(epochs.max()) if len(epochs) else 0.0)
     if metric == "accuracy":
         plt.ylim(0, 1)
@@ -335,167 +241,26 @@ def draw_race(
         starting_losses.append(float(losses[0]))
         xs, ys = epochs.tolist(), losses.tolist()
         if legend:
-            xs, ys = _legend_safe(xs, ys)
+            xs, ys = legend_safe(xs, ys)
         plt.plot(
             xs,
             ys,
             label=label if legend else None,
-            color=_color(palette, palette.class_color(index)),
-            marker="braille" if palette.color else _REGION_MARKERS[index % len(_REGION_MARKERS)],
+            color=plot_color(palette, palette.class_color(index)),
+            marker="braille" if palette.color else REGION_MARKERS[index % len(REGION_MARKERS)],
         )
     top = 2 * max(starting_losses) if starting_losses else 1.0
     labels = list(curves)
     for label, epoch in (diverged or {}).items():
         index = labels.index(label) if label in labels else 0
         last_epoch = max(last_epoch, float(epoch))
-        color = _color(palette, palette.class_color(index))
+        color = plot_color(palette, palette.class_color(index))
         plt.vline(epoch, color=color)
         plt.text(f"✗ {label.split(' ')[0]} diverged", epoch, 0.92 * top, color=color, alignment="left")
     _epoch_axis(plt, last_epoch)
     # A run that blows up early would squash every other curve to the floor: show up to twice
     # the starting loss (what the race is about) and let higher spikes leave the chart.
     plt.ylim(0, top if starting_losses else None)
-
-
-# ---------------------------------------------------------------------------------------------
-# Data and decision regions
-
-
-def _draw_points(plt, X: np.ndarray, y: np.ndarray, palette: Palette, labels: bool) -> None:
-    y = np.asarray(y)
-    if y.ndim == 2:  # one-hot targets
-        y = np.argmax(y, axis=1)
-    for index in range(int(y.max()) + 1 if len(y) else 0):
-        chosen = y == index
-        if not chosen.any():
-            continue
-        marker = _POINT_MARKER if palette.color else _POINT_CHARACTERS[index % len(_POINT_CHARACTERS)]
-        xs, ys = X[chosen, 0].tolist(), X[chosen, 1].tolist()
-        if labels:
-            xs, ys = _legend_safe(xs, ys)
-        plt.scatter(
-            xs,
-            ys,
-            marker=marker,
-            color=_color(palette, palette.class_color(index)),
-            label=f"class {index}" if labels else None,
-        )
-
-
-def draw_dataset(
-    plt, X: np.ndarray, y: np.ndarray, *, palette: Palette = DEFAULT_PALETTE, title: str | None = None
-) -> None:
-    """The points of ``X (n_samples, 2)`` coloured by their class ``y (n_samples,)``, with a legend."""
-    X = np.asarray(X)
-    plt.clear_data()
-    plt.title(title if title is not None else f"{len(X)} points, {len(np.unique(y))} classes")
-    plt.xlabel("")
-    plt.ylabel("")
-    _draw_points(plt, X, y, palette, labels=True)
-    x_min, x_max, y_min, y_max = bounds(X)
-    plt.xlim(x_min, x_max)
-    plt.ylim(y_min, y_max)
-
-
-def draw_region_grid(
-    plt,
-    grid: RegionGrid,
-    X: np.ndarray,
-    y: np.ndarray,
-    *,
-    palette: Palette = DEFAULT_PALETTE,
-    title: str | None = None,
-) -> None:
-    """Draw a computed ``RegionGrid`` as coloured cells, then the data points on top."""
-    X = np.asarray(X)
-    plt.clear_data()
-    plt.title(title if title is not None else "predicted class regions")
-    plt.xlabel("")
-    plt.ylabel("")
-    grid_x, grid_y = np.meshgrid(grid.xs, grid.ys)
-    for index in range(int(grid.classes.max()) + 1 if grid.classes.size else 0):
-        chosen = grid.classes == index
-        if not chosen.any():
-            continue
-        marker = _CELL_MARKER if palette.color else _REGION_MARKERS[int(index) % len(_REGION_MARKERS)]
-        plt.scatter(
-            grid_x[chosen].tolist(),
-            grid_y[chosen].tolist(),
-            marker=marker,
-            color=_color(palette, palette.region_color(int(index))),
-        )
-    _draw_points(plt, X, y, palette, labels=False)
-    x_min, x_max, y_min, y_max = grid.bounds
-    plt.xlim(x_min, x_max)
-    plt.ylim(y_min, y_max)
-
-
-def draw_regions(
-    plt,
-    network,
-    X: np.ndarray,
-    y: np.ndarray,
-    resolution=(80, 24),
-    *,
-    palette: Palette = DEFAULT_PALETTE,
-    title: str | None = None,
-) -> None:
-    """Decision regions: ``network``'s prediction over a grid drawn as coloured cells, with the data
-    points ``X (n_samples, 2)``, ``y (n_samples,)`` on top (see ``region_grid`` for ``resolution``)."""
-    draw_region_grid(plt, region_grid(network, X, resolution), X, y, palette=palette, title=title)
-
-
-def regression_curve(network, X: np.ndarray, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
-    """``(xs, predictions)``: ``network``'s output along ``points`` evenly spaced inputs spanning the
-    one-input data ``X (n_samples, 1)``, for drawing a regression's fitted curve."""
-    X = np.asarray(X)
-    low, high = float(X[:, 0].min()), float(X[:, 0].max())
-    xs = np.linspace(low, high, points, dtype=X.dtype if X.dtype.kind == "f" else np.float64)
-    predictions = np.asarray(network.predict_proba(xs.reshape(-1, 1)), dtype=float)[:, 0]
-    return xs, predictions
-
-
-def draw_regression(
-    plt,
-    network,
-    X: np.ndarray,
-    y: np.ndarray,
-    *,
-    palette: Palette = DEFAULT_PALETTE,
-    title: str | None = None,
-    curve: tuple[np.ndarray, np.ndarray] | None = None,
-) -> None:
-    """A regression's fit: the data ``X (n_samples, 1)``, ``y (n_samples, 1)`` as points and the
-    network's prediction as a line through them. ``curve``: ``regression_curve``'s result, if already
-    computed (in a training thread, say); else it is computed from ``network``."""
-    X, y = np.asarray(X), np.asarray(y).reshape(-1)
-    xs, predictions = curve if curve is not None else regression_curve(network, X)
-    plt.clear_data()
-    plt.title(title if title is not None else "data and the network's fit")
-    plt.xlabel("")
-    plt.ylabel("")
-    data_xs, data_ys = _legend_safe(X[:, 0].tolist(), y.tolist())
-    plt.scatter(
-        data_xs,
-        data_ys,
-        marker=_POINT_MARKER if palette.color else "·",
-        color=_color(palette, palette.class_color(0)),
-        label="data",
-    )
-    finite = np.isfinite(predictions)
-    if finite.any():
-        fit_xs, fit_ys = _legend_safe(xs[finite].tolist(), predictions[finite].tolist())
-        plt.plot(
-            fit_xs,
-            fit_ys,
-            marker="braille" if palette.color else "*",
-            color=_color(palette, palette.class_color(1)),
-            label="network",
-        )
-    low, high = float(y.min()), float(y.max())
-    pad = (high - low) * 0.1 or 1.0
-    plt.xlim(float(X[:, 0].min()), float(X[:, 0].max()))
-    plt.ylim(low - pad, high + pad)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -535,7 +300,7 @@ def draw_function(
     plt.plot(
         x.tolist(),
         values.tolist(),
-        color=_color(palette, palette.class_color(0)),
+        color=plot_color(palette, palette.class_color(0)),
         marker="braille" if palette.color else "•",
     )
     plt.xlim(low, high)
@@ -545,22 +310,6 @@ def draw_function(
 
 # ---------------------------------------------------------------------------------------------
 # Lesson plot blocks
-
-
-def dataset_points(name: str, samples: int, classes: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """The same points every time: the ``name`` data set drawn with ``seed``.
-
-    Returns ``X (samples * classes, 2)`` and ``y (samples * classes,)``. NumPy's global random state
-    is put back afterwards, so drawing a picture never changes what a training run draws.
-    """
-    from engine import datasets
-
-    saved = np.random.get_state()
-    try:
-        np.random.seed(seed)
-        return datasets.make(name, samples, classes)
-    finally:
-        np.random.set_state(saved)
 
 
 def draw_plot_spec(plt, spec: PlotSpec, *, palette: Palette = DEFAULT_PALETTE, data=None) -> None:

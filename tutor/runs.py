@@ -18,21 +18,48 @@ frame's worth of epochs and the loop waits until the clock catches up, so a lear
 chunks the loop applies live setting changes (``Run.change``: learning rate, decay, momentum) and
 marks the epoch where they took effect.
 
-Imports the engine, NumPy and ``tutor.messages`` (Textual) lazily: ``nntutor train`` uses
+Where the pieces live: ``Training`` in ``tutor.training_run``, the pacing and the redraw budget in
+``tutor.pacing``, the race in ``tutor.racing``; this module names them all, so ``tutor.runs.X`` works
+for each. Imports the engine, NumPy and ``tutor.messages`` (Textual) lazily: ``nntutor train`` uses
 ``Training`` without loading the app's libraries.
 """
 
 from __future__ import annotations
 
-import contextlib
-import math
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from tutor.training_config import TrainConfig, build_parts, numpy_setup
+from tutor.history import HistoryRow, history_row
+from tutor.pacing import (
+    DEFAULT_SPEED,
+    MAX_POST_INTERVAL,
+    MIN_POST_INTERVAL,
+    PACED_REDRAW_SHARE,
+    REDRAW_SHARE,
+    SPEEDS,
+    Clock,
+    Pacing,
+    RedrawBudget,
+    next_speed,
+    redraw_budget,
+    redraw_share,
+    spawn,
+    speed_label,
+)
+from tutor.racing import (
+    DEFAULT_ENTRIES,
+    RACE_CHUNK_EPOCHS,
+    LossPoint,
+    Race,
+    RaceEntry,
+    Standing,
+    start_race,
+)
+from tutor.training_config import TrainConfig
+from tutor.training_run import Training
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,228 +68,8 @@ if TYPE_CHECKING:
 
 # What a worker's run ended with; a run's ``state`` is one of these, or "ready" / "training".
 Outcome = Literal["finished", "paused", "stopped", "diverged", "failed"]
-HistoryRow = tuple[int, float, float, float]  # (epoch, loss, accuracy, learning_rate), as plotting draws
 Post = Callable[[Any], object]  # a thread-safe poster of tutor.messages (a screen's post_message)
 Picture = Callable[[Any, "np.ndarray"], Any]  # (network, X) -> what a progress message shows, e.g. regions
-
-
-# ---------------------------------------------------------------------------------------------
-# The one sequence: numpy set up, build_run, Trainer
-
-
-@dataclass
-class Training:
-    """One configuration built: its data ``X``, ``y`` and the ``trainer`` (network and optimizer).
-
-    ``Training.build(config)`` is the only place that builds a run; train inside ``numerics()``
-    (or with ``run``, which enters it for you): under ``nnfs_init`` the notebook's float32 dot must be
-    in place while training too. ``trainer.run`` may be called again to continue.
-    """
-
-    config: TrainConfig
-    trainer: Trainer
-    X: np.ndarray
-    y: np.ndarray
-    X_val: np.ndarray | None = None  # the validation samples (config.validation), else None
-    y_val: np.ndarray | None = None
-
-    @classmethod
-    def build(cls, config: TrainConfig) -> Training:
-        """Data and model in the notebook's order, under ``numpy_setup(config)``: the same
-        configuration always gives the same data and the same initial weights."""
-        from engine.training import Trainer
-
-        with numpy_setup(config):
-            parts = build_parts(config)
-        validation = (parts.X_val, parts.y_val) if parts.X_val is not None else None
-        trainer = Trainer(
-            parts.network,
-            parts.optimizer,
-            parts.X,
-            parts.y,
-            batch_size=config.batch_size,
-            validation=validation,
-        )
-        return cls(config, trainer, parts.X, parts.y, parts.X_val, parts.y_val)
-
-    @property
-    def network(self) -> Any:
-        return self.trainer.network
-
-    @property
-    def epoch(self) -> int:
-        """The next epoch to run."""
-        return int(self.trainer.epoch)
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.config.epochs - self.epoch)
-
-    def numerics(self) -> contextlib.AbstractContextManager[None]:
-        """Train inside this block: ``nnfs.init()`` for the notebook's numbers, else the seed."""
-        return numpy_setup(self.config)
-
-    def run(
-        self, epochs: int, on_epoch: Callable[[EpochReport], None] | None = None, every: int = 1
-    ) -> EpochReport | None:
-        """``trainer.run`` inside ``numerics()``; raises ``TrainingDiverged`` as it does."""
-        with self.numerics():
-            return self.trainer.run(epochs, on_epoch=on_epoch, every=every)
-
-
-# ---------------------------------------------------------------------------------------------
-# Pacing
-
-
-# The speeds a learner picks from, in epochs per second; None trains as fast as the machine can.
-# The slowest shows single steps (one or two epochs a frame); 500 makes the notebook's 10001-epoch
-# capstone last about 20 s, long enough to watch the loss fall and the regions take shape.
-SPEEDS: tuple[float | None, ...] = (10, 30, 100, 250, 500, 1000, 2500, None)
-DEFAULT_SPEED: float | None = 500
-
-
-def speed_label(speed: float | None) -> str:
-    """``500 epochs/s`` or ``full speed``."""
-    return "full speed" if speed is None else f"{speed:g} epochs/s"
-
-
-def next_speed(speed: float | None, step: int) -> float | None:
-    """The speed ``step`` places up (positive) or down the ``SPEEDS`` list from ``speed``."""
-    index = SPEEDS.index(speed) if speed in SPEEDS else SPEEDS.index(DEFAULT_SPEED)
-    return SPEEDS[max(0, min(len(SPEEDS) - 1, index + step))]
-
-
-@dataclass
-class Pacing:
-    """How a run loop steps through its epochs: ``chunk(remaining)`` epochs, then the loop looks up
-    (stop requests, setting changes) and, at a set ``speed``, waits for the clock.
-
-    ``speed``: epochs per second, or None for full speed (chunks of ``chunk_epochs``; a stop still
-    takes effect before the next epoch, through ``Trainer.request_stop``). At a set speed a chunk is
-    ``frame_seconds`` of epochs (at least one). The UI thread may replace ``speed`` at any time.
-    """
-
-    chunk_epochs: int = 500
-    speed: float | None = None
-    frame_seconds: float = 0.03
-
-    def chunk(self, remaining: int) -> int:
-        speed = self.speed
-        size = self.chunk_epochs if speed is None else round(speed * self.frame_seconds)
-        return max(1, min(remaining, size))
-
-
-class Clock:
-    """Keeps a paced loop to its ``Pacing.speed``: ``delay(epoch)`` is how long to wait before
-    training on from ``epoch``. A change of speed, or falling far behind (a slow machine, a pause),
-    starts the count again from there instead of sprinting to catch up."""
-
-    def __init__(self, pacing: Pacing) -> None:
-        self.pacing = pacing
-        self._origin: tuple[float, int, float | None] | None = None
-
-    def delay(self, epoch: int) -> float:
-        speed = self.pacing.speed
-        now = time.perf_counter()
-        if speed is None:
-            self._origin = None
-            return 0.0
-        if self._origin is None or self._origin[2] != speed:
-            self._origin = (now, epoch, speed)
-            return 0.0
-        started, first, _ = self._origin
-        wait = started + (epoch - first) / speed - now
-        if wait < -0.25:
-            self._origin = (now, epoch, speed)
-            return 0.0
-        return max(0.0, wait)
-
-
-# The race runs its entries in turns this long: small enough that the curves grow together.
-RACE_CHUNK_EPOCHS = 25
-
-
-class RedrawBudget:
-    """Keeps drawing to a ``share`` of the CPU while a training thread runs.
-
-    The UI thread and a training thread share one interpreter, so every millisecond the UI thread
-    spends (drawing charts, laying out and painting the screen, handling messages) is a millisecond
-    training waits. Two rules keep that time to ``share`` of the total:
-
-    - one update in flight: the worker posts only when ``due()``, and calls ``posting()`` first,
-      which holds further updates until the UI thread has handled this one (queued updates would
-      all be drawn, for nothing);
-    - the UI thread calls ``tick()`` as it handles an update: it measures the UI thread's CPU time
-      since the previous update (handling, drawing, painting) and sets the next update's time so
-      that this cost stays ``share`` of the time in between.
-
-    The threads share only floats, each replaced whole.
-    """
-
-    def __init__(self, share: float, minimum: float = 0.1, maximum: float = 2.0, first: float = 0.4) -> None:
-        self.share = share
-        self.minimum = minimum
-        self.maximum = maximum
-        # Until a frame has been measured: a typical playground frame costs about 50 ms.
-        self.interval = max(minimum, min(maximum, first))
-        self.cycle_seconds = 0.0  # UI CPU time between the last two updates
-        self.next_post_at = 0.0  # perf_counter time after which the worker may post
-        self._mark: float | None = None
-
-    def restart(self) -> None:
-        """A new run (or a resumed one): post at once, forget the idle time in between (the
-        interval learned so far stays: the charts cost the same)."""
-        self._mark = None
-        self.next_post_at = 0.0
-
-    # -- the worker thread
-
-    def due(self) -> bool:
-        return time.perf_counter() >= self.next_post_at
-
-    def posting(self) -> None:
-        """Call just before posting an update: no other until the UI thread has handled it."""
-        self.next_post_at = math.inf
-
-    # -- the UI thread
-
-    def tick(self) -> float:
-        now = time.thread_time()
-        if self._mark is not None:
-            self.cycle_seconds = now - self._mark
-            # At most double at a time: one costly moment (the first frame, a resize) should not
-            # freeze the charts for seconds; a lasting cost still reaches its interval in a few steps.
-            wanted = min(self.cycle_seconds / self.share, 2 * self.interval)
-            self.interval = min(self.maximum, max(self.minimum, wanted))
-        self._mark = now
-        self.next_post_at = time.perf_counter() + self.interval
-        return self.interval
-
-
-# The UI thread may use at most this share of the CPU while training runs at full speed; the rest
-# is training's. At a set speed the training thread waits for the clock most of the time, and the
-# charts may take more (PACED_REDRAW_SHARE) without slowing it.
-REDRAW_SHARE = 0.06
-PACED_REDRAW_SHARE = 0.5
-# Never post more often than this (seconds): ten updates a second look smooth.
-MIN_POST_INTERVAL = 0.07
-MAX_POST_INTERVAL = 2.0
-
-
-def redraw_share(speed: float | None) -> float:
-    """The share of the CPU a screen's redrawing may take at ``speed`` (None: full speed)."""
-    return REDRAW_SHARE if speed is None else PACED_REDRAW_SHARE
-
-
-def redraw_budget() -> RedrawBudget:
-    """The budget the playground and the race pace their progress messages with."""
-    return RedrawBudget(REDRAW_SHARE, MIN_POST_INTERVAL, MAX_POST_INTERVAL)
-
-
-def _spawn(target: Callable[[], None], name: str) -> threading.Thread:
-    thread = threading.Thread(target=target, name=name, daemon=True)
-    thread.start()
-    return thread
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,7 +125,7 @@ class Run:
         self.pausing = False
         self.state = "training"
         self.budget.restart()
-        return _spawn(lambda: self.work(post), f"training run {self.run_id}")
+        return spawn(lambda: self.work(post), f"training run {self.run_id}")
 
     def request_stop(self, pause: bool = False) -> None:
         """Thread-safe: the worker returns before its next epoch, as ``paused`` or ``stopped``."""
@@ -405,7 +212,7 @@ class Run:
             if self.stop.is_set() or self._pending:  # asked for just before trainer.run began
                 trainer.request_stop()
             if report.epoch % self.every == 0 or report.epoch == config.epochs - 1:
-                rows.append((report.epoch, report.loss, report.accuracy, report.learning_rate))
+                rows.append(history_row(report))
             if budget.due():
                 publish(report)
 
@@ -459,159 +266,29 @@ def start(
     return run
 
 
-# ---------------------------------------------------------------------------------------------
-# The optimizer race
-
-
-@dataclass(frozen=True)
-class RaceEntry:
-    """One contestant: an optimizer and its settings (the rest comes from the race's base config)."""
-
-    name: str
-    optimizer: str  # sgd, adagrad, rmsprop or adam
-    learning_rate: float
-    decay: float = 0.0
-    momentum: float = 0.0
-
-    def config(self, base: TrainConfig) -> TrainConfig:
-        return replace(
-            base,
-            optimizer=self.optimizer,
-            learning_rate=self.learning_rate,
-            decay=self.decay,
-            momentum=self.momentum,
-        ).validate()
-
-    @property
-    def label(self) -> str:
-        """The legend entry, e.g. ``Adam lr=0.05``."""
-        return f"{self.name} lr={self.learning_rate:g}"
-
-
-# The settings the Neural Networks from Scratch material found to work on the spiral data.
-DEFAULT_ENTRIES = (
-    RaceEntry("SGD", "sgd", 1.0, decay=1e-3),
-    RaceEntry("SGD+momentum", "sgd", 1.0, decay=1e-3, momentum=0.9),
-    RaceEntry("Adagrad", "adagrad", 1.0, decay=1e-4),
-    RaceEntry("RMSprop", "rmsprop", 0.02, decay=1e-5),
-    RaceEntry("Adam", "adam", 0.05, decay=5e-7),
-)
-
-LossPoint = tuple[int, float]  # (epoch, loss)
-Standing = tuple[int, float, float]  # (epoch, loss, accuracy)
-
-
-@dataclass
-class Race:
-    """Several optimizers train the same data from the same initial weights, in turns, in one
-    thread that posts ``RaceProgress`` and ``RaceEnded``.
-
-    ``trainings`` (one per entry, built by the worker) belong to the worker; ``state``, ``curves``
-    (``{label: [(epoch, loss), ...]}``), ``latest`` and ``diverged`` are the UI thread's view.
-    """
-
-    race_id: int
-    base: TrainConfig
-    entries: list[RaceEntry]
-    every: int
-    budget: RedrawBudget = field(default_factory=redraw_budget)
-    pacing: Pacing = field(default_factory=lambda: Pacing(chunk_epochs=RACE_CHUNK_EPOCHS))
-    trainings: list[Training] = field(default_factory=list)
-    state: str = "ready"  # ready, racing, finished, stopped or failed
-    curves: dict[str, Sequence[LossPoint]] = field(default_factory=dict)
-    latest: dict[str, Standing] = field(default_factory=dict)
-    diverged: dict[str, int] = field(default_factory=dict)
-    stop: threading.Event = field(default_factory=threading.Event)
-
-    def start(self, post: Post) -> threading.Thread:
-        self.stop.clear()
-        self.state = "racing"
-        self.curves = {entry.label: () for entry in self.entries}
-        self.budget.restart()
-        return _spawn(lambda: self.work(post), f"optimizer race {self.race_id}")
-
-    def request_stop(self) -> None:
-        """Thread-safe: the worker returns before its entries' next epoch."""
-        self.stop.set()
-        for training in list(self.trainings):
-            training.trainer.request_stop()
-
-    def show(self, message: Any) -> None:
-        """The UI thread takes in a ``RaceProgress`` or ``RaceEnded`` of this race."""
-        from tutor.messages import RaceEnded, RaceProgress
-
-        if isinstance(message, RaceProgress):
-            self.curves = dict(message.curves)
-            self.latest = dict(message.latest)
-            self.diverged = dict(message.diverged)
-        elif isinstance(message, RaceEnded):
-            self.state = message.outcome
-            self.diverged = dict(message.diverged)
-
-    def work(self, post: Post) -> None:
-        """The thread's body: build every entry from the same seed, then train them in turns."""
-        from engine.training import TrainingDiverged
-        from tutor.messages import RaceEnded, RaceProgress
-
-        epochs = self.base.epochs
-        curves: dict[str, list[LossPoint]] = {entry.label: [] for entry in self.entries}
-        latest: dict[str, Standing] = {}
-        diverged: dict[str, int] = {}
-
-        def publish() -> None:
-            self.budget.posting()
-            snapshot = {label: tuple(points) for label, points in curves.items()}
-            post(RaceProgress(self.race_id, snapshot, dict(latest), dict(diverged)))
-
-        try:
-            for entry in self.entries:
-                # Each build starts from the same seed: same data, same initial weights.
-                self.trainings.append(Training.build(entry.config(self.base)))
-            running = list(zip(self.entries, self.trainings))
-            with self.trainings[0].numerics():
-                while running and not self.stop.is_set():
-                    for entry, training in list(running):
-
-                        def on_epoch(
-                            report: EpochReport, label: str = entry.label, trainer: Trainer = training.trainer
-                        ) -> None:
-                            if self.stop.is_set():  # a stop asked for just before trainer.run began
-                                trainer.request_stop()
-                            if report.epoch % self.every == 0 or report.epoch == epochs - 1:
-                                curves[label].append((report.epoch, report.loss))
-                            latest[label] = (report.epoch, report.loss, report.accuracy)
-
-                        try:
-                            training.trainer.run(
-                                self.pacing.chunk(training.remaining), on_epoch=on_epoch, every=self.every
-                            )
-                        except TrainingDiverged as error:
-                            diverged[entry.label] = error.epoch
-                            running.remove((entry, training))
-                            continue
-                        if training.remaining == 0:
-                            running.remove((entry, training))
-                        if self.stop.is_set():
-                            break
-                    if self.budget.due() and running:
-                        publish()
-        except Exception as error:  # shown on screen rather than ending the app
-            post(RaceEnded(self.race_id, "failed", diverged, f"{type(error).__name__}: {error}"))
-            return
-        publish()
-        post(RaceEnded(self.race_id, "stopped" if self.stop.is_set() else "finished", diverged))
-
-
-def start_race(
-    base: TrainConfig,
-    entries: Sequence[RaceEntry],
-    post: Post,
-    *,
-    every: int,
-    budget: RedrawBudget | None = None,
-    race_id: int = 1,
-) -> Race:
-    """Race ``entries`` on ``base``'s data and network in a thread that posts to ``post``."""
-    race = Race(race_id, base, list(entries), every, budget or redraw_budget())
-    race.start(post)
-    return race
+__all__ = [
+    "DEFAULT_ENTRIES",
+    "DEFAULT_SPEED",
+    "LIVE_SETTINGS",
+    "MAX_POST_INTERVAL",
+    "MIN_POST_INTERVAL",
+    "PACED_REDRAW_SHARE",
+    "RACE_CHUNK_EPOCHS",
+    "REDRAW_SHARE",
+    "SPEEDS",
+    "Clock",
+    "LossPoint",
+    "Pacing",
+    "Race",
+    "RaceEntry",
+    "RedrawBudget",
+    "Run",
+    "Standing",
+    "Training",
+    "next_speed",
+    "redraw_budget",
+    "redraw_share",
+    "speed_label",
+    "start",
+    "start_race",
+]

@@ -168,6 +168,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="log every N epochs in the notebook's format (0: final line only; default 100)",
     )
+    output.add_argument(
+        "--save",
+        metavar="FILE",
+        help="after training, write the network's weights and biases to FILE (np.savez)",
+    )
+    output.add_argument(
+        "--load",
+        metavar="FILE",
+        help="start from the weights and biases saved in FILE (by --save, with the same network settings)",
+    )
     shown = output.add_mutually_exclusive_group()
     shown.add_argument(
         "--plot",
@@ -271,7 +281,7 @@ def run(args) -> int:
     config = _config_from(args)
 
     from engine.training import TrainingDiverged
-    from tutor.runs import Training
+    from tutor.training_run import Training
 
     every = args.every
     quiet = args.json
@@ -292,9 +302,19 @@ def run(args) -> int:
         if progress:
             progress.update(report)
 
+    from tutor.checkpoints import CheckpointError, check_writable, load, put_parameters, save
+
+    try:
+        if args.save:
+            check_writable(args.save)  # now, not after a long run
+        loaded = load(args.load, config) if args.load else None
+    except CheckpointError as error:
+        raise UsageError(str(error)) from None
     start = time.perf_counter()
     training = Training.build(config)
     network, X, y = training.network, training.X, training.y
+    if loaded is not None:
+        put_parameters(network, loaded)
     with training.numerics():
         try:
             final = training.trainer.run(config.epochs, on_epoch=on_epoch)
@@ -308,6 +328,11 @@ def run(args) -> int:
             progress.close()
         if not every and not quiet:
             print(final.log_line())
+        if args.save:
+            try:
+                save(args.save, network, config)
+            except CheckpointError as error:
+                raise UsageError(str(error)) from None
 
         if args.json:
             print(

@@ -6,7 +6,9 @@ speed menu), its updates spaced so that redrawing the charts takes at most a sha
 training. While a run is on, the form folds away to the one-line summary above the charts and the
 live bar offers the learning rate, decay and momentum, which change from the next epoch on.
 
-The charts: decision regions, the first hidden layer's neurons, loss, accuracy and learning rate.
+The charts: decision regions (for the sine data set: the data and the network's fitted curve), the
+first hidden layer's neurons, loss, accuracy and learning rate; with validation data the loss and
+accuracy charts draw the validation curve beside the training one.
 On a large screen the regions (or the neurons) sit beside the three curves; on a small one (80x24)
 one chart fills the space and ``v`` cycles through them, so every chart keeps its title and rows.
 """
@@ -26,7 +28,7 @@ from tutor import grids, plotting, runs
 from tutor.messages import RunEnded, RunProgress
 from tutor.training_config import NOTEBOOK_CAPSTONE, ConfigError, TrainConfig
 from tutor.widgets.plane import NeuronView, RegionPlot
-from tutor.widgets.plots import CurvePlot
+from tutor.widgets.plots import CurvePlot, FitPlot
 from tutor.widgets.settings_form import FormError, LiveBar, TrainingForm, format_number
 
 # What the playground opens with: the notebook's optimizer settings, without nnfs.init().
@@ -88,6 +90,7 @@ class PlaygroundScreen(Screen):
     ) -> None:
         super().__init__()
         self.initial_config = (config or DEFAULT_CONFIG).validate()
+        self._ready_config = self.initial_config
         self.autostart = autostart
         self.run: runs.Run | None = None
         self._next_run_id = 0
@@ -127,6 +130,7 @@ class PlaygroundScreen(Screen):
                 with Horizontal(id="chart-row"):
                     with Vertical(id="plane"):
                         yield RegionPlot(id="regions")
+                        yield FitPlot(id="fit")
                         yield NeuronView(id="neurons")
                     with Vertical(id="curves"):
                         yield CurvePlot("loss", id="loss")
@@ -235,10 +239,19 @@ class PlaygroundScreen(Screen):
         plane_shown = not compact or self.view in PLANE_VIEWS
         self.query_one("#plane").display = plane_shown
         self.query_one("#curves").display = not compact or not plane_shown
-        self.query_one(RegionPlot).display = self.view != "neurons"
+        regression = self._regression
+        self.query_one(RegionPlot).display = self.view != "neurons" and not regression
+        self.query_one(FitPlot).display = self.view != "neurons" and regression
         self.query_one(NeuronView).display = self.view == "neurons"
         for chart in self.query(CurvePlot):
             chart.display = not compact or chart.metric == self.view
+
+    @property
+    def _regression(self) -> bool:
+        """Whether the run shown (or the settings, before a run) is a regression: a fitted curve
+        instead of regions."""
+        config = self.run.config if self.run is not None else self._ready_config
+        return config.regression
 
     def _plane_resolution(self) -> tuple[int, int]:
         """The grid the pictures of the plane are computed at: one point per cell of the plane's
@@ -273,13 +286,17 @@ class PlaygroundScreen(Screen):
         )
         self.query_one("#run-title", Static).update(config.describe())
         self.query_one(LiveBar).show_config(config)
+        self._arrange()
         for chart in self.query(CurvePlot):
             chart.set_history(self.run.history)
         self._launch()
         self._message("Training. p pause, x stop, - and + speed, v next chart, Enter in lr applies it.")
 
-    def _picture(self, network, X) -> grids.PlanePicture:
-        """Called in the training thread: regions and neuron maps at the charts' size, one pass."""
+    def _picture(self, network, X):
+        """Called in the training thread: regions and neuron maps at the charts' size, one pass;
+        for one input (a regression), the network's fitted curve."""
+        if X.shape[1] == 1:
+            return plotting.regression_curve(network, X)
         return grids.plane_picture(network, X, self.grid_resolution)
 
     def _launch(self) -> None:
@@ -368,8 +385,14 @@ class PlaygroundScreen(Screen):
             picture = grids.plane_picture(run.training.network, run.training.X, self.grid_resolution)
             self._show_picture(picture, run.epoch or 0, run)
 
-    def _show_picture(self, picture: grids.PlanePicture, epoch: int, run: runs.Run) -> None:
+    def _show_picture(self, picture, epoch: int, run: runs.Run) -> None:
         assert run.training is not None
+        if not isinstance(picture, grids.PlanePicture):  # a regression's fitted curve
+            self.query_one(FitPlot).show_fit(
+                run.training.X, run.training.y, picture, f"data and the network's fit, epoch {epoch}"
+            )
+            self.query_one(NeuronView).show_maps(None, "neuron maps are drawn for two inputs")
+            return
         self.query_one(RegionPlot).show_regions(
             picture.regions, f"predicted classes, epoch {epoch}", X=run.training.X, y=run.training.y
         )
@@ -456,9 +479,14 @@ class PlaygroundScreen(Screen):
 
     def _show_ready(self, config: TrainConfig) -> None:
         """No run: the chosen data set, empty curves."""
+        self._ready_config = config
         self.query_one("#run-title", Static).update(config.describe())
         X, y = plotting.dataset_points(config.dataset, config.samples, config.classes, seed=config.seed)
-        self.query_one(RegionPlot).show_data(X, y, "the data (press s to train)")
+        if config.regression:
+            self.query_one(FitPlot).show_fit(X, y, None, "the data (press s to train)")
+        else:
+            self.query_one(RegionPlot).show_data(X, y, "the data (press s to train)")
+        self._arrange()
         self.query_one(NeuronView).show_maps(None, "hidden layer 1 (press s to train)")
         for chart in self.query(CurvePlot):
             chart.set_history([])

@@ -252,6 +252,34 @@ class CurvePlot(ChartPlot):
         )
 
 
+class FitPlot(ChartPlot):
+    """A regression: the data points of a one-input data set and, once a network has been trained
+    on them, its fitted curve (``plotting.regression_curve``'s ``(xs, predictions)``)."""
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.X = None
+        self.y = None
+        self.curve = None
+        self.title: str | None = None
+
+    def show_fit(self, X, y, curve=None, title: str | None = None) -> None:
+        """Show the points ``X (n, 1)``, ``y (n, 1)`` and, if given, the network's ``curve``."""
+        self.X, self.y, self.curve, self.title = X, y, curve, title
+        self.refresh()
+
+    def draw_chart(self, plt, palette: Palette, width: int, height: int) -> None:
+        if self.X is None or self.y is None:
+            plt.clear_data()
+            return
+        if self.curve is None:
+            plotting.draw_regression_data(plt, self.X, self.y, palette=palette, title=self.title)
+        else:
+            plotting.draw_regression(
+                plt, None, self.X, self.y, palette=palette, title=self.title, curve=self.curve
+            )
+
+
 class RacePlot(ChartPlot):
     """Several loss curves on one chart with a legend: ``{label: [(epoch, loss), ...]}``."""
 

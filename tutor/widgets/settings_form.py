@@ -19,7 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from engine.names import DATASETS, DEFAULT_LEARNING_RATES
+from engine.names import DEFAULT_LEARNING_RATES, OUTPUTS, TRAINING_DATASETS
 from tutor.runs import SPEEDS, RaceEntry, speed_label
 from tutor.training_config import ConfigError, TrainConfig
 
@@ -165,9 +165,18 @@ _CONFIG_FIELDS = {
     "momentum",
     "beta_1",
     "beta_2",
+    "rho",
+    "l1",
+    "l2",
+    "dropout",
+    "batch_size",
+    "validation",
+    "output",
     "epochs",
     "seed",
 }
+# The head menu: "auto" is the data set's natural head (linear for sine, else softmax).
+AUTO_OUTPUT = "auto"
 MAX_POINTS = 100_000  # samples x classes: more would not keep the playground live
 
 
@@ -200,7 +209,7 @@ class TrainingForm(SettingsForm):
         yield self.field(
             "Data set",
             Select(
-                [(name, name) for name in DATASETS],
+                [(name, name) for name in TRAINING_DATASETS],
                 value=config.dataset,
                 allow_blank=False,
                 compact=True,
@@ -209,6 +218,7 @@ class TrainingForm(SettingsForm):
         )
         yield self.number_field("Points/class", "samples", config.samples)
         yield self.number_field("Classes", "classes", config.classes)
+        yield self.number_field("Validation", "validation", config.validation)
         yield self.section("Network")
         yield self.field(
             "Hidden sizes",
@@ -229,6 +239,19 @@ class TrainingForm(SettingsForm):
                 id="activation",
             ),
         )
+        yield self.field(
+            "Output",
+            Select(
+                [(AUTO_OUTPUT, AUTO_OUTPUT), *((name, name) for name in OUTPUTS)],
+                value=config.output or AUTO_OUTPUT,
+                allow_blank=False,
+                compact=True,
+                id="output",
+            ),
+        )
+        yield self.number_field("Dropout", "dropout", config.dropout)
+        yield self.number_field("L1", "l1", config.l1)
+        yield self.number_field("L2", "l2", config.l2)
         yield self.section("Optimizer")
         yield self.field(
             "Optimizer",
@@ -243,10 +266,12 @@ class TrainingForm(SettingsForm):
         yield self.number_field("Learning rate", "learning_rate", config.learning_rate)
         yield self.number_field("Decay", "decay", config.decay)
         yield self.number_field("Momentum", "momentum", config.momentum)
+        yield self.number_field("Rho", "rho", config.rho)
         yield self.number_field("Beta 1", "beta_1", config.beta_1)
         yield self.number_field("Beta 2", "beta_2", config.beta_2)
         yield self.section("Run")
         yield self.number_field("Epochs", "epochs", config.epochs)
+        yield self.number_field("Batch size", "batch_size", config.batch_size)
         yield self.number_field("Seed", "seed", config.seed)
         yield Checkbox("notebook's numbers (nnfs.init)", config.nnfs_init, compact=True, id="nnfs_init")
         for row in self._button_rows:
@@ -254,6 +279,7 @@ class TrainingForm(SettingsForm):
 
     def on_mount(self) -> None:
         self._sync_optimizer_fields()
+        self.input("batch_size").placeholder = "all"
         # The learning rate the form last filled in itself: while the field still shows it, the
         # learner has not typed one, and a change of optimizer offers that optimizer's default.
         self._offered_rate = self.input("learning_rate").value
@@ -266,17 +292,27 @@ class TrainingForm(SettingsForm):
         optimizer = "sgd" if choice == "momentum" else str(choice)
         momentum = self.read_float("momentum", "momentum", blank=0.0) if choice == "momentum" else 0.0
         rate_text = self.input("learning_rate").value.strip()
+        output = str(self.query_one("#output", Select).value)
+        batch_text = self.input("batch_size").value.strip()
         config = TrainConfig(
             dataset=str(self.query_one("#dataset", Select).value),
             samples=self.read_int("samples", "points per class"),
             classes=self.read_int("classes", "classes"),
             hidden=hidden,
             activation=str(self.query_one("#activation", Select).value),
+            output=None if output == AUTO_OUTPUT else output,
+            dropout=self.read_float("dropout", "dropout", blank=0.0),
+            l1=self.read_float("l1", "L1", blank=0.0),
+            l2=self.read_float("l2", "L2", blank=0.0),
+            validation=self.read_float("validation", "validation", blank=0.0),
+            # Blank: the whole data set per step.
+            batch_size=self.read_int("batch_size", "batch size", minimum=1) if batch_text else None,
             optimizer=optimizer,
             # Blank: the optimizer's own default.
             learning_rate=self.read_float("learning_rate", "learning rate") if rate_text else None,
             decay=self.read_float("decay", "decay", blank=0.0),
             momentum=momentum,
+            rho=self.read_float("rho", "rho", blank=0.9),
             beta_1=self.read_float("beta_1", "beta 1", blank=0.9),
             beta_2=self.read_float("beta_2", "beta 2", blank=0.999),
             epochs=self.read_int("epochs", "epochs"),
@@ -286,7 +322,7 @@ class TrainingForm(SettingsForm):
         )
         if choice == "momentum" and momentum == 0:
             raise FormError("momentum", "SGD with momentum needs a momentum above 0, like 0.9")
-        if config.samples * config.classes > MAX_POINTS:
+        if config.points > MAX_POINTS:
             raise FormError("samples", f"at most {MAX_POINTS} points in all, to keep the playground live")
         try:
             return config.validate()
@@ -321,6 +357,7 @@ class TrainingForm(SettingsForm):
         self.input("momentum").disabled = choice != "momentum"
         self.input("beta_1").disabled = choice != "adam"
         self.input("beta_2").disabled = choice != "adam"
+        self.input("rho").disabled = choice != "rmsprop"
         rate = DEFAULT_LEARNING_RATES.get("sgd" if choice == "momentum" else str(choice))
         self.input("learning_rate").placeholder = f"default {format_number(rate)}" if rate else ""
 
@@ -373,12 +410,23 @@ class RaceForm(SettingsForm):
             yield self.buttons(*row)
 
     def shared_text(self) -> str:
+        """What every contestant shares: the settings but the optimizer's, the epochs' and the title."""
         base = self.base
-        return (
-            f"{base.dataset} data, {base.samples} points x {base.classes} classes, hidden "
-            f"{','.join(str(size) for size in base.hidden)}, {base.activation}, "
-            + ("nnfs.init()" if base.nnfs_init else f"seed {base.seed}")
+        data = (
+            f"{base.samples} points" if base.regression else f"{base.samples} points x {base.classes} classes"
         )
+        parts = [
+            f"{base.dataset} data, {data}, hidden {','.join(str(size) for size in base.hidden)}",
+            base.activation,
+        ]
+        if base.output is not None:
+            parts.append(f"{base.head} output")
+        extras = {"l1": base.l1, "l2": base.l2, "dropout": base.dropout, "validation": base.validation}
+        parts += [f"{name} {value:g}" for name, value in extras.items() if value]
+        if base.batch_size is not None:
+            parts.append(f"batches of {base.batch_size}")
+        parts.append("nnfs.init()" if base.nnfs_init else f"seed {base.seed}")
+        return ", ".join(parts)
 
     def read(self) -> tuple[list[RaceEntry], TrainConfig]:
         """The ticked entries with the rates and decays typed in, and the base config with the
