@@ -258,3 +258,24 @@ def test_lesson_16_initialisation_table_matches_the_engine():
     assert "| 100 | 0.006 | 0.085 | 0.017 | 0.048 |" in text
     assert "| 1000 | 0.799 | 1.8e-5 | 0.935 | 2.4e-6 |" in text
     assert small[1000][1] / large[1000][1] > 7
+
+
+def test_lesson_17_save_and_load_commands_print_what_the_lesson_shows(tmp_path):
+    text = (LESSONS_DIR / "17-the-model.md").read_text(encoding="utf-8")
+    block = text.split("```console\n", 1)[1].split("```", 1)[0].replace("\\\n", "")
+    outputs: list[str] = []
+    for line in block.splitlines():
+        if line.startswith("$ nntutor "):
+            args = line[len("$ nntutor ") :].split()
+            run = subprocess.run(
+                [sys.executable, "-m", "tutor", *args],
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert run.returncode == 0, run.stderr
+            outputs.append(run.stdout.strip())
+        else:
+            assert outputs and outputs[-1] == line.strip(), (outputs, line)
+    assert len(outputs) == 2
