@@ -17,6 +17,9 @@ from engine.datasets import sine
 from tutor.curriculum import load_curriculum
 from tutor.paths import LESSONS_DIR
 
+# These tests train networks (in the exact mode): run them on every BLAS kernel (conftest.TRAINING_MODULES).
+pytestmark = pytest.mark.trains
+
 LESSONS = ("15-binary-logistic-regression.md", "16-regression.md", "17-the-model.md")
 CODE_WIDTH = 76
 
