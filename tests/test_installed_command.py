@@ -22,7 +22,8 @@ def test_the_installed_command_finds_every_lesson(tmp_path):
     assert result.returncode == 0, result.stderr
     listing = json.loads(result.stdout)
     lessons = listing["lessons"]
-    assert [lesson["order"] for lesson in lessons] == list(range(1, 10))
+    orders = [lesson["order"] for lesson in lessons]
+    assert orders[:9] == list(range(1, 10)) and orders == sorted(set(orders))
     assert sum(len(lesson["exercises"]) for lesson in lessons) >= 27
 
 
