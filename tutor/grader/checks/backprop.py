@@ -111,6 +111,84 @@ def _dense_gradients(inputs, weights, dvalues):
     return layer.dweights.copy(), layer.dbiases.copy(), layer.dinputs.copy()
 
 
+def dense_gradient_mistakes(inputs, weights, dvalues) -> dict[str, list[Mistake]]:
+    """The named mistakes of a dense layer's backward pass, by gradient (also used by the layer
+    class's check)."""
+    samples, n_neurons = dvalues.shape
+    return {
+        "dweights": [
+            Mistake(
+                "dweights is transposed: yours has one row per neuron. It should be shaped like "
+                "the weights, (n_inputs, n_neurons): the inputs are the ones to transpose, "
+                "not dvalues.",
+                lambda: dvalues.T @ inputs,
+                cause="transpose",
+            ),
+            Mistake(
+                "dweights used the inputs without transposing them. The inputs are shaped "
+                "(n_samples, n_inputs); their transpose, one row per input, is what multiplies "
+                "dvalues.",
+                lambda: inputs @ dvalues,
+                cause="transpose",
+            ),
+            Mistake(
+                "dweights used dvalues transposed. The inputs are the ones to transpose; dvalues "
+                "goes in as it is, one row per sample.",
+                lambda: inputs.T @ dvalues.T,
+                cause="transpose",
+            ),
+            Mistake(
+                "dweights was divided by the number of samples. dvalues already carries the "
+                "loss's 1/n; here the gradients are summed over the batch, not averaged.",
+                lambda: inputs.T @ dvalues / samples if samples > 1 else None,
+                cause="scale",
+            ),
+        ],
+        "dbiases": [
+            Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1, keepdims=True), cause="axis"),
+            Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1), cause="axis"),
+            Mistake(
+                "dbiases took the largest value of each column (max). The bias gradient adds up "
+                "every sample's dvalues: a sum over the samples.",
+                lambda: np.max(dvalues, axis=0, keepdims=True) if samples > 1 else None,
+                cause="reduction",
+            ),
+            Mistake(
+                "dbiases was averaged over the batch. Sum over the samples instead of taking the mean.",
+                lambda: np.mean(dvalues, axis=0, keepdims=True) if samples > 1 else None,
+                cause="scale",
+            ),
+            Mistake(
+                "dbiases is one number: everything was summed. Sum over the samples only, keeping "
+                "one value per neuron (keepdims=True keeps the shape (1, n_neurons)).",
+                lambda: np.sum(dvalues) if n_neurons > 1 else None,
+                cause="keepdims",
+            ),
+        ],
+        "dinputs": [
+            Mistake(
+                "dinputs used the weights without transposing them. The weights are shaped "
+                "(n_inputs, n_neurons); going back from the neurons to the inputs needs them "
+                "turned the other way.",
+                lambda: dvalues @ weights,
+                cause="transpose",
+            ),
+            Mistake(
+                "dinputs used dvalues transposed. dvalues goes in as it is, one row per sample; "
+                "the weights are the ones to transpose.",
+                lambda: dvalues.T @ weights.T,
+                cause="transpose",
+            ),
+            Mistake(
+                "dinputs is transposed: yours has one row per input. It should have one row per "
+                "sample, shape (n_samples, n_inputs), like the inputs.",
+                lambda: weights @ dvalues.T,
+                cause="transpose",
+            ),
+        ],
+    }
+
+
 @check("dense-backward")
 def dense_backward_check(submission):
     dense_backward = submission.function("dense_backward", "inputs, weights, dvalues")
@@ -129,81 +207,47 @@ def dense_backward_check(submission):
             weights = random_matrix(rng, n_inputs, n_neurons, 0.5)
             dvalues = random_matrix(rng, samples, n_neurons)
             expected = _dense_gradients(inputs, weights, dvalues)
-            mistakes = {
-                "dweights": [
-                    Mistake(
-                        "dweights is transposed: yours has one row per neuron. It should be shaped like "
-                        "the weights, (n_inputs, n_neurons): the inputs are the ones to transpose, "
-                        "not dvalues.",
-                        lambda: dvalues.T @ inputs,
-                        cause="transpose",
-                    ),
-                    Mistake(
-                        "dweights used the inputs without transposing them. The inputs are shaped "
-                        "(n_samples, n_inputs); their transpose, one row per input, is what multiplies "
-                        "dvalues.",
-                        lambda: inputs @ dvalues,
-                        cause="transpose",
-                    ),
-                    Mistake(
-                        "dweights used dvalues transposed. The inputs are the ones to transpose; dvalues "
-                        "goes in as it is, one row per sample.",
-                        lambda: inputs.T @ dvalues.T,
-                        cause="transpose",
-                    ),
-                    Mistake(
-                        "dweights was divided by the number of samples. dvalues already carries the "
-                        "loss's 1/n; here the gradients are summed over the batch, not averaged.",
-                        lambda: inputs.T @ dvalues / samples if samples > 1 else None,
-                        cause="scale",
-                    ),
-                ],
-                "dbiases": [
-                    Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1, keepdims=True), cause="axis"),
-                    Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1), cause="axis"),
-                    Mistake(
-                        "dbiases took the largest value of each column (max). The bias gradient adds up "
-                        "every sample's dvalues: a sum over the samples.",
-                        lambda: np.max(dvalues, axis=0, keepdims=True) if samples > 1 else None,
-                        cause="reduction",
-                    ),
-                    Mistake(
-                        "dbiases was averaged over the batch. Sum over the samples instead of taking "
-                        "the mean.",
-                        lambda: np.mean(dvalues, axis=0, keepdims=True) if samples > 1 else None,
-                        cause="scale",
-                    ),
-                    Mistake(
-                        "dbiases is one number: everything was summed. Sum over the samples only, keeping "
-                        "one value per neuron (keepdims=True keeps the shape (1, n_neurons)).",
-                        lambda: np.sum(dvalues) if n_neurons > 1 else None,
-                        cause="keepdims",
-                    ),
-                ],
-                "dinputs": [
-                    Mistake(
-                        "dinputs used the weights without transposing them. The weights are shaped "
-                        "(n_inputs, n_neurons); going back from the neurons to the inputs needs them "
-                        "turned the other way.",
-                        lambda: dvalues @ weights,
-                        cause="transpose",
-                    ),
-                    Mistake(
-                        "dinputs used dvalues transposed. dvalues goes in as it is, one row per sample; "
-                        "the weights are the ones to transpose.",
-                        lambda: dvalues.T @ weights.T,
-                        cause="transpose",
-                    ),
-                    Mistake(
-                        "dinputs is transposed: yours has one row per input. It should have one row per "
-                        "sample, shape (n_samples, n_inputs), like the inputs.",
-                        lambda: weights @ dvalues.T,
-                        cause="transpose",
-                    ),
-                ],
-            }
+            mistakes = dense_gradient_mistakes(inputs, weights, dvalues)
             received = dense_backward(inputs, weights, dvalues, unchanged=("inputs", "weights", "dvalues"))
             submission.expect_tuple(received, expected, names, mistakes=mistakes)
+
+
+def relu_gradient_mistakes(inputs, dvalues, *, function: bool = True) -> list[Mistake]:
+    """The named mistakes of ReLU's backward pass (``function``: the exercise is a function
+    ``relu_backward(dvalues, inputs)``, whose arguments can be swapped; also used by the class's check)."""
+    mistakes = [
+        Mistake(
+            "Where an input is exactly 0 your gradient passes through. ReLU's gradient is 0 "
+            "wherever inputs <= 0: use inputs > 0 to decide what passes.",
+            lambda: np.where(inputs >= 0, dvalues, 0.0),
+            cause="comparison",
+        ),
+        Mistake(
+            "You decided by the sign of dvalues. What passes depends on the forward pass's "
+            "inputs: zero where inputs <= 0.",
+            lambda: np.where(dvalues > 0, dvalues, 0.0),
+            cause="comparison",
+        ),
+        Mistake(
+            "You returned ReLU's derivative (1 or 0) alone. Multiply it by dvalues: the chain rule.",
+            lambda: (inputs > 0).astype(float),
+            cause="return",
+        ),
+        Mistake(
+            "The two arguments are swapped: the function is relu_backward(dvalues, inputs), gradients first.",
+            lambda: np.where(dvalues > 0, inputs, 0.0),
+            cause="order",
+        ),
+        Mistake(
+            "You returned ReLU of the inputs, the forward pass. The backward pass returns the "
+            "gradient: dvalues passed on where the input was positive, 0 elsewhere.",
+            lambda: np.maximum(0, inputs),
+            cause="return",
+        ),
+    ]
+    if not function:
+        mistakes = [mistake for mistake in mistakes if mistake.cause != "order"]
+    return mistakes
 
 
 @check("relu-backward")
@@ -242,37 +286,7 @@ def relu_backward_check(submission):
             relu = ReLU()
             relu.forward(inputs)
             relu.backward(dvalues)
-            mistakes = [
-                Mistake(
-                    "Where an input is exactly 0 your gradient passes through. ReLU's gradient is 0 "
-                    "wherever inputs <= 0: use inputs > 0 to decide what passes.",
-                    lambda: np.where(inputs >= 0, dvalues, 0.0),
-                    cause="comparison",
-                ),
-                Mistake(
-                    "You decided by the sign of dvalues. What passes depends on the forward pass's "
-                    "inputs: zero where inputs <= 0.",
-                    lambda: np.where(dvalues > 0, dvalues, 0.0),
-                    cause="comparison",
-                ),
-                Mistake(
-                    "You returned ReLU's derivative (1 or 0) alone. Multiply it by dvalues: the chain rule.",
-                    lambda: (inputs > 0).astype(float),
-                    cause="return",
-                ),
-                Mistake(
-                    "The two arguments are swapped: the function is relu_backward(dvalues, inputs), "
-                    "gradients first.",
-                    lambda: np.where(dvalues > 0, inputs, 0.0),
-                    cause="order",
-                ),
-                Mistake(
-                    "You returned ReLU of the inputs, the forward pass. The backward pass returns the "
-                    "gradient: dvalues passed on where the input was positive, 0 elsewhere.",
-                    lambda: np.maximum(0, inputs),
-                    cause="return",
-                ),
-            ]
+            mistakes = relu_gradient_mistakes(inputs, dvalues)
             received = relu_backward(dvalues, inputs, unchanged=("dvalues", "inputs"))
             submission.expect(received, relu.dinputs, mistakes=mistakes, meaning="shaped like dvalues")
 
@@ -290,6 +304,66 @@ def _with_classes(p, classes):
     return gradient / len(p)
 
 
+def softmax_cce_gradient_mistakes(p, y_true, one_hot) -> list[Mistake]:
+    """The named mistakes of the fused softmax + cross-entropy gradient ``(p - one_hot) / n_samples``
+    (also used by the class's check)."""
+    samples, classes = p.shape
+    return [
+        Mistake(
+            "You did not divide by the number of samples. The loss is a mean over the "
+            "batch, so its gradient is (p - one_hot) / n_samples.",
+            lambda: p - one_hot if samples > 1 else None,
+            cause="scale",
+        ),
+        Mistake(
+            "The sign is wrong: the gradient is (p - one_hot) / n_samples, not (one_hot - p) / n_samples.",
+            lambda: (one_hot - p) / samples,
+            cause="sign",
+        ),
+        Mistake(
+            "You divided by the number of classes. Divide by the number of samples (len(softmax_outputs)).",
+            lambda: (p - one_hot) / classes if classes != samples else None,
+            cause="scale",
+        ),
+        Mistake(
+            "You forgot to subtract 1 at each sample's true class: the gradient is "
+            "(p - one_hot) / n_samples.",
+            lambda: p / samples,
+            cause="formula",
+        ),
+        Mistake(
+            "y_true here holds one-hot rows, but your code used them as class indices. Turn "
+            "each row into its class index first: the position of its 1, the row's argmax.",
+            lambda: _one_hot_used_as_indices(p, y_true) if y_true.ndim == 2 else None,
+            cause="labels",
+        ),
+        Mistake(
+            "You added 1 at each sample's true class; it is subtracted: the gradient is "
+            "(p - one_hot) / n_samples.",
+            lambda: (p + one_hot) / samples,
+            cause="sign",
+        ),
+        Mistake(
+            "Your one-hot rows became the wrong class indices: argmin gives the position of "
+            "a 0. A one-hot row's class is the position of its 1, the row's argmax.",
+            lambda: _with_classes(p, np.argmin(y_true, axis=1)) if y_true.ndim == 2 else None,
+            cause="reduction",
+        ),
+        Mistake(
+            "You took the argmax of the one-hot labels down the columns (axis=0). Each row is "
+            "one sample: its class is the argmax along axis=1.",
+            lambda: _with_classes(p, np.argmax(y_true, axis=0)) if y_true.ndim == 2 else None,
+            cause="axis",
+        ),
+        Mistake(
+            "You subtracted 1 at the wrong places: the first index must be the sample "
+            "(0, 1, 2, ...) and the second its true class.",
+            lambda: (p - one_hot.T) / samples if samples == classes else None,
+            cause="order",
+        ),
+    ]
+
+
 @check("softmax-cce-backward")
 def softmax_cce_backward_check(submission):
     backward = submission.function("softmax_cce_backward", "softmax_outputs, y_true")
@@ -301,65 +375,9 @@ def softmax_cce_backward_check(submission):
         ):
             with submission.case(f"{case.name}, {form}", note=note):
                 p = case.y_pred
-                samples, classes = p.shape
                 one_hot = case.one_hot
                 expected = losses.softmax_cross_entropy_gradient(p, y_true)
-                mistakes = [
-                    Mistake(
-                        "You did not divide by the number of samples. The loss is a mean over the "
-                        "batch, so its gradient is (p - one_hot) / n_samples.",
-                        lambda: p - one_hot if samples > 1 else None,
-                        cause="scale",
-                    ),
-                    Mistake(
-                        "The sign is wrong: the gradient is (p - one_hot) / n_samples, not "
-                        "(one_hot - p) / n_samples.",
-                        lambda: (one_hot - p) / samples,
-                        cause="sign",
-                    ),
-                    Mistake(
-                        "You divided by the number of classes. Divide by the number of samples "
-                        "(len(softmax_outputs)).",
-                        lambda: (p - one_hot) / classes if classes != samples else None,
-                        cause="scale",
-                    ),
-                    Mistake(
-                        "You forgot to subtract 1 at each sample's true class: the gradient is "
-                        "(p - one_hot) / n_samples.",
-                        lambda: p / samples,
-                        cause="formula",
-                    ),
-                    Mistake(
-                        "y_true here holds one-hot rows, but your code used them as class indices. Turn "
-                        "each row into its class index first: the position of its 1, the row's argmax.",
-                        lambda: _one_hot_used_as_indices(p, y_true) if y_true.ndim == 2 else None,
-                        cause="labels",
-                    ),
-                    Mistake(
-                        "You added 1 at each sample's true class; it is subtracted: the gradient is "
-                        "(p - one_hot) / n_samples.",
-                        lambda: (p + one_hot) / samples,
-                        cause="sign",
-                    ),
-                    Mistake(
-                        "Your one-hot rows became the wrong class indices: argmin gives the position of "
-                        "a 0. A one-hot row's class is the position of its 1, the row's argmax.",
-                        lambda: _with_classes(p, np.argmin(y_true, axis=1)) if y_true.ndim == 2 else None,
-                        cause="reduction",
-                    ),
-                    Mistake(
-                        "You took the argmax of the one-hot labels down the columns (axis=0). Each row is "
-                        "one sample: its class is the argmax along axis=1.",
-                        lambda: _with_classes(p, np.argmax(y_true, axis=0)) if y_true.ndim == 2 else None,
-                        cause="axis",
-                    ),
-                    Mistake(
-                        "You subtracted 1 at the wrong places: the first index must be the sample "
-                        "(0, 1, 2, ...) and the second its true class.",
-                        lambda: (p - one_hot.T) / samples if samples == classes else None,
-                        cause="order",
-                    ),
-                ]
+                mistakes = softmax_cce_gradient_mistakes(p, y_true, one_hot)
                 received = backward(p, y_true, unchanged=("softmax_outputs", "y_true"))
                 submission.expect(
                     received, expected, mistakes=mistakes, meaning="one row per sample, one column per class"
