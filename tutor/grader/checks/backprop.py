@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from engine import losses
-from engine.activations import ReLU
+from engine.activations import ReLU, relu, softmax
 from engine.layers import Dense
-from tutor.grader.api import Mistake, check, expect_given, require_computed
+from tutor.grader import extras, gradients
+from tutor.grader.api import CaseFailure, Mistake, check, expect_given, require_computed
 from tutor.grader.cases import label_cases, random_matrix
 from tutor.grader.checks.losses import INDEX_NOTE, LESSON_PREDICTIONS, LESSON_TARGETS, ONE_HOT_NOTE
 
@@ -210,6 +211,7 @@ def dense_backward_check(submission):
             mistakes = dense_gradient_mistakes(inputs, weights, dvalues)
             received = dense_backward(inputs, weights, dvalues, unchanged=("inputs", "weights", "dvalues"))
             submission.expect_tuple(received, expected, names, mistakes=mistakes)
+    _dense_gradient_check(dense_backward)
 
 
 def relu_gradient_mistakes(inputs, dvalues, *, function: bool = True) -> list[Mistake]:
@@ -289,6 +291,7 @@ def relu_backward_check(submission):
             mistakes = relu_gradient_mistakes(inputs, dvalues)
             received = relu_backward(dvalues, inputs, unchanged=("dvalues", "inputs"))
             submission.expect(received, relu.dinputs, mistakes=mistakes, meaning="shaped like dvalues")
+    _relu_gradient_check(relu_backward)
 
 
 def _one_hot_used_as_indices(p, one_hot):
@@ -382,3 +385,75 @@ def softmax_cce_backward_check(submission):
                 submission.expect(
                     received, expected, mistakes=mistakes, meaning="one row per sample, one column per class"
                 )
+    _softmax_cce_gradient_check(backward)
+
+
+# -- gradient checks: the learner's backward function against central differences of the forward pass
+# (the lesson's formula: these exercises ask for the backward pass only).
+
+_GRADIENT_RNG_SEED = 6
+
+
+def _attach(run) -> None:
+    try:
+        extras.attach_gradient_check(run())
+    except CaseFailure as failure:
+        extras.attach_gradient_check(
+            gradients.could_not_run(failure.sentence.split(". ")[0].rstrip(".") + ".")
+        )
+
+
+def _dense_gradient_check(dense_backward) -> None:
+    rng = np.random.default_rng(_GRADIENT_RNG_SEED)
+    inputs, weights, dvalues = rng.normal(0, 1, (3, 4)), rng.normal(0, 0.5, (4, 2)), rng.normal(0, 1, (3, 2))
+    biases = np.zeros((1, 2))
+    step = gradients.FLOAT64[0]
+
+    def run():
+        received = dense_backward(inputs, weights, dvalues)
+        if not isinstance(received, (tuple, list)) or len(received) != 3:
+            raise CaseFailure("dense_backward did not return three values.")
+        numeric = {
+            "dweights": gradients.central_differences(
+                lambda w: np.sum((inputs @ w + biases) * dvalues), weights, step
+            ),
+            "dbiases": gradients.central_differences(
+                lambda b: np.sum((inputs @ weights + b) * dvalues), biases, step
+            ),
+            "dinputs": gradients.central_differences(
+                lambda x: np.sum((x @ weights + biases) * dvalues), inputs, step
+            ),
+        }
+        checked = [gradients.Gradient(name, value, numeric[name]) for name, value in zip(numeric, received)]
+        return gradients.gradient_check(checked, of="the layer's forward pass, inputs @ weights + biases")
+
+    _attach(run)
+
+
+def _relu_gradient_check(relu_backward) -> None:
+    rng = np.random.default_rng(_GRADIENT_RNG_SEED)
+    inputs, dvalues = rng.normal(0, 1, (3, 4)), rng.normal(0, 1, (3, 4))
+    inputs[np.abs(inputs) < 0.1] = 0.5  # central differences need every input away from the kink at 0
+
+    def run():
+        numeric = gradients.central_differences(
+            lambda x: np.sum(relu(x) * dvalues), inputs, gradients.FLOAT64[0]
+        )
+        checked = [gradients.Gradient("dinputs", relu_backward(dvalues, inputs), numeric)]
+        return gradients.gradient_check(checked, of="ReLU's forward pass, np.maximum(0, inputs)")
+
+    _attach(run)
+
+
+def _softmax_cce_gradient_check(backward) -> None:
+    rng = np.random.default_rng(_GRADIENT_RNG_SEED)
+    scores, y_true = rng.normal(0, 1, (3, 4)), np.array([0, 3, 1])
+
+    def run():
+        numeric = gradients.central_differences(
+            lambda z: losses.categorical_cross_entropy(softmax(z), y_true), scores, gradients.FLOAT64[0]
+        )
+        checked = [gradients.Gradient("dinputs", backward(softmax(scores), y_true), numeric)]
+        return gradients.gradient_check(checked, of="the mean cross-entropy of softmax(scores)")
+
+    _attach(run)
