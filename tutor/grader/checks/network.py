@@ -476,7 +476,7 @@ def _softmax_step(submission: Submission, layer, scores: np.ndarray, y_true: np.
                 "probabilities to [1e-7, 1 - 1e-7] before the log.",
                 lambda: float(np.mean(-np.log(losses.correct_class_confidences(probabilities, y_true)))),
                 cause="clip",
-                refuted_by=lambda code: code.calls("clip"),
+                refuted_by=lambda code: bool(code.calls("clip")),
             ),
             Mistake(
                 "The loss is summed over the samples; it is their mean (np.mean).",
@@ -661,7 +661,7 @@ def _adam_run(
                             "The moving averages start again from zeros at every step: create them only "
                             "when the layer has none yet (hasattr(layer, 'weight_cache')) and keep them on "
                             "the layer from step to step.",
-                            lambda fresh=fresh: fresh,
+                            functools.partial(np.copy, fresh),
                             cause="state",
                         )
                     ],
