@@ -332,7 +332,7 @@ def _relu_step(submission: Submission, layer, inputs, dvalues) -> None:
         mistakes=[
             Mistake(
                 "The output keeps the negative values and drops the positive ones: that is "
-                "np.minimum(0, inputs). ReLU is np.maximum(0, inputs).",
+                "np.minimum(0, inputs). ReLU keeps the positive values and sets the others to 0.",
                 lambda: np.minimum(0, inputs),
                 cause="comparison",
             ),
