@@ -156,6 +156,9 @@ class LearnerProcess:
             except wire.WireError:
                 raise LearnerGone("garbage") from None
             if reply is not None:
+                # What it printed before replying is in the pipe by now: pass it on before the check
+                # goes on (a watch on the output must have seen every line of a finished run).
+                self.drain()
                 return reply
             if self.reader.closed:
                 raise LearnerGone("ended")
