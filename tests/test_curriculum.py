@@ -533,8 +533,8 @@ def test_markdown_block_lines_skip_blank_lines(tmp_path):
 def test_every_real_lesson_loads():
     curriculum = load_curriculum(LESSONS_DIR)
     assert [str(item) for item in curriculum.broken] == []
-    assert len(curriculum.lessons) == 9
-    assert [lesson.order for lesson in curriculum.lessons] == list(range(1, 10))
+    assert len(curriculum.lessons) == 10
+    assert [lesson.order for lesson in curriculum.lessons] == list(range(1, 11))
     for lesson in curriculum.lessons:
         assert len(lesson.exercises) >= 3, lesson.id
     ids = {exercise.id for exercise in curriculum.exercises}
