@@ -22,7 +22,7 @@ def test_the_installed_command_finds_every_lesson(tmp_path):
     assert result.returncode == 0, result.stderr
     listing = json.loads(result.stdout)
     lessons = listing["lessons"]
-    assert [lesson["order"] for lesson in lessons] == list(range(1, 10))
+    assert [lesson["order"] for lesson in lessons] == list(range(1, 11))
     assert sum(len(lesson["exercises"]) for lesson in lessons) >= 27
 
 

@@ -159,6 +159,6 @@ def test_missing_lessons_folder_is_a_usage_error(home, capsys, tmp_path):
 
 def test_real_lessons_in_order(home, capsys):
     data = list_json(capsys)
-    assert [lesson["order"] for lesson in data["lessons"]] == list(range(1, 10))
+    assert [lesson["order"] for lesson in data["lessons"]] == list(range(1, 11))
     assert data["lessons"][0]["exercises"][0]["id"] == "neuron-output"
     assert data["summary"]["exercises"] >= 27
