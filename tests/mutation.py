@@ -206,12 +206,19 @@ def mutants(source: str) -> list[Mutant]:
     return found
 
 
+LESSON_10_CHECKS = frozenset({"dense-layer", "relu-layer", "softmax-cce-layer", "adam-optimizer", "train-spiral"})
+
+
 def reference_solutions() -> dict[str, str]:
     """check id -> the lesson's reference solution, for the core exercises."""
     from tutor.curriculum import load_curriculum
 
     solutions = {}
     for exercise in load_curriculum(ROOT / "lessons").exercises:
+        # Lesson 10's checks (tutor/grader/checks/network.py) grade classes across several calls and a
+        # training log; tests/test_grader_checks_network.py covers them, not this harness (yet).
+        if exercise.check in LESSON_10_CHECKS:
+            continue
         if exercise.kind == "code" and exercise.check and exercise.check not in solutions:
             solutions[exercise.check] = exercise.solution
     return solutions
