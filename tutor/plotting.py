@@ -108,6 +108,8 @@ _CELL_MARKER = "█"
 
 # How strongly a region cell shows its class colour over the background (points use full colour).
 _REGION_STRENGTH = 0.38
+# How strongly a reference curve shows its metric's colour over the background.
+_FAINT_STRENGTH = 0.35
 
 METRICS = {
     "loss": (1, "loss"),
@@ -153,6 +155,12 @@ class Palette:
     def metric_color(self, metric: str) -> RGB:
         """Loss in red, accuracy in green, learning rate in blue: the same hues everywhere."""
         return self.class_color({"loss": 1, "accuracy": 2, "learning_rate": 0}[metric])
+
+    def faint_color(self, metric: str) -> RGB:
+        """The metric's colour faded into the background: a reference curve behind the real one."""
+        base = self.background or ((0, 0, 0) if self.dark else (255, 255, 255))
+        color = self.metric_color(metric)
+        return tuple(round(b + (c - b) * _FAINT_STRENGTH) for c, b in zip(color, base))  # type: ignore[return-value]
 
 
 DEFAULT_PALETTE = Palette()
@@ -244,10 +252,13 @@ def draw_curves(
     max_points: int = DEFAULT_MAX_POINTS,
     epoch_label: bool = True,
     marks: Sequence[int] = (),
+    reference: Sequence[HistoryRow] = (),
 ) -> None:
     """One curve: ``metric`` ("loss", "accuracy" or "learning_rate") against the epoch.
     ``epoch_label=False`` leaves out the x axis's name, a row a small chart needs for the curve.
-    ``marks``: epochs where a setting was changed during the run, drawn as vertical lines."""
+    ``marks``: epochs where a setting was changed during the run, drawn as vertical lines.
+    ``reference``: another run's history, drawn faint behind the curve (and setting the epoch axis),
+    for a run that should follow it."""
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}: choose one of {', '.join(METRICS)}")
     column, label = METRICS[metric]
@@ -256,6 +267,20 @@ def draw_curves(
     plt.title(title if title is not None else label)
     plt.xlabel("epoch" if epoch_label else "")
     plt.ylabel("")
+    reference_rows = history_arrays(reference)
+    reference_values = np.zeros(0)
+    if len(reference_rows):
+        reference_epochs, reference_values = decimate(
+            reference_rows[:, 0], reference_rows[:, column], max_points
+        )
+        finite = np.isfinite(reference_values)
+        reference_epochs, reference_values = reference_epochs[finite], reference_values[finite]
+        plt.plot(
+            reference_epochs.tolist(),
+            reference_values.tolist(),
+            color=_color(palette, palette.faint_color(metric)),
+            marker="braille" if palette.color else ".",
+        )
     if len(rows):
         epochs, values = decimate(rows[:, 0], rows[:, column], max_points)
         finite = np.isfinite(values)
@@ -271,7 +296,11 @@ def draw_curves(
         )
     for epoch in marks:
         plt.vline(epoch, color=_color(palette, palette.class_color(3)))
-    _epoch_axis(plt, float(epochs[-1]) if len(epochs) else 0.0)
+    last_epoch = float(epochs[-1]) if len(epochs) else 0.0
+    if len(reference_rows):
+        last_epoch = max(last_epoch, float(reference_rows[-1, 0]))
+        values = np.concatenate([values, reference_values])
+    _epoch_axis(plt, last_epoch)
     if metric == "accuracy":
         plt.ylim(0, 1)
     elif len(values) and values.min() == values.max():
