@@ -202,6 +202,10 @@ class CodeExercise(ExercisePanel):
         """Called in the grading thread with each line the learner's code prints; None: not streamed."""
         return None
 
+    def grading_error(self, grader: Grader | None, error: Exception) -> str:
+        """What to tell the learner when grading raised ``error`` (called in the grading thread)."""
+        return f"The grader failed: {error.__class__.__name__}: {error}"
+
     def show_result(self, result: CheckResult) -> None:
         """Show a finished check's result (it has been recorded)."""
         self.show_feedback(lambda panel: panel.show_check(result))
@@ -222,12 +226,12 @@ class CodeExercise(ExercisePanel):
             options["filename"] = filename
         if on_output is not None:
             options["on_output"] = on_output
+        grader: Grader | None = None
         try:
             grader = get_grader()
             result = grader.grade(check_id, source, **options)
-        except Exception as error:  # the grader's own failure, not the learner's code
-            message = f"The grader failed: {error.__class__.__name__}: {error}"
-            self.app.call_from_thread(self._grading_failed, message)
+        except Exception as error:  # the grader's own failure (or a stop), not the learner's code
+            self.app.call_from_thread(self._grading_failed, self.grading_error(grader, error))
             return
         elapsed_ms = (time.perf_counter() - started) * 1000
         self.app.call_from_thread(self._graded, result, elapsed_ms)

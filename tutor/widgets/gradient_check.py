@@ -3,8 +3,8 @@ analytic values next to the numerical estimates, their difference, the relative 
 
 ``GradientCheckScreen(check)`` takes a grader ``GradientCheck`` (``verdict``, ``passed``, ``threshold``,
 ``entries``: each ``GradientEntry`` has ``name``, ``shape``, ``analytic``, ``numeric`` (the first values,
-flattened), ``relative_error`` and ``ok``). Laid out for 80x24: the verdict on top, one small table per
-gradient below it in a scroll; escape closes.
+flattened), ``relative_error`` and ``ok``). Laid out for 80x24: the verdict and every gradient's relative
+error on top, then one small table per gradient in a scroll; escape closes.
 """
 
 from __future__ import annotations
@@ -38,6 +38,17 @@ def entry_heading(entry: GradientEntry) -> Text:
     text.append("✓ " if entry.ok else "✗ ", style="bold green" if entry.ok else "bold red")
     text.append(entry.name, style="bold")
     text.append(f" {shape}  relative error {entry.relative_error:.1e}")
+    return text
+
+
+def overview(entries: list[GradientEntry]) -> Text:
+    """Every gradient on one line (wrapping): ``✗ dweights 4.1e-01  ✓ dbiases 2.0e-10``."""
+    text = Text()
+    for entry in entries:
+        if text:
+            text.append("   ")
+        text.append("✓ " if entry.ok else "✗ ", style="bold green" if entry.ok else "bold red")
+        text.append(f"{entry.name} {entry.relative_error:.1e}")
     return text
 
 
@@ -79,11 +90,13 @@ class GradientCheckScreen(ModalScreen[None]):
         background: $surface;
         padding: 0 1;
     }
-    GradientCheckScreen #gradient-verdict { height: auto; margin-bottom: 1; text-style: bold; }
+    GradientCheckScreen #gradient-verdict { height: auto; text-style: bold; }
+    GradientCheckScreen #gradient-overview { height: auto; margin-bottom: 1; }
     GradientCheckScreen #gradient-verdict.-passed { color: $text-success; }
     GradientCheckScreen #gradient-verdict.-failed { color: $text-error; }
     GradientCheckScreen #gradient-entries { height: 1fr; }
     GradientCheckScreen .gradient-entry { height: auto; margin-bottom: 1; }
+    GradientCheckScreen .gradient-entry-heading { height: auto; margin-top: 1; }
     GradientCheckScreen .gradient-note { height: auto; color: $text-muted; }
     """
 
@@ -105,11 +118,11 @@ class GradientCheckScreen(ModalScreen[None]):
                 classes="-passed" if check.passed else "-failed",
             )
             yield verdict
+            yield Static(overview(check.entries), id="gradient-overview")
             with VerticalScroll(id="gradient-entries"):
                 yield Static(
-                    "Each gradient your backward pass computed, next to a numerical estimate from "
-                    f"nudging each input by a tiny step. It passes when the relative error is under "
-                    f"{check.threshold:.0e}.",
+                    "Your backward pass's values next to numerical estimates (from nudging each input "
+                    f"a tiny step); a gradient passes with a relative error under {check.threshold:.0e}.",
                     classes="gradient-note",
                 )
                 for entry in check.entries:

@@ -14,6 +14,9 @@ that view again (or, for a result with a gradient check, the gradient check).
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rich.syntax import Syntax
@@ -30,7 +33,7 @@ from tutor.widgets.code_exercise import CodeExercise
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tutor.grader import CheckResult
+    from tutor.grader import CheckResult, Grader
     from tutor.widgets.own_network import LiveCheck, OutputCollector
 
 # The grid the learner's regions are computed on: at least as many cells as the view's region plot
@@ -39,6 +42,17 @@ REGION_RESOLUTION = (160, 50)
 
 GOTO_PREFIX = "goto:"  # the name of a button that goes to an earlier exercise: goto:<exercise id>
 WATCH_BUTTON = "open-own-network"
+
+
+def stop_grader(grader: Any) -> None:
+    """End the check ``grader`` is running now: its worker process is killed, and with it the
+    learner's process (both die with their parent); ``grade`` then returns at once with a result
+    saying the worker stopped, and the next check starts a new worker. ``Grader.grade`` itself reads
+    a check to its end, so this is the only way to cut a 60-second training run short."""
+    pid = getattr(grader, "worker_pid", None)
+    if pid:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
 
 
 @runtime_checkable
@@ -242,6 +256,20 @@ class BuildsOnExercise(CodeExercise):
             self._live_changed()
         self.show_feedback(lambda panel: panel.show_check(result, actions))
 
+    def grading_error(self, grader: Grader | None, error: Exception) -> str:
+        from tutor.widgets.own_network import CheckStopped
+
+        if isinstance(error, CheckStopped):  # raised by the collector after a stop; said in the view
+            return "You stopped the check."
+        return super().grading_error(grader, error)
+
+    def _graded(self, result: CheckResult, elapsed_ms: float) -> None:
+        if self.collector is None or not self.collector.stopping:
+            super()._graded(result, elapsed_ms)
+            return
+        # Stopped by the learner: not an attempt (the grader's reply only says its worker stopped).
+        self._grading_failed("You stopped the check.")
+
     def _grading_failed(self, message: str) -> None:
         live = self.live
         if live is not None and live.running:
@@ -295,11 +323,12 @@ class BuildsOnExercise(CodeExercise):
     def stop_check(self) -> None:
         """Stop the running check (the learner pressed ``s`` in the live view)."""
         live, collector = self.live, self.collector
-        if live is None or not live.running:
+        if live is None or not live.running or self.get_grader is None:
             return
         live.stopped = True
         if collector is not None:
             collector.stop()
+        stop_grader(self.get_grader())
         self._live_changed()
 
     @work(thread=True, group="own-reference", exit_on_error=False)

@@ -177,7 +177,9 @@ class LiveCheck:
     def verdict(self) -> tuple[str, str]:
         """``(style, text)`` for the end of the view: the comparison, or what the check said."""
         if self.running:
-            return "", "Keys: s stops the check, escape goes back to your code while it trains."
+            if self.reference is None:
+                return "", "Your network's loss and accuracy, as your code prints them."
+            return "", "Bright: your network, as your code prints it. Faint: the notebook's run."
         if self.stopped:
             return "warning", "You stopped the check. Check again (ctrl+r) to train from the start."
         if self.failure:
@@ -254,6 +256,8 @@ class OwnNetworkScreen(ModalScreen[None]):
 
     def update_view(self) -> None:
         """Draw what ``live`` holds now (only what changed is drawn again)."""
+        if not self.is_mounted:
+            return  # on_mount draws it
         live = self.live
         self.query_one("#own-title", Static).update(live.title())
         log = self.query_one("#own-log", Log)
