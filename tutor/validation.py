@@ -77,6 +77,9 @@ def validate(
 
     gradable: list[tuple[Path, Exercise]] = []
     owners = _check_owners(code)
+    # What an exercise that builds_on others is graded after: their solutions (the loader checked that
+    # each is an earlier code exercise).
+    solutions = {exercise.id: exercise.solution for _, exercise in code}
     if code:
         from tutor.grader import check_ids, has_check
 
@@ -112,7 +115,7 @@ def validate(
                         progress(checks_run, total, exercise.id)
                     owner = owners.get(exercise.check or "")
                     other = owner if owner is not None and owner[1] is not exercise else None
-                    problem = _grade_one(grader, file, exercise, key, must_pass, other)
+                    problem = _grade_one(grader, file, exercise, key, must_pass, other, solutions)
                     checks_run += 1
                     if problem is not None:
                         problems.append(problem)
@@ -160,11 +163,16 @@ def _grade_one(
     key: str,
     must_pass: bool,
     other: tuple[Path, Exercise] | None = None,
+    solutions: dict[str, str] | None = None,
 ) -> Problem | None:
-    """Grade the solution (``must_pass``) or the starter; a problem at the line that needs the fix."""
+    """Grade the solution (``must_pass``) or the starter; a problem at the line that needs the fix.
+    An exercise that ``builds_on`` others is graded after their ``solutions``."""
     from tutor.grader import GraderUnavailable
 
-    source = getattr(exercise, key)
+    own = getattr(exercise, key)
+    source = exercise.source_with(own, (solutions or {}).get) if exercise.builds_on else own
+    # Lines of the graded file before the exercise's own code.
+    before = len(source.splitlines()) - len(own.rstrip("\n").splitlines()) if exercise.builds_on else 0
     line = exercise.lines.get(key, exercise.line)
     filename = f"{exercise.id}-{key}.py"
     try:
@@ -206,6 +214,7 @@ def _grade_one(
     raised = _raised(result.traceback, filename)
     if raised is not None and (must_pass or not raised[1].startswith("NotImplementedError")):
         at, raised_error = raised
+        at = max(at - before, 1)
         advice = "" if must_pass else ": a starter should run, leaving the work undone rather than broken"
         return Problem(
             file, line + at - 1, f"the {key} of {exercise.id!r} raises {raised_error} at this line{advice}"

@@ -12,8 +12,8 @@ from typing import Any
 from tutor.curriculum.answers import numeric_equal, numeric_value
 from tutor.curriculum.model import (
     COMMON_KEYS,
-    DEFAULT_TIMEOUT,
     DEFAULT_TOLERANCE,
+    ID_PATTERN,
     KIND_KEYS,
     KINDS,
     MAX_PLOT_CLASSES,
@@ -37,6 +37,7 @@ from tutor.curriculum.yaml_fields import (
     key_name,
     load_yaml,
 )
+from tutor.grader.limits import check_timeout
 
 _TRAIN_FLOATS = ("learning_rate", "decay", "momentum", "beta_1", "beta_2")
 
@@ -93,11 +94,14 @@ def parse_exercise_block(
                     f"line: write '{key}: |' and indent the code below it",
                 )
         fields["check"] = values.identifier("check", "check id")
-        timeout = as_number(values.get("timeout", DEFAULT_TIMEOUT))
+        timeout = as_number(values.get("timeout", check_timeout(fields["check"])))
         if timeout is None or not 0 < timeout <= MAX_TIMEOUT:
             values.bad("timeout", f"must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}")
         else:
             fields["timeout"] = float(timeout)
+        builds_on = _builds_on(values, exercise_id)
+        if builds_on is not None:
+            fields["builds_on"] = builds_on
     elif kind == "choice":
         options = values.options("options")
         fields["options"] = options
@@ -121,9 +125,44 @@ def parse_exercise_block(
         hints=hints,
         solution=solution,
         line=block_line,
-        lines=values.value_lines(),
+        lines={
+            **values.value_lines(),
+            # where each builds_on entry is, for the checks across lessons
+            **{
+                f"builds_on.{i}": values.line("builds_on", i) for i in range(len(fields.get("builds_on", ())))
+            },
+        },
         **fields,
     )
+
+
+def _builds_on(values: YamlMapping, exercise_id: str | None) -> tuple[str, ...] | None:
+    """The ``builds_on`` list: exercise ids, each once, not the exercise's own (whether they exist
+    and come earlier is checked across the lessons, by the loader)."""
+    if "builds_on" not in values.data:
+        return ()
+    value = values.get("builds_on")
+    if isinstance(value, str):
+        value = [value] if ID_PATTERN.match(value) else value
+    if not isinstance(value, list) or not value:
+        values.bad(
+            "builds_on", "must be a list of ids of earlier code exercises, like [dense-layer, relu-layer]"
+        )
+        return None
+    ids: list[str] = []
+    for position, entry in enumerate(value):
+        line = values.line("builds_on", position)
+        if not isinstance(entry, str) or not ID_PATTERN.match(entry):
+            values.problem(line, f"builds_on entry {entry!r} is not an exercise id")
+            return None
+        if entry == exercise_id:
+            values.problem(line, f"builds_on names the exercise itself ({entry!r})")
+            return None
+        if entry in ids:
+            values.problem(line, f"builds_on names {entry!r} twice")
+            return None
+        ids.append(entry)
+    return tuple(ids)
 
 
 def _choice_answer(values: YamlMapping, options: dict[str, str] | None) -> str | list[str] | None:

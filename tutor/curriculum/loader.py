@@ -22,6 +22,7 @@ from tutor.curriculum.model import (
     SPECIAL_BLOCKS,
     BrokenLesson,
     Curriculum,
+    Exercise,
     Lesson,
     MarkdownBlock,
     ParsedFile,
@@ -100,6 +101,48 @@ def _check_across_lessons(parsed: list[ParsedFile]) -> None:
                     )
             else:
                 exercise_ids[exercise_id] = (result, line)
+    _check_builds_on(parsed)
+
+
+def _check_builds_on(parsed: list[ParsedFile]) -> None:
+    """Each id a code exercise ``builds_on`` must be a code exercise that comes earlier in the course
+    (an earlier lesson by order, or earlier in the same lesson)."""
+
+    def order_of(result: ParsedFile) -> float:
+        order = result.front.get("order")
+        return order if isinstance(order, int) and is_int(order) else float("inf")
+
+    exercises = [
+        (result, block)
+        for result in sorted(parsed, key=order_of)
+        for block in result.blocks
+        if isinstance(block, Exercise)
+    ]
+    where = {exercise.id: (result, exercise) for result, exercise in exercises}
+    earlier: set[str] = set()
+    for result, exercise in exercises:
+        for position, other_id in enumerate(exercise.builds_on):
+            line = exercise.lines.get(f"builds_on.{position}", exercise.line)
+            if other_id in earlier:
+                continue
+            if other_id not in where:
+                near = close_match(other_id, list(where))
+                hint = f" (did you mean {near!r}?)" if near else ""
+                result.problem(line, f"builds_on names {other_id!r}, which is no exercise{hint}")
+            elif where[other_id][1].kind != "code":
+                result.problem(
+                    line,
+                    f"builds_on names {other_id!r}, a {where[other_id][1].kind} exercise, not a code exercise",
+                )
+            else:
+                other_file, other = where[other_id]
+                result.problem(
+                    line,
+                    f"builds_on names {other_id!r} ({other_file.path.name}:{other.line}), which comes after "
+                    f"this exercise: it must come earlier",
+                )
+        if exercise.kind == "code":
+            earlier.add(exercise.id)
 
 
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)\Z")

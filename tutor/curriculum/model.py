@@ -8,6 +8,7 @@ into the dataclasses below, and ``lessons/README.md`` explains the same keys to 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ KIND_FIELDS: dict[str, dict[str, str]] = {
         "starter": "the Python the editor starts with; it must not pass the check",
         "check": "the id of the grader check that grades the learner's file",
         "timeout": f"optional: seconds a run may take (default {DEFAULT_TIMEOUT:g}, at most {MAX_TIMEOUT:g})",
+        "builds_on": "optional: a list of ids of earlier code exercises whose code comes first, in that order",
     },
     "choice": {
         "options": "a mapping of short option keys to their text",
@@ -161,7 +163,9 @@ class TrainBlock:
 class Exercise:
     """One exercise. ``kind`` is code, choice, match or numeric; keys that do not apply are None.
 
-    - code: ``starter``, ``check`` (a grader check id), ``timeout`` (seconds).
+    - code: ``starter``, ``check`` (a grader check id), ``timeout`` (seconds), ``builds_on`` (ids of
+      earlier code exercises: the source graded is their code, in that order, then this one's; see
+      :meth:`source_with`).
     - choice: ``options`` {key: text}, ``answer`` (a key, or a list of keys when several are right),
       ``feedback`` {option key: message}.
     - match: ``items`` {item key: text}, ``options`` {key: text}, ``answer`` {item key: option key},
@@ -187,7 +191,15 @@ class Exercise:
     items: dict[str, str] | None = None
     feedback: Any = None
     tolerance: float | None = None
+    builds_on: tuple[str, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def source_with(self, code: str, code_of: Callable[[str], str | None]) -> str:
+        """The file graded for this exercise: the code of each exercise it ``builds_on``
+        (``code_of(exercise_id)``: the learner's draft, or a solution; None counts as empty), in that
+        order, then ``code``."""
+        parts = [code_of(exercise_id) or "" for exercise_id in self.builds_on]
+        return "\n\n".join(part.rstrip("\n") for part in [*parts, code]) + "\n"
 
     @property
     def multiple(self) -> bool:

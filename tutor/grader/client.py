@@ -13,15 +13,19 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tutor.grader.limits import DEFAULT_TIMEOUT, MAX_TIMEOUT, REPLY_MARGIN, STARTUP_TIMEOUT
+from tutor.grader.limits import DEFAULT_TIMEOUT, MAX_TIMEOUT, REPLY_MARGIN, STARTUP_TIMEOUT, check_timeout
 from tutor.grader.registry import check_ids, has_check
 from tutor.grader.results import CheckResult
 
 if TYPE_CHECKING:
     import subprocess
+
+# DEFAULT_TIMEOUT and MAX_TIMEOUT are read from here by the CLI (their home is limits).
+__all__ = ["DEFAULT_TIMEOUT", "MAX_TIMEOUT", "Grader", "GraderUnavailable", "default_grader", "grade"]
 
 # Limit BLAS and friends to one thread: a forked child must not inherit half-started thread pools,
 # and two cores are shared by the app, the worker and the learner's code.
@@ -81,6 +85,7 @@ class Grader:
         self._lock = threading.RLock()
         self._finalizer: weakref.finalize | None = None
         self._confinement: dict = {}
+        self._buffer = b""
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
@@ -104,6 +109,7 @@ class Grader:
                 close_fds=True,
             )
             self._process = process
+            self._buffer = b""
             self._finalizer = weakref.finalize(self, _stop_process, process)
             reply = self._read_reply(time.monotonic() + STARTUP_TIMEOUT)
             if not reply or not reply.get("ready"):
@@ -135,6 +141,7 @@ class Grader:
             self._finalizer()  # runs _stop_process once
             self._finalizer = None
         self._process = None
+        self._buffer = b""
 
     def __enter__(self) -> Grader:
         return self
@@ -145,12 +152,22 @@ class Grader:
     # -- grading ------------------------------------------------------------------------------------
 
     def grade(
-        self, check_id: str, source: str, *, filename: str = "answer.py", timeout: float | None = None
+        self,
+        check_id: str,
+        source: str,
+        *,
+        filename: str = "answer.py",
+        timeout: float | None = None,
+        on_output: Callable[[str], object] | None = None,
     ) -> CheckResult:
         """Run ``source`` (the learner's whole file) in a fresh sandboxed process and check it.
 
-        ``timeout`` is the wall-clock limit in seconds (default ``limits.DEFAULT_TIMEOUT``). Raises ``ValueError`` for an unknown
-        check id; every problem with the learner's code is a failed :class:`CheckResult` instead.
+        ``timeout`` is the wall-clock limit in seconds (default: the check's own limit,
+        ``limits.check_timeout``). ``on_output(line)`` is called in this thread with each complete
+        line the learner's code prints, while the check runs (the result's ``stdout`` has them too, up to
+        its cap); an exception it raises is raised again once the result has been read. Raises
+        ``ValueError`` for an unknown check id; every problem with the learner's code is a failed
+        :class:`CheckResult` instead.
         """
         if not has_check(check_id):
             import difflib
@@ -158,14 +175,17 @@ class Grader:
             close = difflib.get_close_matches(check_id, check_ids(), n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             raise ValueError(f"no check named {check_id!r}{hint}")
-        timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+        if timeout is None:
+            timeout = check_timeout(check_id)
+        timeout = float(timeout)
         if not 0 < timeout <= MAX_TIMEOUT:
             raise ValueError(f"timeout must be between 0 and {MAX_TIMEOUT:g} seconds, not {timeout:g}")
         request = {"check": check_id, "source": source, "filename": filename, "timeout": timeout}
         started = time.perf_counter()
+        listener = _Listener(on_output)
         with self._lock:
             self.start()
-            reply = self._exchange(request, time.monotonic() + timeout + REPLY_MARGIN)
+            reply = self._exchange(request, time.monotonic() + timeout + REPLY_MARGIN, listener)
         duration_ms = (time.perf_counter() - started) * 1000
         if reply is None:
             result = CheckResult(
@@ -182,9 +202,10 @@ class Grader:
         else:
             result = CheckResult.from_json(reply["result"])
         result.duration_ms = duration_ms
+        listener.raise_failure()
         return result
 
-    def _exchange(self, request: dict, deadline: float) -> dict | None:
+    def _exchange(self, request: dict, deadline: float, listener: _Listener) -> dict | None:
         process = self._process
         assert process is not None and process.stdin is not None  # start() ran
         try:
@@ -193,18 +214,21 @@ class Grader:
         except (BrokenPipeError, OSError):
             self._stop()
             return None
-        reply = self._read_reply(deadline)
-        if reply is None:
-            self._stop()
-        return reply
+        while True:
+            reply = self._read_reply(deadline)
+            if reply is None:
+                self._stop()
+                return None
+            if "output" in reply and len(reply) == 1:
+                listener(str(reply["output"]))
+                continue
+            return reply
 
     def _read_reply(self, deadline: float) -> dict | None:
         """One JSON line from the worker, or None if it died or missed the deadline."""
         assert self._process is not None and self._process.stdout is not None
-        stream = self._process.stdout
-        buffer = b""
-        fd = stream.fileno()
-        while not buffer.endswith(b"\n"):
+        fd = self._process.stdout.fileno()
+        while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
@@ -214,8 +238,31 @@ class Grader:
             chunk = os.read(fd, 1 << 16)
             if not chunk:
                 return None
-            buffer += chunk
-        return json.loads(buffer)
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return json.loads(line)
+
+
+class _Listener:
+    """Calls ``on_output`` with each printed line; keeps its first exception to raise after the reply
+    (the worker's reply must still be read, or the next grading would read this one's)."""
+
+    def __init__(self, on_output: Callable[[str], object] | None) -> None:
+        self.on_output = on_output
+        self.failure: BaseException | None = None
+
+    def __call__(self, line: str) -> None:
+        if self.on_output is None:
+            return
+        try:
+            self.on_output(line)
+        except Exception as error:
+            self.failure = error
+            self.on_output = None
+
+    def raise_failure(self) -> None:
+        if self.failure is not None:
+            raise self.failure
 
 
 _default_grader: Grader | None = None

@@ -15,10 +15,11 @@ import re
 import signal
 import traceback
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 
-from tutor.grader import explain, recursion
+from tutor.grader import explain, extras, recursion
 from tutor.grader.api import CHECKS, StopCheck, Submission
 from tutor.grader.limits import OUTPUT_CAP_BYTES
 from tutor.grader.results import CheckResult
@@ -100,9 +101,19 @@ class Judgement:
     def run(self) -> CheckResult:
         explain.remember_source(self.filename, self.source)
         self.stage = "run"
-        reply = self.learner.request(
-            {"op": "exec", "source": self.source, "filename": self.filename, "timeout": self.timeout}
-        )
+        try:
+            reply = self.learner.request(
+                {"op": "exec", "source": self.source, "filename": self.filename, "timeout": self.timeout}
+            )
+        except LearnerGone as gone:
+            if gone.reason != "stopped":
+                raise
+            # The check's output watch stopped the learner's code (its log already went wrong): end
+            # the process now; the check reads what the watch saw and calls nothing in it.
+            self.learner.close()
+            reply = {"ok": True, "names": []}
+        else:
+            self.learner.drain()  # the watch has seen every line printed before the reply
         failure = self._exec_failure(reply)
         if failure is not None:
             return failure
@@ -205,22 +216,50 @@ class Judgement:
         return CheckResult(self.exercise, False, summary, diagnosis=" ".join(details))
 
 
-def judge(request: dict, runner: Runner) -> dict:
-    """Grade one request: the reply the worker sends (a result as JSON, without ``feedback``)."""
+def judge(request: dict, runner: Runner, on_output: Callable[[str], None] | None = None) -> dict:
+    """Grade one request: the reply the worker sends (a result as JSON, without ``feedback``).
+
+    ``on_output(line)`` is called with each complete line the learner's code prints, as it prints it
+    (the worker passes them on to the app)."""
     learner = runner.launch(float(request["timeout"]))
     judgement = Judgement(request, learner)
     gone: LearnerGone | None = None
-    try:
-        result = judgement.run()
-        learner.request({"op": "finish"})  # its output is all written once it answers
-    except LearnerGone as error:
-        gone = error
-    finally:
-        learner.close()
+    with extras.collecting(judgement.exercise) as collected:
+        learner.on_line = _line_handler(on_output, collected.watch)
+        try:
+            result = judgement.run()
+            if not learner.closed:
+                learner.request({"op": "finish"})  # its output is all written once it answers
+        except LearnerGone as error:
+            gone = error
+        finally:
+            learner.close()
     if gone is not None:
         result = judgement.death_result(gone, learner.status, learner.output_total, learner.trace_text())
+    else:
+        result.gradient_check = collected.gradient_check
+        result.trained = collected.trained
     result.stdout = learner.stdout_text()
     return result.to_json(rendered=False)
+
+
+def _line_handler(
+    on_output: Callable[[str], None] | None, watch: extras.OutputWatch | None
+) -> Callable[[str], bool] | None:
+    """What the learner process calls with each printed line: pass it on, show it to the watch
+    (whose True stops the learner's code)."""
+    if on_output is None and watch is None:
+        return None
+
+    def handle(line: str) -> bool:
+        if on_output is not None:
+            on_output(line)
+        if watch is not None and not watch.stopped and watch.line(line):
+            watch.stopped = True
+            return True
+        return False
+
+    return handle
 
 
 def _learner_line(fault_text: str, filename: str, source: str) -> str:

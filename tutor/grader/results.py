@@ -23,6 +23,77 @@ class CaseResult:
 
 
 @dataclass
+class GradientEntry:
+    """One gradient of a gradient check: the learner's analytic values next to central finite
+    differences of a loss computed through the learner's own forward pass.
+
+    ``name`` is the gradient's name ("dweights"); ``shape`` its full shape; ``analytic`` and ``numeric``
+    hold at most the first ``MAX_GRADIENT_VALUES`` values, flattened; ``relative_error`` is the largest
+    over all entries; ``ok`` says whether it is under the check's threshold.
+    """
+
+    name: str
+    shape: list[int]
+    analytic: list[float]
+    numeric: list[float]
+    relative_error: float
+    ok: bool
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "shape": list(self.shape),
+            "analytic": list(self.analytic),
+            "numeric": list(self.numeric),
+            "relative_error": self.relative_error,
+            "ok": self.ok,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> GradientEntry:
+        return cls(
+            name=str(data["name"]),
+            shape=[int(size) for size in data.get("shape", [])],
+            analytic=[float(value) for value in data.get("analytic", [])],
+            numeric=[float(value) for value in data.get("numeric", [])],
+            relative_error=float(data["relative_error"]),
+            ok=bool(data["ok"]),
+        )
+
+
+# How many values of each gradient a GradientEntry keeps (the first ones, flattened).
+MAX_GRADIENT_VALUES = 12
+
+
+@dataclass
+class GradientCheck:
+    """A gradient check of the learner's backward pass on a small input: one entry per gradient,
+    ``verdict`` in one line, ``passed`` when every entry's relative error is under ``threshold``."""
+
+    verdict: str
+    passed: bool
+    entries: list[GradientEntry] = field(default_factory=list)
+    threshold: float = 1e-4
+
+    def to_json(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "passed": self.passed,
+            "entries": [entry.to_json() for entry in self.entries],
+            "threshold": self.threshold,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> GradientCheck:
+        return cls(
+            verdict=str(data["verdict"]),
+            passed=bool(data["passed"]),
+            entries=[GradientEntry.from_json(entry) for entry in data.get("entries", [])],
+            threshold=float(data.get("threshold", 1e-4)),
+        )
+
+
+@dataclass
 class CheckResult:
     """The outcome of grading one submission.
 
@@ -31,6 +102,9 @@ class CheckResult:
     code passed. ``traceback`` is trimmed to the learner's own lines, or None. ``stdout`` is what the
     learner's code printed (stdout and stderr together, capped at ``limits.OUTPUT_CAP_BYTES``).
     ``feedback`` is the text a learner reads, rendered by :func:`tutor.grader.feedback.render_feedback`.
+    ``gradient_check`` is a :class:`GradientCheck` of the learner's backward passes (the checks of
+    backward passes and of layers attach one); ``trained`` holds the parameters the learner's own
+    training produced, as nested lists by name ("dense1.weights", ...), for a check that trains.
     """
 
     exercise: str
@@ -41,6 +115,8 @@ class CheckResult:
     stdout: str = ""
     traceback: str | None = None
     duration_ms: float = 0.0
+    gradient_check: GradientCheck | None = None
+    trained: dict | None = None
 
     @property
     def feedback(self) -> str:
@@ -61,6 +137,8 @@ class CheckResult:
             "stdout": self.stdout,
             "traceback": self.traceback,
             "duration_ms": round(self.duration_ms, 1),
+            "gradient_check": None if self.gradient_check is None else self.gradient_check.to_json(),
+            "trained": self.trained,
         }
         if rendered:
             data["feedback"] = self.feedback
@@ -78,4 +156,8 @@ class CheckResult:
             stdout=data.get("stdout", ""),
             traceback=data.get("traceback"),
             duration_ms=float(data.get("duration_ms", 0.0)),
+            gradient_check=GradientCheck.from_json(data["gradient_check"])
+            if data.get("gradient_check")
+            else None,
+            trained=data.get("trained"),
         )

@@ -16,17 +16,19 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tutor.grader import wire
-from tutor.grader.limits import OUTPUT_CAP_BYTES, STARTUP_TIMEOUT
+from tutor.grader.limits import OUTPUT_CAP_BYTES, STARTUP_TIMEOUT, STREAM_CAP_BYTES
 
 TRACE_CAP_BYTES = 1 << 20
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 
 
 class LearnerGone(BaseException):
-    """The learner's process stopped answering: ``reason`` is "timeout", "ended" or "garbage".
+    """The learner's process stopped answering: ``reason`` is "timeout", "ended" or "garbage", or
+    "stopped" when the judge's ``on_line`` asked to stop it (a training log that went wrong).
 
     A BaseException, so a check's ``except Exception`` cannot swallow it."""
 
@@ -117,7 +119,12 @@ class Runner:
 
 
 class LearnerProcess:
-    """The judge's end of one check's learner process."""
+    """The judge's end of one check's learner process.
+
+    ``on_line``, when set, is called with each complete line the learner's code prints, as it arrives
+    (up to ``limits.STREAM_CAP_BYTES``); returning True stops the learner's code: the request in
+    progress raises :class:`LearnerGone` ("stopped").
+    """
 
     def __init__(self, runner: Runner, rpc: socket.socket, output: int, trace: int, deadline: float):
         self.runner = runner
@@ -131,6 +138,11 @@ class LearnerProcess:
         self.trace = bytearray()
         self.status: int | None = None
         self._open = {output, trace}
+        self.on_line: Callable[[str], bool | None] | None = None
+        self.stop_requested = False
+        self.closed = False
+        self._partial = b""
+        self._streamed = 0
 
     def request(self, message: dict) -> dict:
         """Send ``message`` and wait for the reply; :class:`LearnerGone` if none comes in time."""
@@ -159,6 +171,8 @@ class LearnerProcess:
                         raise LearnerGone("garbage") from None
                 else:
                     self._collect(fd)
+            if self.stop_requested:
+                raise LearnerGone("stopped")
 
     def _collect(self, fd: int) -> None:
         chunk = os.read(fd, 65536)
@@ -169,26 +183,52 @@ class LearnerProcess:
             room = OUTPUT_CAP_BYTES - len(self.output)
             if room > 0:
                 self.output += chunk[:room]
+            if self.on_line is not None and not self.stop_requested:
+                self._pass_lines(chunk)
         elif len(self.trace) < TRACE_CAP_BYTES:
             self.trace += chunk
 
+    def _pass_lines(self, chunk: bytes) -> None:
+        """Hand each complete line of output to ``on_line`` (within ``STREAM_CAP_BYTES``)."""
+        *lines, self._partial = (self._partial + chunk).split(b"\n")
+        if len(self._partial) > STREAM_CAP_BYTES:
+            self._partial = b""  # one endless line: nothing to pass on
+        for raw in lines:
+            self._streamed += len(raw) + 1
+            if self._streamed > STREAM_CAP_BYTES:
+                self.on_line = None
+                return
+            assert self.on_line is not None
+            if self.on_line(raw.decode("utf-8", "replace").rstrip("\r")):
+                self.stop_requested = True
+                return
+
     def close(self) -> None:
-        """End the process (and everything it started), keep its status, read what is left to read."""
+        """End the process (and everything it started), keep its status, read what is left to read.
+        Closing again does nothing."""
+        if self.closed:
+            return
+        self.closed = True
         with contextlib.suppress(OSError):
             self.rpc.shutdown(socket.SHUT_RDWR)
         # It closed its end (it exited, say): give it a moment to finish, so its exit status is its own.
         self.status = self.runner.end(grace=0.5 if self.reader.closed else 0.0)
         # Everything is dead now: what is still in the pipes is all there is.
+        self.drain()
+        self.on_line = None
+        for fd in (self.output_fd, self.trace_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.rpc.close()
+
+    def drain(self) -> None:
+        """Read the output and trace that are already in the pipes (without waiting)."""
         while self._open:
             ready, _, _ = select.select(list(self._open), [], [], 0)
             if not ready:
                 break
             for fd in ready:
                 self._collect(fd)
-        for fd in (self.output_fd, self.trace_fd):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        self.rpc.close()
 
     def stdout_text(self) -> str:
         text = self.output.decode("utf-8", "replace")

@@ -8,11 +8,14 @@ process that runs the learner's code; the check runs here and talks to it throug
 closes, so it never outlives the app that started it.
 
 Request:  {"check": "relu", "source": "...", "filename": "answer.py", "timeout": 5.0}
-Response: {"result": {...CheckResult fields except duration_ms...}}
+Response: {"result": {...CheckResult fields except duration_ms...}}, preceded by one
+          {"output": "a line"} for each complete line the learner's code printed, as it printed it.
+A request without "timeout" gets the check's own time limit (``limits.check_timeout``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import json
@@ -20,7 +23,7 @@ import os
 import signal
 import sys
 
-from tutor.grader.limits import DEFAULT_TIMEOUT
+from tutor.grader.limits import check_timeout
 from tutor.grader.results import CheckResult
 
 
@@ -66,8 +69,8 @@ def main() -> int:
                 return 0  # the app closed our stdin (it exited or died)
             try:
                 request = json.loads(line)
-                request["timeout"] = float(request.get("timeout") or DEFAULT_TIMEOUT)
-                reply: dict = {"result": _judge_or_fail(judge, request, runner)}
+                request["timeout"] = float(request.get("timeout") or check_timeout(str(request.get("check"))))
+                reply: dict = {"result": _judge_or_fail(judge, request, runner, _emitter(responses))}
             except Exception as error:
                 reply = {"error": f"{type(error).__name__}: {error}"}
             responses.write(json.dumps(reply).encode() + b"\n")
@@ -75,9 +78,19 @@ def main() -> int:
         runner.stop()
 
 
-def _judge_or_fail(judge, request: dict, runner) -> dict:
+def _emitter(responses):
+    """Write each printed line of the learner's code to the app as it comes: {"output": line}."""
+
+    def emit(line: str) -> None:
+        with contextlib.suppress(OSError):  # the app is gone; the worker ends when it reads EOF
+            responses.write(json.dumps({"output": line}).encode() + b"\n")
+
+    return emit
+
+
+def _judge_or_fail(judge, request: dict, runner, on_output=None) -> dict:
     try:
-        return judge(request, runner)
+        return judge(request, runner, on_output)
     except (OSError, RuntimeError):
         # The runner died (learner code cannot reach it, so this is rare): start a new one next time.
         runner.stop()
