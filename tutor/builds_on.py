@@ -4,30 +4,29 @@ An exercise like lesson 10's ``train-spiral`` asks only for a training loop; the
 the learner's own answers to earlier exercises. The file graded is those answers (the learner's
 drafts, in the order ``builds_on`` lists them), then the loop:
 
-    combined = combine(exercise.builds_on, loop, draft=store.draft, passed=is_passed)
+    combined = combine(exercise, loop, draft=store.draft, passed=is_passed)
     if combined.missing:      # an earlier exercise not passed yet, or its code gone: say which
         ...
     grader.grade(exercise.check, combined.text, filename=combined.filename)
     combined.relabel(result.traceback)   # "train-spiral.py", line 57 -> "your dense-layer", line 12
 
-``from_store(exercise, source, store)`` does the same with the progress store. This module is the one
-place that decides what is graded; it imports nothing of the app, so it is tested on its own.
+``from_store(exercise, source, store)`` does the same with the progress store. The text is
+``Exercise.source_with`` (the lesson model's rule, which ``nntutor validate`` grades solutions with);
+this module adds what the app needs around it: which earlier exercise is not ready, which lines
+came from which exercise. It imports nothing of the app, so it is tested on its own.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tutor.curriculum import Exercise
     from tutor.store import Store
-
-# The line above each piece in the combined file, so a reader of the file knows where each part came from.
-PIECE_HEADER = "# ---- your {exercise_id} " + "-" * 40
 
 NOT_PASSED = "not passed yet"
 NO_CODE = "passed, but its code is no longer saved (it was reset): write it again and check it"
@@ -62,10 +61,11 @@ class Missing:
 
 @dataclass(frozen=True)
 class CombinedSource:
-    """The file graded: the ``pieces`` the exercise builds on, then its ``own`` piece (the last).
+    """The file graded (``text``): the ``pieces`` the exercise builds on, then its ``own`` piece.
     ``missing``: earlier exercises not ready, in ``builds_on`` order; grade only when it is empty."""
 
     exercise_id: str
+    text: str
     pieces: tuple[Piece, ...]
     own: Piece
     missing: tuple[Missing, ...] = ()
@@ -73,11 +73,6 @@ class CombinedSource:
     @property
     def filename(self) -> str:
         return f"{self.exercise_id}.py"
-
-    @property
-    def text(self) -> str:
-        parts = [f"{_header(piece)}\n{piece.source}\n" for piece in (*self.pieces, self.own)]
-        return "\n".join(parts)
 
     def origin(self, line: int) -> tuple[str, int] | None:
         """``(exercise id, line within that exercise's code)`` of line ``line`` of the file, or None
@@ -105,10 +100,6 @@ class CombinedSource:
         return pattern.sub(name, text)
 
 
-def _header(piece: Piece) -> str:
-    return PIECE_HEADER.format(exercise_id=piece.exercise_id)
-
-
 def defined_classes(source: str) -> tuple[str, ...]:
     """The names of the top-level classes ``source`` defines, in order (none if it does not parse)."""
     try:
@@ -123,39 +114,44 @@ def _line_count(source: str) -> int:
 
 
 def combine(
-    exercise_id: str,
-    builds_on: Sequence[str],
+    exercise: Exercise,
     source: str,
     *,
     draft: Callable[[str], str | None],
     passed: Callable[[str], bool],
 ) -> CombinedSource:
-    """The file graded for exercise ``exercise_id``: the learner's code of each exercise of
-    ``builds_on``, in order, then ``source`` (this exercise's own code).
+    """The file graded for ``exercise``: the learner's code of each exercise it ``builds_on``, in
+    order, then ``source`` (this exercise's own code), joined by ``Exercise.source_with``.
 
     ``draft(id)`` gives an earlier exercise's saved code (None if none), ``passed(id)`` whether it
     has passed. An exercise that has not passed, or whose code is gone, is ``missing``: code that
     cannot work is not graded.
     """
-    pieces: list[Piece] = []
+    codes: dict[str, str] = {}
     missing: list[Missing] = []
-    line = 1
-    for earlier in builds_on:
+    for earlier in exercise.builds_on:
         code = draft(earlier)
         if not passed(earlier):
             missing.append(Missing(earlier, NOT_PASSED))
-            continue
-        if code is None or not code.strip():
+        elif code is None or not code.strip():
             missing.append(Missing(earlier, NO_CODE))
-            continue
+        else:
+            codes[earlier] = code
+    text = exercise.source_with(source, codes.get)
+    # source_with puts one blank line between the pieces, each without its trailing newlines.
+    pieces: list[Piece] = []
+    line = 1
+    for exercise_id, code in [
+        *((earlier, codes.get(earlier, "")) for earlier in exercise.builds_on),
+        (exercise.id, source),
+    ]:
         code = code.rstrip("\n")
-        first = line + 1  # below the piece's header
-        last = first + _line_count(code) - 1
-        pieces.append(Piece(earlier, code, first, last, defined_classes(code)))
-        line = last + 2  # the blank line after the piece
-    source = source.rstrip("\n")
-    own = Piece(exercise_id, source, line + 1, line + _line_count(source), defined_classes(source))
-    return CombinedSource(exercise_id, tuple(pieces), own, tuple(missing))
+        last = line + _line_count(code) - 1
+        pieces.append(Piece(exercise_id, code, line, last, defined_classes(code)))
+        line = last + 2
+    *earlier_pieces, own = pieces
+    kept = tuple(piece for piece in earlier_pieces if piece.exercise_id in codes)
+    return CombinedSource(exercise.id, text, kept, own, tuple(missing))
 
 
 def from_store(exercise: Exercise, source: str, store: Store) -> CombinedSource:
@@ -164,14 +160,8 @@ def from_store(exercise: Exercise, source: str, store: Store) -> CombinedSource:
     from tutor.store import Status
 
     return combine(
-        exercise.id,
-        builds_on(exercise),
+        exercise,
         source,
         draft=store.draft,
         passed=lambda exercise_id: store.status(exercise_id) is Status.PASSED,
     )
-
-
-def builds_on(exercise: Exercise) -> tuple[str, ...]:
-    """The ids of the earlier exercises ``exercise`` builds on (none for most)."""
-    return tuple(getattr(exercise, "builds_on", ()) or ())

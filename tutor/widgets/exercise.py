@@ -136,7 +136,7 @@ class ExercisePanel(Vertical):
         from tutor.widgets.code_exercise import CodeExercise
         from tutor.widgets.quiz import ChoiceExercise, MatchExercise, NumericExercise
 
-        if exercise.kind == "code" and getattr(exercise, "builds_on", ()):
+        if exercise.kind == "code" and exercise.builds_on:
             # The learner's code of earlier exercises runs above this one's (lesson 10's training loop).
             from tutor.widgets.own_classes import BuildsOnExercise
 

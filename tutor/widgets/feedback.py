@@ -146,7 +146,7 @@ class FeedbackPanel(Vertical):
         self.query_one("#verdict", Static).update(verdict)
         self.query_one("#details", Static).update(self._check_details(result))
         buttons = list(actions)
-        if getattr(result, "gradient_check", None) is not None:  # (grader results gain it in lesson 10)
+        if result.gradient_check is not None:
             buttons.append(("Gradient check ^f", self.GRADIENT_BUTTON))
         self.set_actions(buttons)
 
@@ -154,10 +154,12 @@ class FeedbackPanel(Vertical):
         """Show the last result's gradient check over the screen; False if it has none."""
         from tutor.widgets.gradient_check import GradientCheckScreen
 
-        check = getattr(self.result, "gradient_check", None)
-        if check is None:
+        result = self.result
+        if result is None or result.gradient_check is None:
             return False
-        self.app.push_screen(GradientCheckScreen(check, title=f"Gradient check: {self.result.exercise}"))
+        self.app.push_screen(
+            GradientCheckScreen(result.gradient_check, title=f"Gradient check: {result.exercise}")
+        )
         return True
 
     @on(Button.Pressed)

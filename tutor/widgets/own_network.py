@@ -232,6 +232,7 @@ class OwnNetworkScreen(ModalScreen[None]):
         self._drawn_history: Sequence[HistoryRow] | None = None
         self._drawn_reference: object = None
         self._drawn_grid: object = None
+        self._composed = False  # its widgets exist (set on mount)
 
     def compose(self) -> ComposeResult:
         yield Static(id="own-title")
@@ -247,6 +248,7 @@ class OwnNetworkScreen(ModalScreen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self._composed = True
         self.update_view()
         self.set_interval(1.0, self._tick)
 
@@ -256,7 +258,7 @@ class OwnNetworkScreen(ModalScreen[None]):
 
     def update_view(self) -> None:
         """Draw what ``live`` holds now (only what changed is drawn again)."""
-        if not self.is_mounted:
+        if not self._composed:
             return  # on_mount draws it
         live = self.live
         self.query_one("#own-title", Static).update(live.title())
