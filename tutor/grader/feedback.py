@@ -2,8 +2,9 @@
 
 :func:`render_feedback` turns a :class:`~tutor.grader.results.CheckResult` into a :class:`Feedback`, a
 small structure of sections in reading order: the verdict line, the diagnosis, the first failing case
-(its call, values and note), the other failing cases one line each, the printed output and the
-traceback, each already cut to the caps below. ``Feedback.text()`` is the plain text that ``nntutor
+(its call, values and note), the other failing cases one line each, the gradient check of the
+learner's backward pass (when the check made one), the printed output and the traceback, each already
+cut to the caps below. ``Feedback.text()`` is the plain text that ``nntutor
 check`` prints (and puts in ``--json``); the app lays the same sections out in its feedback panel.
 No NumPy: this runs in the app process.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tutor.grader.results import CheckResult
+    from tutor.grader.results import CheckResult, GradientCheck
 
 # One set of caps, so one runaway print or a deep traceback cannot bury the verdict. What is cut is
 # counted, so the learner sees that it was cut.
@@ -29,6 +30,7 @@ VERDICT = "verdict"
 DIAGNOSIS = "diagnosis"
 CASE = "case"
 OTHER_CASES = "other-cases"
+GRADIENT_CHECK = "gradient-check"
 OUTPUT = "output"
 TRACEBACK = "traceback"
 
@@ -52,6 +54,7 @@ class Feedback:
     case_name: str = ""
     case: str = ""
     other_cases: tuple[str, ...] = ()
+    gradient_check: str = ""
     output: str = ""
     traceback: str = ""
 
@@ -62,6 +65,7 @@ class Feedback:
             Section(DIAGNOSIS, "", self.diagnosis),
             Section(CASE, f"Failing case: {self.case_name}", self.case),
             Section(OTHER_CASES, "Other failing cases:", "\n".join(self.other_cases)),
+            Section(GRADIENT_CHECK, "Gradient check:", self.gradient_check),
             Section(OUTPUT, "Your output:", self.output),
             Section(
                 TRACEBACK, "" if self.traceback.startswith("Traceback") else "Traceback:", self.traceback
@@ -94,6 +98,7 @@ def render_feedback(result: CheckResult) -> Feedback:
             passed=False,
             verdict=verdict if diagnosis else short,
             diagnosis=diagnosis,
+            gradient_check=gradient_check_text(result.gradient_check),
             output=_clip_lines(result.stdout, MAX_OUTPUT_LINES) if result.stdout.strip() else "",
         )
     case_name = case_text = ""
@@ -117,9 +122,37 @@ def render_feedback(result: CheckResult) -> Feedback:
         case_name=case_name if case_text else "",
         case=case_text,
         other_cases=other,
+        gradient_check=gradient_check_text(result.gradient_check),
         output=output,
         traceback=traceback,
     )
+
+
+# How many values of a gradient the text shows, side by side.
+GRADIENT_VALUES_SHOWN = 4
+
+
+def gradient_check_text(check: GradientCheck | None) -> str:
+    """A gradient check as text: its verdict, then one line per gradient (its relative error and
+    whether it is under the threshold) and, for a wrong one, its first values next to the slopes."""
+    if check is None:
+        return ""
+    lines = [check.verdict]
+    for entry in check.entries:
+        shape = (
+            "(" + ", ".join(str(size) for size in entry.shape) + ("," if len(entry.shape) == 1 else "") + ")"
+        )
+        mark = "ok" if entry.ok else "WRONG"
+        lines.append(f"  {entry.name} {shape}: relative error {entry.relative_error:.1e}  {mark}")
+        if not entry.ok:
+            lines.append("    yours:  " + _values(entry.analytic))
+            lines.append("    slopes: " + _values(entry.numeric))
+    return "\n".join(_clip_line(line) for line in lines)
+
+
+def _values(values: list[float]) -> str:
+    shown = ", ".join(f"{value:.6g}" for value in values[:GRADIENT_VALUES_SHOWN])
+    return shown + (", ..." if len(values) > GRADIENT_VALUES_SHOWN else "") if values else "(none)"
 
 
 def _unfinished(sentence: str) -> bool:

@@ -221,10 +221,11 @@ def judge(request: dict, runner: Runner, on_output: Callable[[str], None] | None
 
     ``on_output(line)`` is called with each complete line the learner's code prints, as it prints it
     (the worker passes them on to the app)."""
-    learner = runner.launch(float(request["timeout"]))
-    judgement = Judgement(request, learner)
     gone: LearnerGone | None = None
-    with extras.collecting(judgement.exercise) as collected:
+    # The watch is made first: it may prepare what it compares with (before the time limit starts).
+    with extras.collecting(request["check"]) as collected:
+        learner = runner.launch(float(request["timeout"]))
+        judgement = Judgement(request, learner)
         learner.on_line = _line_handler(on_output, collected.watch)
         try:
             result = judgement.run()

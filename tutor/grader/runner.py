@@ -381,7 +381,7 @@ class Learner:
             return {"unreadable": "nested too deeply"}
         self.namespace = {"__name__": "__main__", "__file__": filename, "__builtins__": _guarded_builtins()}
         try:
-            with np.errstate(all="warn"):
+            with np.errstate(all="warn", under="ignore"):  # underflow to 0 is harmless (NumPy's default)
                 exec(code, self.namespace)
         except SystemExit as error:
             return {"exit": None if error.code is None else repr(error.code), "names": self.names()}
@@ -425,14 +425,44 @@ class Learner:
             return {"error": self.describe_error(error)}
         return self.describe_value(value)
 
+    def resolve(self, value: object) -> object:
+        """An argument the judge sent: a handle the learner's process gave out stands for its object
+        (a layer passed to an optimizer's method); anything else is the value itself."""
+        if isinstance(value, wire.LearnerObject) and value.handle is not None:
+            if not 0 <= value.handle < len(self.objects):
+                raise wire.WireError("unknown handle")
+            return self.objects[value.handle]
+        return value
+
+    def op_setattr(self, request: dict) -> dict:
+        """Set an attribute of an object by handle to a value (a check setting a layer's weights)."""
+        try:
+            target = self.objects[int(request["handle"])]
+            setattr(target, str(request["attribute"]), wire.decode(request.get("value")))
+        except (KeyError, IndexError, ValueError):
+            return {"bad": "no such object"}
+        except BaseException as error:
+            return {"error": self.describe_error(error)}
+        return {"ok": True}
+
+    def op_new(self, request: dict) -> dict:
+        """A plain object with the given attributes (values), for a check to pass to the learner's
+        code: a stand-in layer for an optimizer, say."""
+        import types
+
+        attributes = wire.decode(request.get("attributes") or {"$dict": []})
+        if not isinstance(attributes, dict) or not all(isinstance(key, str) for key in attributes):
+            return {"bad": "attributes must be a dict of names"}
+        return {"value": self.encode(types.SimpleNamespace(**attributes))}
+
     def op_call(self, request: dict) -> dict:
-        args = [wire.decode(arg) for arg in request.get("args", [])]
+        args = [self.resolve(wire.decode(arg)) for arg in request.get("args", [])]
         keep = [int(index) for index in request.get("keep", [])]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 function = self.target(request)
-                with np.errstate(all="warn"):
+                with np.errstate(all="warn", under="ignore"):  # underflow to 0 is harmless (NumPy's default)
                     result = function(*args)
             except SystemExit as error:
                 return {"exit": None if error.code is None else repr(error.code)}

@@ -114,6 +114,8 @@ def encode(value: Any, register: Callable[[object], int | None] | None = None, _
         return {
             "$scalar": {"dtype": value.dtype.str, "data": base64.b64encode(value.tobytes()).decode("ascii")}
         }
+    if isinstance(value, LearnerObject):  # the judge passing back a handle the learner gave it
+        return {"$object": {"type": value.type_name, "kind": value.kind, "handle": value.handle}}
     return {
         "$object": {
             "type": kind.__name__,

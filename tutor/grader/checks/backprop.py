@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from engine import losses
-from engine.activations import ReLU
+from engine.activations import ReLU, relu, softmax
 from engine.layers import Dense
-from tutor.grader.api import Mistake, check, expect_given, require_computed
+from tutor.grader import extras, gradients
+from tutor.grader.api import CaseFailure, Mistake, check, expect_given, require_computed
 from tutor.grader.cases import label_cases, random_matrix
 from tutor.grader.checks.losses import INDEX_NOTE, LESSON_PREDICTIONS, LESSON_TARGETS, ONE_HOT_NOTE
 
@@ -111,6 +112,84 @@ def _dense_gradients(inputs, weights, dvalues):
     return layer.dweights.copy(), layer.dbiases.copy(), layer.dinputs.copy()
 
 
+def dense_gradient_mistakes(inputs, weights, dvalues) -> dict[str, list[Mistake]]:
+    """The named mistakes of a dense layer's backward pass, by gradient (also used by the layer
+    class's check)."""
+    samples, n_neurons = dvalues.shape
+    return {
+        "dweights": [
+            Mistake(
+                "dweights is transposed: yours has one row per neuron. It should be shaped like "
+                "the weights, (n_inputs, n_neurons): the inputs are the ones to transpose, "
+                "not dvalues.",
+                lambda: dvalues.T @ inputs,
+                cause="transpose",
+            ),
+            Mistake(
+                "dweights used the inputs without transposing them. The inputs are shaped "
+                "(n_samples, n_inputs); their transpose, one row per input, is what multiplies "
+                "dvalues.",
+                lambda: inputs @ dvalues,
+                cause="transpose",
+            ),
+            Mistake(
+                "dweights used dvalues transposed. The inputs are the ones to transpose; dvalues "
+                "goes in as it is, one row per sample.",
+                lambda: inputs.T @ dvalues.T,
+                cause="transpose",
+            ),
+            Mistake(
+                "dweights was divided by the number of samples. dvalues already carries the "
+                "loss's 1/n; here the gradients are summed over the batch, not averaged.",
+                lambda: inputs.T @ dvalues / samples if samples > 1 else None,
+                cause="scale",
+            ),
+        ],
+        "dbiases": [
+            Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1, keepdims=True), cause="axis"),
+            Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1), cause="axis"),
+            Mistake(
+                "dbiases took the largest value of each column (max). The bias gradient adds up "
+                "every sample's dvalues: a sum over the samples.",
+                lambda: np.max(dvalues, axis=0, keepdims=True) if samples > 1 else None,
+                cause="reduction",
+            ),
+            Mistake(
+                "dbiases was averaged over the batch. Sum over the samples instead of taking the mean.",
+                lambda: np.mean(dvalues, axis=0, keepdims=True) if samples > 1 else None,
+                cause="scale",
+            ),
+            Mistake(
+                "dbiases is one number: everything was summed. Sum over the samples only, keeping "
+                "one value per neuron (keepdims=True keeps the shape (1, n_neurons)).",
+                lambda: np.sum(dvalues) if n_neurons > 1 else None,
+                cause="keepdims",
+            ),
+        ],
+        "dinputs": [
+            Mistake(
+                "dinputs used the weights without transposing them. The weights are shaped "
+                "(n_inputs, n_neurons); going back from the neurons to the inputs needs them "
+                "turned the other way.",
+                lambda: dvalues @ weights,
+                cause="transpose",
+            ),
+            Mistake(
+                "dinputs used dvalues transposed. dvalues goes in as it is, one row per sample; "
+                "the weights are the ones to transpose.",
+                lambda: dvalues.T @ weights.T,
+                cause="transpose",
+            ),
+            Mistake(
+                "dinputs is transposed: yours has one row per input. It should have one row per "
+                "sample, shape (n_samples, n_inputs), like the inputs.",
+                lambda: weights @ dvalues.T,
+                cause="transpose",
+            ),
+        ],
+    }
+
+
 @check("dense-backward")
 def dense_backward_check(submission):
     dense_backward = submission.function("dense_backward", "inputs, weights, dvalues")
@@ -129,81 +208,48 @@ def dense_backward_check(submission):
             weights = random_matrix(rng, n_inputs, n_neurons, 0.5)
             dvalues = random_matrix(rng, samples, n_neurons)
             expected = _dense_gradients(inputs, weights, dvalues)
-            mistakes = {
-                "dweights": [
-                    Mistake(
-                        "dweights is transposed: yours has one row per neuron. It should be shaped like "
-                        "the weights, (n_inputs, n_neurons): the inputs are the ones to transpose, "
-                        "not dvalues.",
-                        lambda: dvalues.T @ inputs,
-                        cause="transpose",
-                    ),
-                    Mistake(
-                        "dweights used the inputs without transposing them. The inputs are shaped "
-                        "(n_samples, n_inputs); their transpose, one row per input, is what multiplies "
-                        "dvalues.",
-                        lambda: inputs @ dvalues,
-                        cause="transpose",
-                    ),
-                    Mistake(
-                        "dweights used dvalues transposed. The inputs are the ones to transpose; dvalues "
-                        "goes in as it is, one row per sample.",
-                        lambda: inputs.T @ dvalues.T,
-                        cause="transpose",
-                    ),
-                    Mistake(
-                        "dweights was divided by the number of samples. dvalues already carries the "
-                        "loss's 1/n; here the gradients are summed over the batch, not averaged.",
-                        lambda: inputs.T @ dvalues / samples if samples > 1 else None,
-                        cause="scale",
-                    ),
-                ],
-                "dbiases": [
-                    Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1, keepdims=True), cause="axis"),
-                    Mistake(SUMMED_ALONG_ROWS, lambda: np.sum(dvalues, axis=1), cause="axis"),
-                    Mistake(
-                        "dbiases took the largest value of each column (max). The bias gradient adds up "
-                        "every sample's dvalues: a sum over the samples.",
-                        lambda: np.max(dvalues, axis=0, keepdims=True) if samples > 1 else None,
-                        cause="reduction",
-                    ),
-                    Mistake(
-                        "dbiases was averaged over the batch. Sum over the samples instead of taking "
-                        "the mean.",
-                        lambda: np.mean(dvalues, axis=0, keepdims=True) if samples > 1 else None,
-                        cause="scale",
-                    ),
-                    Mistake(
-                        "dbiases is one number: everything was summed. Sum over the samples only, keeping "
-                        "one value per neuron (keepdims=True keeps the shape (1, n_neurons)).",
-                        lambda: np.sum(dvalues) if n_neurons > 1 else None,
-                        cause="keepdims",
-                    ),
-                ],
-                "dinputs": [
-                    Mistake(
-                        "dinputs used the weights without transposing them. The weights are shaped "
-                        "(n_inputs, n_neurons); going back from the neurons to the inputs needs them "
-                        "turned the other way.",
-                        lambda: dvalues @ weights,
-                        cause="transpose",
-                    ),
-                    Mistake(
-                        "dinputs used dvalues transposed. dvalues goes in as it is, one row per sample; "
-                        "the weights are the ones to transpose.",
-                        lambda: dvalues.T @ weights.T,
-                        cause="transpose",
-                    ),
-                    Mistake(
-                        "dinputs is transposed: yours has one row per input. It should have one row per "
-                        "sample, shape (n_samples, n_inputs), like the inputs.",
-                        lambda: weights @ dvalues.T,
-                        cause="transpose",
-                    ),
-                ],
-            }
+            mistakes = dense_gradient_mistakes(inputs, weights, dvalues)
             received = dense_backward(inputs, weights, dvalues, unchanged=("inputs", "weights", "dvalues"))
             submission.expect_tuple(received, expected, names, mistakes=mistakes)
+    _dense_gradient_check(dense_backward)
+
+
+def relu_gradient_mistakes(inputs, dvalues, *, function: bool = True) -> list[Mistake]:
+    """The named mistakes of ReLU's backward pass (``function``: the exercise is a function
+    ``relu_backward(dvalues, inputs)``, whose arguments can be swapped; also used by the class's check)."""
+    mistakes = [
+        Mistake(
+            "Where an input is exactly 0 your gradient passes through. ReLU's gradient is 0 "
+            "wherever inputs <= 0: use inputs > 0 to decide what passes.",
+            lambda: np.where(inputs >= 0, dvalues, 0.0),
+            cause="comparison",
+        ),
+        Mistake(
+            "You decided by the sign of dvalues. What passes depends on the forward pass's "
+            "inputs: zero where inputs <= 0.",
+            lambda: np.where(dvalues > 0, dvalues, 0.0),
+            cause="comparison",
+        ),
+        Mistake(
+            "You returned ReLU's derivative (1 or 0) alone. Multiply it by dvalues: the chain rule.",
+            lambda: (inputs > 0).astype(float),
+            cause="return",
+        ),
+        Mistake(
+            "The two arguments are swapped: the function is relu_backward(dvalues, inputs), gradients first.",
+            lambda: np.where(dvalues > 0, inputs, 0.0),
+            cause="order",
+        ),
+        Mistake(
+            "You returned ReLU of the inputs, the forward pass. The backward pass returns the "
+            "gradient: dvalues passed on where the input was positive, 0 elsewhere.",
+            lambda: np.maximum(0, inputs),
+            cause="return",
+        ),
+    ]
+    if not function:
+        mistakes = [mistake for mistake in mistakes if mistake.cause != "order"]
+    return mistakes
 
 
 @check("relu-backward")
@@ -242,39 +288,10 @@ def relu_backward_check(submission):
             relu = ReLU()
             relu.forward(inputs)
             relu.backward(dvalues)
-            mistakes = [
-                Mistake(
-                    "Where an input is exactly 0 your gradient passes through. ReLU's gradient is 0 "
-                    "wherever inputs <= 0: use inputs > 0 to decide what passes.",
-                    lambda: np.where(inputs >= 0, dvalues, 0.0),
-                    cause="comparison",
-                ),
-                Mistake(
-                    "You decided by the sign of dvalues. What passes depends on the forward pass's "
-                    "inputs: zero where inputs <= 0.",
-                    lambda: np.where(dvalues > 0, dvalues, 0.0),
-                    cause="comparison",
-                ),
-                Mistake(
-                    "You returned ReLU's derivative (1 or 0) alone. Multiply it by dvalues: the chain rule.",
-                    lambda: (inputs > 0).astype(float),
-                    cause="return",
-                ),
-                Mistake(
-                    "The two arguments are swapped: the function is relu_backward(dvalues, inputs), "
-                    "gradients first.",
-                    lambda: np.where(dvalues > 0, inputs, 0.0),
-                    cause="order",
-                ),
-                Mistake(
-                    "You returned ReLU of the inputs, the forward pass. The backward pass returns the "
-                    "gradient: dvalues passed on where the input was positive, 0 elsewhere.",
-                    lambda: np.maximum(0, inputs),
-                    cause="return",
-                ),
-            ]
+            mistakes = relu_gradient_mistakes(inputs, dvalues)
             received = relu_backward(dvalues, inputs, unchanged=("dvalues", "inputs"))
             submission.expect(received, relu.dinputs, mistakes=mistakes, meaning="shaped like dvalues")
+    _relu_gradient_check(relu_backward)
 
 
 def _one_hot_used_as_indices(p, one_hot):
@@ -290,6 +307,66 @@ def _with_classes(p, classes):
     return gradient / len(p)
 
 
+def softmax_cce_gradient_mistakes(p, y_true, one_hot) -> list[Mistake]:
+    """The named mistakes of the fused softmax + cross-entropy gradient ``(p - one_hot) / n_samples``
+    (also used by the class's check)."""
+    samples, classes = p.shape
+    return [
+        Mistake(
+            "You did not divide by the number of samples. The loss is a mean over the "
+            "batch, so its gradient is (p - one_hot) / n_samples.",
+            lambda: p - one_hot if samples > 1 else None,
+            cause="scale",
+        ),
+        Mistake(
+            "The sign is wrong: the gradient is (p - one_hot) / n_samples, not (one_hot - p) / n_samples.",
+            lambda: (one_hot - p) / samples,
+            cause="sign",
+        ),
+        Mistake(
+            "You divided by the number of classes. Divide by the number of samples (len(softmax_outputs)).",
+            lambda: (p - one_hot) / classes if classes != samples else None,
+            cause="scale",
+        ),
+        Mistake(
+            "You forgot to subtract 1 at each sample's true class: the gradient is "
+            "(p - one_hot) / n_samples.",
+            lambda: p / samples,
+            cause="formula",
+        ),
+        Mistake(
+            "y_true here holds one-hot rows, but your code used them as class indices. Turn "
+            "each row into its class index first: the position of its 1, the row's argmax.",
+            lambda: _one_hot_used_as_indices(p, y_true) if y_true.ndim == 2 else None,
+            cause="labels",
+        ),
+        Mistake(
+            "You added 1 at each sample's true class; it is subtracted: the gradient is "
+            "(p - one_hot) / n_samples.",
+            lambda: (p + one_hot) / samples,
+            cause="sign",
+        ),
+        Mistake(
+            "Your one-hot rows became the wrong class indices: argmin gives the position of "
+            "a 0. A one-hot row's class is the position of its 1, the row's argmax.",
+            lambda: _with_classes(p, np.argmin(y_true, axis=1)) if y_true.ndim == 2 else None,
+            cause="reduction",
+        ),
+        Mistake(
+            "You took the argmax of the one-hot labels down the columns (axis=0). Each row is "
+            "one sample: its class is the argmax along axis=1.",
+            lambda: _with_classes(p, np.argmax(y_true, axis=0)) if y_true.ndim == 2 else None,
+            cause="axis",
+        ),
+        Mistake(
+            "You subtracted 1 at the wrong places: the first index must be the sample "
+            "(0, 1, 2, ...) and the second its true class.",
+            lambda: (p - one_hot.T) / samples if samples == classes else None,
+            cause="order",
+        ),
+    ]
+
+
 @check("softmax-cce-backward")
 def softmax_cce_backward_check(submission):
     backward = submission.function("softmax_cce_backward", "softmax_outputs, y_true")
@@ -301,66 +378,82 @@ def softmax_cce_backward_check(submission):
         ):
             with submission.case(f"{case.name}, {form}", note=note):
                 p = case.y_pred
-                samples, classes = p.shape
                 one_hot = case.one_hot
                 expected = losses.softmax_cross_entropy_gradient(p, y_true)
-                mistakes = [
-                    Mistake(
-                        "You did not divide by the number of samples. The loss is a mean over the "
-                        "batch, so its gradient is (p - one_hot) / n_samples.",
-                        lambda: p - one_hot if samples > 1 else None,
-                        cause="scale",
-                    ),
-                    Mistake(
-                        "The sign is wrong: the gradient is (p - one_hot) / n_samples, not "
-                        "(one_hot - p) / n_samples.",
-                        lambda: (one_hot - p) / samples,
-                        cause="sign",
-                    ),
-                    Mistake(
-                        "You divided by the number of classes. Divide by the number of samples "
-                        "(len(softmax_outputs)).",
-                        lambda: (p - one_hot) / classes if classes != samples else None,
-                        cause="scale",
-                    ),
-                    Mistake(
-                        "You forgot to subtract 1 at each sample's true class: the gradient is "
-                        "(p - one_hot) / n_samples.",
-                        lambda: p / samples,
-                        cause="formula",
-                    ),
-                    Mistake(
-                        "y_true here holds one-hot rows, but your code used them as class indices. Turn "
-                        "each row into its class index first: the position of its 1, the row's argmax.",
-                        lambda: _one_hot_used_as_indices(p, y_true) if y_true.ndim == 2 else None,
-                        cause="labels",
-                    ),
-                    Mistake(
-                        "You added 1 at each sample's true class; it is subtracted: the gradient is "
-                        "(p - one_hot) / n_samples.",
-                        lambda: (p + one_hot) / samples,
-                        cause="sign",
-                    ),
-                    Mistake(
-                        "Your one-hot rows became the wrong class indices: argmin gives the position of "
-                        "a 0. A one-hot row's class is the position of its 1, the row's argmax.",
-                        lambda: _with_classes(p, np.argmin(y_true, axis=1)) if y_true.ndim == 2 else None,
-                        cause="reduction",
-                    ),
-                    Mistake(
-                        "You took the argmax of the one-hot labels down the columns (axis=0). Each row is "
-                        "one sample: its class is the argmax along axis=1.",
-                        lambda: _with_classes(p, np.argmax(y_true, axis=0)) if y_true.ndim == 2 else None,
-                        cause="axis",
-                    ),
-                    Mistake(
-                        "You subtracted 1 at the wrong places: the first index must be the sample "
-                        "(0, 1, 2, ...) and the second its true class.",
-                        lambda: (p - one_hot.T) / samples if samples == classes else None,
-                        cause="order",
-                    ),
-                ]
+                mistakes = softmax_cce_gradient_mistakes(p, y_true, one_hot)
                 received = backward(p, y_true, unchanged=("softmax_outputs", "y_true"))
                 submission.expect(
                     received, expected, mistakes=mistakes, meaning="one row per sample, one column per class"
                 )
+    _softmax_cce_gradient_check(backward)
+
+
+# -- gradient checks: the learner's backward function against central differences of the forward pass
+# (the lesson's formula: these exercises ask for the backward pass only).
+
+_GRADIENT_RNG_SEED = 6
+
+
+def _attach(run) -> None:
+    try:
+        extras.attach_gradient_check(run())
+    except CaseFailure as failure:
+        extras.attach_gradient_check(
+            gradients.could_not_run(failure.sentence.split(". ")[0].rstrip(".") + ".")
+        )
+
+
+def _dense_gradient_check(dense_backward) -> None:
+    rng = np.random.default_rng(_GRADIENT_RNG_SEED)
+    inputs, weights, dvalues = rng.normal(0, 1, (3, 4)), rng.normal(0, 0.5, (4, 2)), rng.normal(0, 1, (3, 2))
+    biases = np.zeros((1, 2))
+    step = gradients.FLOAT64[0]
+
+    def run():
+        received = dense_backward(inputs, weights, dvalues)
+        if not isinstance(received, (tuple, list)) or len(received) != 3:
+            raise CaseFailure("dense_backward did not return three values.")
+        numeric = {
+            "dweights": gradients.central_differences(
+                lambda w: np.sum((inputs @ w + biases) * dvalues), weights, step
+            ),
+            "dbiases": gradients.central_differences(
+                lambda b: np.sum((inputs @ weights + b) * dvalues), biases, step
+            ),
+            "dinputs": gradients.central_differences(
+                lambda x: np.sum((x @ weights + biases) * dvalues), inputs, step
+            ),
+        }
+        checked = [gradients.Gradient(name, value, numeric[name]) for name, value in zip(numeric, received)]
+        return gradients.gradient_check(checked, of="the layer's forward pass, inputs @ weights + biases")
+
+    _attach(run)
+
+
+def _relu_gradient_check(relu_backward) -> None:
+    rng = np.random.default_rng(_GRADIENT_RNG_SEED)
+    inputs, dvalues = rng.normal(0, 1, (3, 4)), rng.normal(0, 1, (3, 4))
+    inputs[np.abs(inputs) < 0.1] = 0.5  # central differences need every input away from the kink at 0
+
+    def run():
+        numeric = gradients.central_differences(
+            lambda x: np.sum(relu(x) * dvalues), inputs, gradients.FLOAT64[0]
+        )
+        checked = [gradients.Gradient("dinputs", relu_backward(dvalues, inputs), numeric)]
+        return gradients.gradient_check(checked, of="ReLU's forward pass, np.maximum(0, inputs)")
+
+    _attach(run)
+
+
+def _softmax_cce_gradient_check(backward) -> None:
+    rng = np.random.default_rng(_GRADIENT_RNG_SEED)
+    scores, y_true = rng.normal(0, 1, (3, 4)), np.array([0, 3, 1])
+
+    def run():
+        numeric = gradients.central_differences(
+            lambda z: losses.categorical_cross_entropy(softmax(z), y_true), scores, gradients.FLOAT64[0]
+        )
+        checked = [gradients.Gradient("dinputs", backward(softmax(scores), y_true), numeric)]
+        return gradients.gradient_check(checked, of="the mean cross-entropy of softmax(scores)")
+
+    _attach(run)
