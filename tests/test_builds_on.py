@@ -44,7 +44,7 @@ def test_the_file_is_the_earlier_drafts_in_order_then_the_loop_and_it_runs():
     assert namespace["dense"].n == 3
     assert result.filename == "train-spiral.py"
     assert [piece.exercise_id for piece in result.pieces] == ["dense-layer", "relu-layer"]
-    assert result.pieces[0].label == "Layer_Dense, from dense-layer"
+    assert result.pieces[0].label == "dense-layer: Layer_Dense"
 
 
 def test_every_line_of_the_file_maps_back_to_its_exercise_and_line():

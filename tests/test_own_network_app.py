@@ -147,7 +147,7 @@ async def test_the_loop_shows_the_classes_read_only_and_grades_them_with_it(nntu
         pass_classes(app)
         panel = await open_loop(pilot)
         titles = [str(c.title) for c in panel.query("OwnClasses Collapsible")]
-        assert titles == ["✓ Layer_Dense, from dense-layer", "✓ Activation_ReLU, from relu-layer"]
+        assert titles == ["✓ dense-layer: Layer_Dense", "✓ relu-layer: Activation_ReLU"]
         assert panel.editor.text.startswith("dense1 = Layer_Dense(2, 64)")  # the editor holds the loop only
         assert "class Layer_Dense" not in panel.editor.text
         assert app.focused is panel.editor

@@ -45,10 +45,10 @@ class Piece:
 
     @property
     def label(self) -> str:
-        """``Layer_Dense, from dense-layer`` (or the exercise alone when it defines no class)."""
+        """``dense-layer: Layer_Dense``: the exercise first, so a narrow screen still shows it."""
         if not self.classes:
-            return f"from {self.exercise_id}"
-        return f"{', '.join(self.classes)}, from {self.exercise_id}"
+            return self.exercise_id
+        return f"{self.exercise_id}: {', '.join(self.classes)}"
 
 
 @dataclass(frozen=True)
