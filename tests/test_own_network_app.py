@@ -283,3 +283,25 @@ def test_a_failing_gradient_check_marks_the_values_that_differ():
     assert "-2.0000e-03" in text  # the difference, value by value
     assert "the first 12 of 128 values" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_output_is_posted_one_message_at_a_time_and_the_last_line_always_arrives():
+    from tutor.widgets.own_network import CheckStopped, OutputCollector
+
+    posted: list = []
+    collector = OutputCollector(posted.append, "train-spiral", 3)
+    collector("epoch: 0, acc: 0.360, loss: 1.099, lr: 0.05\n")
+    collector("a note")
+    collector("epoch: 100, acc: 0.670, loss: 0.705, lr: 0.04")
+    assert len(posted) == 1 and posted[0].lines == ("epoch: 0, acc: 0.360, loss: 1.099, lr: 0.05",)
+    collector.delivered(posted[0])  # shown: what came meanwhile goes at once
+    assert len(posted) == 2 and len(posted[1].lines) == 3
+    assert [row[0] for row in posted[1].history] == [0, 100] and posted[1].check == 3
+    collector.delivered(posted[1])  # nothing new: the next line is posted as it comes
+    assert len(posted) == 2
+    collector("epoch: 200, acc: 0.797, loss: 0.522, lr: 0.04")
+    assert len(posted) == 3 and posted[2].lines[-1].startswith("epoch: 200")
+    assert posted[1].can_replace(posted[2])  # coalesced if they ever wait together
+    collector.stop()
+    with pytest.raises(CheckStopped):
+        collector("epoch: 300, acc: 0.8, loss: 0.5, lr: 0.04")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from tutor.grader import CheckResult, Grader
+    from tutor.training_config import TrainConfig
     from tutor.widgets.own_network import LiveCheck, OutputCollector
 
 # The grid the learner's regions are computed on: at least as many cells as the view's region plot
@@ -129,7 +130,7 @@ class BuildsOnExercise(CodeExercise):
         self._combined: CombinedSource | None = None
 
     @property
-    def reference_config(self):
+    def reference_config(self) -> TrainConfig | None:
         """The run this exercise's loop must reproduce (None: no live view)."""
         from tutor.own_run import REFERENCE_RUNS
 
@@ -236,6 +237,8 @@ class BuildsOnExercise(CodeExercise):
             return  # an older check's, or arriving after the result
         live.lines, live.history = message.lines, message.history
         self._live_changed()
+        if self.collector is not None and self.collector.check == message.check:
+            self.collector.delivered(message)  # ready for the next: the lines printed meanwhile
 
     def show_result(self, result: CheckResult) -> None:
         combined = self._combined
@@ -250,9 +253,8 @@ class BuildsOnExercise(CodeExercise):
             live.stopped = live.stopped or (collector is not None and collector.stopping)
             live.finish(result, collector.lines if collector is not None else ())
             actions.append(("Your network ^f", WATCH_BUTTON))
-            trained = getattr(result, "trained", None)
-            if trained:
-                self._compute_regions(live.check, trained, live.config)
+            if result.trained and live.config is not None:
+                self._compute_regions(live.check, result.trained, live.config)
             self._live_changed()
         self.show_feedback(lambda panel: panel.show_check(result, actions))
 
@@ -332,7 +334,7 @@ class BuildsOnExercise(CodeExercise):
         self._live_changed()
 
     @work(thread=True, group="own-reference", exit_on_error=False)
-    def _compute_reference(self, config) -> None:
+    def _compute_reference(self, config: TrainConfig) -> None:
         from tutor.own_run import reference_run
 
         try:
@@ -348,7 +350,7 @@ class BuildsOnExercise(CodeExercise):
             self._live_changed()
 
     @work(thread=True, group="own-regions", exit_on_error=False)
-    def _compute_regions(self, check: int, trained: dict, config) -> None:
+    def _compute_regions(self, check: int, trained: dict, config: TrainConfig) -> None:
         from tutor.own_run import reference_run, trained_regions
 
         try:

@@ -10,7 +10,7 @@ the decision regions of the network the learner trained.
 again); ``OwnNetworkScreen`` draws it, laid out for 80x24 first: a title line, the two curves, the
 log (and at the end the regions beside it), the verdict, the keys. ``s`` stops the check, escape goes
 back to the lesson while it trains on. ``OutputCollector`` is the grader's ``on_output``: it runs in
-the grading thread and posts ``CheckOutput`` messages, at most ten a second.
+the grading thread and posts ``CheckOutput`` messages, one in flight at a time.
 """
 
 from __future__ import annotations
@@ -40,10 +40,6 @@ if TYPE_CHECKING:
     from tutor.own_run import ReferenceRun
     from tutor.training_config import TrainConfig
 
-# Seconds between two progress messages from the grading thread: ten updates a second is smooth
-# enough for a log and two curves, and leaves the CPU to the training.
-POST_INTERVAL = 0.1
-
 
 class CheckStopped(Exception):
     """Raised in the grading thread by ``OutputCollector`` once the learner asked to stop."""
@@ -51,41 +47,48 @@ class CheckStopped(Exception):
 
 class OutputCollector:
     """The grader's ``on_output`` for one check: keeps every line printed (and the log's curve rows)
-    and posts them all as a ``CheckOutput`` at most every ``interval`` seconds. Called in the grading
-    thread only; ``stop()`` (any thread) makes the next line raise ``CheckStopped``."""
+    and posts them all as a ``CheckOutput``, one message in flight at a time: the UI thread calls
+    ``delivered(message)`` once it has shown one, which posts the lines that came meanwhile, if any.
+    So a learner's code that prints fast never piles up messages, and the last line always arrives.
+    ``stop()`` (any thread) makes the next line raise ``CheckStopped``."""
 
-    def __init__(
-        self, post: Callable[[Any], object], exercise_id: str, check: int, interval: float = POST_INTERVAL
-    ):
+    def __init__(self, post: Callable[[Any], object], exercise_id: str, check: int) -> None:
         self.post = post
         self.exercise_id = exercise_id
         self.check = check
-        self.interval = interval
         self.lines: list[str] = []
         self.history: list[HistoryRow] = []
-        self._posted_at = 0.0
-        self._posted_count = 0
+        self._lock = threading.Lock()
+        self._in_flight = False
         self._stop = threading.Event()
 
     def __call__(self, line: str) -> None:
+        """A line printed (called in the grading thread)."""
         if self._stop.is_set():
             raise CheckStopped()
         line = line.rstrip("\r\n")
-        self.lines.append(line)
         row = parse_log_line(line)
-        if row is not None:
-            self.history.append(row)
-        now = time.monotonic()
-        if now - self._posted_at >= self.interval:
-            self._posted_at = now
-            self.flush()
+        with self._lock:
+            self.lines.append(line)
+            if row is not None:
+                self.history.append(row)
+            if self._in_flight:
+                return
+            self._in_flight = True
+            message = self._message()
+        self.post(message)
 
-    def flush(self) -> None:
-        """Post what was printed so far, unless it was posted already."""
-        if self._posted_count == len(self.lines):
-            return
-        self._posted_count = len(self.lines)
-        self.post(CheckOutput(self.exercise_id, self.check, tuple(self.lines), tuple(self.history)))
+    def delivered(self, message: CheckOutput) -> None:
+        """``message`` has been shown (called on the UI thread): post what was printed since."""
+        with self._lock:
+            if len(self.lines) == len(message.lines):
+                self._in_flight = False
+                return
+            message = self._message()
+        self.post(message)
+
+    def _message(self) -> CheckOutput:
+        return CheckOutput(self.exercise_id, self.check, tuple(self.lines), tuple(self.history))
 
     def stop(self) -> None:
         self._stop.set()
