@@ -37,8 +37,11 @@ def test_a_wrong_loop_shows_the_first_line_that_differs(tmux, nntutor_home):
     assert "yours:    epoch: 50, acc:" in screen
     assert "notebook: epoch: 100, acc: 0.670, loss: 0.705, lr: 0.04999752512250644" in screen
     assert "✗ Not yet" in screen
-    tmux.keys("Escape")
-    tmux.wait_for("Your network ^f")
+    tmux.keys("Escape")  # back to the code, the grader's feedback under it
+    tmux.wait_for("Line 2 of your log differs from the notebook's")
+    tmux.keys("C-f")  # the view again, as it ended
+    screen = tmux.wait_for("yours:    epoch: 50, acc:")
+    assert "notebook: epoch: 100, acc: 0.670" in screen
     tmux.keys("C-q")
     tmux.wait_for_exit()
 
