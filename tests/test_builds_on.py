@@ -1,109 +1,102 @@
-"""The source graded for an exercise that builds on earlier ones (tutor.builds_on), without the app."""
+"""``builds_on`` in a code exercise: parsed into the model, checked across lessons (the ids exist, are
+code exercises and come earlier), and used by ``validate`` to grade the solution after those it names."""
 
 from __future__ import annotations
 
-from tutor.builds_on import NO_CODE, NOT_PASSED, combine, defined_classes, from_store
-from tutor.curriculum import Exercise
-from tutor.store import Store
+import textwrap
+from pathlib import Path
 
-DENSE = "class Layer_Dense:\n    def __init__(self, n_inputs, n_neurons):\n        self.n = n_neurons\n"
-RELU = "class Activation_ReLU:\n    pass\n"
-LOOP = "dense = Layer_Dense(2, 3)\nrelu = Activation_ReLU()\nprint(dense.n)\n"
+from tutor.curriculum import load_curriculum, parse_lesson_files
+from tutor.validation import validate
 
 
-LOOP_EXERCISE = Exercise(
-    id="train-spiral",
-    kind="code",
-    prompt="",
-    hints=[],
-    solution="",
-    line=1,
-    check="train-spiral",
-    builds_on=("dense-layer", "relu-layer"),
+def lesson(order: int, lesson_id: str, *exercises: str) -> str:
+    front = textwrap.dedent(f"""\
+        ---
+        id: {lesson_id}
+        title: Lesson {order}
+        order: {order}
+        minutes: 5
+        objectives:
+          - Something
+        ---
+
+        # Lesson {order}
+
+        """)
+    return front + "\n".join(f"```exercise\n{textwrap.dedent(block).strip()}\n```\n" for block in exercises)
+
+
+def code(
+    exercise_id: str, solution: str, starter: str = "relu = None\n", check: str = "relu", extra: str = ""
+) -> str:
+    def block(text: str) -> str:
+        return textwrap.indent(text, "  ")
+
+    return (
+        f"id: {exercise_id}\nkind: code\nprompt: Write it.\nhints:\n  - Do it.\n"
+        f"starter: |\n{block(starter)}solution: |\n{block(solution)}check: {check}\n{extra}"
+    )
+
+
+RELU_DEF = (
+    "import numpy as np\n\n\ndef relu(inputs):\n    return np.maximum(0, np.asarray(inputs, dtype=float))\n"
 )
+USES_RELU = "import numpy as np\n\nrelu = relu\n"  # only works after the exercise it builds on
+CHOICE = "id: a-choice\nkind: choice\nprompt: Pick.\noptions:\n  a: A\n  b: B\nanswer: a\nfeedback:\n  a: Yes.\n  b: No.\nhints:\n  - Think.\nsolution: A.\n"
 
 
-def combined(drafts, passed=("dense-layer", "relu-layer")):
-    return combine(
-        LOOP_EXERCISE,
-        LOOP,
-        draft=drafts.get,
-        passed=lambda exercise_id: exercise_id in passed,
+def write(folder: Path, *files: tuple[str, str]) -> Path:
+    for name, text in files:
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def problems(folder: Path) -> list[str]:
+    return [problem.message for result in parse_lesson_files(folder) for problem in result.problems]
+
+
+def test_builds_on_is_read_in_order_and_joins_the_sources(tmp_path):
+    write(
+        tmp_path,
+        ("01.md", lesson(1, "one", code("first", RELU_DEF))),
+        ("02.md", lesson(2, "two", code("second", USES_RELU, extra="builds_on: [first]\n"))),
     )
+    curriculum = load_curriculum(tmp_path)
+    _, second = curriculum.exercise("second")
+    assert second.builds_on == ("first",)
+    assert curriculum.exercise("first")[1].builds_on == ()
+    joined = second.source_with("print(1)\n", {"first": "a = 1\n"}.get)
+    assert joined == "a = 1\n\nprint(1)\n"
 
 
-def test_the_file_is_the_earlier_drafts_in_order_then_the_loop_and_it_runs():
-    drafts = {"dense-layer": DENSE, "relu-layer": RELU}
-    result = combined(drafts)
-    assert not result.missing
-    text = result.text
-    assert text == LOOP_EXERCISE.source_with(LOOP, drafts.get)  # the lesson model's rule, as validate grades
-    assert text.index("class Layer_Dense") < text.index("class Activation_ReLU") < text.index("dense = ")
-    namespace: dict = {}
-    exec(compile(text, result.filename, "exec"), namespace)
-    assert namespace["dense"].n == 3
-    assert result.filename == "train-spiral.py"
-    assert [piece.exercise_id for piece in result.pieces] == ["dense-layer", "relu-layer"]
-    assert result.pieces[0].label == "dense-layer: Layer_Dense"
-
-
-def test_every_line_of_the_file_maps_back_to_its_exercise_and_line():
-    result = combined({"dense-layer": DENSE, "relu-layer": RELU})
-    lines = result.text.splitlines()
-    sources = {"dense-layer": DENSE, "relu-layer": RELU, "train-spiral": LOOP}
-    mapped = 0
-    for number, line in enumerate(lines, start=1):
-        origin = result.origin(number)
-        if origin is None:
-            assert not line  # the blank line between two pieces
-            continue
-        exercise_id, line_in_piece = origin
-        assert sources[exercise_id].splitlines()[line_in_piece - 1] == line
-        mapped += 1
-    assert mapped == sum(len(source.splitlines()) for source in sources.values())
-
-
-def test_a_traceback_names_the_exercise_and_its_own_line():
-    result = combined({"dense-layer": DENSE, "relu-layer": RELU})
-    dense_line = result.text.splitlines().index("        self.n = n_neurons") + 1
-    loop_line = result.text.splitlines().index("print(dense.n)") + 1
-    traceback = (
-        f'  File "train-spiral.py", line {loop_line}, in <module>\n'
-        f'  File "train-spiral.py", line {dense_line}, in __init__\n'
-        f'  File "other.py", line {dense_line}\n'
+def test_builds_on_must_name_earlier_code_exercises(tmp_path):
+    write(
+        tmp_path,
+        ("01.md", lesson(1, "one", code("early", RELU_DEF, extra="builds_on: [late]\n"), CHOICE)),
+        (
+            "02.md",
+            lesson(
+                2,
+                "two",
+                code("late", RELU_DEF, extra="builds_on:\n  - a-choice\n  - missing-one\n"),
+                code("self", RELU_DEF, extra="builds_on: [self]\n"),
+            ),
+        ),
     )
-    assert result.relabel(traceback) == (
-        '  File "your train-spiral", line 3, in <module>\n'
-        '  File "your dense-layer", line 3, in __init__\n'
-        f'  File "other.py", line {dense_line}\n'
+    found = problems(tmp_path)
+    assert any("'late'" in message and "comes after this exercise" in message for message in found), found
+    assert any("'a-choice', a choice exercise, not a code exercise" in message for message in found), found
+    assert any("'missing-one', which is no exercise" in message for message in found), found
+    assert any("names the exercise itself" in message for message in found), found
+
+
+def test_validate_grades_a_solution_after_those_it_builds_on(tmp_path):
+    write(
+        tmp_path,
+        ("01.md", lesson(1, "one", code("first", RELU_DEF))),
+        ("02.md", lesson(2, "two", code("second", USES_RELU, extra="builds_on: [first]\n"))),
     )
-    assert result.relabel(None) is None
-
-
-def test_an_exercise_not_passed_or_without_code_is_missing_in_order():
-    result = combined({"dense-layer": DENSE, "relu-layer": RELU}, passed=("relu-layer",))
-    assert [(m.exercise_id, m.reason) for m in result.missing] == [("dense-layer", NOT_PASSED)]
-    result = combined({"dense-layer": "  \n"}, passed=("dense-layer", "relu-layer"))
-    assert [(m.exercise_id, m.reason) for m in result.missing] == [
-        ("dense-layer", NO_CODE),
-        ("relu-layer", NO_CODE),
-    ]
-
-
-def test_from_store_reads_drafts_and_counts_only_passed_exercises():
-    store = Store.in_memory()
-    exercise = LOOP_EXERCISE
-    store.save_draft("dense-layer", DENSE)
-    store.record_attempt("dense-layer", True, 1.0)
-    store.save_draft("relu-layer", RELU)
-    store.record_attempt("relu-layer", False, 1.0)
-    result = from_store(exercise, LOOP, store)
-    assert [m.exercise_id for m in result.missing] == ["relu-layer"]
-    store.record_attempt("relu-layer", True, 1.0)
-    result = from_store(exercise, LOOP, store)
-    assert not result.missing and result.pieces[1].source == RELU.rstrip("\n")
-
-
-def test_defined_classes_reads_top_level_classes_and_survives_broken_code():
-    assert defined_classes(DENSE + RELU) == ("Layer_Dense", "Activation_ReLU")
-    assert defined_classes("class (:") == ()
+    report = validate(tmp_path)
+    assert report.ok, [problem.format() for problem in report.problems]
+    assert report.checks_run == 4

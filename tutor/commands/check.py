@@ -2,7 +2,8 @@
 
 Exit status 0 when the answer passes, 1 when it fails, 2 for a usage error (an unknown exercise id, with
 close matches; a missing or unreadable file). The human output is the grader's feedback; ``--json``
-prints one JSON object instead (exercise, passed, summary, cases, stdout, duration_ms, and the feedback).
+prints one JSON object instead (exercise, passed, summary, cases, stdout, duration_ms, gradient_check and
+trained where the check attached them, and the feedback).
 ``--record`` also records the attempt in the learner's progress store, as the app does (off by default,
 so that the command has no side effects for scripts).
 """

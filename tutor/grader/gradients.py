@@ -131,7 +131,7 @@ def computes_in_float32(*values: object) -> bool:
 
 def _shape_of(value: object) -> tuple[int, ...]:
     try:
-        return tuple(int(size) for size in np.shape(value))  # type: ignore[arg-type]
+        return tuple(int(size) for size in np.shape(value))  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return ()
 

@@ -9,8 +9,10 @@ kills that process and everything it started, reaps them and answers with the wa
 
 The per-check process runs the learner's file and then answers the judge's requests on the RPC socket
 (:mod:`tutor.grader.wire` messages): ``exec``, ``lookup`` a top-level name, ``call`` a function (or a
-method of an object by handle) with argument values, ``getattr`` of an object by handle. It sends back
-values only; exceptions as data (type, message, frames).
+method of an object by handle) with argument values (a handle among them stands for its object),
+``getattr`` and ``setattr`` of an object by handle, and ``new``, a plain object with given attribute
+values (a stand-in layer for the learner's optimizer). It sends back values only; exceptions as data
+(type, message, frames).
 """
 
 from __future__ import annotations

@@ -425,7 +425,7 @@ def _dense_gradient_check(dense_backward) -> None:
             ),
         }
         checked = [gradients.Gradient(name, value, numeric[name]) for name, value in zip(numeric, received)]
-        return gradients.gradient_check(checked, of="the layer's forward pass, inputs @ weights + biases")
+        return gradients.gradient_check(checked, of="the layer's forward pass")
 
     _attach(run)
 
@@ -440,7 +440,7 @@ def _relu_gradient_check(relu_backward) -> None:
             lambda x: np.sum(relu(x) * dvalues), inputs, gradients.FLOAT64[0]
         )
         checked = [gradients.Gradient("dinputs", relu_backward(dvalues, inputs), numeric)]
-        return gradients.gradient_check(checked, of="ReLU's forward pass, np.maximum(0, inputs)")
+        return gradients.gradient_check(checked, of="ReLU's forward pass")
 
     _attach(run)
 

@@ -332,7 +332,7 @@ def _relu_step(submission: Submission, layer, inputs, dvalues) -> None:
         mistakes=[
             Mistake(
                 "The output keeps the negative values and drops the positive ones: that is "
-                "np.minimum(0, inputs). ReLU is np.maximum(0, inputs).",
+                "np.minimum(0, inputs). ReLU keeps the positive values and sets the others to 0.",
                 lambda: np.minimum(0, inputs),
                 cause="comparison",
             ),
@@ -476,7 +476,7 @@ def _softmax_step(submission: Submission, layer, scores: np.ndarray, y_true: np.
                 "probabilities to [1e-7, 1 - 1e-7] before the log.",
                 lambda: float(np.mean(-np.log(losses.correct_class_confidences(probabilities, y_true)))),
                 cause="clip",
-                refuted_by=lambda code: code.calls("clip"),
+                refuted_by=lambda code: bool(code.calls("clip")),
             ),
             Mistake(
                 "The loss is summed over the samples; it is their mean (np.mean).",
@@ -594,7 +594,14 @@ def _adam_reference(settings: dict) -> optimizers.Adam:
 ADAM_DEFAULTS = {"learning_rate": 0.001, "decay": 0.0, "epsilon": 1e-7, "beta_1": 0.9, "beta_2": 0.999}
 
 
-def _adam_run(submission: Submission, settings: dict, given: tuple, steps: int, layers: int = 1) -> None:
+def _adam_run(
+    submission: Submission,
+    settings: dict,
+    given: tuple,
+    steps: int,
+    layers: int = 1,
+    tiny_first: bool = False,
+) -> None:
     """Make the learner's optimizer with ``given`` (positional) settings, update ``layers`` stand-in
     layers for ``steps`` steps with the engine's Adam alongside, and compare after every step."""
     rng = submission.rng
@@ -621,20 +628,21 @@ def _adam_run(submission: Submission, settings: dict, given: tuple, steps: int, 
         for handle, state in zip(handles, states):
             dweights = random_matrix(rng, *state["weights"].shape)
             dbiases = random_matrix(rng, 1, state["biases"].shape[1])
-            if step == 2:
-                dweights *= 1e-6  # tiny gradients: where epsilon goes shows
+            if tiny_first and step == 0:
+                dweights *= 1e-6  # tiny first gradients: where epsilon goes shows
                 dbiases *= 1e-6
             set_attribute(submission, handle, "dweights", dweights)
             set_attribute(submission, handle, "dbiases", dbiases)
-            old = state["weights"].copy()
+            old, old_biases = state["weights"].copy(), state["biases"].copy()
             reference.update(state["weights"], dweights, state["w"])
             reference.update(state["biases"], dbiases, state["b"])
             call(submission, optimizer, "update_params", "layer", handle)
-            for attribute, want in (
-                ("weight_momentums", state["w"]["momentums"]),
-                ("weight_cache", state["w"]["cache"]),
-                ("bias_momentums", state["b"]["momentums"]),
-                ("bias_cache", state["b"]["cache"]),
+            b1, b2 = settings["beta_1"], settings["beta_2"]
+            for attribute, want, fresh in (
+                ("weight_momentums", state["w"]["momentums"], (1 - b1) * dweights),
+                ("weight_cache", state["w"]["cache"], (1 - b2) * dweights**2),
+                ("bias_momentums", state["b"]["momentums"], (1 - b1) * dbiases),
+                ("bias_cache", state["b"]["cache"], (1 - b2) * dbiases**2),
             ):
                 value = submission.attribute(handle, attribute)
                 if value is None:
@@ -643,7 +651,20 @@ def _adam_run(submission: Submission, settings: dict, given: tuple, steps: int, 
                         "moving averages on the layer itself (zeros on first use), one set per layer."
                     )
                 submission.expect(
-                    value, want, what=f"`layer.{attribute}` after step {step + 1}", rtol=1e-6, atol=1e-12
+                    value,
+                    want,
+                    what=f"`layer.{attribute}` after step {step + 1}",
+                    rtol=1e-6,
+                    atol=1e-12,
+                    mistakes=[
+                        Mistake(
+                            "The moving averages start again from zeros at every step: create them only "
+                            "when the layer has none yet (hasattr(layer, 'weight_cache')) and keep them on "
+                            "the layer from step to step.",
+                            functools.partial(np.copy, fresh),
+                            cause="state",
+                        )
+                    ],
                 )
             size = float(np.max(np.abs(state["weights"] - old))) or 1.0
             submission.expect(
@@ -652,14 +673,18 @@ def _adam_run(submission: Submission, settings: dict, given: tuple, steps: int, 
                 what=f"the layer's weights after step {step + 1}",
                 rtol=1e-6,
                 atol=1e-4 * size,
-                mistakes=_adam_step_mistakes(old, dweights, state, reference, settings, step),
+                mistakes=_adam_step_mistakes(old, state["weights"], state["w"], reference, settings, step),
             )
+            bias_size = float(np.max(np.abs(state["biases"] - old_biases))) or 1.0
             submission.expect(
                 submission.attribute(handle, "biases"),
                 state["biases"],
                 what=f"the layer's biases after step {step + 1}",
                 rtol=1e-6,
-                atol=1e-9,
+                atol=1e-4 * bias_size,
+                mistakes=_adam_step_mistakes(
+                    old_biases, state["biases"], state["b"], reference, settings, step
+                ),
             )
         reference.post_update_params()
         call(submission, optimizer, "post_update_params", "")
@@ -695,9 +720,11 @@ def _decay_mistakes(settings: dict, step: int) -> list[Mistake]:
     ]
 
 
-def _adam_step_mistakes(old, dweights, state, reference, settings, step) -> list[Mistake]:
-    m = state["w"]["momentums"]
-    v = state["w"]["cache"]
+def _adam_step_mistakes(old, new, slots, reference, settings, step) -> list[Mistake]:
+    """Adam's step gone wrong, for one parameter: ``old`` before the step, ``new`` the right result,
+    ``slots`` its momentums and cache after the step."""
+    m = slots["momentums"]
+    v = slots["cache"]
     lr = reference.current_learning_rate
     b1, b2, eps = settings["beta_1"], settings["beta_2"], settings["epsilon"]
     t = step + 1
@@ -726,7 +753,7 @@ def _adam_step_mistakes(old, dweights, state, reference, settings, step) -> list
         ),
         Mistake(
             "The weights moved with the gradient, uphill: the step is subtracted (weights += -lr * ...).",
-            lambda: 2 * old - state["weights"],
+            lambda: 2 * old - new,
             cause="sign",
         ),
     ]
@@ -734,8 +761,11 @@ def _adam_step_mistakes(old, dweights, state, reference, settings, step) -> list
 
 @check("adam-optimizer")
 def adam_optimizer_check(submission):
-    with submission.case("Optimizer_Adam() with its defaults, three steps of one layer"):
-        _adam_run(submission, ADAM_DEFAULTS, (), 3)
+    with submission.case(
+        "Optimizer_Adam() with its defaults, three steps of one layer",
+        note="the first gradients here are tiny (about 1e-6), so where epsilon goes matters.",
+    ):
+        _adam_run(submission, ADAM_DEFAULTS, (), 3, tiny_first=True)
     settings = dict(ADAM_DEFAULTS, learning_rate=0.05, decay=5e-3)
     with submission.case(
         "Optimizer_Adam(learning_rate=0.05, decay=5e-3), four steps of two layers",
