@@ -87,3 +87,43 @@ class StoreNotice(Message):
 
     text: str
     saving: bool
+
+
+@dataclass
+class CheckOutput(Message):
+    """Check number ``check`` of exercise ``exercise_id`` is running: the ``lines`` the learner's code
+    has printed so far (all of them, so a newer message replaces an older one still waiting) and
+    the training log's curve rows among them (``history``)."""
+
+    exercise_id: str
+    check: int
+    lines: Sequence[str]
+    history: Sequence[HistoryRow] = ()
+
+    def can_replace(self, message: Message) -> bool:
+        return (
+            isinstance(message, CheckOutput)
+            and message.exercise_id == self.exercise_id
+            and message.check == self.check
+        )
+
+
+@dataclass
+class ReferenceReady(Message):
+    """The engine's run that exercise ``exercise_id``'s loop must reproduce (a
+    ``tutor.own_run.ReferenceRun``), or why it could not be computed (``error``)."""
+
+    exercise_id: str
+    reference: Any = None
+    error: str = ""
+
+
+@dataclass
+class RegionsReady(Message):
+    """The decision regions (a ``tutor.grids.RegionGrid``) of the network the learner trained in
+    check number ``check`` of ``exercise_id``, or why they cannot be drawn (``error``)."""
+
+    exercise_id: str
+    check: int
+    grid: Any = None
+    error: str = ""

@@ -86,6 +86,8 @@ CELL_MARKER = "█"
 
 # How strongly a region cell shows its class colour over the background (points use full colour).
 _REGION_STRENGTH = 0.38
+# How strongly a reference curve shows its metric's colour over the background.
+_FAINT_STRENGTH = 0.35
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,12 @@ class Palette:
     def metric_color(self, metric: str) -> RGB:
         """Loss in red, accuracy in green, learning rate in blue: the same hues everywhere."""
         return self.class_color({"loss": 1, "accuracy": 2, "learning_rate": 0}[metric])
+
+    def faint_color(self, metric: str) -> RGB:
+        """The metric's colour faded into the background: a reference curve behind the real one."""
+        base = self.background or ((0, 0, 0) if self.dark else (255, 255, 255))
+        color = self.metric_color(metric)
+        return tuple(round(b + (c - b) * _FAINT_STRENGTH) for c, b in zip(color, base))  # type: ignore[return-value]
 
     def validation_color(self) -> RGB:
         """Validation curves, in amber: apart from every metric's own colour."""

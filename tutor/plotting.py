@@ -145,11 +145,14 @@ def draw_curves(
     max_points: int = DEFAULT_MAX_POINTS,
     epoch_label: bool = True,
     marks: Sequence[int] = (),
+    reference: Sequence[HistoryRow] = (),
 ) -> None:
     """One curve: ``metric`` ("loss", "accuracy" or "learning_rate") against the epoch, and for a
     history with validation figures the validation curve too, with a legend naming the two.
     ``epoch_label=False`` leaves out the x axis's name, a row a small chart needs for the curve.
-    ``marks``: epochs where a setting was changed during the run, drawn as vertical lines."""
+    ``marks``: epochs where a setting was changed during the run, drawn as vertical lines.
+    ``reference``: another run's history, drawn faint behind the curve (and setting the epoch axis),
+    for a run that should follow it."""
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}: choose one of {', '.join(METRICS)}")
     column, label = METRICS[metric]
@@ -158,6 +161,14 @@ def draw_curves(
     plt.title(title if title is not None else label)
     plt.xlabel("epoch" if epoch_label else "")
     plt.ylabel("")
+    reference_epochs, reference_values = _finite_series(history_arrays(reference), column, max_points)
+    if len(reference_epochs):
+        plt.plot(
+            reference_epochs.tolist(),
+            reference_values.tolist(),
+            color=plot_color(palette, palette.faint_color(metric)),
+            marker="braille" if palette.color else ".",
+        )
     epochs, values = _finite_series(rows, column, max_points)
     validation_column = VALIDATION_COLUMNS.get(metric)
     validation = _finite_series(rows, validation_column, max_points) if validation_column else None
@@ -184,6 +195,9 @@ def draw_curves(
         )
         values = np.concatenate([values, validation[1]])
         epochs = np.concatenate([epochs, validation[0]])
+    if len(reference_epochs):
+        values = np.concatenate([values, reference_values])
+        epochs = np.concatenate([epochs, reference_epochs])
     for epoch in marks:
         plt.vline(epoch, color=plot_color(palette, palette.class_color(3)))
     _epoch_axis(plt, float(epochs.max()) if len(epochs) else 0.0)

@@ -114,7 +114,10 @@ class PythonEditor(TextArea):
 
 
 class CodeExercise(ExercisePanel):
-    """A Python editor with the starter code (or the learner's draft), graded by the grader."""
+    """A Python editor with the starter code (or the learner's draft), graded by the grader.
+    ``ctrl+f`` opens what the last check shows in detail (its gradient check)."""
+
+    BINDINGS = [Binding("ctrl+f", "open_view", "Details", show=False)]
 
     def prepare(self) -> None:
         self._source: str | None = None  # cached so the draft can be saved after the editor is gone
@@ -177,21 +180,59 @@ class CodeExercise(ExercisePanel):
             self.feedback.show_error("This exercise names no check.")
             return
         self.flush_draft()
+        submission = self.submission()
+        if submission is None:
+            return  # not gradable yet; submission() has said why
+        source, filename = submission
         self.grading = True
         self.check_button.disabled = True
+        self.check_started()
+        self._grade(self.get_grader, self.exercise.check, source, filename, self.output_listener())
+
+    # Hooks for kinds of code exercise that grade more than the editor holds (see own_classes.py).
+
+    def submission(self) -> tuple[str, str] | None:
+        """``(source, filename)`` to grade, or None (after telling the learner why) to grade nothing."""
+        return self.response(), "answer.py"
+
+    def check_started(self) -> None:
+        """The check is on its way: show that it runs."""
         self.feedback.show_running()
-        self._grade(self.get_grader, self.exercise.check, self.response())
+
+    def output_listener(self) -> Callable[[str], None] | None:
+        """Called in the grading thread with each line the learner's code prints; None: not streamed."""
+        return None
+
+    def grading_error(self, grader: Grader | None, error: Exception) -> str:
+        """What to tell the learner when grading raised ``error`` (called in the grading thread)."""
+        return f"The grader failed: {error.__class__.__name__}: {error}"
+
+    def show_result(self, result: CheckResult) -> None:
+        """Show a finished check's result (it has been recorded)."""
+        self.show_feedback(lambda panel: panel.show_check(result))
 
     @work(thread=True, exclusive=True, group="grade", exit_on_error=False)
-    def _grade(self, get_grader: Callable[[], Grader], check_id: str, source: str) -> None:
-        # Runs in a thread: only call_from_thread may reach the UI from here.
+    def _grade(
+        self,
+        get_grader: Callable[[], Grader],
+        check_id: str,
+        source: str,
+        filename: str,
+        on_output: Callable[[str], None] | None,
+    ) -> None:
+        # Runs in a thread: only call_from_thread and post_message may reach the UI from here.
         started = time.perf_counter()
+        options: dict[str, Any] = {"timeout": self.exercise.timeout}
+        if filename != "answer.py":
+            options["filename"] = filename
+        if on_output is not None:
+            options["on_output"] = on_output
+        grader: Grader | None = None
         try:
             grader = get_grader()
-            result = grader.grade(check_id, source, timeout=self.exercise.timeout)
-        except Exception as error:  # the grader's own failure, not the learner's code
-            message = f"The grader failed: {error.__class__.__name__}: {error}"
-            self.app.call_from_thread(self._grading_failed, message)
+            result = grader.grade(check_id, source, **options)
+        except Exception as error:  # the grader's own failure (or a stop), not the learner's code
+            self.app.call_from_thread(self._grading_failed, self.grading_error(grader, error))
             return
         elapsed_ms = (time.perf_counter() - started) * 1000
         self.app.call_from_thread(self._graded, result, elapsed_ms)
@@ -204,7 +245,7 @@ class CodeExercise(ExercisePanel):
         if not self.is_attached:
             return  # the learner left the lesson while it ran; the attempt is recorded all the same
         self.check_button.disabled = False
-        self.show_feedback(lambda panel: panel.show_check(result))
+        self.show_result(result)
         self._status_changed(bool(result.passed))  # the lesson says where ctrl+n goes after a pass
 
     def _grading_failed(self, message: str) -> None:
@@ -213,6 +254,10 @@ class CodeExercise(ExercisePanel):
             return
         self.check_button.disabled = False
         self.show_feedback(lambda panel: panel.show_error(message))
+
+    def action_open_view(self) -> None:
+        if not self.feedback.open_gradient_check():
+            self.notify("The last check has no gradient check to show.")
 
     def edit_externally(self) -> None:
         """Open the current draft in the learner's own editor (``$VISUAL``/``$EDITOR``), the app suspended

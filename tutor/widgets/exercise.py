@@ -136,6 +136,11 @@ class ExercisePanel(Vertical):
         from tutor.widgets.code_exercise import CodeExercise
         from tutor.widgets.quiz import ChoiceExercise, MatchExercise, NumericExercise
 
+        if exercise.kind == "code" and exercise.builds_on:
+            # The learner's code of earlier exercises runs above this one's (lesson 10's training loop).
+            from tutor.widgets.own_classes import BuildsOnExercise
+
+            return BuildsOnExercise(exercise, number=number, total=total, store=store, get_grader=get_grader)
         panel_class: type[ExercisePanel] = {
             "code": CodeExercise,
             "choice": ChoiceExercise,

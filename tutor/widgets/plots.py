@@ -231,12 +231,20 @@ class CurvePlot(ChartPlot):
         self.metric = metric
         self.history: Sequence[HistoryRow] = []
         self.marks: Sequence[tuple[int, str]] = ()
+        self.reference: Sequence[HistoryRow] = ()
 
-    def set_history(self, history: Sequence[HistoryRow], marks: Sequence[tuple[int, str]] = ()) -> None:
+    def set_history(
+        self,
+        history: Sequence[HistoryRow],
+        marks: Sequence[tuple[int, str]] = (),
+        reference: Sequence[HistoryRow] = (),
+    ) -> None:
         """Show ``history`` (rows of ``(epoch, loss, accuracy, learning_rate)``), kept by reference,
-        and a line at each of ``marks``' epochs (settings changed there)."""
+        a line at each of ``marks``' epochs (settings changed there) and, faint behind it, the
+        ``reference`` run it should follow."""
         self.history = history
         self.marks = marks
+        self.reference = reference
         self.refresh()
 
     def draw_chart(self, plt, palette: Palette, width: int, height: int) -> None:
@@ -249,6 +257,7 @@ class CurvePlot(ChartPlot):
             max_points=max(40, 2 * width),
             epoch_label=height >= 12,
             marks=[epoch for epoch, _ in self.marks],
+            reference=self.reference,
         )
 
 
