@@ -165,7 +165,7 @@ def test_real_lessons_are_clean(capsys):
     code, lines, _ = run_validate(capsys, str(REPO / "lessons"))
     assert lines[:-1] == []
     assert code == 0
-    assert re.fullmatch(r"9 lessons, \d+ exercises: all valid \(\d+ checks run in \d+\.\d s\)", lines[-1])
+    assert re.fullmatch(r"10 lessons, \d+ exercises: all valid \(\d+ checks run in \d+\.\d s\)", lines[-1])
 
 
 class FakeGrader:

@@ -115,7 +115,7 @@ def test_a_save_is_queued_then_its_result_recorded_and_shown(files):
     assert store.draft("relu") == code_of(code)  # the app opens with the same code
     assert HEADER_END not in store.draft("relu")
     screen = read_screen(session.console)
-    assert "All cases pass." in screen and "1/19 code exercises passed" in screen
+    assert "All cases pass." in screen and "1/24 code exercises passed" in screen
 
 
 def test_keys_next_hint_list_quit(files):
@@ -205,14 +205,14 @@ def test_tmux_wrong_then_right_file_then_the_app_shows_it_passed(tmp_path, nntut
         tmux.start("watch", "--dir", str(workspace))
         tmux.wait_for("neuron-output")
         screen = tmux.wait_for("n next")
-        assert "0/19 code exercises passed" in screen
+        assert "0/24 code exercises passed" in screen
         target = workspace / "01-a-neuron" / "01-neuron-output.py"
         time.sleep(1.0)  # let the watcher start
         target.write_text(WRONG_OUTPUT)
         screen = tmux.wait_for("✗ Not passed yet", timeout=60)
         assert "typed in" in screen  # the grader's feedback: `output` is typed in, not computed
         target.write_text(solution("neuron-output"))
-        tmux.wait_for("1/19 code exercises passed", timeout=60)
+        tmux.wait_for("1/24 code exercises passed", timeout=60)
         assert "✓ Passed" in tmux.screen()
         tmux.keys("n")
         tmux.wait_for("layer-output")
