@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Input, Markdown, RadioSet, Select, Select
 from tutor.app import NNTutorApp
 from tutor.screens.help import HelpScreen, help_sections
 from tutor.screens.home import HomeScreen
-from tutor.screens.lesson import LessonScreen, split_sections
+from tutor.screens.lesson import LessonScreen
+from tutor.screens.lesson_build import split_sections
 from tutor.store import STORE_FILENAME, Status, Store
 from tutor.widgets.confirm import ConfirmDialog
 from tutor.widgets.exercise import ExercisePanel

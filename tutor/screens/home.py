@@ -71,8 +71,10 @@ class HomeScreen(TutorScreen[None]):
         super().__init__()
         self.title = "nntutor"
         self.sub_title = "neural networks from scratch"
-        # The cursor starts on the next lesson, then stays where the learner puts it.
+        # The cursor starts on the next lesson, then stays where the learner puts it, until they come
+        # back from a lesson.
         self._placed_cursor = False
+        self._followed = 0  # the app's lessons_opened when the highlight last followed the learner
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -112,19 +114,25 @@ class HomeScreen(TutorScreen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_progress()
+        self._follow_learner()
 
     def on_resize(self, event: object) -> None:
         if self.lesson_table.row_count:
             self.refresh_progress()
 
-    def on_lesson_screen_left(self, message: Any) -> None:
-        """Back from a lesson: highlight it, or the lesson after it once nothing in it is left to do."""
+    def _follow_learner(self) -> None:
+        """Back from lessons: highlight the last one opened, or the lesson after it once nothing in it
+        is left to do. However the learner left it (escape, ctrl+n to the next lesson, the palette)."""
+        tutor = self.tutor
+        if tutor.lessons_opened == self._followed:
+            return  # back from somewhere else (the playground, the help): the highlight stays
+        self._followed = tutor.lessons_opened
         lessons = self.curriculum.lessons
         ids = [lesson.id for lesson in lessons]
-        if message.lesson_id not in ids:
+        if tutor.last_lesson_id not in ids:
             return
-        index = ids.index(message.lesson_id)
-        statuses = self.tutor.store.statuses()
+        index = ids.index(tutor.last_lesson_id)
+        statuses = tutor.store.statuses()
         finished = all(status_of(statuses, e.id) not in UNFINISHED for e in lessons[index].exercises)
         if finished and index + 1 < len(lessons):
             index += 1
