@@ -101,6 +101,19 @@ def test_ctrl_n_after_jumping_to_a_section_goes_to_the_exercise_below(tmux):
     assert "Exercise 4 of 6" in screen
 
 
+def test_two_quick_ctrl_n_go_two_exercises_on(tmux):
+    open_lesson(tmux, 1, "A single neuron")
+    tmux.keys("C-n", "C-n")  # one burst
+    screen = tmux.wait_until(
+        lambda screen: "Exercise 2 of 5" in screen and "esc To buttons" in footer(screen)
+    )
+    time.sleep(0.5)
+    screen = tmux.screen()
+    assert "Exercise 2 of 5" in screen and "Exercise 1 of 5" not in screen
+    tmux.keys("C-n", "C-n")
+    tmux.wait_until(lambda screen: "Exercise 4 of 5" in screen and "esc To buttons" in footer(screen))
+
+
 # --- 2. escape leaves the answer, then the lesson ----------------------------------------------
 
 

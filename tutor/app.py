@@ -101,6 +101,11 @@ class NNTutorApp(App[None]):
         self.post_message(StoreNotice(text, saving))
 
     def on_store_notice(self, message: StoreNotice) -> None:
+        from tutor.screens.home import HomeScreen
+
+        for screen in self.screen_stack:  # the lesson list's subtitle says whether progress is saved
+            if isinstance(screen, HomeScreen):
+                screen.show_saving()
         self.notify(
             message.text,
             title="Progress store",

@@ -27,6 +27,7 @@ SEEN_MARK = "◆"  # after a lesson's count: a solution was revealed in it
 # Columns other than the title, with their cell padding, plus the page's padding and a scrollbar.
 OTHER_COLUMNS_WIDTH = 3 + 8 + 17 + 2 + 2 + 2
 MIN_TITLE_WIDTH = 20
+SUBTITLE = "neural networks from scratch"
 
 
 def progress_bar_text(passed: int, total: int, seen: int = 0) -> Text:
@@ -70,7 +71,7 @@ class HomeScreen(TutorScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.title = "nntutor"
-        self.sub_title = "neural networks from scratch"
+        self.sub_title = SUBTITLE
         # The cursor starts on the next lesson, then stays where the learner puts it, until they come
         # back from a lesson.
         self._placed_cursor = False
@@ -101,8 +102,6 @@ class HomeScreen(TutorScreen[None]):
         return self.query_one("#lessons", DataTable)
 
     def on_mount(self) -> None:
-        if not self.tutor.store.saving:
-            self.sub_title = "progress is NOT being saved (see the notice)"
         table = self.lesson_table
         table.add_column(" ", key="mark")
         table.add_column("Lesson", key="lesson")
@@ -150,8 +149,15 @@ class HomeScreen(TutorScreen[None]):
             for e in lesson.exercises
         )
 
+    def show_saving(self) -> None:
+        """The subtitle says whether progress is being saved now (a failed write stops it, a later
+        write that works starts it again)."""
+        saving = self.tutor.store.saving
+        self.sub_title = SUBTITLE if saving else "progress is NOT being saved (see the notice)"
+
     def refresh_progress(self) -> None:
-        """Re-read the store and redraw every row, the totals and the next step."""
+        """Re-read the store and redraw every row, the totals, the next step and the subtitle."""
+        self.show_saving()
         table = self.lesson_table
         statuses = self.tutor.store.statuses()
         step = next_step(self.curriculum, statuses)

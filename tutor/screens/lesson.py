@@ -409,7 +409,8 @@ class LessonScreen(TutorScreen[None]):
         self.refresh_bindings()
 
     def action_tab(self, direction: int) -> None:
-        """Tab within the current exercise; from outside one, to the next exercise's buttons."""
+        """Tab within the current exercise; from outside one, to the next exercise's buttons or the next
+        Train button, whichever comes first."""
         focused = self.focused
         panel = self.current
         if panel is not None and focused is not None and panel in focused.ancestors_with_self:
@@ -418,16 +419,35 @@ class LessonScreen(TutorScreen[None]):
                 index = controls.index(focused) if focused in controls else -1
                 controls[(index + direction) % len(controls)].focus()
                 return
+        stops = [widget for widget in self.body.children if isinstance(widget, (ExercisePanel, TrainButton))]
+        if isinstance(focused, TrainButton) and focused in stops:
+            self._tab_to(stops, stops.index(focused) + direction)
+            return
         panels = self.panels
         index = self._next_index(1)
         if direction < 0:
             index = (
                 self._next_index(-1) if index >= len(panels) or not self._in_view(panels[index]) else index
             )
-        if 0 <= index < len(panels):
-            self.set_current(panels[index])
-            panels[index].focus_controls()
-        elif self.recap is not None and self.recap.query(Button):
+        stop = stops.index(panels[index]) if 0 <= index < len(panels) else len(stops)
+        if direction > 0:  # a Train button between the reading position and that exercise comes first
+            top = self.body.region.y
+            stop = next(
+                (i for i, w in enumerate(stops[:stop]) if isinstance(w, TrainButton) and w.region.y >= top),
+                stop,
+            )
+        self._tab_to(stops, stop if 0 <= index < len(panels) or direction > 0 else -1)
+
+    def _tab_to(self, stops: list[Widget], index: int) -> None:
+        if 0 <= index < len(stops):
+            stop = stops[index]
+            if isinstance(stop, ExercisePanel):
+                self.set_current(stop)
+                stop.focus_controls()
+            else:
+                self.set_current(None)
+                stop.focus()
+        elif index >= len(stops) and self.recap is not None and self.recap.query(Button):
             self.go_to_recap()
 
     def action_back(self) -> None:
