@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 # The screen opens with the first few blocks of text (no plot: drawing one needs NumPy and plotext
-# loaded) and mounts the rest in a few batches after the first frame: the top is readable at once,
+# loaded; no exercise: its widgets cost more than the text) and mounts the rest in a few batches after the first frame: the top is readable at once,
 # keys keep working, and each batch costs one layout of the lesson.
 FIRST_WIDGETS = 4
 MOUNT_BATCH = 12
@@ -130,12 +130,15 @@ def lesson_builders(
 
 
 def opening_count(builders: list[BlockBuilder], exercise_id: str | None = None) -> int:
-    """How many blocks the screen opens with: the first few up to the first plot; when it opens at
+    """How many blocks the screen opens with: the first few text blocks, up to the first plot or
+    exercise (an editor or a plot costs more than the text a learner reads first); when it opens at
     exercise ``exercise_id``, every block up to that exercise and a few after it."""
     for index, builder in enumerate(builders):
         if exercise_id is not None and builder.exercise_id == exercise_id:
             return min(index + 1 + FIRST_WIDGETS, len(builders))
     first = 0
-    while first < min(FIRST_WIDGETS, len(builders)) and not builders[first].plot:
+    while first < min(FIRST_WIDGETS, len(builders)) and not (
+        builders[first].plot or builders[first].exercise_id
+    ):
         first += 1
     return first
