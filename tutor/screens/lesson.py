@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual import events
 from textual.app import ComposeResult
@@ -438,7 +438,7 @@ class LessonScreen(TutorScreen[None]):
             )
         self._tab_to(stops, stop if 0 <= index < len(panels) or direction > 0 else -1)
 
-    def _tab_to(self, stops: list[Widget], index: int) -> None:
+    def _tab_to(self, stops: Sequence[Widget], index: int) -> None:
         if 0 <= index < len(stops):
             stop = stops[index]
             if isinstance(stop, ExercisePanel):

@@ -34,12 +34,13 @@ class SharedQueryEditor(TextArea):
 
     def _set_document(self, text: str, language: str | None) -> None:
         query = shared_query(language) if language else None
-        if query is None or language is None:
+        tree_language = get_language(language) if query is not None and language else None
+        if query is None or language is None or tree_language is None:
             super()._set_document(text, language)
             return
         # Registered with an empty query, the document compiles nothing; the shared query is put in
         # its place and the highlights built from it.
-        self.register_language(language, get_language(language), "")
+        self.register_language(language, tree_language, "")
         super()._set_document(text, language)
         self._highlight_query = query
         self._build_highlight_map()
