@@ -12,7 +12,8 @@ from textual.widgets import DataTable, Input, Markdown, RadioSet, Select, Select
 from tutor.app import NNTutorApp
 from tutor.screens.help import HelpScreen, help_sections
 from tutor.screens.home import HomeScreen
-from tutor.screens.lesson import LessonScreen, split_sections
+from tutor.screens.lesson import LessonScreen
+from tutor.screens.lesson_build import split_sections
 from tutor.store import STORE_FILENAME, Status, Store
 from tutor.widgets.confirm import ConfirmDialog
 from tutor.widgets.exercise import ExercisePanel
@@ -518,6 +519,30 @@ async def test_read_only_store_says_progress_is_not_saved(nntutor_home):
         await pilot.pause()
         assert "NOT being saved" in app.screen.sub_title
         assert any("read-only" in notification.message for notification in app._notifications)
+
+
+async def test_the_subtitle_follows_whether_progress_is_saved(nntutor_home):
+    from tutor.messages import StoreNotice
+
+    store = Store.in_memory()
+    app = make_app(nntutor_home, store=store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert "NOT" not in app.screen.sub_title
+        store.saving = False  # a write failed: the store tells the app
+        app.post_message(StoreNotice("Your progress could not be saved.", False))
+        await pilot.pause()
+        assert "NOT being saved" in app.screen.sub_title
+        store.saving = True  # a later write worked
+        app.post_message(StoreNotice("Your progress is being saved again.", True))
+        await pilot.pause()
+        assert "NOT" not in app.screen.sub_title
+        app.open_lesson(app.curriculum.lessons[0].id)  # and when coming back to the list
+        await pilot.pause()
+        store.saving = False
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "NOT being saved" in app.screen.sub_title
 
 
 class RecordingPlayground:

@@ -9,6 +9,7 @@ from tutor.curriculum import Exercise, PlotBlock, TrainBlock, load_curriculum
 from tutor.screens.lesson import LessonScreen
 from tutor.store import Store
 from tutor.widgets.exercise import ExercisePanel
+from tutor.widgets.lesson_blocks import TrainButton
 
 
 async def test_every_shipped_lesson_opens_with_all_its_parts():
@@ -32,3 +33,33 @@ async def test_every_shipped_lesson_opens_with_all_its_parts():
             assert all(isinstance(block, Exercise) or block.line > 0 for block in lesson.blocks)
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_tab_from_the_text_reaches_the_train_buttons_in_turn():
+    app = NNTutorApp(store=Store.in_memory(), grader=StandInGrader())
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_lesson("adam-and-the-spiral")
+        await pilot.pause()
+        await wait_until_loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, LessonScreen)
+        trains = list(screen.query(TrainButton))
+        assert len(trains) == 2
+        children = list(screen.body.children)
+        above = children[children.index(trains[0]) - 1]  # the text just above the first Train button
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        await pilot.press("escape")  # what the jump list does for a section: the page has the keyboard
+        screen.set_current(None)
+        screen.body.focus(scroll_visible=False)
+        screen.body.scroll_to_widget(above, top=True, animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.press("tab")
+        assert app.focused is trains[0]
+        await pilot.press("tab")
+        assert app.focused is trains[1]
+        await pilot.press("shift+tab")
+        assert app.focused is trains[0]
+        await pilot.press("tab", "tab")  # nothing after the last one: this is the last lesson
+        await pilot.pause()
+        assert app.focused is trains[1]

@@ -102,6 +102,19 @@ def test_ctrl_n_after_jumping_to_a_section_goes_to_the_exercise_below(tmux):
     assert "Exercise 4 of 6" in screen
 
 
+def test_two_quick_ctrl_n_go_two_exercises_on(tmux):
+    open_lesson(tmux, 1, "A single neuron")
+    tmux.keys("C-n", "C-n")  # one burst
+    screen = tmux.wait_until(
+        lambda screen: "Exercise 2 of 5" in screen and "esc To buttons" in footer(screen)
+    )
+    time.sleep(0.5)
+    screen = tmux.screen()
+    assert "Exercise 2 of 5" in screen and "Exercise 1 of 5" not in screen
+    tmux.keys("C-n", "C-n")
+    tmux.wait_until(lambda screen: "Exercise 4 of 5" in screen and "esc To buttons" in footer(screen))
+
+
 # --- 2. escape leaves the answer, then the lesson ----------------------------------------------
 
 
@@ -179,6 +192,44 @@ def test_page_keys_scroll_after_jumping_from_the_editor(tmux):
     assert "def step(inputs):" not in tmux.screen()
 
 
+# --- 5. c opens the lesson at the next exercise, never at its top --------------------------------
+
+
+def test_continue_shows_the_next_exercise_in_the_first_screen_of_the_lesson(tmux, nntutor_home):
+    with Store.open(nntutor_home) as store:
+        for exercise in (
+            "neuron-output",
+            "neuron-parts-count",
+            "neuron-by-hand",
+            "bias-to-zero",
+            "weight-or-bias",
+        ):
+            store.record_attempt(exercise, True, 5.0)
+        for exercise in ("layer-output", "cube-shape", "dot-product"):
+            store.record_attempt(exercise, True, 5.0)
+    tmux.start()
+    tmux.wait_for("Continue (c)")
+    tmux.keys("c")
+    # Every screen drawn from the moment the lesson appears, for two seconds.
+    screens = []
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not screens:
+        screen = tmux.screen()
+        if "Lesson 2: A layer of neurons" in screen:
+            screens.append(screen)
+    until = time.monotonic() + 2
+    while time.monotonic() < until:
+        screens.append(tmux.screen())
+    body = [screen for screen in screens if len(screen.split()) > 30]  # the lesson's text is drawn
+    assert body, screens[-1]
+    assert all("Exercise 4 of 5" in screen for screen in body), next(
+        screen for screen in body if "Exercise 4 of 5" not in screen
+    )
+    assert not any("In this lesson" in screen for screen in body)  # the top of the lesson
+    screen = tmux.wait_until(lambda screen: "esc To buttons" in footer(screen))  # its answer has the keys
+    assert "Exercise 4 of 5" in screen
+
+
 # --- 6. The end of a lesson: a recap and the next lesson -----------------------------------------
 
 
@@ -237,6 +288,49 @@ def test_home_highlight_moves_on_after_a_finished_lesson(tmux, nntutor_home):
     tmux.wait_for("Continue (c)")
     tmux.keys("Enter")
     tmux.wait_for("Lesson 2: A layer of neurons")
+
+
+def test_home_highlight_follows_ctrl_n_into_the_next_lesson(tmux):
+    open_lesson(tmux, 3, "Activation functions")
+    for number in range(1, 7):
+        next_exercise(tmux, number, 6)
+    tmux.keys("C-n")  # the recap
+    tmux.wait_for("Next: lesson 4")
+    tmux.keys("C-n")  # past the end: lesson 4
+    wait_loaded(tmux, "Lesson 4: Softmax")
+    tmux.keys("Escape")
+    tmux.wait_for("Continue (c)")
+    tmux.keys("Enter")  # the highlight is on lesson 4
+    tmux.wait_for("Lesson 4: Softmax")
+
+
+def test_home_highlight_follows_the_next_lesson_button(tmux):
+    open_lesson(tmux, 3, "Activation functions")
+    for number in range(1, 7):
+        next_exercise(tmux, number, 6)
+    tmux.keys("C-n")
+    tmux.wait_for("Next: lesson 4")
+    tmux.keys("Enter")  # the recap's button holds the keyboard
+    wait_loaded(tmux, "Lesson 4: Softmax")
+    tmux.keys("Escape")
+    tmux.wait_for("Continue (c)")
+    tmux.keys("Enter")
+    tmux.wait_for("Lesson 4: Softmax")
+
+
+def test_home_highlight_follows_a_lesson_opened_from_the_palette(tmux):
+    open_lesson(tmux, 3, "Activation functions")
+    tmux.keys("C-p")
+    tmux.wait_for("Search for commands")
+    tmux.type("Lesson 6")
+    tmux.wait_for("Lesson 6: Backpropagation")
+    tmux.keys("Enter")
+    tmux.wait_until(lambda screen: "Search for commands" not in screen)
+    wait_loaded(tmux, "Lesson 6: Backpropagation")
+    tmux.keys("Escape")
+    tmux.wait_for("Continue (c)")
+    tmux.keys("Enter")
+    tmux.wait_for("Lesson 6: Backpropagation")
 
 
 # --- 15. A revealed solution stays visible after a pass -----------------------------------------

@@ -45,3 +45,7 @@ def test_start_slow_down_speed_up_and_stop_a_run_at_80x24(tmux):
     tmux.wait_for("Stopped at epoch", timeout=10)
     screen = tmux.wait_for("(stopped)")
     assert "Start" in screen  # the settings are back
+    # Beside the settings the status column is narrow: its lines wrap, none is cut off.
+    status = " ".join(line.split("▎")[-1].strip() for line in screen.splitlines()[-8:-1])
+    assert re.search(r"\(stopped\)\s+at 1000 epochs/s", status), screen
+    assert re.search(r"lr: [\d.]+ Stopped at epoch \d+\. s starts a new run\.", status), screen

@@ -65,6 +65,10 @@ class NNTutorApp(App[None]):
         self._store = store
         self._grader = grader
         self._curriculum: Curriculum | None = None
+        # The lesson opened last, however it was opened (the list, c, ctrl+n or the button at a lesson's
+        # end, the palette), and how many were opened: the lesson list follows the learner with them.
+        self.last_lesson_id: str | None = None
+        self.lessons_opened = 0
 
     @property
     def curriculum(self) -> Curriculum:
@@ -141,6 +145,11 @@ class NNTutorApp(App[None]):
         self.post_message(StoreNotice(text, saving))
 
     def on_store_notice(self, message: StoreNotice) -> None:
+        from tutor.screens.home import HomeScreen
+
+        for screen in self.screen_stack:  # the lesson list's subtitle says whether progress is saved
+            if isinstance(screen, HomeScreen):
+                screen.show_saving()
         self.notify(
             message.text,
             title="Progress store",
@@ -211,6 +220,8 @@ class NNTutorApp(App[None]):
             self.notify(f"No lesson {lesson_id!r}.", severity="error")
             return
         top = self.screen
+        self.last_lesson_id = lesson_id
+        self.lessons_opened += 1
         if isinstance(top, LessonScreen) and top.lesson.id == lesson_id:
             if exercise_id:
                 top.go_to(exercise_id)

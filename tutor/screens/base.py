@@ -30,6 +30,11 @@ class TutorApp(Protocol):
     @property
     def store(self) -> Store: ...
 
+    last_lesson_id: str | None
+    """The lesson opened last (None before the first)."""
+    lessons_opened: int
+    """How many times a lesson was opened."""
+
     def get_grader(self) -> Grader: ...
 
     def open_lesson(self, lesson_id: str, exercise_id: str | None = None) -> None: ...

@@ -27,6 +27,7 @@ SEEN_MARK = "◆"  # after a lesson's count: a solution was revealed in it
 # Columns other than the title, with their cell padding, plus the page's padding and a scrollbar.
 OTHER_COLUMNS_WIDTH = 3 + 8 + 17 + 2 + 2 + 2
 MIN_TITLE_WIDTH = 20
+SUBTITLE = "neural networks from scratch"
 
 
 def progress_bar_text(passed: int, total: int, seen: int = 0) -> Text:
@@ -70,9 +71,11 @@ class HomeScreen(TutorScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.title = "nntutor"
-        self.sub_title = "neural networks from scratch"
-        # The cursor starts on the next lesson, then stays where the learner puts it.
+        self.sub_title = SUBTITLE
+        # The cursor starts on the next lesson, then stays where the learner puts it, until they come
+        # back from a lesson.
         self._placed_cursor = False
+        self._followed = 0  # the app's lessons_opened when the highlight last followed the learner
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,8 +102,6 @@ class HomeScreen(TutorScreen[None]):
         return self.query_one("#lessons", DataTable)
 
     def on_mount(self) -> None:
-        if not self.tutor.store.saving:
-            self.sub_title = "progress is NOT being saved (see the notice)"
         table = self.lesson_table
         table.add_column(" ", key="mark")
         table.add_column("Lesson", key="lesson")
@@ -112,19 +113,25 @@ class HomeScreen(TutorScreen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_progress()
+        self._follow_learner()
 
     def on_resize(self, event: object) -> None:
         if self.lesson_table.row_count:
             self.refresh_progress()
 
-    def on_lesson_screen_left(self, message: Any) -> None:
-        """Back from a lesson: highlight it, or the lesson after it once nothing in it is left to do."""
+    def _follow_learner(self) -> None:
+        """Back from lessons: highlight the last one opened, or the lesson after it once nothing in it
+        is left to do. However the learner left it (escape, ctrl+n to the next lesson, the palette)."""
+        tutor = self.tutor
+        if tutor.lessons_opened == self._followed:
+            return  # back from somewhere else (the playground, the help): the highlight stays
+        self._followed = tutor.lessons_opened
         lessons = self.curriculum.lessons
         ids = [lesson.id for lesson in lessons]
-        if message.lesson_id not in ids:
+        if tutor.last_lesson_id not in ids:
             return
-        index = ids.index(message.lesson_id)
-        statuses = self.tutor.store.statuses()
+        index = ids.index(tutor.last_lesson_id)
+        statuses = tutor.store.statuses()
         finished = all(status_of(statuses, e.id) not in UNFINISHED for e in lessons[index].exercises)
         if finished and index + 1 < len(lessons):
             index += 1
@@ -142,8 +149,15 @@ class HomeScreen(TutorScreen[None]):
             for e in lesson.exercises
         )
 
+    def show_saving(self) -> None:
+        """The subtitle says whether progress is being saved now (a failed write stops it, a later
+        write that works starts it again)."""
+        saving = self.tutor.store.saving
+        self.sub_title = SUBTITLE if saving else "progress is NOT being saved (see the notice)"
+
     def refresh_progress(self) -> None:
-        """Re-read the store and redraw every row, the totals and the next step."""
+        """Re-read the store and redraw every row, the totals, the next step and the subtitle."""
+        self.show_saving()
         table = self.lesson_table
         statuses = self.tutor.store.statuses()
         step = next_step(self.curriculum, statuses)

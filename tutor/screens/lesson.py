@@ -11,128 +11,30 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import re
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Callable, Sequence
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
+from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Markdown, Static
+from textual.widgets import Button, Footer, Header
 
-from tutor.curriculum import Exercise, Lesson, MarkdownBlock, PlotBlock, PlotSpec, TrainBlock
+from tutor.curriculum import Lesson
 from tutor.progress import UNFINISHED, lesson_progress, status_name
 from tutor.screens.base import TutorScreen
+from tutor.screens.lesson_build import MOUNT_BATCH, BlockBuilder, lesson_builders, opening_count
 from tutor.widgets.exercise import ExercisePanel
-from tutor.widgets.lesson_blocks import Section, TrainButton
-from tutor.widgets.markdown_text import LessonText
-
-_FENCE = re.compile(r"^\s*(```|~~~)")
-
-# The screen opens with the first few blocks of text (no plot: drawing one needs NumPy and plotext
-# loaded) and mounts the rest in a few batches after the first frame: the top is readable at once,
-# keys keep working, and each batch costs one layout of the lesson.
-FIRST_WIDGETS = 4
-MOUNT_BATCH = 12
-
-
-def split_sections(text: str) -> list[tuple[str | None, str]]:
-    """Cut markdown at its ``##`` headings (outside code fences).
-
-    Returns ``(heading, chunk)`` pairs in order; the chunk includes its heading line. Text before the
-    first ``##`` heading comes with heading None.
-    """
-    sections: list[tuple[str | None, list[str]]] = [(None, [])]
-    in_fence = False
-    for line in text.splitlines():
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        elif not in_fence and line.startswith("## "):
-            sections.append((line[3:].strip().strip("#").strip(), []))
-        sections[-1][1].append(line)
-    return [
-        (heading, "\n".join(lines).strip("\n")) for heading, lines in sections if "\n".join(lines).strip()
-    ]
-
-
-def plot_placeholder_text(spec: PlotSpec) -> str:
-    """One line saying what a plot block would draw, for a plot that cannot be drawn."""
-    if spec.data is not None:
-        return f"plot: {spec.data} data ({spec.samples} samples, {spec.classes} classes)"
-    low, high = spec.range
-    return f"plot: the {spec.function} function from {low:g} to {high:g}"
-
-
-class _PlotBuilder:
-    """Builds a plot's widget: marked apart because the first one made loads NumPy and plotext."""
-
-    def __init__(self, build: Callable[[], Widget]) -> None:
-        self.build = build
-
-    def __call__(self) -> Widget:
-        return self.build()
-
-
-class LessonRecap(Vertical):
-    """The end of a lesson: what it taught (its objectives) and the next lesson, one key away."""
-
-    DEFAULT_CSS = """
-    LessonRecap {
-        height: auto;
-        border: round $success;
-        border-title-style: bold;
-        padding: 0 1;
-        margin: 1 0 2 0;
-    }
-    LessonRecap > Markdown { margin: 0; }
-    LessonRecap > Button { margin-top: 1; }
-    """
-
-    def __init__(self, lesson: Lesson, next_lesson: Lesson | None) -> None:
-        super().__init__(id="lesson-recap")
-        self.lesson = lesson
-        self.next_lesson = next_lesson
-        self.border_title = f"End of lesson {lesson.order}"
-
-    def compose(self) -> ComposeResult:
-        yield Markdown(self.learned(), classes="recap-text")
-        if self.next_lesson is not None:
-            label = f"Next: lesson {self.next_lesson.order}, {self.next_lesson.title} (ctrl+n)"
-            yield Button(label, id="next-lesson", variant="success", compact=True)
-        else:
-            yield Static("That was the last lesson. Escape goes home; the playground is there too (p).")
-
-    def learned(self) -> str:
-        objectives = self.lesson.objectives
-        if not objectives:
-            return f"You have reached the end of **{self.lesson.title}**."
-        goals = "\n".join(f"- {objective}" for objective in objectives)
-        return f"In **{self.lesson.title}** you learned to:\n\n{goals}"
-
-    def show_progress(self, passed: int, finished: int, total: int) -> None:
-        """Title the recap with the learner's standing: complete, or how many are left."""
-        if not total or finished == total:
-            self.border_title = f"Lesson {self.lesson.order} complete"
-        else:
-            self.border_title = f"End of lesson {self.lesson.order}"
-        self.border_subtitle = f"{passed}/{total} passed" if total else ""
+from tutor.widgets.lesson_blocks import LessonRecap, Section, TrainButton
 
 
 class LessonScreen(TutorScreen[None]):
     """One lesson. Escape leaves an answer, then goes back to the lesson list."""
 
-    class Left(Message):
-        """The learner left lesson ``lesson_id`` for the screen below (the lesson list follows them)."""
-
-        def __init__(self, lesson_id: str) -> None:
-            super().__init__()
-            self.lesson_id = lesson_id
-
     DEFAULT_CSS = """
     LessonScreen #lesson-body { padding: 0 1; scrollbar-gutter: stable; align-horizontal: center; }
+    /* Laid out but drawn off-screen until it is scrolled to the exercise it opens at. */
+    LessonScreen #lesson-body.-placing { offset-x: 1000; }
     /* Long lines are hard to read: on very wide terminals the lesson keeps a readable column. */
     LessonScreen #lesson-body > * { max-width: 120; }
     LessonScreen .plot-placeholder {
@@ -174,16 +76,17 @@ class LessonScreen(TutorScreen[None]):
         self.current: ExercisePanel | None = None
         self.title = f"Lesson {lesson.order}: {lesson.title}"
         self.loaded = False  # every block mounted
-        self._unmounted: list[Callable[[], Widget]] = []
+        self._unmounted: list[BlockBuilder] = []
         self._waiting: list[Callable[[], None]] = []
+        # The exercise the view is on its way to (scrolled after the next refresh): the next ctrl+n
+        # counts from it even before it is in view, so quick presses go one exercise each.
+        self._heading_to: Widget | None = None
 
     # --- building -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        builders = list(self._blocks())
-        first = 0
-        while first < min(FIRST_WIDGETS, len(builders)) and not isinstance(builders[first], _PlotBuilder):
-            first += 1
+        builders = list(lesson_builders(self.lesson, self.tutor.store, self.tutor.get_grader))
+        first = opening_count(builders, self.focus_exercise)
         self._unmounted = builders[first:]
         yield Header()
         with VerticalScroll(id="lesson-body"):
@@ -191,57 +94,18 @@ class LessonScreen(TutorScreen[None]):
                 yield build()
         yield Footer(compact=True)
 
-    def _blocks(self) -> Iterator[Callable[[], Widget]]:
-        """A builder for each block's widget, in order (widgets are made only when mounted)."""
-        exercises = list(self.lesson.exercises)
-        if self.lesson.objectives:
-            goals = "\n".join(f"- {objective}" for objective in self.lesson.objectives)
-            count = f"{len(exercises)} exercise{'s' if len(exercises) != 1 else ''}"
-            yield partial(
-                LessonText,
-                f"**In this lesson** (about {self.lesson.minutes} min, {count}) you learn to:\n\n{goals}",
-                classes="objectives",
-            )
-        section_number = exercise_number = 0
-        for block in self.lesson.blocks:
-            match block:
-                case MarkdownBlock():
-                    for heading, chunk in split_sections(block.text):
-                        if heading is None:
-                            yield partial(LessonText, chunk)
-                        else:
-                            section_number += 1
-                            yield partial(Section, chunk, heading=heading, id=f"section-{section_number}")
-                case PlotBlock():
-                    yield _PlotBuilder(partial(self._plot, block.spec))
-                case TrainBlock():
-                    yield partial(TrainButton, block)
-                case Exercise():
-                    exercise_number += 1
-                    yield partial(
-                        ExercisePanel.create,
-                        block,
-                        number=exercise_number,
-                        total=len(exercises),
-                        store=self.tutor.store,
-                        get_grader=self.tutor.get_grader,
-                    )
-
-    @staticmethod
-    def _plot(spec: PlotSpec) -> Widget:
-        from tutor.widgets.plots import LessonPlot
-
-        try:
-            return LessonPlot(spec)
-        except Exception as error:  # a plot that cannot be drawn must not take the lesson down
-            return Static(
-                f"{plot_placeholder_text(spec)}: cannot be drawn ({error})", classes="plot-placeholder"
-            )
-
     def on_mount(self) -> None:
         self._update_subtitle()
         self.body.focus()
-        if self.focus_exercise:
+        target = self._panel(self.focus_exercise)
+        if target is not None:
+            # Composed with every block above it and kept off-screen until the first layout has placed
+            # them; then shown scrolled to the exercise: the top of the lesson is never what is seen.
+            self.body.add_class("-placing")
+            self.set_current(target)
+            target.focus_answer(scroll_visible=False)  # the page is scrolled to the exercise's top
+            self.call_after_refresh(self._place, target)
+        elif self.focus_exercise:
             self.go_to(self.focus_exercise)
         self.when_loaded(self._add_recap)
         self.run_worker(self._mount_rest(), group="lesson-mount")
@@ -254,7 +118,7 @@ class LessonScreen(TutorScreen[None]):
         )
         while self._unmounted:
             batch, self._unmounted = self._unmounted[:MOUNT_BATCH], self._unmounted[MOUNT_BATCH:]
-            if any(isinstance(build, _PlotBuilder) for build in batch):
+            if any(build.plot for build in batch):
                 await plots_loaded
             await body.mount_all([build() for build in batch])
         await plots_loaded
@@ -329,10 +193,21 @@ class LessonScreen(TutorScreen[None]):
     def go_to_exercise(self, panel: ExercisePanel) -> None:
         self.set_current(panel)
         panel.focus_answer()
+        self._heading_to = panel
         # After the next layout: freshly mounted blocks above may not have their size yet.
         self.call_after_refresh(self._scroll_to_top, panel)
 
+    def _place(self, target: ExercisePanel, tries: int = 20) -> None:
+        body = self.body
+        if tries and (not target.virtual_region or body.max_scroll_y < target.virtual_region.y):
+            self.call_after_refresh(self._place, target, tries - 1)  # not laid out yet
+            return
+        body.scroll_to_widget(target, top=True, animate=False, immediate=True)
+        body.remove_class("-placing")
+
     def _scroll_to_top(self, widget: Widget) -> None:
+        if widget is self._heading_to:
+            self._heading_to = None
         self.body.scroll_to_widget(widget, top=True, animate=False)
 
     def _in_view(self, widget: Widget) -> bool:
@@ -384,8 +259,9 @@ class LessonScreen(TutorScreen[None]):
         out of range: -1 before the first exercise, ``len(panels)`` after the last.
         """
         panels = self.panels
-        if self.current in panels and self._in_view(self.current):
-            return panels.index(self.current) + offset
+        current = self.current
+        if current in panels and (current is self._heading_to or self._in_view(current)):
+            return panels.index(current) + offset
         top = self.body.region.y
         if offset > 0:
             return next((i for i, panel in enumerate(panels) if panel.region.y >= top), len(panels))
@@ -533,7 +409,8 @@ class LessonScreen(TutorScreen[None]):
         self.refresh_bindings()
 
     def action_tab(self, direction: int) -> None:
-        """Tab within the current exercise; from outside one, to the next exercise's buttons."""
+        """Tab within the current exercise; from outside one, to the next exercise's buttons or the next
+        Train button, whichever comes first."""
         focused = self.focused
         panel = self.current
         if panel is not None and focused is not None and panel in focused.ancestors_with_self:
@@ -542,22 +419,39 @@ class LessonScreen(TutorScreen[None]):
                 index = controls.index(focused) if focused in controls else -1
                 controls[(index + direction) % len(controls)].focus()
                 return
+        stops = [widget for widget in self.body.children if isinstance(widget, (ExercisePanel, TrainButton))]
+        if isinstance(focused, TrainButton) and focused in stops:
+            self._tab_to(stops, stops.index(focused) + direction)
+            return
         panels = self.panels
         index = self._next_index(1)
         if direction < 0:
             index = (
                 self._next_index(-1) if index >= len(panels) or not self._in_view(panels[index]) else index
             )
-        if 0 <= index < len(panels):
-            self.set_current(panels[index])
-            panels[index].focus_controls()
-        elif self.recap is not None and self.recap.query(Button):
+        stop = stops.index(panels[index]) if 0 <= index < len(panels) else len(stops)
+        if direction > 0:  # a Train button between the reading position and that exercise comes first
+            top = self.body.region.y
+            stop = next(
+                (i for i, w in enumerate(stops[:stop]) if isinstance(w, TrainButton) and w.region.y >= top),
+                stop,
+            )
+        self._tab_to(stops, stop if 0 <= index < len(panels) or direction > 0 else -1)
+
+    def _tab_to(self, stops: Sequence[Widget], index: int) -> None:
+        if 0 <= index < len(stops):
+            stop = stops[index]
+            if isinstance(stop, ExercisePanel):
+                self.set_current(stop)
+                stop.focus_controls()
+            else:
+                self.set_current(None)
+                stop.focus()
+        elif index >= len(stops) and self.recap is not None and self.recap.query(Button):
             self.go_to_recap()
 
     def action_back(self) -> None:
-        lesson_id = self.lesson.id
         self.app.pop_screen()
-        self.app.screen.post_message(self.Left(lesson_id))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if isinstance(event.button, TrainButton):

@@ -61,8 +61,11 @@ class PlaygroundScreen(Screen):
     PlaygroundScreen CurvePlot { min-height: 8; }
     PlaygroundScreen.-compact #plane, PlaygroundScreen.-compact #curves { width: 1fr; }
     PlaygroundScreen #status { height: auto; padding: 0 1; background: $boost; }
-    PlaygroundScreen #epoch { text-style: bold; height: 1; }
-    PlaygroundScreen #log { height: auto; max-height: 2; }
+    /* Beside the open form the column is narrow: the status lines wrap, nothing is cut off. While a
+       run is on the form is folded away and the lines keep fixed heights (no layout per update). */
+    PlaygroundScreen #epoch { text-style: bold; height: auto; }
+    PlaygroundScreen.-running #epoch { height: 1; }
+    PlaygroundScreen.-running #log { height: auto; max-height: 2; }
     PlaygroundScreen #message { color: $text-muted; }
     PlaygroundScreen #message.-error { color: $error; text-style: bold; }
     """
@@ -499,12 +502,13 @@ class PlaygroundScreen(Screen):
         if run is None:
             return
         epoch = "-" if run.epoch is None else str(run.epoch)
-        # Fixed heights: no layout pass needed for new text.
+        # While a run is on the lines have fixed heights: no layout pass needed for new text.
+        layout = not self.has_class("-running")
         self.query_one("#epoch", Static).update(
             f"epoch {epoch} of {run.config.epochs - 1}  ({run.state})  at {runs.speed_label(self.speed)}",
-            layout=False,
+            layout=layout,
         )
-        self.query_one("#log", Static).update(run.log_line, layout=False)
+        self.query_one("#log", Static).update(run.log_line, layout=layout)
 
     def _update_controls(self) -> None:
         state = self.run.state if self.run is not None else "ready"

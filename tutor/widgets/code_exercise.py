@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 from tutor.progress import check_diagnosis
 from tutor.widgets.exercise import ExercisePanel, editor_theme
+from tutor.widgets.highlight_queries import SharedQueryEditor
 
 
 def leading_spaces(line: str) -> int:
@@ -34,7 +35,7 @@ def leading_spaces(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
-class PythonEditor(TextArea):
+class PythonEditor(SharedQueryEditor):
     """The code editor: Python indentation, ``ctrl+home``/``ctrl+end`` move the cursor, soft wrap."""
 
     BINDINGS = [
@@ -145,6 +146,11 @@ class CodeExercise(ExercisePanel):
     def on_mount(self) -> None:
         super().on_mount()
         self.app.theme_changed_signal.subscribe(self, self._follow_theme)
+
+    def on_unmount(self) -> None:
+        super().on_unmount()
+        # The signal keeps its callbacks: subscribed, the panel (and its editor) would never be freed.
+        self.app.theme_changed_signal.unsubscribe(self)
 
     def _follow_theme(self, theme: Theme) -> None:
         for editor in self.query(TextArea):

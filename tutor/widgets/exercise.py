@@ -204,11 +204,11 @@ class ExercisePanel(Vertical):
     def solution_box(self) -> Vertical:
         return self.query_one(".solution", Vertical)
 
-    def focus_answer(self) -> None:
-        """Put the keyboard in the answer widget."""
+    def focus_answer(self, scroll_visible: bool = True) -> None:
+        """Put the keyboard in the answer widget (scrolled into view unless ``scroll_visible`` is False)."""
         for widget in self.answer_box.query("*"):
             if widget.focusable:
-                widget.focus()
+                widget.focus(scroll_visible=scroll_visible)
                 return
 
     def in_answer(self, widget: Widget | None) -> bool:
