@@ -218,7 +218,7 @@ def test_a_batch_as_big_as_the_data_is_the_whole_set_at_once():
         {"dataset": "vertical", "output": "sigmoid", "classes": 2, "learning_rate": 0.02, "hidden": (16,)},
         {"output": "sigmoid", "classes": 2, "learning_rate": 0.02, "l2": 5e-4, "hidden": (32,)},
         {"learning_rate": 0.05, "l1": 5e-4, "hidden": (32,)},
-        {"learning_rate": 0.05, "l2": 5e-4, "dropout": 0.1, "hidden": (32,)},
+        {"dataset": "vertical", "learning_rate": 0.05, "l2": 5e-4, "dropout": 0.1, "hidden": (32,)},
         {"dataset": "vertical", "learning_rate": 0.01, "batch_size": 64, "validation": 0.1, "hidden": (16,)},
         {"dataset": "vertical", "optimizer": "rmsprop", "learning_rate": 0.01, "rho": 0.95, "hidden": (16,)},
         {"dataset": "vertical", "learning_rate": 0.05, "validation": 0.3, "hidden": (16,)},

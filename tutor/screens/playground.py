@@ -289,7 +289,8 @@ class PlaygroundScreen(Screen):
         )
         self.query_one("#run-title", Static).update(config.describe())
         self.query_one(LiveBar).show_config(config)
-        self._arrange()
+        if self.query_one(FitPlot).display != config.regression:
+            self._arrange()  # the fitted curve instead of the regions, or back
         for chart in self.query(CurvePlot):
             chart.set_history(self.run.history)
         self._launch()
@@ -378,13 +379,19 @@ class PlaygroundScreen(Screen):
         # The charts get their new sizes in the next layout pass.
         self.call_after_refresh(self._redo_regions)
 
-    def _redo_regions(self) -> None:
-        """Between runs nothing recomputes the pictures: redo them at the new size (one pass)."""
+    def _redo_regions(self, *, only_if_resized: bool = False) -> None:
+        """Between runs nothing recomputes the pictures: redo them at the new size (one pass).
+        ``only_if_resized``: only when the regions shown were computed for another size (a run that
+        ended before the charts took their new size)."""
         self.grid_resolution = self._plane_resolution()
         run = self.run
         if run is None or run.state == "training" or run.training is None:
             return
-        if self.query_one(RegionPlot).grid is not None:
+        grid = self.query_one(RegionPlot).grid
+        columns, rows = self.grid_resolution
+        if only_if_resized and (grid is None or grid.classes.shape == (rows, columns)):
+            return
+        if grid is not None:
             picture = grids.plane_picture(run.training.network, run.training.X, self.grid_resolution)
             self._show_picture(picture, run.epoch or 0, run)
 
@@ -473,6 +480,7 @@ class PlaygroundScreen(Screen):
             self._message(f"Training failed: {message.detail}", error=True)
         self._update_controls()
         self._update_status()
+        self.call_after_refresh(lambda: self._redo_regions(only_if_resized=True))
         focused = self.focused
         if focused is None or focused.disabled or focused.id in ("pause", "stop"):
             # Pause and Stop are disabled now: keep the keys working from the Start button.
@@ -489,7 +497,8 @@ class PlaygroundScreen(Screen):
             self.query_one(FitPlot).show_fit(X, y, None, "the data (press s to train)")
         else:
             self.query_one(RegionPlot).show_data(X, y, "the data (press s to train)")
-        self._arrange()
+        if self.query_one(FitPlot).display != config.regression:
+            self._arrange()  # the fitted curve instead of the regions, or back
         self.query_one(NeuronView).show_maps(None, "hidden layer 1 (press s to train)")
         for chart in self.query(CurvePlot):
             chart.set_history([])
