@@ -206,7 +206,9 @@ def mutants(source: str) -> list[Mutant]:
     return found
 
 
-LESSON_10_CHECKS = frozenset({"dense-layer", "relu-layer", "softmax-cce-layer", "adam-optimizer", "train-spiral"})
+LESSON_10_CHECKS = frozenset(
+    {"dense-layer", "relu-layer", "softmax-cce-layer", "adam-optimizer", "train-spiral"}
+)
 
 
 def reference_solutions() -> dict[str, str]:

@@ -60,6 +60,6 @@ async def test_tab_from_the_text_reaches_the_train_buttons_in_turn():
         assert app.focused is trains[1]
         await pilot.press("shift+tab")
         assert app.focused is trains[0]
-        await pilot.press("tab", "tab")  # nothing after the last one: this is the last lesson
+        await pilot.press("tab", "tab")  # after the last one, the recap's key to lesson 10
         await pilot.pause()
-        assert app.focused is trains[1]
+        assert app.focused is screen.query_one("#next-lesson")

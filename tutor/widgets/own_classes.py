@@ -169,8 +169,9 @@ class BuildsOnExercise(CodeExercise):
         if isinstance(event.widget, TextArea):
             self.refresh_classes()
 
-    def focus_answer(self) -> None:
-        self.editor.focus()
+    def focus_answer(self, scroll_visible: bool = True) -> None:
+        """The loop's editor, not the read-only classes above it."""
+        self.editor.focus(scroll_visible=scroll_visible)
 
     @on(Button.Pressed)
     def _go_to_pressed(self, event: Button.Pressed) -> None:
