@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -251,3 +252,31 @@ def test_tmux_ctrl_c_restores_the_terminal(tmp_path, nntutor_home):
         assert "MODE=0" in screen  # no "-icanon": canonical mode is back
     finally:
         tmux.kill_server()
+
+
+def test_a_loop_that_builds_on_unpassed_classes_is_not_graded_and_says_which(tmp_path, nntutor_home):
+    workspace = tmp_path / "ws"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "watch", "--dir", str(workspace)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NNTUTOR_HOME": str(nntutor_home)},
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    try:
+        wait_for(lambda: list(workspace.glob("10-*/*-train-spiral.py")))
+        (target,) = workspace.glob("10-*/*-train-spiral.py")
+        time.sleep(1.0)  # let the watcher start
+        target.write_text("print('epoch: 0')\n")
+        wait_for(lambda: any("Cannot check train-spiral yet" in line for line in lines))
+        process.stdin.close()
+        process.wait(timeout=30)
+    finally:
+        process.kill()
+    out = "".join(lines)
+    assert "dense-layer: not passed yet" in out and "adam-optimizer: not passed yet" in out
+    assert attempts(nntutor_home, "train-spiral") == []  # nothing was graded, nothing recorded

@@ -22,7 +22,7 @@ import os
 import queue
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from tutor.commands import UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from tutor.builds_on import Missing
     from tutor.grader import CheckResult
     from tutor.store import Store
     from tutor.workspace import ExerciseFile
@@ -254,6 +255,12 @@ class WatchSession:
         console.print(Text(KEYS + ("  d take draft" if newer_draft(item, self.store) else ""), style="dim"))
 
 
+def _not_ready(exercise_id: str, missing: Sequence[Missing]) -> str:
+    """One line: why an exercise that builds on earlier ones cannot be checked yet."""
+    reasons = "; ".join(f"{gap.exercise_id}: {gap.reason}" for gap in missing)
+    return f"Cannot check {exercise_id} yet: it runs with your code of earlier exercises ({reasons})."
+
+
 def _shown_path(path: Path) -> str:
     try:
         return str(path.relative_to(Path.cwd()))
@@ -308,6 +315,7 @@ def run(args: argparse.Namespace) -> int:
 def _watch(root: Path, files: list[ExerciseFile], store: Store, console: Console) -> int:
     import watchfiles
 
+    from tutor.builds_on import from_store
     from tutor.grader import default_grader
 
     events: queue.Queue[Saved | Graded] = queue.Queue()
@@ -350,14 +358,23 @@ def _watch(root: Path, files: list[ExerciseFile], store: Store, console: Console
             except UnicodeDecodeError:
                 post(Graded(item, "", None, "Cannot check it: the file is not UTF-8 text; save it as UTF-8."))
                 continue
+            graded, filename, combined = code, item.path.name, None
+            if item.exercise.builds_on:  # the loop runs with the learner's own passed classes
+                combined = from_store(item.exercise, code, store)
+                if combined.missing:
+                    post(Graded(item, code, None, _not_ready(item.id, combined.missing)))
+                    continue
+                graded, filename = combined.text, combined.filename
             try:
                 check = item.exercise.check or item.id
                 result = default_grader().grade(
-                    check, code, filename=item.path.name, timeout=item.exercise.timeout
+                    check, graded, filename=filename, timeout=item.exercise.timeout
                 )
             except Exception as error:  # the grader's own failure, not the learner's code
                 post(Graded(item, code, None, f"The grader failed: {type(error).__name__}: {error}"))
                 continue
+            if combined is not None:
+                result.traceback = combined.relabel(result.traceback)
             post(Graded(item, code, result))
 
     def grade(item: ExerciseFile) -> None:
