@@ -134,9 +134,11 @@ def _sum_over_samples(dvalues: np.ndarray) -> np.ndarray:
     Speed: NumPy sums along the samples one row at a time, and with few columns (the output layer's 3
     classes) each row costs a loop call for 3 additions. A running total down each column
     (``np.add.accumulate``) does the same additions in the same order, a whole column per call; its
-    last row is the sum. The numbers are identical. From 5 columns on the row-wise sum is faster.
+    last row is the sum. The numbers are identical. From 5 columns on the row-wise sum is faster. One
+    column is not taken: NumPy sums a single column as a flat array, pairwise, which rounds differently
+    from a running total (and a one-output head, sigmoid or linear, must stay exact).
     """
-    if dvalues.ndim == 2 and dvalues.shape[1] <= 4 and len(dvalues):
+    if dvalues.ndim == 2 and 2 <= dvalues.shape[1] <= 4 and len(dvalues):
         return np.add.accumulate(dvalues, axis=0)[-1:]
     return dvalues.sum(axis=0, keepdims=True)
 

@@ -276,3 +276,15 @@ def test_adam_step_is_the_textbook_expression_bit_for_bit():
     np.testing.assert_array_equal(got_m, new_m)
     np.testing.assert_array_equal(got_v, new_v)
     np.testing.assert_array_equal(got_w, expected)
+
+
+@pytest.mark.parametrize("columns", [1, 2, 3, 4, 5, 64])
+def test_the_bias_gradient_sum_rounds_exactly_as_numpy_sum(columns):
+    """The fast column sum must give NumPy's own sum bit for bit (the exact mode depends on it), for
+    a one-output head (sigmoid, linear) as well as for the spiral's three classes."""
+    from engine.layers import _sum_over_samples
+
+    rng = np.random.default_rng(columns)
+    for _ in range(50):
+        dvalues = rng.standard_normal((300, columns)).astype(np.float32)
+        assert np.array_equal(_sum_over_samples(dvalues), dvalues.sum(axis=0, keepdims=True))
