@@ -145,6 +145,9 @@ def _learners(count: int) -> str:
     return f"{count} learner{'s' if count != 1 else ''}"
 
 
+NAME_COLUMN = 16  # a longer learner name is cut (with "…") in the text report; --csv/--json keep it whole
+
+
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -159,20 +162,26 @@ def as_text(
     if not by_learner:
         return f"No learners yet in {class_dir} (they appear once they type their name in `nntutor serve`).\n"
     lessons = curriculum.lessons
-    name_width = max(7, *(len(name) for name in by_learner))
+    # One narrow column per lesson, so that 17 lessons and a name fit 80 columns: the number of its
+    # exercises passed, "✓" when all are, "·" when none; the row under the header gives each total.
+    name_width = min(NAME_COLUMN, max(11, *(len(name) for name in by_learner)))
     out = [f"{_learners(len(by_learner))} in {class_dir}", ""]
     out.append(
         f"{'learner':<{name_width}} "
-        + " ".join(f"{'L' + str(lesson.order):>5}" for lesson in lessons)
+        + "".join(f"{lesson.order:>3}" for lesson in lessons)
         + f"  {'passed':>7}"
+    )
+    totals = [len(lesson.exercises) for lesson in lessons]
+    out.append(
+        f"{'(exercises)':<{name_width}} " + "".join(f"{total:>3}" for total in totals) + f"  {sum(totals):>7}"
     )
     for name, rows in by_learner.items():
         cells = []
-        for lesson in lessons:
-            mine = [row for row in rows if row.lesson == lesson.id]
-            cells.append(f"{sum(row.status == PASSED for row in mine)}/{len(mine)}".rjust(5))
-        total = f"{sum(row.status == PASSED for row in rows)}/{len(rows)}"
-        out.append(f"{name:<{name_width}} " + " ".join(cells) + f"  {total:>7}")
+        for lesson, total in zip(lessons, totals):
+            passed = sum(row.status == PASSED and row.lesson == lesson.id for row in rows)
+            cells.append(f"{'✓' if passed == total else passed or '·':>3}")
+        done = f"{sum(row.status == PASSED for row in rows)}/{len(rows)}"
+        out.append(f"{_cut(name, name_width):<{name_width}} " + "".join(cells) + f"  {done:>7}")
     out.append("")
     width = max((len(summary.exercise) for summary in summaries), default=8)
     out.append(f"{'exercise':<{width}}  {'passed':>12}  {'median tries':>12}")
@@ -188,6 +197,7 @@ def as_text(
             label = f"    {_learners(count)}: "
             out.append(label + _cut(diagnosis, 80 - len(label)))
     out.append("")
-    out.append("passed: learners who passed it; median tries: of the learners who tried it.")
+    out.append("Lessons: how many of their exercises each learner passed (✓ all, · none).")
+    out.append("Exercises: passed = learners who passed it; median tries: of those who tried it.")
     out.append("Under an exercise: the feedback most often shown to those not past it yet.")
     return "\n".join(out) + "\n"
