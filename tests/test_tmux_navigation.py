@@ -265,8 +265,10 @@ def test_home_highlight_follows_the_lesson_left_and_fits_80_columns(tmux):
     tmux.keys("Escape")
     screen = tmux.wait_for("Continue (c)")
     rows = [line for line in screen.splitlines() if re.search(r"\d+ min", line)]
-    assert len(rows) == len(list(LESSONS_DIR.glob("[0-9]*.md")))
-    assert all(re.search(r"0/\d+\s+░{8}\s*$", row) for row in rows), rows  # every column in full
+    # 17 lessons do not fit 24 rows: the table shows what fits and scrolls; the rest stays in view
+    assert 10 <= len(rows) < len(list(LESSONS_DIR.glob("[0-9]*.md")))
+    assert "Your progress:" in screen and "Continue (c)" in screen
+    assert all(re.search(r"0/\d+\s+░{8}\s*[▁-█]*$", row) for row in rows), rows  # every column in full
     tmux.keys("Enter")  # the highlight is on lesson 3 now, not lesson 1
     tmux.wait_for("Lesson 3: Activation functions")
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Static
 
 from tutor.progress import UNFINISHED, lesson_progress, next_step, status_of
@@ -55,7 +55,7 @@ class HomeScreen(TutorScreen[None]):
     HomeScreen #overall ProgressBar { width: 100%; }
     HomeScreen #overall Bar { width: 1fr; }
     HomeScreen #next-step { margin: 1 0; color: $text-accent; }
-    HomeScreen #lessons { height: auto; max-height: 100%; }
+    HomeScreen #lessons { height: 1fr; }
     HomeScreen #broken { height: auto; margin-top: 1; color: $text-error; }
     HomeScreen #actions { height: auto; margin-top: 1; }
     HomeScreen #actions Button { margin-right: 2; }
@@ -79,7 +79,9 @@ class HomeScreen(TutorScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="home"):
+        # The page itself does not scroll: the progress, the next step and the actions stay in view,
+        # and the lesson table takes the rows left (it scrolls, with its scrollbar, at 80x24).
+        with Vertical(id="home"):
             with Vertical(id="overall"):
                 yield Static(id="overall-text")
                 yield ProgressBar(show_eta=False, id="overall-bar")
@@ -164,6 +166,7 @@ class HomeScreen(TutorScreen[None]):
         next_lesson = step[0] if step else None
         cursor = table.cursor_row
         table.clear()
+        table.styles.max_height = len(self.curriculum.lessons) + 1  # the header and every lesson, no more
         passed_total = exercise_total = lessons_done = seen_total = 0
         title_width = self._title_width()
         for lesson in self.curriculum.lessons:
