@@ -14,6 +14,8 @@ gradient has the shape of the thing it is the gradient of.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 
@@ -103,6 +105,12 @@ class Dense:
 _NUMPY_DOT = np.dot
 
 
+def _notebook_mode() -> bool:
+    """Whether ``nnfs.init()`` is in force (it replaces ``np.dot``): the notebook's exact mode, where every
+    number must be rounded as the notebook rounds it, so the speed paths that round differently step aside."""
+    return np.dot is not _NUMPY_DOT
+
+
 def _product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """``np.dot(left, right)``: the matrix product ``(n, k) @ (k, m) -> (n, m)``.
 
@@ -112,7 +120,7 @@ def _product(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     ``nnfs.init()`` ``np.dot`` is the notebook's float64 product rounded to float32, and that one is
     used, so the notebook's numbers stay the notebook's.
     """
-    if np.dot is not _NUMPY_DOT:
+    if _notebook_mode():
         return np.dot(left, right)
     return np.matmul(left, np.ascontiguousarray(right))
 
@@ -131,16 +139,30 @@ def _add_in_place(total: np.ndarray, addend: np.ndarray) -> np.ndarray:
 def _sum_over_samples(dvalues: np.ndarray) -> np.ndarray:
     """``dvalues.sum(axis=0, keepdims=True)``: ``(n_samples, n_neurons) -> (1, n_neurons)``.
 
-    Speed: NumPy sums along the samples one row at a time, and with few columns (the output layer's 3
-    classes) each row costs a loop call for 3 additions. A running total down each column
-    (``np.add.accumulate``) does the same additions in the same order, a whole column per call; its
-    last row is the sum. The numbers are identical. From 5 columns on the row-wise sum is faster. One
-    column is not taken: NumPy sums a single column as a flat array, pairwise, which rounds differently
-    from a running total (and a one-output head, sigmoid or linear, must stay exact).
+    Speed: NumPy sums along the samples one row at a time, a loop call per sample. Outside the
+    notebook's exact mode the sum is a matrix product instead, ``ones (1, n_samples) @ dvalues``, one
+    BLAS call: several times faster, with float32 rounding of the same size (BLAS may add in another
+    order, so the last bit can differ from ``np.sum``). Under ``nnfs.init()`` the notebook's own
+    additions are kept: for 2 to 4 columns (the output layer's 3 classes) a running total down each
+    column (``np.add.accumulate``) does the same additions in the same order as the row-wise sum, a
+    whole column per call, and its last row is the sum; from 5 columns on the row-wise sum is faster.
+    One column is left to NumPy: it sums a single column as a flat array, pairwise, which rounds
+    differently from a running total (and a one-output head, sigmoid or linear, must stay exact).
     """
-    if dvalues.ndim == 2 and 2 <= dvalues.shape[1] <= 4 and len(dvalues):
-        return np.add.accumulate(dvalues, axis=0)[-1:]
+    if dvalues.ndim == 2 and len(dvalues) and dvalues.dtype.kind == "f":
+        if not _notebook_mode():
+            return np.matmul(_ones_row(len(dvalues), dvalues.dtype), dvalues)
+        if 2 <= dvalues.shape[1] <= 4:
+            return np.add.accumulate(dvalues, axis=0)[-1:]
     return dvalues.sum(axis=0, keepdims=True)
+
+
+@functools.lru_cache(maxsize=8)
+def _ones_row(n_samples: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only ``(1, n_samples)`` row of ones, made once per size and dtype (for ``_sum_over_samples``)."""
+    ones = np.ones((1, n_samples), dtype=dtype)
+    ones.flags.writeable = False
+    return ones
 
 
 def _write_into(gradient: np.ndarray, value: np.ndarray) -> None:

@@ -279,12 +279,24 @@ def test_adam_step_is_the_textbook_expression_bit_for_bit():
 
 
 @pytest.mark.parametrize("columns", [1, 2, 3, 4, 5, 64])
-def test_the_bias_gradient_sum_rounds_exactly_as_numpy_sum(columns):
-    """The fast column sum must give NumPy's own sum bit for bit (the exact mode depends on it), for
-    a one-output head (sigmoid, linear) as well as for the spiral's three classes."""
+def test_the_bias_gradient_sum_in_the_exact_mode_rounds_as_numpy_sum(columns):
+    """Under nnfs.init() the fast column sum must give NumPy's own sum bit for bit (the exact mode
+    depends on it), for a one-output head (sigmoid, linear) as well as for the spiral's 3 classes."""
+    from engine.datasets import notebook_numpy
     from engine.layers import _sum_over_samples
 
     rng = np.random.default_rng(columns)
-    for _ in range(50):
-        dvalues = rng.standard_normal((300, columns)).astype(np.float32)
-        assert np.array_equal(_sum_over_samples(dvalues), dvalues.sum(axis=0, keepdims=True))
+    with notebook_numpy():
+        for _ in range(50):
+            dvalues = rng.standard_normal((300, columns)).astype(np.float32)
+            assert np.array_equal(_sum_over_samples(dvalues), dvalues.sum(axis=0, keepdims=True))
+
+
+@pytest.mark.parametrize("columns", [1, 3, 64])
+def test_the_bias_gradient_sum_outside_the_exact_mode_is_the_sum(columns):
+    from engine.layers import _sum_over_samples
+
+    dvalues = np.random.default_rng(columns).standard_normal((300, columns)).astype(np.float32)
+    expected = dvalues.astype(np.float64).sum(axis=0, keepdims=True)
+    assert _sum_over_samples(dvalues).shape == (1, columns)
+    assert np.allclose(_sum_over_samples(dvalues), expected, rtol=1e-5, atol=1e-4)
