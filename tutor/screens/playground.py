@@ -27,7 +27,7 @@ from textual.widgets import Button, Footer, Input, Select, Static
 from tutor import grids, plotting, runs
 from tutor.messages import RunEnded, RunProgress
 from tutor.training_config import NOTEBOOK_CAPSTONE, ConfigError, TrainConfig
-from tutor.widgets.plane import NeuronView, RegionPlot
+from tutor.widgets.plane import NeuronView, PlaneView, RegionPlot
 from tutor.widgets.plots import CurvePlot, FitPlot
 from tutor.widgets.settings_form import FormError, LiveBar, TrainingForm, format_number
 
@@ -378,6 +378,10 @@ class PlaygroundScreen(Screen):
         self._arrange()
         # The charts get their new sizes in the next layout pass.
         self.call_after_refresh(self._redo_regions)
+
+    def on_plane_view_resized(self, event: PlaneView.Resized) -> None:
+        # The plane changes size without the screen doing so (the form unfolds when a run ends).
+        self.call_after_refresh(lambda: self._redo_regions(only_if_resized=True))
 
     def _redo_regions(self, *, only_if_resized: bool = False) -> None:
         """Between runs nothing recomputes the pictures: redo them at the new size (one pass).

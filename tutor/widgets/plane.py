@@ -16,6 +16,8 @@ import numpy as np
 from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
+from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -68,6 +70,13 @@ class PlaneView(Widget):
         self.renders = 0
         self._lines: list[Strip] | None = None
         self._lines_key: tuple | None = None
+
+    class Resized(Message):
+        """The picture got a new size: what it shows was computed for the old one (the screen may
+        compute it again, one point per cell)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(self.Resized())
 
     def palette(self) -> Palette:
         return app_palette(self.app)

@@ -273,7 +273,11 @@ class TrainingForm(SettingsForm):
         yield self.number_field("Epochs", "epochs", config.epochs)
         yield self.number_field("Batch size", "batch_size", config.batch_size)
         yield self.number_field("Seed", "seed", config.seed)
-        yield Checkbox("notebook's numbers (nnfs.init)", config.nnfs_init, compact=True, id="nnfs_init")
+        exact = Checkbox("exact: nnfs.init()", config.nnfs_init, compact=True, id="nnfs_init")
+        exact.tooltip = (
+            "Train under nnfs.init(), as the notebook does: the notebook's numbers, digit for digit."
+        )
+        yield exact
         for row in self._button_rows:
             yield self.buttons(*row)
 
