@@ -305,7 +305,7 @@ def _relu_step(submission: Submission, layer, inputs, dvalues) -> None:
                 "The output keeps the negative values and drops the positive ones: that is "
                 "np.minimum(0, inputs). ReLU keeps the positive values and sets the others to 0.",
                 lambda: np.minimum(0, inputs),
-                cause="comparison",
+                cause="reduction",
             ),
             Mistake(
                 "The output is the inputs unchanged: ReLU sets every negative input to 0.",
