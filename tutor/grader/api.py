@@ -330,7 +330,8 @@ class Submission:
         found = self._lookup({"op": "getattr", "handle": obj.handle, "attribute": "__iter__"})
         if not found.get("defined") or not found.get("callable"):
             return None
-        iterator = self._call_by_handle(obj, "__iter__", while_doing)
+        reply = self._ask({"op": "call", "handle": obj.handle, "attribute": "__iter__", "args": []})
+        iterator = self._reply_value(reply, f"{obj.type_name}.__iter__", while_doing)
         if not isinstance(iterator, wire.LearnerObject) or iterator.handle is None:
             return None
         items: list[Any] = []
@@ -340,10 +341,6 @@ class Submission:
                 return items
             items.append(self._reply_value(reply, f"{obj.type_name}.__next__", while_doing))
         return items
-
-    def _call_by_handle(self, obj: wire.LearnerObject, name: str, while_doing: str) -> Any:
-        reply = self._ask({"op": "call", "handle": obj.handle, "attribute": name, "args": []})
-        return self._reply_value(reply, f"{obj.type_name}.{name}", while_doing)
 
     def _reply_value(self, reply: dict, name: str, while_doing: str) -> Any:
         if "exit" in reply:
