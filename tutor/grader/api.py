@@ -113,7 +113,9 @@ class LearnerFunction:
     function works on its own copies and cannot disturb the expected values) and the result comes back
     as a value (:mod:`tutor.grader.wire`). ``unchanged`` names the parameters the contract says must not
     change: their values after the call are sent back and compared. Exceptions become case failures
-    with the learner's traceback; returning None is a failure too.
+    with the learner's traceback; returning None is a failure too (unless ``none_ok``: a method that
+    stores its results), and so is a generator or iterator (unless ``iterable_ok``: it then comes back
+    as a :class:`wire.LearnerObject`, for :meth:`Submission.items`).
     """
 
     def __init__(
@@ -130,7 +132,9 @@ class LearnerFunction:
             else None
         )
 
-    def __call__(self, *args, unchanged: tuple[str, ...] = ()):
+    def __call__(
+        self, *args, unchanged: tuple[str, ...] = (), none_ok: bool = False, iterable_ok: bool = False
+    ):
         names = self.parameters[: len(args)]
         self.submission._call_text = self._call_text(args, names)
         keep = [self.parameters.index(name) for name in unchanged]
@@ -139,9 +143,10 @@ class LearnerFunction:
         )
         self.submission.warnings = [str(text) for text in reply.get("warnings") or []]
         if "exit" in reply:
+            needs = "the call to return" if none_ok else "your function to return its result"
             raise StopCheck(
                 f"`{self.name}` called sys.exit({reply['exit'] or ''}). Remove that call: the grader "
-                "needs your function to return its result."
+                f"needs {needs}."
             )
         if "error" in reply:
             error = _remote_exception(reply["error"])
@@ -151,11 +156,15 @@ class LearnerFunction:
                 failure = StopCheck(failure.sentence, failure.detail, failure.traceback)
             raise failure
         result = self.submission._decode(reply.get("value"))
-        if result is None:
+        if result is None and not none_ok:
             raise CaseFailure(
                 explain.returned_none_sentence(self.name, self.function, self.submission.filename)  # type: ignore[arg-type]
             )
-        if isinstance(result, wire.LearnerObject) and result.kind in ("generator", "iterator"):
+        if (
+            not iterable_ok
+            and isinstance(result, wire.LearnerObject)
+            and result.kind in ("generator", "iterator")
+        ):
             raise CaseFailure(
                 f"`{self.name}` returned a {result.type_name} object, not the values themselves. "
                 "Wrap it in list(...) or build a list or array."
@@ -304,6 +313,62 @@ class Submission:
         """The value of attribute ``name`` of an object the learner's code returned (None if missing)."""
         reply = self._lookup({"op": "getattr", "handle": obj.handle, "attribute": name})
         return self._decode(reply.get("value")) if reply.get("defined") else None
+
+    def items(self, obj: Any, limit: int, *, while_doing: str = "taking the next item") -> list[Any] | None:
+        """The items of a learner's iterable ``obj`` (a generator, an iterator or an object with
+        ``__iter__``, as a function called with ``iterable_ok=True`` returns it), as a list of values.
+
+        The iteration runs in the learner's process: ``__iter__`` once, then ``__next__`` one item at a
+        time until ``StopIteration`` or ``limit`` items (an endless generator stops there). None when
+        ``obj`` cannot be iterated over (a value, a function, an object without ``__iter__``): the check
+        says what was expected. An exception while iterating fails the case, "while ``while_doing``".
+        """
+        if not isinstance(obj, wire.LearnerObject) or obj.handle is None:
+            return None
+        if obj.kind not in ("generator", "iterator", "object"):
+            return None
+        found = self._lookup({"op": "getattr", "handle": obj.handle, "attribute": "__iter__"})
+        if not found.get("defined") or not found.get("callable"):
+            return None
+        reply = self._ask({"op": "call", "handle": obj.handle, "attribute": "__iter__", "args": []})
+        iterator = self._reply_value(reply, f"{obj.type_name}.__iter__", while_doing)
+        if not isinstance(iterator, wire.LearnerObject) or iterator.handle is None:
+            return None
+        items: list[Any] = []
+        while len(items) < limit:
+            reply = self._ask({"op": "call", "handle": iterator.handle, "attribute": "__next__", "args": []})
+            if "error" in reply and reply["error"].get("type") == "StopIteration":
+                return items
+            items.append(self._reply_value(reply, f"{obj.type_name}.__next__", while_doing))
+        return items
+
+    def _reply_value(self, reply: dict, name: str, while_doing: str) -> Any:
+        if "exit" in reply:
+            raise StopCheck(f"`{name}` called sys.exit(). Remove that call.")
+        if "error" in reply:
+            raise self.exception_failure(_remote_exception(reply["error"]), while_doing=while_doing)
+        return self._decode(reply.get("value"))
+
+    def new_object(self, **attributes: Any) -> wire.LearnerObject:
+        """A new plain object in the learner's process whose attributes hold copies of ``attributes``
+        (values): a stand-in layer to hand to the learner's optimizer, say. Pass it as an argument to a
+        learner's function or method and the learner's code receives the object itself."""
+        reply = self._ask({"op": "new", "attributes": wire.encode(dict(attributes))})
+        value = self._decode(reply.get("value"))
+        if not isinstance(value, wire.LearnerObject) or value.handle is None:
+            raise CaseFailure("The grader could not make its test object in your code's process.")
+        return value
+
+    def set_attribute(self, obj: wire.LearnerObject, name: str, value: Any) -> None:
+        """Set ``obj.name = value`` in the learner's process (the learner's code gets its own copy of
+        ``value``): a case fixing a layer's weights, say. An exception (a property that refuses) fails
+        the case."""
+        reply = self._ask(
+            {"op": "setattr", "handle": obj.handle, "attribute": name, "value": wire.encode(value)}
+        )
+        if "error" in reply:
+            error = _remote_exception(reply["error"])
+            raise self.exception_failure(error, while_doing=f"setting {obj.type_name}.{name}")
 
     def progress(self, name: str) -> None:
         self.current_case = name

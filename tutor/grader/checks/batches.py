@@ -16,41 +16,20 @@ import numpy as np
 from tutor.grader import wire
 from tutor.grader.api import CaseFailure, check
 from tutor.grader.cases import float32_exact
-from tutor.grader.judge import remote_exception
 
 # A generator that yields more batches than there are samples is taken to be endless (asked no further).
 EXTRA_ITEMS = 2
-
-
-def _next_items(submission, obj: wire.LearnerObject, limit: int) -> list:
-    """The items of the learner's iterator or generator ``obj``, asked for one by one (at most
-    ``limit``): ``__next__`` is called in the learner's process, and only values come back."""
-    items: list = []
-    while len(items) < limit:
-        reply = submission._ask({"op": "call", "handle": obj.handle, "attribute": "__next__", "args": []})
-        if "error" in reply:
-            if reply["error"].get("type") == "StopIteration":
-                return items
-            error = remote_exception(reply["error"])
-            raise submission.exception_failure(error, while_doing="taking the next batch from `batches`")
-        items.append(submission._decode(reply.get("value")))
-    return items
 
 
 def _collect(submission, function, args: tuple, limit: int) -> list:
     """What ``function(*args)`` gives when iterated, as a list (at most ``limit`` items from a
     generator or iterator).
 
-    A list, tuple or array comes back as values through the usual wrapped call (which also reports
-    exceptions, None and changed arguments); a generator, an iterator or an iterable object is
-    drained in the learner's process.
+    A list, tuple or array comes back as values; a generator, an iterator or an iterable object is
+    drained in the learner's process (:meth:`Submission.items`).
     """
-    reply = submission._ask(
-        {"op": "call", **function.target, "args": [wire.encode(arg) for arg in args], "keep": []}
-    )
-    value = submission._decode(reply["value"]) if "value" in reply else None
-    if not isinstance(value, wire.LearnerObject):
-        result = function(*args, unchanged=("X", "y"))
+    result = function(*args, unchanged=("X", "y"), iterable_ok=True)
+    if not isinstance(result, wire.LearnerObject):
         if isinstance(result, np.ndarray):
             return list(result)
         if not isinstance(result, (list, tuple)):
@@ -59,21 +38,18 @@ def _collect(submission, function, args: tuple, limit: int) -> list:
                 "(X_batch, y_batch) pair after another."
             )
         return list(result)
-    if value.kind == "object":
-        reply = submission._ask({"op": "call", "handle": value.handle, "attribute": "__iter__", "args": []})
-        iterator = submission._decode(reply["value"]) if "value" in reply else None
-        if not isinstance(iterator, wire.LearnerObject):
-            raise CaseFailure(
-                f"`batches` returned a {value.type_name} object, which cannot be iterated over. Return a "
-                "list of (X_batch, y_batch) pairs, or yield them one at a time."
-            )
-        value = iterator
-    if value.kind not in ("generator", "iterator", "object"):
+    items = submission.items(result, limit, while_doing="taking the next batch from `batches`")
+    if items is None and result.kind == "object":
         raise CaseFailure(
-            f"`batches` returned a {value.type_name}. Return a list of (X_batch, y_batch) pairs, or "
+            f"`batches` returned a {result.type_name} object, which cannot be iterated over. Return a "
+            "list of (X_batch, y_batch) pairs, or yield them one at a time."
+        )
+    if items is None:
+        raise CaseFailure(
+            f"`batches` returned a {result.type_name}. Return a list of (X_batch, y_batch) pairs, or "
             "yield them one at a time."
         )
-    return _next_items(submission, value, limit)
+    return items
 
 
 def _describe_kind(value: Any) -> str:

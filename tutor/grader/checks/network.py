@@ -28,7 +28,6 @@ from tutor.grader.checks.backprop import (
     softmax_cce_gradient_mistakes,
 )
 from tutor.grader.checks.losses import INDEX_NOTE, LESSON_PREDICTIONS, LESSON_TARGETS, ONE_HOT_NOTE
-from tutor.grader.learner_objects import new_object, set_attribute
 
 # Comparisons of stored layer values: float32-friendly (a file under nnfs.init() computes np.dot in
 # float32), far tighter than any real mistake.
@@ -63,35 +62,7 @@ def _described(value) -> str:
 def call(submission: Submission, obj: wire.LearnerObject, name: str, parameters: str, *args, unchanged=()):
     """Call method ``name`` of the learner's object; unlike a function's result, None is fine (the
     methods store what they compute). ``unchanged`` names arguments that must not be modified."""
-    method = submission.method(obj, name, parameters)
-    keep = [method.parameters.index(item) for item in unchanged]
-    submission._call_text = method._call_text(args, method.parameters[: len(args)])
-    reply = submission._ask(
-        {"op": "call", **method.target, "args": [wire.encode(arg) for arg in args], "keep": keep}
-    )
-    submission.warnings = [str(text) for text in reply.get("warnings") or []]
-    if "exit" in reply:
-        raise StopCheck(f"`{method.name}` called sys.exit(). Remove that call.")
-    if "error" in reply:
-        from tutor.grader.judge import remote_exception
-
-        error = remote_exception(reply["error"])
-        raise submission.exception_failure(error, while_doing=f"calling {method.name}", args=args)
-    after = reply.get("after") or []
-    for position, (argument, index) in enumerate(zip(unchanged, keep)):
-        if position < len(after) and not _same(args[index], submission._decode(after[position])):
-            raise CaseFailure(
-                f"`{method.name}` changed its argument `{argument}` in place. The caller still needs the "
-                "original values: work on a copy (dvalues.copy()) or build a new array instead."
-            )
-    return submission._decode(reply.get("value"))
-
-
-def _same(before, after) -> bool:
-    try:
-        return np.array_equal(np.asarray(before, dtype=float), np.asarray(after, dtype=float), equal_nan=True)
-    except (TypeError, ValueError):
-        return False
+    return submission.method(obj, name, parameters)(*args, unchanged=unchanged, none_ok=True)
 
 
 def stored(submission: Submission, obj: wire.LearnerObject, name: str, method: str):
@@ -192,8 +163,8 @@ def _dense_output_mistakes(inputs, weights, biases) -> list[Mistake]:
 
 def _dense_step(submission: Submission, layer, inputs, weights, biases, dvalues) -> None:
     """One forward and backward call on the learner's layer, with its parameters set to these."""
-    set_attribute(submission, layer, "weights", weights)
-    set_attribute(submission, layer, "biases", biases)
+    submission.set_attribute(layer, "weights", weights)
+    submission.set_attribute(layer, "biases", biases)
     call(submission, layer, "forward", "inputs", inputs, unchanged=("inputs",))
     expected = Dense(*weights.shape)
     expected.weights, expected.biases = weights.copy(), biases.copy()
@@ -232,8 +203,8 @@ def _dense_gradient_check(submission: Submission) -> None:
 
     def run() -> None:
         layer = make(submission, "Layer_Dense", "n_inputs, n_neurons", 4, 2)
-        set_attribute(submission, layer, "weights", weights)
-        set_attribute(submission, layer, "biases", biases)
+        submission.set_attribute(layer, "weights", weights)
+        submission.set_attribute(layer, "biases", biases)
         call(submission, layer, "forward", "inputs", inputs)
         output = submission.attribute(layer, "output")
         call(submission, layer, "backward", "dvalues", dvalues)
@@ -243,8 +214,8 @@ def _dense_gradient_check(submission: Submission) -> None:
 
         def loss_with(name: str):
             def loss(value: np.ndarray) -> float:
-                set_attribute(submission, layer, "weights", value if name == "weights" else weights)
-                set_attribute(submission, layer, "biases", value if name == "biases" else biases)
+                submission.set_attribute(layer, "weights", value if name == "weights" else weights)
+                submission.set_attribute(layer, "biases", value if name == "biases" else biases)
                 call(submission, layer, "forward", "inputs", value if name == "inputs" else inputs)
                 return float(np.sum(np.asarray(submission.attribute(layer, "output"), dtype=float) * dvalues))
 
@@ -334,7 +305,7 @@ def _relu_step(submission: Submission, layer, inputs, dvalues) -> None:
                 "The output keeps the negative values and drops the positive ones: that is "
                 "np.minimum(0, inputs). ReLU keeps the positive values and sets the others to 0.",
                 lambda: np.minimum(0, inputs),
-                cause="comparison",
+                cause="reduction",
             ),
             Mistake(
                 "The output is the inputs unchanged: ReLU sets every negative input to 0.",
@@ -612,7 +583,7 @@ def _adam_run(
     shapes = [(2, 4), (4, 3)][:layers]
     for shape in shapes:
         weights, biases = random_matrix(rng, *shape), random_matrix(rng, 1, shape[1])
-        handles.append(new_object(submission, weights=weights, biases=biases))
+        handles.append(submission.new_object(weights=weights, biases=biases))
         states.append({"weights": weights.copy(), "biases": biases.copy(), "w": {}, "b": {}})
     for step in range(steps):
         reference.pre_update_params()
@@ -631,8 +602,8 @@ def _adam_run(
             if tiny_first and step == 0:
                 dweights *= 1e-6  # tiny first gradients: where epsilon goes shows
                 dbiases *= 1e-6
-            set_attribute(submission, handle, "dweights", dweights)
-            set_attribute(submission, handle, "dbiases", dbiases)
+            submission.set_attribute(handle, "dweights", dweights)
+            submission.set_attribute(handle, "dbiases", dbiases)
             old, old_biases = state["weights"].copy(), state["biases"].copy()
             reference.update(state["weights"], dweights, state["w"])
             reference.update(state["biases"], dbiases, state["b"])
