@@ -262,10 +262,12 @@ class LessonScreen(TutorScreen[None]):
         current = self.current
         if current in panels and (current is self._heading_to or self._in_view(current)):
             return panels.index(current) + offset
-        top = self.body.region.y
+        # Places on the page (virtual_region), not on the screen: an exercise below the view has no
+        # screen region, and one just mounted may not have been laid out yet (it is at 0, the top).
+        top = self.body.scroll_offset.y
         if offset > 0:
-            return next((i for i, panel in enumerate(panels) if panel.region.y >= top), len(panels))
-        return max((i for i, panel in enumerate(panels) if panel.region.y < top), default=-1)
+            return next((i for i, panel in enumerate(panels) if panel.virtual_region.y >= top), len(panels))
+        return max((i for i, panel in enumerate(panels) if panel.virtual_region.y < top), default=-1)
 
     def _at_recap(self) -> bool:
         recap = self.recap
