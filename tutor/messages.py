@@ -17,8 +17,9 @@ from typing import Any
 
 from textual.message import Message
 
+from tutor.history import HistoryRow
+
 # (epoch, loss, accuracy, learning_rate[, validation_loss, validation_accuracy]): tutor.history
-HistoryRow = tuple[float, ...]
 
 
 @dataclass

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tutor.history import HistoryRow  # (epoch, loss, accuracy, learning_rate), as plotting draws
 from tutor.training_config import NOTEBOOK_CAPSTONE, TrainConfig
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
     from tutor.grids import RegionGrid
 
-HistoryRow = tuple[int, float, float, float]  # (epoch, loss, accuracy, learning_rate), as plotting draws
 
 # The run each check's training loop must reproduce line for line (check id -> settings).
 REFERENCE_RUNS: dict[str, TrainConfig] = {"train-spiral": NOTEBOOK_CAPSTONE}

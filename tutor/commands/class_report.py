@@ -178,8 +178,8 @@ def as_text(
     for name, rows in by_learner.items():
         cells = []
         for lesson, total in zip(lessons, totals):
-            passed = sum(row.status == PASSED and row.lesson == lesson.id for row in rows)
-            cells.append(f"{'✓' if passed == total else passed or '·':>3}")
+            count = sum(row.status == PASSED and row.lesson == lesson.id for row in rows)
+            cells.append(f"{'✓' if count == total else count or '·':>3}")
         done = f"{sum(row.status == PASSED for row in rows)}/{len(rows)}"
         out.append(f"{_cut(name, name_width):<{name_width}} " + "".join(cells) + f"  {done:>7}")
     out.append("")
