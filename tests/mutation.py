@@ -77,6 +77,8 @@ def _sites(tree: ast.AST) -> Iterator[tuple[str, str, ast.AST, object]]:
                     yield "exp-log", f"{name} -> {other}", node, other
             if name == "copy" and isinstance(node.func, ast.Attribute) and not node.args:
                 yield "in-place", "drop .copy()", node, "copy"
+            elif name == "copy" and _is_numpy_call(node) and len(node.args) == 1:
+                yield "in-place", "drop np.copy()", node, "np.copy"
             if name == "len":
                 yield "off-by-one", f"{ast.unparse(node)} - 1", node, "len"
             if name in ("dot", "matmul") and len(node.args) == 2:
@@ -120,6 +122,16 @@ def _is_label_form_test(node: ast.Compare) -> bool:
     )
 
 
+def _is_numpy_call(node: ast.Call) -> bool:
+    """``np.f(...)`` or ``numpy.f(...)``."""
+    func = node.func
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in ("np", "numpy")
+    )
+
+
 def _called(node: ast.Call) -> str | None:
     func = node.func
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
@@ -153,7 +165,7 @@ class _Apply(ast.NodeTransformer):
             else:
                 node.func.id = variant
         elif kind == "in-place":
-            return node.func.value
+            return node.args[0] if variant == "np.copy" else node.func.value
         elif kind == "off-by-one" and variant == "len":
             return ast.BinOp(left=node, op=ast.Sub(), right=ast.Constant(1))
         elif kind == "off-by-one" and variant == "drop-one":
