@@ -5,6 +5,8 @@ mistake, never showing the reference."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from test_grader_checks import NP, _computed_expressions, _lesson_solutions, _message_literals, _squeeze, src
 
@@ -458,6 +460,7 @@ def test_every_exercise_has_enough_examples(exercise):
     assert len(entry["styles"]) >= 2
 
 
+@functools.cache  # asked once per grader message
 def _answer_expressions(exercise: str) -> frozenset[str]:
     """The expressions of the reference solutions (here and in the lessons) that are the answer."""
     pairs = [(EXERCISES[exercise]["reference"], EXERCISES[exercise]["starter"])]

@@ -4,6 +4,7 @@ message naming the mistake, and correct answers in other styles (loops, float32,
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from typing import Any
 
@@ -484,6 +485,7 @@ def test_wrong_answer_fails_naming_the_mistake(grader, exercise, index):
     assert not _leaks(result.feedback, exercise, source), result.feedback
 
 
+@functools.cache  # asked once per grader message
 def _answer_expressions(exercise: str) -> set[str]:
     entry = EXERCISES[exercise]
     answer = _computed_expressions(entry["reference"]) - _computed_expressions(entry["starter"])
