@@ -28,6 +28,16 @@ TRAINING_MODULES = frozenset(
         "test_lesson_content",
         "test_app_lessons",
         "test_app_snapshots",
+        "test_train_settings",
+        "test_checkpoints",
+        "test_playground_settings",
+        "test_tmux_train",
+        "test_tmux_playground",
+        "test_own_run",
+        "test_own_network_real",
+        "test_tmux_own_network",
+        "test_lessons_book_a",
+        "test_lesson_content_book_b",
     }
 )
 

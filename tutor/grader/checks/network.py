@@ -1,26 +1,22 @@
-"""Checks for lesson 10: the learner's own network, as the notebook's classes, and its training run.
+"""Checks for lesson 10: the learner's own layers, as the notebook's classes (``dense-layer``,
+``relu-layer``, ``softmax-cce-layer``), and the helpers that drive a learner's object by handle.
+``adam-optimizer`` is in :mod:`network_adam`, ``train-spiral`` in :mod:`network_training`.
 
 The layer checks build the learner's objects in the learner's process and drive them through several
 forward, backward and update calls, comparing every stored value with the engine's; each layer check
 then attaches a gradient check of the learner's backward pass against their own forward pass
-(:mod:`tutor.grader.gradients`). ``train-spiral`` watches the learner's training log as it is printed
-and stops the run at the first line that differs from the notebook's (computed by the engine in its
-exact ``notebook_numpy()`` mode).
+(:mod:`tutor.grader.gradients`).
 """
 
 from __future__ import annotations
 
-import ast
-import functools
-import re
-
 import numpy as np
 
-from engine import losses, optimizers
+from engine import losses
 from engine.activations import ReLU, softmax
 from engine.layers import Dense
 from tutor.grader import extras, gradients, wire
-from tutor.grader.api import CaseFailure, Mistake, StopCheck, Submission, check, learner_code
+from tutor.grader.api import CaseFailure, Mistake, StopCheck, Submission, check
 from tutor.grader.cases import label_cases, random_matrix
 from tutor.grader.checks.backprop import (
     dense_gradient_mistakes,
@@ -47,13 +43,13 @@ def make(submission: Submission, class_name: str, parameters: str, *args) -> wir
     made = constructor(*args)
     if not isinstance(made, wire.LearnerObject) or made.handle is None:
         raise StopCheck(
-            f"`{class_name}(...)` gave back {_described(made)}, not an object. Define it as a class: "
+            f"`{class_name}(...)` gave back {described(made)}, not an object. Define it as a class: "
             f"`class {class_name}:` with the methods the exercise names."
         )
     return made
 
 
-def _described(value) -> str:
+def described(value) -> str:
     from tutor.grader import describe
 
     return describe.describe(value)
@@ -547,341 +543,3 @@ def softmax_cce_layer_check(submission):
         for samples in (5, 1, 7):
             _softmax_step(submission, layer, random_matrix(rng, samples, 3), rng.integers(0, 3, samples))
     _softmax_gradient_check(submission)
-
-
-# -- adam-optimizer ----------------------------------------------------------------------------------------------
-
-
-def _adam_reference(settings: dict) -> optimizers.Adam:
-    return optimizers.Adam(
-        settings["learning_rate"],
-        decay=settings["decay"],
-        epsilon=settings["epsilon"],
-        beta_1=settings["beta_1"],
-        beta_2=settings["beta_2"],
-    )
-
-
-ADAM_DEFAULTS = {"learning_rate": 0.001, "decay": 0.0, "epsilon": 1e-7, "beta_1": 0.9, "beta_2": 0.999}
-
-
-def _adam_run(
-    submission: Submission,
-    settings: dict,
-    given: tuple,
-    steps: int,
-    layers: int = 1,
-    tiny_first: bool = False,
-) -> None:
-    """Make the learner's optimizer with ``given`` (positional) settings, update ``layers`` stand-in
-    layers for ``steps`` steps with the engine's Adam alongside, and compare after every step."""
-    rng = submission.rng
-    optimizer = make(submission, "Optimizer_Adam", "learning_rate, decay, epsilon, beta_1, beta_2", *given)
-    reference = _adam_reference(settings)
-    states: list[dict] = []
-    handles = []
-    shapes = [(2, 4), (4, 3)][:layers]
-    for shape in shapes:
-        weights, biases = random_matrix(rng, *shape), random_matrix(rng, 1, shape[1])
-        handles.append(submission.new_object(weights=weights, biases=biases))
-        states.append({"weights": weights.copy(), "biases": biases.copy(), "w": {}, "b": {}})
-    for step in range(steps):
-        reference.pre_update_params()
-        call(submission, optimizer, "pre_update_params", "")
-        submission.expect(
-            submission.attribute(optimizer, "current_learning_rate"),
-            reference.current_learning_rate,
-            what=f"`current_learning_rate` after pre_update_params() at iteration {step}",
-            rtol=1e-9,
-            atol=1e-15,
-            mistakes=_decay_mistakes(settings, step),
-        )
-        for handle, state in zip(handles, states):
-            dweights = random_matrix(rng, *state["weights"].shape)
-            dbiases = random_matrix(rng, 1, state["biases"].shape[1])
-            if tiny_first and step == 0:
-                dweights *= 1e-6  # tiny first gradients: where epsilon goes shows
-                dbiases *= 1e-6
-            submission.set_attribute(handle, "dweights", dweights)
-            submission.set_attribute(handle, "dbiases", dbiases)
-            old, old_biases = state["weights"].copy(), state["biases"].copy()
-            reference.update(state["weights"], dweights, state["w"])
-            reference.update(state["biases"], dbiases, state["b"])
-            call(submission, optimizer, "update_params", "layer", handle)
-            b1, b2 = settings["beta_1"], settings["beta_2"]
-            for attribute, want, fresh in (
-                ("weight_momentums", state["w"]["momentums"], (1 - b1) * dweights),
-                ("weight_cache", state["w"]["cache"], (1 - b2) * dweights**2),
-                ("bias_momentums", state["b"]["momentums"], (1 - b1) * dbiases),
-                ("bias_cache", state["b"]["cache"], (1 - b2) * dbiases**2),
-            ):
-                value = submission.attribute(handle, attribute)
-                if value is None:
-                    raise CaseFailure(
-                        f"After update_params(layer), the layer has no `layer.{attribute}`. Keep Adam's "
-                        "moving averages on the layer itself (zeros on first use), one set per layer."
-                    )
-                submission.expect(
-                    value,
-                    want,
-                    what=f"`layer.{attribute}` after step {step + 1}",
-                    rtol=1e-6,
-                    atol=1e-12,
-                    mistakes=[
-                        Mistake(
-                            "The moving averages start again from zeros at every step: create them only "
-                            "when the layer has none yet (hasattr(layer, 'weight_cache')) and keep them on "
-                            "the layer from step to step.",
-                            functools.partial(np.copy, fresh),
-                            cause="state",
-                        )
-                    ],
-                )
-            size = float(np.max(np.abs(state["weights"] - old))) or 1.0
-            submission.expect(
-                submission.attribute(handle, "weights"),
-                state["weights"],
-                what=f"the layer's weights after step {step + 1}",
-                rtol=1e-6,
-                atol=1e-4 * size,
-                mistakes=_adam_step_mistakes(old, state["weights"], state["w"], reference, settings, step),
-            )
-            bias_size = float(np.max(np.abs(state["biases"] - old_biases))) or 1.0
-            submission.expect(
-                submission.attribute(handle, "biases"),
-                state["biases"],
-                what=f"the layer's biases after step {step + 1}",
-                rtol=1e-6,
-                atol=1e-4 * bias_size,
-                mistakes=_adam_step_mistakes(
-                    old_biases, state["biases"], state["b"], reference, settings, step
-                ),
-            )
-        reference.post_update_params()
-        call(submission, optimizer, "post_update_params", "")
-        submission.expect(
-            submission.attribute(optimizer, "iterations"),
-            step + 1,
-            what=f"`iterations` after post_update_params() number {step + 1}",
-            mistakes=[
-                Mistake(
-                    "`iterations` does not count the steps: post_update_params() adds 1 to it.",
-                    lambda: 0,
-                    cause="state",
-                )
-            ],
-        )
-
-
-def _decay_mistakes(settings: dict, step: int) -> list[Mistake]:
-    lr, decay = settings["learning_rate"], settings["decay"]
-    return [
-        Mistake(
-            "The decayed learning rate multiplies by (1 + decay * iterations); it divides: "
-            "learning_rate * (1 / (1 + decay * iterations)).",
-            lambda: lr * (1 + decay * step) if decay and step else None,
-            cause="formula",
-        ),
-        Mistake(
-            "The learning rate did not decay: pre_update_params() sets current_learning_rate = "
-            "learning_rate * (1 / (1 + decay * iterations)) when decay is set.",
-            lambda: lr if decay and step else None,
-            cause="missing-term",
-        ),
-    ]
-
-
-def _adam_step_mistakes(old, new, slots, reference, settings, step) -> list[Mistake]:
-    """Adam's step gone wrong, for one parameter: ``old`` before the step, ``new`` the right result,
-    ``slots`` its momentums and cache after the step."""
-    m = slots["momentums"]
-    v = slots["cache"]
-    lr = reference.current_learning_rate
-    b1, b2, eps = settings["beta_1"], settings["beta_2"], settings["epsilon"]
-    t = step + 1
-    return [
-        Mistake(
-            "epsilon is added inside the square root; it goes after it: np.sqrt(cache_corrected) + epsilon.",
-            lambda: old - lr * (m / (1 - b1**t)) / np.sqrt(v / (1 - b2**t) + eps),
-            cause="formula",
-        ),
-        Mistake(
-            "The step leaves out the bias correction: divide the momentums by 1 - beta_1 ** (iterations + 1) "
-            "and the cache by 1 - beta_2 ** (iterations + 1).",
-            lambda: old - lr * m / (np.sqrt(v) + eps),
-            cause="missing-term",
-        ),
-        Mistake(
-            "The bias correction uses beta ** iterations; the first step is iterations + 1 "
-            "(iterations counts from 0).",
-            lambda: (
-                old
-                - lr * (m / (1 - b1 ** max(step, 1e-9))) / (np.sqrt(v / (1 - b2 ** max(step, 1e-9))) + eps)
-                if step
-                else None
-            ),
-            cause="off-by-one",
-        ),
-        Mistake(
-            "The weights moved with the gradient, uphill: the step is subtracted (weights += -lr * ...).",
-            lambda: 2 * old - new,
-            cause="sign",
-        ),
-    ]
-
-
-@check("adam-optimizer")
-def adam_optimizer_check(submission):
-    with submission.case(
-        "Optimizer_Adam() with its defaults, three steps of one layer",
-        note="the first gradients here are tiny (about 1e-6), so where epsilon goes matters.",
-    ):
-        _adam_run(submission, ADAM_DEFAULTS, (), 3, tiny_first=True)
-    settings = dict(ADAM_DEFAULTS, learning_rate=0.05, decay=5e-3)
-    with submission.case(
-        "Optimizer_Adam(learning_rate=0.05, decay=5e-3), four steps of two layers",
-        note="each layer keeps its own momentums and cache; the learning rate decays with the iterations.",
-    ):
-        _adam_run(submission, settings, (0.05, 5e-3), 4, layers=2)
-    settings = {"learning_rate": 0.02, "decay": 0.0, "epsilon": 1e-5, "beta_1": 0.8, "beta_2": 0.99}
-    with submission.case("Optimizer_Adam(0.02, 0., 1e-5, 0.8, 0.99), three steps"):
-        _adam_run(submission, settings, (0.02, 0.0, 1e-5, 0.8, 0.99), 3)
-
-
-# -- train-spiral --------------------------------------------------------------------------------------------------
-
-
-@functools.cache
-def notebook_log() -> tuple[str, ...]:
-    """The notebook's 101 log lines, from the engine in the exact ``notebook_numpy()`` mode."""
-    from engine.datasets import notebook_numpy, spiral
-    from engine.network import Network
-    from engine.training import Trainer
-
-    lines: list[str] = []
-    with notebook_numpy():
-        X, y = spiral(100, 3)
-        X = X.astype(np.float32, copy=False)
-        network = Network.classifier(2, (64,), 3, dtype=np.float32)
-        optimizer = optimizers.Adam(0.05, decay=5e-7)
-        Trainer(network, optimizer, X, y).run(
-            EPOCHS, on_epoch=lambda report: lines.append(report.log_line()), every=EVERY
-        )
-    return tuple(lines)
-
-
-class SpiralLog(extras.OutputWatch):
-    """Compares each printed line with the notebook's as it comes; stops at the first difference."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.expected = notebook_log()
-        self.difference: tuple[int, str, str | None] | None = None  # (index, printed, expected)
-        self.other: list[str] = []
-
-    def line(self, text: str) -> bool:
-        if not text.strip().lower().startswith("epoch"):
-            self.other.append(text)  # a warning or the learner's own note: not part of the log
-            return False
-        super().line(text)
-        index = len(self.lines) - 1
-        want = self.expected[index] if index < len(self.expected) else None
-        if text.rstrip() != want:
-            self.difference = (index, text, want)
-            return True
-        return False
-
-
-extras.watch_output("train-spiral")(SpiralLog)
-
-_LOG_LINE = re.compile(r"epoch: (\d+), acc: ([0-9.]+), loss: ([0-9.]+), lr: ([0-9.e-]+)\Z")
-
-
-def _uses_matmul(submission: Submission) -> bool:
-    code = learner_code(submission)
-    return bool(code.readable and (code.uses_operator(ast.MatMult) or code.calls("matmul")))
-
-
-def _drift(printed: str, expected: str) -> bool:
-    """The same epoch and learning rate, accuracy and loss a little off: a run in another precision."""
-    mine, want = _LOG_LINE.match(printed.strip()), _LOG_LINE.match(expected)
-    if not mine or not want:
-        return False
-    return (
-        mine.group(1) == want.group(1)
-        and mine.group(4) == want.group(4)
-        and abs(float(mine.group(2)) - float(want.group(2))) <= 0.1
-        and abs(float(mine.group(3)) - float(want.group(3))) <= 0.1
-    )
-
-
-def _first_difference_sentence(submission: Submission, index: int, printed: str, want: str | None) -> str:
-    if want is None:
-        return (
-            f"Your code printed more than the notebook's {CAPSTONE_LINES} lines: line {index + 1} is extra. "
-            "Print once every 100 epochs, from epoch 0 to epoch 10000."
-        )
-    if index > 0 and _drift(printed, want) and _uses_matmul(submission):
-        return (
-            f"Line {index + 1} drifts from the notebook's: your layer multiplies with `@`, which nnfs.init() "
-            "does not replace, so your network trains in float32 arithmetic instead of the notebook's "
-            "float64-then-float32 np.dot and its numbers part after the first lines; use np.dot."
-        )
-    if not _LOG_LINE.match(printed.strip()):
-        return (
-            f"Line {index + 1} of your output is not a log line like the notebook's: "
-            "print f'epoch: {epoch}, acc: {accuracy:.3f}, loss: {loss:.3f}, lr: {optimizer.current_learning_rate}'."
-        )
-    if index == 0:
-        return (
-            "Your first log line differs from the notebook's: check nnfs.init() comes first, then "
-            "spiral_data(samples=100, classes=3), then the layers in order, Dense(2, 64) and Dense(64, 3)."
-        )
-    return (
-        f"Line {index + 1} of your log differs from the notebook's: the first {index} lines match, so the "
-        "network starts right but a step of training is off (the backward pass, the optimizer's settings "
-        "learning_rate=0.05 and decay=5e-7, or the order of the calls in the loop)."
-    )
-
-
-@check("train-spiral")
-def train_spiral_check(submission):
-    watch = extras.output_watch()
-    lines = list(watch.lines) if watch is not None else []
-    expected = notebook_log()
-    difference = getattr(watch, "difference", None)
-    with submission.case(f"the training log: {CAPSTONE_LINES} lines, as the notebook prints them"):
-        if difference is not None:
-            index, printed, want = difference
-            shown = f"Printed:  {printed}\nExpected: {want if want is not None else '(nothing: the log has ended)'}"
-            raise StopCheck(_first_difference_sentence(submission, index, printed, want), detail=shown)
-        other = getattr(watch, "other", [])
-        if not lines and other:
-            shown = f"Printed:  {other[0]}\nExpected: {expected[0]}"
-            raise StopCheck(
-                "None of the lines your code printed is a log line like the notebook's: print "
-                "f'epoch: {epoch}, acc: {accuracy:.3f}, loss: {loss:.3f}, lr: {optimizer.current_learning_rate}' "
-                "every 100 epochs.",
-                detail=shown,
-            )
-        if len(lines) < len(expected):
-            shown = f"Printed:  (nothing)\nExpected: {expected[len(lines)]}"
-            raise StopCheck(
-                f"Your code printed {len(lines)} of the notebook's {len(expected)} log lines and stopped. Train "
-                "for 10001 epochs (range(10001)) and print when epoch % 100 == 0.",
-                detail=shown,
-            )
-    with submission.case("the trained network is kept in dense1 and dense2"):
-        trained = {}
-        for layer_name in ("dense1", "dense2"):
-            layer = submission.value(
-                layer_name, f"the {'first' if layer_name == 'dense1' else 'second'} Layer_Dense"
-            )
-            if not isinstance(layer, wire.LearnerObject):
-                raise CaseFailure(f"`{layer_name}` is {_described(layer)}, not your Layer_Dense.")
-            for attribute in ("weights", "biases"):
-                value = submission.attribute(layer, attribute)
-                if value is None:
-                    raise CaseFailure(f"`{layer_name}` has no `{attribute}`.")
-                trained[f"{layer_name}.{attribute}"] = np.asarray(value, dtype=float).tolist()
-        extras.attach_trained(trained)
