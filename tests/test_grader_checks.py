@@ -3,16 +3,11 @@ and correct answers in other styles (loops over lists, vectorised NumPy) pass to
 
 from __future__ import annotations
 
-import ast
-import copy
-import functools
-import re
 import textwrap
-from pathlib import Path
 
 import pytest
+from check_standard import leak_detector, standard_tests
 
-from tutor.curriculum import load_curriculum
 from tutor.grader import Grader, check_ids
 
 NP = "import numpy as np\n"
@@ -1017,51 +1012,8 @@ def _failure_text(result) -> str:
     return result.feedback
 
 
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_reference_solution_passes(grader, exercise):
-    result = grader.grade(exercise, EXERCISES[exercise]["reference"])
-    assert result.passed, result.feedback
-    assert result.cases and all(case.passed for case in result.cases)
-
-
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_starter_fails(grader, exercise):
-    result = grader.grade(exercise, EXERCISES[exercise]["starter"])
-    assert not result.passed
-    assert result.summary and result.feedback
-    assert not _leaks(result.feedback, exercise, EXERCISES[exercise]["starter"]), result.feedback
-
-
-STYLES = [
-    (exercise, index) for exercise in sorted(EXERCISES) for index in range(len(EXERCISES[exercise]["styles"]))
-]
-
-
-@pytest.mark.parametrize(("exercise", "index"), STYLES)
-def test_other_correct_styles_pass(grader, exercise, index):
-    result = grader.grade(exercise, EXERCISES[exercise]["styles"][index])
-    assert result.passed, result.feedback
-
-
-WRONG = [
-    (exercise, index) for exercise in sorted(EXERCISES) for index in range(len(EXERCISES[exercise]["wrong"]))
-]
-
-
-@pytest.mark.parametrize(("exercise", "index"), WRONG)
-def test_wrong_answer_fails_naming_the_mistake(grader, exercise, index):
-    source, words = EXERCISES[exercise]["wrong"][index]
-    result = grader.grade(exercise, source)
-    assert not result.passed
-    assert words.lower() in result.feedback.lower(), result.feedback
-    assert not _leaks(result.feedback, exercise, source), result.feedback
-
-
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_every_exercise_has_enough_examples(exercise):
-    entry = EXERCISES[exercise]
-    assert len(entry["wrong"]) >= 3
-    assert len(entry["styles"]) >= 2
+_leaks = leak_detector(EXERCISES)
+globals().update(standard_tests(EXERCISES, _leaks))
 
 
 def test_feedback_never_shows_the_check_code_or_reference(grader):
@@ -1121,128 +1073,6 @@ def test_large_arrays_are_summarised_with_the_first_differences(grader):
 
 # -- feedback never gives the answer away ---------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[1]
-CHECK_SOURCES = sorted((ROOT / "tutor" / "grader").rglob("*.py"))
-
-
-class _WholeNumbersAsInts(ast.NodeTransformer):
-    """1.0 and 1 are the same answer: compare expressions with whole-number floats written as ints."""
-
-    def visit_Constant(self, node):
-        if isinstance(node.value, float) and node.value.is_integer():
-            return ast.copy_location(ast.Constant(int(node.value)), node)
-        return node
-
-
-class _DotAsMatmul(ast.NodeTransformer):
-    """np.dot(a, b) and a @ b are the same answer: compare them written with @."""
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        if ast.unparse(node.func) == "np.dot" and len(node.args) == 2 and not node.keywords:
-            return ast.copy_location(ast.BinOp(node.args[0], ast.MatMult(), node.args[1]), node)
-        return node
-
-
-def _squeeze(text: str) -> str:
-    """Text without spaces, with 1.0 written 1 and np.array(name) written name."""
-    text = re.sub(r"\b(\d+)\.0\b", r"\1", re.sub(r"\s+", "", text))
-    return re.sub(r"np\.(?:as)?array\((\w+)\)", r"\1", text)
-
-
-def _expression_text(node: ast.AST) -> str:
-    return _squeeze(ast.unparse(_WholeNumbersAsInts().visit(copy.deepcopy(node))))
-
-
-def _spellings(node: ast.AST) -> set[str]:
-    """An expression as text, with its products written both as np.dot(a, b) and as a @ b."""
-    with_matmul = _DotAsMatmul().visit(copy.deepcopy(node))
-    with_dot = _expression_text(with_matmul)
-    for _ in range(with_dot.count("@")):  # a @ b -> np.dot(a,b), one product at a time
-        tree = ast.parse(with_dot, mode="eval")
-        product = next(
-            n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.MatMult)
-        )
-        call = ast.Call(ast.Attribute(ast.Name("np"), "dot"), [product.left, product.right], [])
-        with_dot = _squeeze(ast.unparse(_Replace(product, call).visit(tree)))
-    return {_expression_text(with_matmul), with_dot}
-
-
-class _Replace(ast.NodeTransformer):
-    def __init__(self, old: ast.AST, new: ast.AST):
-        self.old, self.new = old, new
-
-    def visit(self, node):
-        return self.new if node is self.old else super().visit(node)
-
-
-def _computed_expressions(source: str) -> set[str]:
-    """What a piece of code computes, normalised (no spaces, 1.0 written 1): every right-hand side and
-    returned value, and the parts of one that make up most of it (np.dot(inputs, weights.T) in
-    np.dot(inputs, weights.T) + biases, but not np.sqrt(v_hat) in a long Adam step)."""
-    found = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, (ast.Assign, ast.AugAssign, ast.Return)) and node.value is not None:
-            whole = _expression_text(node.value)
-            for part in ast.walk(node.value):
-                if part is node.value or (
-                    isinstance(part, (ast.BinOp, ast.Call, ast.Subscript))
-                    and len(_expression_text(part)) >= 0.6 * len(whole)
-                ):
-                    found |= _spellings(part)
-    return found
-
-
-@functools.cache
-def _lesson_solutions() -> dict[str, list[tuple[str, str]]]:
-    """check id -> [(solution, starter)] of the code exercises in lessons/."""
-    solutions: dict[str, list[tuple[str, str]]] = {}
-    for exercise in load_curriculum(ROOT / "lessons").exercises:
-        if exercise.kind == "code" and exercise.check:
-            solutions.setdefault(exercise.check, []).append((exercise.solution, exercise.starter or ""))
-    return solutions
-
-
-@functools.cache
-def _answer_expressions(exercise: str) -> frozenset[str]:
-    """The expressions of the reference solutions (tests and lessons) that are the answer: what the
-    starter already shows is not, and neither are short fragments (np.exp(-x), axis=1...)."""
-    pairs = [(EXERCISES[exercise]["reference"], EXERCISES[exercise]["starter"])]
-    pairs += _lesson_solutions().get(exercise, [])
-    answer = set()
-    for solution, starter in pairs:
-        answer |= _computed_expressions(solution) - _computed_expressions(starter)
-    return frozenset(text for text in answer if len(text) >= 14)
-
-
-def _leaks(text: str, exercise: str, learner_source: str = "") -> list[str]:
-    own_lines = {line.strip() for line in learner_source.splitlines() if line.strip()}
-    shown = _squeeze("\n".join(line for line in text.splitlines() if line.strip() not in own_lines))
-    return sorted(expression for expression in _answer_expressions(exercise) if expression in shown)
-
-
-@functools.cache
-def _message_literals() -> tuple[str, ...]:
-    """Every string the grader's code can show (string literals, f-strings' fixed parts), docstrings aside."""
-    texts = []
-    for path in CHECK_SOURCES:
-        tree = ast.parse(path.read_text())
-        docstrings = {
-            id(node.body[0].value)
-            for node in ast.walk(tree)
-            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
-            and node.body
-            and isinstance(node.body[0], ast.Expr)
-        }
-        for node in ast.walk(tree):
-            if isinstance(node, ast.JoinedStr):
-                texts.append("".join(part.value for part in node.values if isinstance(part, ast.Constant)))
-            elif (
-                isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-            ):
-                texts.append(node.value)
-    return tuple(texts)
-
 
 def test_the_leak_detector_finds_a_reference_expression():
     assert _leaks("Compute np.dot(inputs, weights.T) + biases.", "batch-output")
@@ -1251,12 +1081,6 @@ def test_the_leak_detector_finds_a_reference_expression():
     assert _leaks("the update is weights - learning_rate * dweights", "sgd-update")
     assert _leaks("learning_rate / (1 + decay * iteration)", "lr-decay")  # the lesson writes 1.0
     assert not _leaks("Take the argmax of each row (axis=1).", "accuracy")
-
-
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_no_message_in_the_grader_shows_the_reference_solution(exercise):
-    leaks = {text: _leaks(text, exercise) for text in _message_literals()}
-    assert not {text: found for text, found in leaks.items() if found}
 
 
 # -- the feedback reviewers asked for ----------------------------------------------------------------------

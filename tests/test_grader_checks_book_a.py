@@ -5,10 +5,9 @@ mistake, never showing the reference."""
 
 from __future__ import annotations
 
-import functools
-
 import pytest
-from test_grader_checks import NP, _computed_expressions, _lesson_solutions, _message_literals, _squeeze, src
+from check_standard import _lesson_solutions, leak_detector, standard_tests
+from test_grader_checks import NP, src
 
 from tutor.grader import Grader, check_ids
 
@@ -408,79 +407,8 @@ def test_every_exercise_of_lessons_11_to_14_has_a_check_and_a_lesson():
     assert set(EXERCISES) <= set(_lesson_solutions())
 
 
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_reference_solution_passes(grader, exercise):
-    result = grader.grade(exercise, EXERCISES[exercise]["reference"])
-    assert result.passed, result.feedback
-    assert result.cases and all(case.passed for case in result.cases)
-
-
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_lesson_solution_passes_and_starter_fails(grader, exercise):
-    for solution, starter in _lesson_solutions()[exercise]:
-        assert grader.grade(exercise, solution).passed
-        result = grader.grade(exercise, starter)
-        assert not result.passed and result.feedback
-        assert not _leaks(result.feedback, exercise, starter), result.feedback
-
-
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_starter_fails(grader, exercise):
-    result = grader.grade(exercise, EXERCISES[exercise]["starter"])
-    assert not result.passed
-    assert result.summary and result.feedback
-    assert not _leaks(result.feedback, exercise, EXERCISES[exercise]["starter"]), result.feedback
-
-
-STYLES = [(exercise, i) for exercise in sorted(EXERCISES) for i in range(len(EXERCISES[exercise]["styles"]))]
-
-
-@pytest.mark.parametrize(("exercise", "index"), STYLES)
-def test_other_correct_styles_pass(grader, exercise, index):
-    result = grader.grade(exercise, EXERCISES[exercise]["styles"][index])
-    assert result.passed, result.feedback
-
-
-WRONG = [(exercise, i) for exercise in sorted(EXERCISES) for i in range(len(EXERCISES[exercise]["wrong"]))]
-
-
-@pytest.mark.parametrize(("exercise", "index"), WRONG)
-def test_wrong_answer_fails_naming_the_mistake(grader, exercise, index):
-    source, words = EXERCISES[exercise]["wrong"][index]
-    result = grader.grade(exercise, source)
-    assert not result.passed
-    assert words.lower() in result.feedback.lower(), result.feedback
-    assert not _leaks(result.feedback, exercise, source), result.feedback
-
-
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_every_exercise_has_enough_examples(exercise):
-    entry = EXERCISES[exercise]
-    assert len(entry["wrong"]) >= 3
-    assert len(entry["styles"]) >= 2
-
-
-@functools.cache  # asked once per grader message
-def _answer_expressions(exercise: str) -> frozenset[str]:
-    """The expressions of the reference solutions (here and in the lessons) that are the answer."""
-    pairs = [(EXERCISES[exercise]["reference"], EXERCISES[exercise]["starter"])]
-    pairs += _lesson_solutions().get(exercise, [])
-    answer = set()
-    for solution, starter in pairs:
-        answer |= _computed_expressions(solution) - _computed_expressions(starter)
-    return frozenset(text for text in answer if len(text) >= 14)
-
-
-def _leaks(text: str, exercise: str, learner_source: str = "") -> list[str]:
-    own_lines = {line.strip() for line in learner_source.splitlines() if line.strip()}
-    shown = _squeeze("\n".join(line for line in text.splitlines() if line.strip() not in own_lines))
-    return sorted(expression for expression in _answer_expressions(exercise) if expression in shown)
-
-
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_no_message_in_the_grader_shows_the_reference_solution(exercise):
-    leaks = {text: _leaks(text, exercise) for text in _message_literals()}
-    assert not {text: found for text, found in leaks.items() if found}
+_leaks = leak_detector(EXERCISES)
+globals().update(standard_tests(EXERCISES, _leaks, lesson_solutions=True))
 
 
 def test_the_slope_of_l1_at_exactly_zero_may_be_zero_or_plus_l1(grader):

@@ -4,13 +4,12 @@ message naming the mistake, and correct answers in other styles (loops, float32,
 
 from __future__ import annotations
 
-import functools
 import textwrap
 from typing import Any
 
 import pytest
+from check_standard import leak_detector, standard_tests
 
-from tests.test_grader_checks import _computed_expressions, _message_literals, _squeeze
 from tutor.grader import Grader, check_ids
 
 NP = "import numpy as np\n"
@@ -444,64 +443,8 @@ def test_every_exercise_has_a_check():
     assert set(EXERCISES) <= set(check_ids())
 
 
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_every_exercise_has_enough_examples(exercise):
-    assert len(EXERCISES[exercise]["wrong"]) >= 3
-    assert len(EXERCISES[exercise]["styles"]) >= 2
-
-
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_reference_solution_passes(grader, exercise):
-    result = grader.grade(exercise, EXERCISES[exercise]["reference"])
-    assert result.passed, result.feedback
-    assert result.cases and all(case.passed for case in result.cases)
-
-
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_starter_fails(grader, exercise):
-    result = grader.grade(exercise, EXERCISES[exercise]["starter"])
-    assert not result.passed
-    assert result.summary and result.feedback
-
-
-STYLES = [(e, i) for e in sorted(EXERCISES) for i in range(len(EXERCISES[e]["styles"]))]
-
-
-@pytest.mark.parametrize(("exercise", "index"), STYLES)
-def test_other_correct_styles_pass(grader, exercise, index):
-    result = grader.grade(exercise, EXERCISES[exercise]["styles"][index])
-    assert result.passed, result.feedback
-
-
-WRONG = [(e, i) for e in sorted(EXERCISES) for i in range(len(EXERCISES[e]["wrong"]))]
-
-
-@pytest.mark.parametrize(("exercise", "index"), WRONG)
-def test_wrong_answer_fails_naming_the_mistake(grader, exercise, index):
-    source, words = EXERCISES[exercise]["wrong"][index]
-    result = grader.grade(exercise, source)
-    assert not result.passed
-    assert words.lower() in result.feedback.lower(), result.feedback
-    assert not _leaks(result.feedback, exercise, source), result.feedback
-
-
-@functools.cache  # asked once per grader message
-def _answer_expressions(exercise: str) -> set[str]:
-    entry = EXERCISES[exercise]
-    answer = _computed_expressions(entry["reference"]) - _computed_expressions(entry["starter"])
-    return {text for text in answer if len(text) >= 14}
-
-
-def _leaks(text: str, exercise: str, learner_source: str = "") -> list[str]:
-    own = {line.strip() for line in learner_source.splitlines() if line.strip()}
-    shown = _squeeze("\n".join(line for line in text.splitlines() if line.strip() not in own))
-    return sorted(expression for expression in _answer_expressions(exercise) if expression in shown)
-
-
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_no_message_in_the_grader_shows_the_reference_solution(exercise):
-    leaks = {text: _leaks(text, exercise) for text in _message_literals()}
-    assert not {text: found for text, found in leaks.items() if found}
+_leaks = leak_detector(EXERCISES, lessons=False)
+globals().update(standard_tests(EXERCISES, _leaks, starter_leaks=False))
 
 
 IN_PLACE = {

@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 import pytest
+from check_standard import standard_tests
 
 from tutor.curriculum import load_curriculum
 from tutor.grader import Grader, check_ids
@@ -317,34 +318,7 @@ def test_the_lessons_starter_fails_and_its_solution_passes(grader, exercise):
     assert grader.grade(exercise, lesson_source(exercise, "solution")).passed
 
 
-STYLES = [
-    (exercise, index) for exercise in sorted(EXERCISES) for index in range(len(EXERCISES[exercise]["styles"]))
-]
-
-
-@pytest.mark.parametrize(("exercise", "index"), STYLES)
-def test_other_correct_styles_pass(grader, exercise, index):
-    result = grader.grade(exercise, EXERCISES[exercise]["styles"][index])
-    assert result.passed, result.feedback
-
-
-WRONG = [
-    (exercise, index) for exercise in sorted(EXERCISES) for index in range(len(EXERCISES[exercise]["wrong"]))
-]
-
-
-@pytest.mark.parametrize(("exercise", "index"), WRONG)
-def test_wrong_answer_fails_naming_the_mistake(grader, exercise, index):
-    source, words = EXERCISES[exercise]["wrong"][index]
-    result = grader.grade(exercise, source)
-    assert not result.passed
-    assert words.lower() in result.feedback.lower(), result.feedback
-
-
-@pytest.mark.parametrize("exercise", sorted(EXERCISES))
-def test_every_exercise_has_enough_examples(exercise):
-    assert len(EXERCISES[exercise]["wrong"]) >= 3
-    assert len(EXERCISES[exercise]["styles"]) >= 2
+globals().update(standard_tests(EXERCISES, reference=False, starter=False))
 
 
 # -- gradient checks --------------------------------------------------------------------------------------
