@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tutor.curriculum import load_curriculum
+from tutor.grader import Grader
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_SOURCES = sorted((ROOT / "tutor" / "grader").rglob("*.py"))
@@ -127,6 +128,13 @@ def _message_literals() -> tuple[str, ...]:
 Leaks = Callable[..., list[str]]
 
 
+@pytest.fixture(scope="module")
+def grader():
+    """One grader for a test module's checks."""
+    with Grader() as shared:
+        yield shared
+
+
 def leak_detector(exercises: dict[str, Any], lessons: bool = True) -> Leaks:
     """``leaks(text, exercise, learner_source="")``: the answer's expressions that ``text`` shows, lines
     of the learner's own code aside. The answer is what the reference solutions (``exercises``' and, with
@@ -163,15 +171,14 @@ def standard_tests(
     starter: bool = True,
     lesson_solutions: bool = False,
     starter_leaks: bool = True,
-) -> dict[str, Callable[..., None]]:
-    """The standard tests of ``exercises``, by name, for a test module's namespace (they use its
-    ``grader`` fixture). With ``leaks`` the starter's and the wrong answers' messages must not show the
+) -> dict[str, Callable[..., Any]]:
+    """The standard tests of ``exercises`` and the module's ``grader`` fixture, by name, for a test
+    module's namespace. With ``leaks`` the starter's and the wrong answers' messages must not show the
     answer (the starter's only with ``starter_leaks``) and neither may any message of the grader;
     ``reference=False`` leaves the reference test to the module, ``starter=False`` the starter test (for
     a table without starters), ``lesson_solutions`` adds the lessons' solutions and starters."""
     names = sorted(exercises)
     shows = leaks or _never_leaks
-    tests: dict[str, Callable[..., None]] = {}
 
     @pytest.mark.parametrize("exercise", names)
     def test_reference_solution_passes(grader, exercise):
@@ -224,6 +231,7 @@ def standard_tests(
         assert not {text: expressions for text, expressions in found.items() if expressions}
 
     tests = {
+        "grader": grader,
         "test_reference_solution_passes": test_reference_solution_passes,
         "test_starter_fails": test_starter_fails,
         "test_other_correct_styles_pass": test_other_correct_styles_pass,

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 from check_standard import leak_detector, standard_tests
 
-from tutor.grader import Grader, check_ids
+from tutor.grader import check_ids
 
 NP = "import numpy as np\n"
 MATH = "import math\n"
@@ -995,12 +995,6 @@ EXERCISES = {
         ],
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def grader():
-    with Grader() as shared:
-        yield shared
 
 
 def test_the_nineteen_core_exercises_have_checks():

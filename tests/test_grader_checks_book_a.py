@@ -5,11 +5,10 @@ mistake, never showing the reference."""
 
 from __future__ import annotations
 
-import pytest
 from check_standard import _lesson_solutions, leak_detector, standard_tests
 from test_grader_checks import NP, src
 
-from tutor.grader import Grader, check_ids
+from tutor.grader import check_ids
 
 ADAGRAD_HEAD = "def adagrad_update(weights, dweights, cache, learning_rate=1.0, epsilon=1e-7):\n"
 RMSPROP_HEAD = "def rmsprop_update(weights, dweights, cache, learning_rate=0.001, rho=0.9, epsilon=1e-7):\n"
@@ -394,12 +393,6 @@ EXERCISES = {
         ],
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def grader():
-    with Grader() as shared:
-        yield shared
 
 
 def test_every_exercise_of_lessons_11_to_14_has_a_check_and_a_lesson():

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from check_standard import leak_detector, standard_tests
 
-from tutor.grader import Grader, check_ids
+from tutor.grader import check_ids
 
 NP = "import numpy as np\n"
 
@@ -431,12 +431,6 @@ EXERCISES: dict[str, dict[str, Any]] = {
         ],
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def grader():
-    with Grader() as shared:
-        yield shared
 
 
 def test_every_exercise_has_a_check():

@@ -19,7 +19,7 @@ import pytest
 from check_standard import standard_tests
 
 from tutor.curriculum import load_curriculum
-from tutor.grader import Grader, check_ids
+from tutor.grader import check_ids
 from tutor.grader.limits import DEFAULT_TIMEOUT, check_timeout
 
 
@@ -287,12 +287,6 @@ EXERCISES: dict[str, dict] = {
         ],
     },
 }
-
-
-@pytest.fixture(scope="module")
-def grader():
-    with Grader() as shared:
-        yield shared
 
 
 def test_lesson_10_checks_exist():
