@@ -236,6 +236,25 @@ def bce_loss_check(submission):
             )
 
 
+def _undivided_mistakes(per_value: np.ndarray, samples: int, outputs: int) -> list[Mistake]:
+    """The mistakes of a mean loss's gradient that leaves out one of its two divisions; ``per_value`` is
+    the gradient before both (by the number of outputs, then of samples)."""
+    return [
+        Mistake(
+            "You did not divide by the number of samples. The loss is a mean over the batch, so every "
+            "gradient is divided by n_samples.",
+            lambda: per_value / outputs if samples > 1 else None,
+            cause="scale",
+        ),
+        Mistake(
+            "You did not divide by the number of outputs. Each sample's loss is the mean over its "
+            "outputs, so the gradient is divided by their number too.",
+            lambda: per_value / samples if outputs > 1 else None,
+            cause="scale",
+        ),
+    ]
+
+
 @check("bce-backward")
 def bce_backward_check(submission):
     backward = submission.function("bce_backward", "y_pred, y_true")
@@ -255,18 +274,7 @@ def bce_backward_check(submission):
                     cause="clip",
                     refuted_by=lambda code: code.calls_any("clip", "maximum", "minimum"),
                 ),
-                Mistake(
-                    "You did not divide by the number of samples. The loss is a mean over the batch, "
-                    "so every gradient is divided by n_samples.",
-                    lambda: per_value / outputs if samples > 1 else None,
-                    cause="scale",
-                ),
-                Mistake(
-                    "You did not divide by the number of outputs. Each sample's loss is the mean over "
-                    "its outputs, so the gradient is divided by their number too.",
-                    lambda: per_value / samples if outputs > 1 else None,
-                    cause="scale",
-                ),
+                *_undivided_mistakes(per_value, samples, outputs),
                 Mistake(
                     "The sign is wrong: raising a prediction towards its label 1 lowers the loss, so "
                     "the gradient there is negative.",
@@ -379,18 +387,7 @@ def _regression_gradient_mistakes(exact, y_pred, y_true, samples, outputs, two):
             lambda: -raw / outputs / samples,
             cause="sign",
         ),
-        Mistake(
-            "You did not divide by the number of samples. The loss is a mean over the batch, so every "
-            "gradient is divided by n_samples.",
-            lambda: raw / outputs if samples > 1 else None,
-            cause="scale",
-        ),
-        Mistake(
-            "You did not divide by the number of outputs. Each sample's loss is the mean over its "
-            "outputs, so the gradient is divided by their number too.",
-            lambda: raw / samples if outputs > 1 else None,
-            cause="scale",
-        ),
+        *_undivided_mistakes(raw, samples, outputs),
         Mistake(
             "You divided by the number of samples twice (or by n_samples squared). Once is enough.",
             lambda: raw / outputs / samples / samples if samples > 1 else None,
