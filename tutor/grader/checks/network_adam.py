@@ -101,26 +101,16 @@ def _adam_run(
                         )
                     ],
                 )
-            size = float(np.max(np.abs(state["weights"] - old))) or 1.0
-            submission.expect(
-                submission.attribute(handle, "weights"),
-                state["weights"],
-                what=f"the layer's weights after step {step + 1}",
-                rtol=1e-6,
-                atol=1e-4 * size,
-                mistakes=_adam_step_mistakes(old, state["weights"], state["w"], reference, settings, step),
-            )
-            bias_size = float(np.max(np.abs(state["biases"] - old_biases))) or 1.0
-            submission.expect(
-                submission.attribute(handle, "biases"),
-                state["biases"],
-                what=f"the layer's biases after step {step + 1}",
-                rtol=1e-6,
-                atol=1e-4 * bias_size,
-                mistakes=_adam_step_mistakes(
-                    old_biases, state["biases"], state["b"], reference, settings, step
-                ),
-            )
+            for name, key, before in (("weights", "w", old), ("biases", "b", old_biases)):
+                size = float(np.max(np.abs(state[name] - before))) or 1.0  # the step's size
+                submission.expect(
+                    submission.attribute(handle, name),
+                    state[name],
+                    what=f"the layer's {name} after step {step + 1}",
+                    rtol=1e-6,
+                    atol=1e-4 * size,
+                    mistakes=_adam_step_mistakes(before, state[name], state[key], reference, settings, step),
+                )
         reference.post_update_params()
         call(submission, optimizer, "post_update_params", "")
         submission.expect(
