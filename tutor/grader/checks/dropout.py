@@ -77,9 +77,19 @@ def _check_mask_values(mask: np.ndarray, inputs: np.ndarray, rate: float) -> Non
 
 
 def _check_share(mask: np.ndarray, rate: float) -> None:
-    """The kept share is within Z_LIMIT standard deviations of 1 - rate, and decisions are not shared
-    by a whole row or column."""
+    """Decisions are not shared by a whole row or column, and the kept share is within Z_LIMIT
+    standard deviations of 1 - rate. (Shared decisions first: a mask drawn per row has far fewer
+    independent draws, so its share wanders further than the bound for single values allows.)"""
     kept = mask != 0
+    rows_alike = kept.shape[1] > 1 and bool(np.all(kept == kept[:, :1]))
+    columns_alike = kept.shape[0] > 1 and bool(np.all(kept == kept[:1, :]))
+    if rows_alike or columns_alike:
+        what = "a whole row (sample)" if rows_alike else "a whole column (neuron) across all samples"
+        _fail(
+            f"Your mask keeps or drops {what} at once. Draw a separate decision for every single value: "
+            "a random array of the inputs' full shape.",
+            "formula",
+        )
     n = mask.size
     share = float(kept.mean())
     keep = 1 - rate
@@ -94,15 +104,6 @@ def _check_share(mask: np.ndarray, rate: float) -> None:
         raise CaseFailure(
             f"Your mask keeps {share:.3f} of the {n} values; with rate {rate:g} each value should be kept "
             f"with probability {keep:g}, so about {keep:.3f} of them (give or take {spread * 3:.3f})."
-        )
-    rows_alike = kept.shape[1] > 1 and bool(np.all(kept == kept[:, :1]))
-    columns_alike = kept.shape[0] > 1 and bool(np.all(kept == kept[:1, :]))
-    if rows_alike or columns_alike:
-        what = "a whole row (sample)" if rows_alike else "a whole column (neuron) across all samples"
-        _fail(
-            f"Your mask keeps or drops {what} at once. Draw a separate decision for every single value: "
-            "a random array of the inputs' full shape.",
-            "formula",
         )
 
 
