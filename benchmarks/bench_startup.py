@@ -110,6 +110,9 @@ def main() -> int:
         print(f"nntutor is not installed next to {sys.executable}", file=sys.stderr)
         return 2
     env = dict(os.environ, TERM="xterm-256color")
+    # A learner's install has its .pyc files (pip writes them); the warm-up run below writes them for
+    # a source checkout too, unless the environment forbids writing bytecode.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     lessons = (1, 9)
     from tutor.curriculum import load_curriculum
 
@@ -120,7 +123,8 @@ def main() -> int:
     last: dict[int, list[float]] = {order: [] for order in lessons}
     with tempfile.TemporaryDirectory() as home:
         env["NNTUTOR_HOME"] = home
-        # One unmeasured run of each warms the file cache and writes the .pyc files.
+        # One unmeasured run of each warms the file cache, writes the .pyc files and the parsed-lessons
+        # cache (tutor.curriculum.cache), as any start-up after a learner's first does.
         time_to_text([str(NNTUTOR)], env, b"Your progress")
         time_to_text([sys.executable, "-c", BARE_TEXTUAL_APP], env, b"Your progress")
         for _ in range(args.repeat):

@@ -24,3 +24,14 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("nntutor", appauthor=False))
+
+
+def cache_dir() -> Path:
+    """The folder for what nntutor can always rebuild (the parsed lessons): ``cache`` inside
+    ``NNTUTOR_HOME`` when that is set, else platformdirs' user cache dir (not created here)."""
+    override = os.environ.get("NNTUTOR_HOME")
+    if override:
+        return Path(override).expanduser() / "cache"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("nntutor", appauthor=False))

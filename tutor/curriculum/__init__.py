@@ -14,9 +14,8 @@ them), :mod:`~tutor.curriculum.fences` (no special block lost in silence);
 numpy and no grader here. The checks that need the grader live in :mod:`tutor.validation`.
 """
 
-from tutor.curriculum.answers import AnswerResult, format_numeric, grade_answer, parse_numeric
-from tutor.curriculum.files import lesson_files
-from tutor.curriculum.loader import load_curriculum, parse_lesson, parse_lesson_files
+from typing import TYPE_CHECKING, Any
+
 from tutor.curriculum.model import (
     COMMON_KEYS,
     DEFAULT_TIMEOUT,
@@ -56,6 +55,35 @@ from tutor.curriculum.model import (
     TrainBlock,
     display_path,
 )
+
+if TYPE_CHECKING:
+    from tutor.curriculum.answers import AnswerResult, format_numeric, grade_answer, parse_numeric
+    from tutor.curriculum.cache import load_curriculum_cached
+    from tutor.curriculum.files import lesson_files
+    from tutor.curriculum.loader import load_curriculum, parse_lesson, parse_lesson_files
+
+# Parsing and grading are imported on first use: the app's start-up reads the lessons from the cache
+# (``tutor.curriculum.cache``) and needs only the dataclasses of ``model``, not YAML or the parser.
+_LAZY = {
+    "AnswerResult": "answers",
+    "format_numeric": "answers",
+    "grade_answer": "answers",
+    "parse_numeric": "answers",
+    "load_curriculum_cached": "cache",
+    "lesson_files": "files",
+    "load_curriculum": "loader",
+    "parse_lesson": "loader",
+    "parse_lesson_files": "loader",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"tutor.curriculum.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'tutor.curriculum' has no attribute {name!r}")
+
 
 __all__ = [
     "COMMON_KEYS",
@@ -100,6 +128,7 @@ __all__ = [
     "grade_answer",
     "lesson_files",
     "load_curriculum",
+    "load_curriculum_cached",
     "parse_lesson",
     "parse_lesson_files",
     "parse_numeric",

@@ -76,6 +76,10 @@ class HomeScreen(TutorScreen[None]):
         # back from a lesson.
         self._placed_cursor = False
         self._followed = 0  # the app's lessons_opened when the highlight last followed the learner
+        # The title width the rows were drawn for (a resize to the same width draws nothing), and
+        # whether the rows were just drawn on mount (the first resume then has nothing new to show).
+        self._drawn_width: int | None = None
+        self._just_mounted = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,15 +114,19 @@ class HomeScreen(TutorScreen[None]):
         table.add_column("Time", key="time")
         table.add_column("Passed", key="passed")
         self.refresh_progress()
+        self._just_mounted = True
         table.focus()
         self._show_broken()
 
     def on_screen_resume(self) -> None:
-        self.refresh_progress()
+        if self._just_mounted:
+            self._just_mounted = False
+        else:
+            self.refresh_progress()
         self._follow_learner()
 
     def on_resize(self, event: object) -> None:
-        if self.lesson_table.row_count:
+        if self.lesson_table.row_count and self._title_width() != self._drawn_width:
             self.refresh_progress()
 
     def _follow_learner(self) -> None:
@@ -168,7 +176,7 @@ class HomeScreen(TutorScreen[None]):
         table.clear()
         table.styles.max_height = len(self.curriculum.lessons) + 1  # the header and every lesson, no more
         passed_total = exercise_total = lessons_done = seen_total = 0
-        title_width = self._title_width()
+        title_width = self._drawn_width = self._title_width()
         for lesson in self.curriculum.lessons:
             passed, total = lesson_progress(lesson, statuses)
             seen = self._seen(lesson, statuses)
