@@ -220,12 +220,22 @@ def test_continue_shows_the_next_exercise_in_the_first_screen_of_the_lesson(tmux
     until = time.monotonic() + 2
     while time.monotonic() < until:
         screens.append(tmux.screen())
-    body = [screen for screen in screens if len(screen.split()) > 30]  # the lesson's text is drawn
+    # The lesson's text is drawn. tmux 3.3 has no synchronised output, so a capture can catch a frame
+    # half written, the lesson's header over the lesson list's last rows: such a capture is no screen
+    # the learner sees, and is left out.
+    body = [
+        screen
+        for screen in screens
+        if len(screen.split()) > 30 and "Continue (c)" not in screen and "Playground (p)" not in screen
+    ]
     assert body, screens[-1]
     assert all("Exercise 4 of 5" in screen for screen in body), next(
         screen for screen in body if "Exercise 4 of 5" not in screen
     )
-    assert not any("In this lesson" in screen for screen in body)  # the top of the lesson
+    # The top of the lesson, in no capture at all, torn or whole.
+    assert not any(
+        "In this lesson" in screen or "One neuron gives one number" in screen for screen in screens
+    )
     screen = tmux.wait_until(lambda screen: "esc To buttons" in footer(screen))  # its answer has the keys
     assert "Exercise 4 of 5" in screen
 
