@@ -150,12 +150,11 @@ class NNTutorApp(App[None]):
 
     def _started(self) -> None:
         """The first screen is drawn: the garbage collector, off during start-up (``tutor.cli``),
-        runs again from now on. What start-up left behind is collected now, while the learner reads
-        the first screen, and what survives (modules, classes, the lessons, the first screen) is set
-        aside for good, so later collections stay short instead of scanning it all again at some
-        moment the learner would notice."""
+        runs again from now on. What start-up made (modules, classes, the lessons, the first screen:
+        some 56,000 objects) is set aside for good, so that no later collection scans it again; a
+        collection now would cost 20 ms just when the learner may press the first key, for the 4,000
+        objects of start-up garbage that it would free."""
         if not gc.isenabled():
-            gc.collect()
             gc.freeze()
             gc.enable()
 
