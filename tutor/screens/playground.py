@@ -26,6 +26,7 @@ from textual.widgets import Button, Footer, Input, Select, Static
 
 from tutor import grids, plotting, runs
 from tutor.messages import RunEnded, RunProgress
+from tutor.screens.base import release_closed_watchers
 from tutor.training_config import NOTEBOOK_CAPSTONE, ConfigError, TrainConfig
 from tutor.widgets.plane import NeuronView, PlaneView, RegionPlot
 from tutor.widgets.plots import CurvePlot, FitPlot
@@ -373,6 +374,7 @@ class PlaygroundScreen(Screen):
     def on_unmount(self) -> None:
         if self.run is not None:
             self.run.request_stop()
+        release_closed_watchers(self.app)  # what this screen's charts and header watched forgets them
 
     def on_resize(self) -> None:
         self._arrange()

@@ -23,6 +23,7 @@ from textual.widgets import Button, Footer, Input, Static
 from tutor import plotting, runs
 from tutor.messages import RaceEnded, RaceProgress
 from tutor.runs import DEFAULT_ENTRIES, RaceEntry
+from tutor.screens.base import release_closed_watchers
 from tutor.training_config import TrainConfig
 from tutor.widgets.plots import RacePlot
 from tutor.widgets.settings_form import FormError, RaceForm
@@ -132,6 +133,7 @@ class RaceScreen(Screen):
     def on_unmount(self) -> None:
         if self.race is not None:
             self.race.request_stop()
+        release_closed_watchers(self.app)  # what this screen's charts and header watched forgets them
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:

@@ -33,6 +33,8 @@ class SharedQueryEditor(TextArea):
     """A ``TextArea`` whose built-in language's highlight query is compiled once for all editors."""
 
     def _set_document(self, text: str, language: str | None) -> None:
+        if "document" in vars(self):  # the document being replaced (new text or a new language)
+            _release_parser(self.document)
         query = shared_query(language) if language else None
         tree_language = get_language(language) if query is not None and language else None
         if query is None or language is None or tree_language is None:
@@ -44,3 +46,18 @@ class SharedQueryEditor(TextArea):
         super()._set_document(text, language)
         self._highlight_query = query
         self._build_highlight_map()
+
+    def on_unmount(self) -> None:
+        _release_parser(self.document)
+
+
+def _release_parser(document: object) -> None:
+    """Drop a syntax-aware document's tree-sitter parser and tree.
+
+    The document hands its bound ``_read_callable`` to tree-sitter, which keeps it where Python's
+    garbage collector cannot see: document -> parser -> method -> document is a cycle that is never
+    freed, one per document an editor ever had. Called when the document is no longer shown.
+    """
+    for name in ("_syntax_tree", "_parser"):
+        if name in vars(document):
+            setattr(document, name, None)
