@@ -284,6 +284,29 @@ EXERCISES: dict[str, dict] = {
                 "divides",
             ),
             (swap(ADAM, "if not hasattr(layer, \"weight_cache\"):", "if True:"), "moving averages"),
+            # Lesson 9's Adam mistakes, told in the class's names.
+            (
+                swap(ADAM, "+ (1 - self.beta_1) * layer.dweights", "+ layer.dweights"),
+                "layer.weight_momentums adds the whole gradient",
+            ),
+            (
+                swap(
+                    ADAM,
+                    "layer.bias_cache + (1 - self.beta_2) * layer.dbiases ** 2",
+                    "layer.bias_cache + (1 - self.beta_2) * layer.dbiases",
+                ),
+                "layer.bias_cache uses the gradient itself",
+            ),
+            (
+                swap(
+                    ADAM,
+                    "weight_momentums_corrected = layer.weight_momentums / (1 - self.beta_1 ** (self.iterations + 1))",
+                    "weight_momentums_corrected = layer.weight_momentums",
+                ),
+                "weight_momentums_corrected (the correction of layer.weight_momentums with beta_1) divides by 1",
+            ),
+            (swap(ADAM, "self.iterations += 1", "self.iterations -= 1"), "counts down"),
+            (swap(ADAM, "(1. / (1. + self.decay", "(1. / (1. - self.decay"), "1 - decay * iterations"),
         ],
     },
 }

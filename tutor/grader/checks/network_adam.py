@@ -11,6 +11,7 @@ import numpy as np
 from engine import optimizers
 from tutor.grader.api import CaseFailure, Mistake, Submission, check
 from tutor.grader.cases import random_matrix
+from tutor.grader.checks.adam_mistakes import CLASS_NAMES, adam_mistakes
 from tutor.grader.checks.network import call, make
 
 # -- adam-optimizer ----------------------------------------------------------------------------------------------
@@ -69,15 +70,34 @@ def _adam_run(
             submission.set_attribute(handle, "dweights", dweights)
             submission.set_attribute(handle, "dbiases", dbiases)
             old, old_biases = state["weights"].copy(), state["biases"].copy()
+            # Adam's step gone wrong, told in the class's names, from the moments before this step.
+            b1, b2 = settings["beta_1"], settings["beta_2"]
+            wrong = {
+                name: adam_mistakes(
+                    before,
+                    gradient,
+                    np.copy(state[key].get("momentums", np.zeros_like(before))),
+                    np.copy(state[key].get("cache", np.zeros_like(before))),
+                    step,
+                    reference.current_learning_rate,
+                    b1,
+                    b2,
+                    settings["epsilon"],
+                    CLASS_NAMES[name],
+                )
+                for name, key, before, gradient in (
+                    ("weights", "w", old, dweights),
+                    ("biases", "b", old_biases, dbiases),
+                )
+            }
             reference.update(state["weights"], dweights, state["w"])
             reference.update(state["biases"], dbiases, state["b"])
             call(submission, optimizer, "update_params", "layer", handle)
-            b1, b2 = settings["beta_1"], settings["beta_2"]
-            for attribute, want, fresh in (
-                ("weight_momentums", state["w"]["momentums"], (1 - b1) * dweights),
-                ("weight_cache", state["w"]["cache"], (1 - b2) * dweights**2),
-                ("bias_momentums", state["b"]["momentums"], (1 - b1) * dbiases),
-                ("bias_cache", state["b"]["cache"], (1 - b2) * dbiases**2),
+            for attribute, want, fresh, models in (
+                ("weight_momentums", state["w"]["momentums"], (1 - b1) * dweights, wrong["weights"]["m"]),
+                ("weight_cache", state["w"]["cache"], (1 - b2) * dweights**2, wrong["weights"]["v"]),
+                ("bias_momentums", state["b"]["momentums"], (1 - b1) * dbiases, wrong["biases"]["m"]),
+                ("bias_cache", state["b"]["cache"], (1 - b2) * dbiases**2, wrong["biases"]["v"]),
             ):
                 value = submission.attribute(handle, attribute)
                 if value is None:
@@ -98,10 +118,11 @@ def _adam_run(
                             "the layer from step to step.",
                             functools.partial(np.copy, fresh),
                             cause="state",
-                        )
+                        ),
+                        *models,
                     ],
                 )
-            for name, key, before in (("weights", "w", old), ("biases", "b", old_biases)):
+            for name, before in (("weights", old), ("biases", old_biases)):
                 size = float(np.max(np.abs(state[name] - before))) or 1.0  # the step's size
                 submission.expect(
                     submission.attribute(handle, name),
@@ -109,7 +130,7 @@ def _adam_run(
                     what=f"the layer's {name} after step {step + 1}",
                     rtol=1e-6,
                     atol=1e-4 * size,
-                    mistakes=_adam_step_mistakes(before, state[name], state[key], reference, settings, step),
+                    mistakes=wrong[name]["weights"],
                 )
         reference.post_update_params()
         call(submission, optimizer, "post_update_params", "")
@@ -122,7 +143,12 @@ def _adam_run(
                     "`iterations` does not count the steps: post_update_params() adds 1 to it.",
                     lambda: 0,
                     cause="state",
-                )
+                ),
+                Mistake(
+                    "`iterations` counts down: post_update_params() adds 1 to it (self.iterations += 1).",
+                    functools.partial(int, -(step + 1)),
+                    cause="sign",
+                ),
             ],
         )
 
@@ -137,49 +163,16 @@ def _decay_mistakes(settings: dict, step: int) -> list[Mistake]:
             cause="formula",
         ),
         Mistake(
+            "The decayed learning rate divides by 1 - decay * iterations; it is 1 + decay * iterations, so "
+            "that the rate falls as the iterations grow.",
+            lambda: lr / (1 - decay * step) if decay and step else None,
+            cause="sign",
+        ),
+        Mistake(
             "The learning rate did not decay: pre_update_params() sets current_learning_rate = "
             "learning_rate * (1 / (1 + decay * iterations)) when decay is set.",
             lambda: lr if decay and step else None,
             cause="missing-term",
-        ),
-    ]
-
-
-def _adam_step_mistakes(old, new, slots, reference, settings, step) -> list[Mistake]:
-    """Adam's step gone wrong, for one parameter: ``old`` before the step, ``new`` the right result,
-    ``slots`` its momentums and cache after the step."""
-    m = slots["momentums"]
-    v = slots["cache"]
-    lr = reference.current_learning_rate
-    b1, b2, eps = settings["beta_1"], settings["beta_2"], settings["epsilon"]
-    t = step + 1
-    return [
-        Mistake(
-            "epsilon is added inside the square root; it goes after it: np.sqrt(cache_corrected) + epsilon.",
-            lambda: old - lr * (m / (1 - b1**t)) / np.sqrt(v / (1 - b2**t) + eps),
-            cause="formula",
-        ),
-        Mistake(
-            "The step leaves out the bias correction: divide the momentums by 1 - beta_1 ** (iterations + 1) "
-            "and the cache by 1 - beta_2 ** (iterations + 1).",
-            lambda: old - lr * m / (np.sqrt(v) + eps),
-            cause="missing-term",
-        ),
-        Mistake(
-            "The bias correction uses beta ** iterations; the first step is iterations + 1 "
-            "(iterations counts from 0).",
-            lambda: (
-                old
-                - lr * (m / (1 - b1 ** max(step, 1e-9))) / (np.sqrt(v / (1 - b2 ** max(step, 1e-9))) + eps)
-                if step
-                else None
-            ),
-            cause="off-by-one",
-        ),
-        Mistake(
-            "The weights moved with the gradient, uphill: the step is subtracted (weights += -lr * ...).",
-            lambda: 2 * old - new,
-            cause="sign",
         ),
     ]
 
