@@ -53,7 +53,6 @@ class PlaygroundScreen(Screen):
 
     DEFAULT_CSS = """
     PlaygroundScreen #playground-body { height: 1fr; }
-    PlaygroundScreen.-running #settings { display: none; }
     PlaygroundScreen #charts { width: 1fr; height: 1fr; padding: 0 1; }
     PlaygroundScreen #run-title { height: 1; color: $text-muted; }
     PlaygroundScreen #chart-row { height: 1fr; }
@@ -65,8 +64,8 @@ class PlaygroundScreen(Screen):
     /* Beside the open form the column is narrow: the status lines wrap, nothing is cut off. While a
        run is on the form is folded away and the lines keep fixed heights (no layout per update). */
     PlaygroundScreen #epoch { text-style: bold; height: auto; }
-    PlaygroundScreen.-running #epoch { height: 1; }
-    PlaygroundScreen.-running #log { height: auto; max-height: 2; }
+    PlaygroundScreen #epoch.-running { height: 1; }
+    PlaygroundScreen #log.-running { height: auto; max-height: 2; }
     PlaygroundScreen #message { color: $text-muted; }
     PlaygroundScreen #message.-error { color: $error; text-style: bold; }
     """
@@ -100,6 +99,9 @@ class PlaygroundScreen(Screen):
         self._next_run_id = 0
         # Shared with the training thread: plain values, replaced whole, never mutated.
         self.redraw_budget = runs.redraw_budget()
+        # While a run is on (training or paused) the form is folded away and the status lines have
+        # fixed heights.
+        self.running_layout = False
         self.grid_resolution: tuple[int, int] = (60, 24)
         self.speed = speed
         self.view = "regions"
@@ -518,7 +520,7 @@ class PlaygroundScreen(Screen):
             return
         epoch = "-" if run.epoch is None else str(run.epoch)
         # While a run is on the lines have fixed heights: no layout pass needed for new text.
-        layout = not self.has_class("-running")
+        layout = not self.running_layout
         self.query_one("#epoch", Static).update(
             f"epoch {epoch} of {run.config.epochs - 1}  ({run.state})  at {runs.speed_label(self.speed)}",
             layout=layout,
@@ -529,8 +531,14 @@ class PlaygroundScreen(Screen):
         state = self.run.state if self.run is not None else "ready"
         # While a run is on, the form folds away and the live bar offers what can change.
         running = state in ("training", "paused")
-        self.set_class(running, "-running")
-        self.query_one(LiveBar).set_class(running, "-running")
+        if running != self.running_layout:
+            # Only the widgets that change are touched: a class on the screen would restyle every
+            # widget of the form (about 50 ms, taken from the run that just started).
+            self.running_layout = running
+            self.form.display = not running
+            for line in ("#epoch", "#log"):
+                self.query_one(line).set_class(running, "-running")
+            self.query_one(LiveBar).set_class(running, "-running")
         pause = self.query_one("#pause", Button)
         pause.label = "Resume" if state == "paused" else "Pause"
         pause.disabled = state not in ("training", "paused")
