@@ -55,10 +55,10 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
-        # The app: import nothing else first, start-up time matters. Start-up builds some 300,000
+        # The app: import nothing else first, start-up time matters. Start-up makes some 56,000
         # objects that live as long as the app, and the garbage collector would scan them again and
-        # again while they are made (about 30 ms of the 290): it is off until the lesson list is drawn
-        # (the app turns it back on, ``NNTutorApp._started``).
+        # again while they are made (about 20 ms of start-up): it is off until the first screen is
+        # drawn (the app turns it back on, ``NNTutorApp._started``).
         import gc
 
         gc.disable()

@@ -10,8 +10,9 @@ The package: :mod:`~tutor.curriculum.model` (the schema and the dataclasses);
 (the exercise, plot and train blocks), :mod:`~tutor.curriculum.files` (which files are lessons, reading
 them), :mod:`~tutor.curriculum.fences` (no special block lost in silence);
 :mod:`~tutor.curriculum.yaml_fields` and :mod:`~tutor.curriculum.yaml_errors` (YAML with file lines);
-:mod:`~tutor.curriculum.answers` (numeric answers and grading non-code answers). Loading must stay fast (it runs at app start-up): no
-numpy and no grader here. The checks that need the grader live in :mod:`tutor.validation`.
+:mod:`~tutor.curriculum.answers` (numeric answers and grading non-code answers);
+:mod:`~tutor.curriculum.cache` (the parsed lessons kept between app start-ups). Loading must stay fast
+(it runs at app start-up): no numpy and no grader here. The checks that need the grader live in :mod:`tutor.validation`.
 """
 
 from typing import TYPE_CHECKING, Any

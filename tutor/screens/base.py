@@ -54,7 +54,7 @@ class TutorScreen(Screen[ScreenResultType]):
         return cast("TutorApp", self.app)
 
     def on_screen_resume(self) -> None:
-        # Also called, before a subclass's own handler, each time a screen above this one is gone.
+        # Textual calls this as well as a subclass's own handler, each time a screen above is gone.
         release_closed_watchers(self.app)
 
     def on_unmount(self) -> None:

@@ -3,7 +3,9 @@
 Textual's ``TextArea`` compiles its language's highlight query for each editor it makes: about 0.1 s
 and several MB that stay with the process, once per code exercise shown. ``shared_query(language)``
 compiles it once; ``SharedQueryEditor`` is a ``TextArea`` that uses it. A compiled ``Query`` is only
-read when highlighting (each run makes its own ``QueryCursor``), so editors can share it.
+read when highlighting (each run makes its own ``QueryCursor``), so editors can share it. The editor
+also lets go of each document's tree-sitter parser once the document is no longer shown (see
+``_release_parser``): otherwise every document an editor ever had would stay in memory.
 """
 
 from __future__ import annotations
