@@ -267,7 +267,7 @@ def adam_update_check(submission):
             lr, b1, b2, eps = args[5:] if len(args) > 5 else (0.001, 0.9, 0.999, 1e-7)
             expected = optimizers.adam_step(w, dw, m, v, iteration, lr, b1, b2, eps)
             step = expected[0] - w
-            mistakes = adam_mistakes(w, dw, m, v, iteration, lr, b1, b2, eps)
+            mistakes = adam_mistakes(w, dw, m, v, int(iteration), float(lr), float(b1), float(b2), float(eps))
             mistakes = {"new_m": mistakes["m"], "new_v": mistakes["v"], "new_weights": mistakes["weights"]}
             received = adam_update(*args, unchanged=("weights", "dweights", "m", "v"))
             # The step is small next to the weights: judge the weights by the size of the step.
