@@ -251,6 +251,15 @@ EXERCISES: dict[str, dict] = {
             (swap(SOFTMAX, "np.clip(self.output, 1e-7, 1 - 1e-7)", "self.output"), "clip"),
             (swap(SOFTMAX, "self.dinputs = self.dinputs / samples", "pass"), "number of samples"),
             (swap(SOFTMAX, "np.mean(-np.log(confidences))", "np.sum(-np.log(confidences))"), "mean"),
+            # Lesson 4's softmax mistakes and lesson 5's loss mistakes, for the layer's.
+            (
+                swap(SOFTMAX, "np.sum(exp_values, axis=1, keepdims=True)", "np.sum(exp_values, axis=1)"),
+                "without keepdims=True, the row sums",
+            ),
+            (
+                swap(SOFTMAX, "np.mean(-np.log(confidences))", "np.max(-np.log(confidences))"),
+                "the largest loss in the batch",
+            ),
         ],
     },
     "adam-optimizer": {

@@ -232,6 +232,62 @@ def softmax_check(submission):
 LESSON_BATCH = [[4.8, 1.21, 2.385], [8.9, -1.81, 0.2], [1.41, 1.051, 0.026]]
 
 
+def batch_softmax_mistakes(x: np.ndarray) -> list[Mistake]:
+    """Wrong softmaxes of a batch ``x`` (one row per sample) that learners write, named: for lesson 4's
+    ``batch_softmax`` and the softmax of lesson 10's layer."""
+    exp = np.exp(x - x.max(axis=1, keepdims=True))
+    with np.errstate(all="ignore"):
+        global_max_exp = np.exp(x - x.max())
+    return [
+        Mistake(
+            "Your probabilities add up to 1 down each column instead of along each row: the "
+            "sum (and the maximum) must run over axis=1, one row per sample.",
+            lambda: activations.softmax(x.T).T,
+            cause="axis",
+        ),
+        Mistake(
+            "Your probabilities add up to 1 down each column instead of along each row: the "
+            "sum (and the maximum) must run over axis=1, one row per sample.",
+            lambda: exp / exp.sum(axis=0, keepdims=True),
+            cause="axis",
+        ),
+        Mistake(
+            "You subtracted each column's maximum (axis=0). Subtract each row's own maximum: "
+            "axis=1, keeping the axis (keepdims=True) so it lines up with the rows.",
+            lambda: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(x - x.max(axis=0, keepdims=True))),
+            cause="axis",
+        ),
+        Mistake(
+            "Each row had the wrong maximum subtracted: without keepdims=True, the row maxima "
+            "have shape (n,) and line up with the columns instead of the rows. Keep the axis "
+            "(keepdims=True) so the maxima form a column, one per row.",
+            lambda: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(x - x.max(axis=1))),
+            cause="keepdims",
+        ),
+        Mistake(
+            "Each row was divided by the wrong sums: without keepdims=True, the row sums have "
+            "shape (n,) and line up with the columns instead of the rows. Keep the summed axis "
+            "(keepdims=True) so the sums form a column, one per row.",
+            lambda: exp / exp.sum(axis=1),
+            cause="keepdims",
+        ),
+        Mistake(
+            "You normalised over the whole batch, so all the probabilities together add up to "
+            "1. Each row (sample) should add up to 1: sum over axis=1.",
+            lambda: global_max_exp / global_max_exp.sum() if x.shape[0] > 1 else None,
+            cause="axis",
+        ),
+        Mistake(
+            "You subtracted one maximum for the whole batch. A row far below that maximum "
+            "becomes e^(very negative) = 0 everywhere, and 0 / 0 is nan. Subtract each row's own "
+            "maximum (along axis=1, keeping the axis with keepdims=True).",
+            lambda: global_max_exp / global_max_exp.sum(axis=1, keepdims=True),
+            cause="keepdims",
+        ),
+        *_softmax_mistakes(x, axis=1),
+    ]
+
+
 @check("batch-softmax")
 def batch_softmax_check(submission):
     batch_softmax = submission.function("batch_softmax", "layer_outputs")
@@ -276,59 +332,7 @@ def batch_softmax_check(submission):
     for name, x, note in cases:
         with submission.case(name, note=note):
             expected = activations.softmax(x)
-            exp = np.exp(x - x.max(axis=1, keepdims=True))
-            with np.errstate(all="ignore"):
-                global_max_exp = np.exp(x - x.max())
-            mistakes = [
-                Mistake(
-                    "Your probabilities add up to 1 down each column instead of along each row: the "
-                    "sum (and the maximum) must run over axis=1, one row per sample.",
-                    lambda: activations.softmax(x.T).T,
-                    cause="axis",
-                ),
-                Mistake(
-                    "Your probabilities add up to 1 down each column instead of along each row: the "
-                    "sum (and the maximum) must run over axis=1, one row per sample.",
-                    lambda: exp / exp.sum(axis=0, keepdims=True),
-                    cause="axis",
-                ),
-                Mistake(
-                    "You subtracted each column's maximum (axis=0). Subtract each row's own maximum: "
-                    "axis=1, keeping the axis (keepdims=True) so it lines up with the rows.",
-                    lambda: (lambda e: e / e.sum(axis=1, keepdims=True))(
-                        np.exp(x - x.max(axis=0, keepdims=True))
-                    ),
-                    cause="axis",
-                ),
-                Mistake(
-                    "Each row had the wrong maximum subtracted: without keepdims=True, the row maxima "
-                    "have shape (n,) and line up with the columns instead of the rows. Keep the axis "
-                    "(keepdims=True) so the maxima form a column, one per row.",
-                    lambda: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(x - x.max(axis=1))),
-                    cause="keepdims",
-                ),
-                Mistake(
-                    "Each row was divided by the wrong sums: without keepdims=True, the row sums have "
-                    "shape (n,) and line up with the columns instead of the rows. Keep the summed axis "
-                    "(keepdims=True) so the sums form a column, one per row.",
-                    lambda: exp / exp.sum(axis=1),
-                    cause="keepdims",
-                ),
-                Mistake(
-                    "You normalised over the whole batch, so all the probabilities together add up to "
-                    "1. Each row (sample) should add up to 1: sum over axis=1.",
-                    lambda: global_max_exp / global_max_exp.sum() if x.shape[0] > 1 else None,
-                    cause="axis",
-                ),
-                Mistake(
-                    "You subtracted one maximum for the whole batch. A row far below that maximum "
-                    "becomes e^(very negative) = 0 everywhere, and 0 / 0 is nan. Subtract each row's own "
-                    "maximum (along axis=1, keeping the axis with keepdims=True).",
-                    lambda: global_max_exp / global_max_exp.sum(axis=1, keepdims=True),
-                    cause="keepdims",
-                ),
-                *_softmax_mistakes(x, axis=1),
-            ]
+            mistakes = batch_softmax_mistakes(x)
             submission.expect(
                 batch_softmax(x, unchanged=("layer_outputs",)),
                 expected,

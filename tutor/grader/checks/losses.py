@@ -41,6 +41,102 @@ def _both_label_forms(cases: list[LabelCase]):
         yield f"{case.name}, labels one-hot", case.y_pred, case.one_hot.astype(int), ONE_HOT_NOTE
 
 
+def cce_mistakes(y_pred: np.ndarray, y_true: np.ndarray) -> list[Mistake]:
+    """Wrong categorical cross-entropies of ``y_pred`` against ``y_true`` (indices or one-hot rows) that
+    learners write, named: for the loss function of lesson 5 and the loss of lesson 10's layer."""
+    indices = y_true if y_true.ndim == 1 else np.argmax(y_true, axis=1)
+    unclipped = y_pred[np.arange(len(y_pred)), indices]
+    clipped = np.clip(unclipped, 1e-7, 1 - 1e-7)
+    all_clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    index_labels = y_true.ndim == 1
+    with np.errstate(all="ignore"):
+        return [
+            Mistake(
+                "Your loss is infinite because a prediction of 0 went into the log: clip the "
+                "predictions to [1e-7, 1 - 1e-7] first (np.clip).",
+                lambda: np.mean(-np.log(unclipped)),
+                cause="clip",
+                refuted_by=lambda code: code.calls_any("clip", "maximum"),
+            ),
+            # y_pred[:, y_true] with or without clipping, averaged or not (an infinite loss is
+            # left to the clipping message above).
+            Mistake(
+                COLUMNS_PICKED,
+                lambda: np.mean(-np.log(all_clipped[:, y_true])) if index_labels else None,
+                cause="formula",
+            ),
+            Mistake(
+                COLUMNS_PICKED,
+                lambda: np.mean(-np.log(y_pred[:, y_true])) if index_labels else None,
+                cause="formula",
+            ),
+            Mistake(
+                COLUMNS_PICKED,
+                lambda: -np.log(all_clipped[:, y_true]) if index_labels else None,
+                cause="formula",
+            ),
+            Mistake(
+                "You used log base 10 (np.log10). Cross-entropy uses the natural log: np.log.",
+                lambda: np.mean(-np.log10(clipped)),
+                cause="exp-log",
+            ),
+            Mistake(
+                "Your loss is the sum over the batch. Divide by the number of samples: the mean "
+                "loss (np.mean).",
+                lambda: np.sum(-np.log(clipped)) if len(clipped) > 1 else None,
+                cause="scale",
+            ),
+            Mistake(
+                "Your loss has the wrong sign: the log of a probability is negative, so the loss is -log(p).",
+                lambda: np.mean(np.log(clipped)),
+                cause="sign",
+            ),
+            Mistake(
+                "You returned the largest loss in the batch. The loss is the mean over the "
+                "samples (np.mean).",
+                lambda: np.max(-np.log(clipped)) if len(clipped) > 1 else None,
+                cause="reduction",
+            ),
+            Mistake(
+                "You used np.exp where cross-entropy takes the log of the confidences (np.log).",
+                lambda: np.mean(-np.exp(clipped)),
+                cause="exp-log",
+            ),
+            Mistake(
+                "For one-hot labels you averaged each row of the predictions times y_true; sum "
+                "it instead: the row has one entry that is not 0, the true class's confidence.",
+                lambda: np.mean(-np.log(np.mean(all_clipped * y_true, axis=1))) if y_true.ndim == 2 else None,
+                cause="reduction",
+            ),
+            Mistake(
+                "For one-hot labels you summed the predictions times y_true down the columns "
+                "(axis=0): one value per class instead of one per sample. Sum each row (axis=1).",
+                lambda: np.mean(-np.log(np.sum(all_clipped * y_true, axis=0))) if y_true.ndim == 2 else None,
+                cause="axis",
+            ),
+            Mistake(
+                "You returned one loss per sample. The function returns their mean, a single number.",
+                lambda: -np.log(clipped) if len(clipped) > 1 else None,
+                cause="reduction",
+            ),
+            Mistake(
+                "y_true here holds one-hot rows, but your code used them as class indices. "
+                "Handle both forms: a one-hot row has its 1 at the true class, so multiplying it by "
+                "the sample's predictions and summing the row picks that sample's confidence.",
+                lambda: (
+                    np.mean(-np.log(all_clipped[range(len(y_pred)), y_true])) if y_true.ndim == 2 else None
+                ),
+                cause="labels",
+            ),
+            Mistake(
+                "You averaged over every entry of the one-hot array (n_samples * n_classes of "
+                "them). Sum each row first, then take the mean over the samples.",
+                lambda: np.mean(-np.log(all_clipped) * y_true),
+                cause="labels",
+            ),
+        ]
+
+
 @check("cce-loss")
 def cce_loss_check(submission):
     cce = submission.function("categorical_cross_entropy", "y_pred, y_true")
@@ -59,109 +155,8 @@ def cce_loss_check(submission):
         if "prediction of 0" in name:
             note = f"{note} One prediction for a true class is exactly 0, and log(0) is -inf."
         with submission.case(name, note=note):
-            indices = y_true if y_true.ndim == 1 else np.argmax(y_true, axis=1)
-            unclipped = y_pred[np.arange(len(y_pred)), indices]
-            clipped = np.clip(unclipped, 1e-7, 1 - 1e-7)
             expected = losses.categorical_cross_entropy(y_pred, y_true)
-            all_clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
-            index_labels = y_true.ndim == 1
-            with np.errstate(all="ignore"):
-                mistakes = [
-                    Mistake(
-                        "Your loss is infinite because a prediction of 0 went into the log: clip the "
-                        "predictions to [1e-7, 1 - 1e-7] first (np.clip).",
-                        lambda: np.mean(-np.log(unclipped)),
-                        cause="clip",
-                        refuted_by=lambda code: code.calls_any("clip", "maximum"),
-                    ),
-                    # y_pred[:, y_true] with or without clipping, averaged or not (an infinite loss is
-                    # left to the clipping message above).
-                    Mistake(
-                        COLUMNS_PICKED,
-                        lambda: np.mean(-np.log(all_clipped[:, y_true])) if index_labels else None,
-                        cause="formula",
-                    ),
-                    Mistake(
-                        COLUMNS_PICKED,
-                        lambda: np.mean(-np.log(y_pred[:, y_true])) if index_labels else None,
-                        cause="formula",
-                    ),
-                    Mistake(
-                        COLUMNS_PICKED,
-                        lambda: -np.log(all_clipped[:, y_true]) if index_labels else None,
-                        cause="formula",
-                    ),
-                    Mistake(
-                        "You used log base 10 (np.log10). Cross-entropy uses the natural log: np.log.",
-                        lambda: np.mean(-np.log10(clipped)),
-                        cause="exp-log",
-                    ),
-                    Mistake(
-                        "Your loss is the sum over the batch. Divide by the number of samples: the mean "
-                        "loss (np.mean).",
-                        lambda: np.sum(-np.log(clipped)) if len(clipped) > 1 else None,
-                        cause="scale",
-                    ),
-                    Mistake(
-                        "Your loss has the wrong sign: the log of a probability is negative, so the "
-                        "loss is -log(p).",
-                        lambda: np.mean(np.log(clipped)),
-                        cause="sign",
-                    ),
-                    Mistake(
-                        "You returned the largest loss in the batch. The loss is the mean over the "
-                        "samples (np.mean).",
-                        lambda: np.max(-np.log(clipped)) if len(clipped) > 1 else None,
-                        cause="reduction",
-                    ),
-                    Mistake(
-                        "You used np.exp where cross-entropy takes the log of the confidences (np.log).",
-                        lambda: np.mean(-np.exp(clipped)),
-                        cause="exp-log",
-                    ),
-                    Mistake(
-                        "For one-hot labels you averaged each row of the predictions times y_true; sum "
-                        "it instead: the row has one entry that is not 0, the true class's confidence.",
-                        lambda: (
-                            np.mean(-np.log(np.mean(all_clipped * y_true, axis=1)))
-                            if y_true.ndim == 2
-                            else None
-                        ),
-                        cause="reduction",
-                    ),
-                    Mistake(
-                        "For one-hot labels you summed the predictions times y_true down the columns "
-                        "(axis=0): one value per class instead of one per sample. Sum each row (axis=1).",
-                        lambda: (
-                            np.mean(-np.log(np.sum(all_clipped * y_true, axis=0)))
-                            if y_true.ndim == 2
-                            else None
-                        ),
-                        cause="axis",
-                    ),
-                    Mistake(
-                        "You returned one loss per sample. The function returns their mean, a single number.",
-                        lambda: -np.log(clipped) if len(clipped) > 1 else None,
-                        cause="reduction",
-                    ),
-                    Mistake(
-                        "y_true here holds one-hot rows, but your code used them as class indices. "
-                        "Handle both forms: a one-hot row has its 1 at the true class, so multiplying it by "
-                        "the sample's predictions and summing the row picks that sample's confidence.",
-                        lambda: (
-                            np.mean(-np.log(all_clipped[range(len(y_pred)), y_true]))
-                            if y_true.ndim == 2
-                            else None
-                        ),
-                        cause="labels",
-                    ),
-                    Mistake(
-                        "You averaged over every entry of the one-hot array (n_samples * n_classes of "
-                        "them). Sum each row first, then take the mean over the samples.",
-                        lambda: np.mean(-np.log(all_clipped) * y_true),
-                        cause="labels",
-                    ),
-                ]
+            mistakes = cce_mistakes(y_pred, y_true)
             received = cce(y_pred, y_true, unchanged=("y_pred", "y_true"))
             submission.expect(
                 received,

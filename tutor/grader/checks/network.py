@@ -18,12 +18,19 @@ from engine.layers import Dense
 from tutor.grader import extras, gradients, wire
 from tutor.grader.api import CaseFailure, Mistake, StopCheck, Submission, check
 from tutor.grader.cases import label_cases, random_matrix
+from tutor.grader.checks.activations import batch_softmax_mistakes
 from tutor.grader.checks.backprop import (
     dense_gradient_mistakes,
     relu_gradient_mistakes,
     softmax_cce_gradient_mistakes,
 )
-from tutor.grader.checks.losses import INDEX_NOTE, LESSON_PREDICTIONS, LESSON_TARGETS, ONE_HOT_NOTE
+from tutor.grader.checks.losses import (
+    INDEX_NOTE,
+    LESSON_PREDICTIONS,
+    LESSON_TARGETS,
+    ONE_HOT_NOTE,
+    cce_mistakes,
+)
 
 # Comparisons of stored layer values: float32-friendly (a file under nnfs.init() computes np.dot in
 # float32), far tighter than any real mistake.
@@ -422,6 +429,7 @@ def _softmax_step(submission: Submission, layer, scores: np.ndarray, y_true: np.
                 ),
                 cause="axis",
             ),
+            *batch_softmax_mistakes(scores),  # lesson 4's, for the same softmax
         ],
         nonfinite=(
             "`self.output` contains nan or inf: exp overflowed on large scores. Subtract each row's "
@@ -460,6 +468,7 @@ def _softmax_step(submission: Submission, layer, scores: np.ndarray, y_true: np.
                 lambda: float(np.mean(np.log(confidences))),
                 cause="sign",
             ),
+            *cce_mistakes(probabilities, y_true),  # lesson 5's, for the same loss
         ],
         nonfinite="The loss is inf or nan: clip the probabilities to [1e-7, 1 - 1e-7] before the log.",
     )
