@@ -175,16 +175,21 @@ def attempts(home: Path, exercise_id: str) -> list:
         store.close()
 
 
-def test_without_a_terminal_it_grades_saves_and_quits_at_end_of_input(tmp_path, nntutor_home):
-    workspace = tmp_path / "ws"
-    process = subprocess.Popen(
+def start_watch(workspace: Path, home: Path) -> subprocess.Popen:
+    """``nntutor watch --dir workspace`` without a terminal: its input, output and errors are pipes."""
+    return subprocess.Popen(
         [sys.executable, "-m", "tutor", "watch", "--dir", str(workspace)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "NNTUTOR_HOME": str(nntutor_home)},
+        env={**os.environ, "NNTUTOR_HOME": str(home)},
     )
+
+
+def test_without_a_terminal_it_grades_saves_and_quits_at_end_of_input(tmp_path, nntutor_home):
+    workspace = tmp_path / "ws"
+    process = start_watch(workspace, nntutor_home)
     try:
         target = workspace / "01-a-neuron" / "01-neuron-output.py"
         wait_for(target.exists)
@@ -256,14 +261,7 @@ def test_tmux_ctrl_c_restores_the_terminal(tmp_path, nntutor_home):
 
 def test_a_loop_that_builds_on_unpassed_classes_is_not_graded_and_says_which(tmp_path, nntutor_home):
     workspace = tmp_path / "ws"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tutor", "watch", "--dir", str(workspace)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NNTUTOR_HOME": str(nntutor_home)},
-    )
+    process = start_watch(workspace, nntutor_home)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
     reader.start()

@@ -38,32 +38,24 @@ class AdamNames:
     """The sentence for a parameter that did not move."""
 
 
-CLASS_NAMES = {
-    "weights": AdamNames(
-        m="layer.weight_momentums",
-        v="layer.weight_cache",
+def _class_names(part: str, parameter: str) -> AdamNames:
+    """``Optimizer_Adam``'s names for the layer's ``parameter`` (weights or biases), whose slots are
+    called ``layer.{part}_momentums`` and ``layer.{part}_cache``."""
+    return AdamNames(
+        m=f"layer.{part}_momentums",
+        v=f"layer.{part}_cache",
         old_m="the old momentums",
         old_v="the old cache",
-        m_hat="weight_momentums_corrected",
-        v_hat="weight_cache_corrected",
+        m_hat=f"{part}_momentums_corrected",
+        v_hat=f"{part}_cache_corrected",
         iteration="self.iterations",
         returned="You kept the",
         keep="Keep",
-        unchanged="The layer's weights did not change: update_params(layer) moves them by the step.",
-    ),
-    "biases": AdamNames(
-        m="layer.bias_momentums",
-        v="layer.bias_cache",
-        old_m="the old momentums",
-        old_v="the old cache",
-        m_hat="bias_momentums_corrected",
-        v_hat="bias_cache_corrected",
-        iteration="self.iterations",
-        returned="You kept the",
-        keep="Keep",
-        unchanged="The layer's biases did not change: update_params(layer) moves them by the step.",
-    ),
-}
+        unchanged=f"The layer's {parameter} did not change: update_params(layer) moves them by the step.",
+    )
+
+
+CLASS_NAMES = {"weights": _class_names("weight", "weights"), "biases": _class_names("bias", "biases")}
 """``Optimizer_Adam``'s names, for a layer's weights and for its biases."""
 
 
